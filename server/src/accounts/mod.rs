@@ -1,0 +1,180 @@
+//! Accounts: sign up, sign in, sign out, and who a session belongs to.
+
+pub mod password;
+pub mod sessions;
+pub mod throttle;
+pub mod validate;
+
+use souq_wire::{Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
+
+use crate::db::{Db, from_ms, now_ms};
+use crate::error::ApiError;
+use validate::{DisplayName, Email, Handle, NewPassword};
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    handle: String,
+    display_name: String,
+    role: String,
+    created_at: i64,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<User, ApiError> {
+        let role = Role::parse(&self.role)
+            .ok_or_else(|| ApiError::Internal(format!("unknown role {:?}", self.role)))?;
+        Ok(User {
+            id: self.id,
+            email: self.email,
+            handle: self.handle,
+            display_name: self.display_name,
+            role,
+            created_at: from_ms(self.created_at),
+        })
+    }
+}
+
+const USER_COLUMNS: &str = "id, email, handle, display_name, role, created_at";
+
+pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<User>, ApiError> {
+    let row: Option<UserRow> =
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(UserRow::into_user).transpose()
+}
+
+/// A validated new account, ready to insert.
+pub struct NewAccount {
+    pub email: Email,
+    pub handle: Handle,
+    pub display_name: DisplayName,
+    pub password: NewPassword,
+    pub role: Role,
+}
+
+impl NewAccount {
+    pub fn parse(req: &SignUpRequest) -> Result<NewAccount, ApiError> {
+        Ok(NewAccount {
+            email: Email::parse(&req.email)?,
+            handle: Handle::parse(&req.handle)?,
+            display_name: DisplayName::parse(&req.display_name)?,
+            password: NewPassword::parse(&req.password)?,
+            role: req.role,
+        })
+    }
+}
+
+/// Inserts the account and returns its id; 409 when the email or handle is taken.
+pub async fn create(db: &Db, account: NewAccount) -> Result<i64, ApiError> {
+    let password_hash = password::hash(account.password.expose().to_string()).await?;
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO users (email, handle, display_name, password_hash, role, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(account.email.as_str())
+    .bind(account.handle.as_str())
+    .bind(account.display_name.as_str())
+    .bind(password_hash)
+    .bind(account.role.as_str())
+    .bind(now_ms())
+    .fetch_one(&db.pool)
+    .await;
+    match inserted {
+        Ok((id,)) => Ok(id),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            // Both engines name the violated column or constraint in the message.
+            if e.message().contains("email") {
+                Err(ApiError::EmailTaken)
+            } else {
+                Err(ApiError::HandleTaken)
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn sign_up(db: &Db, req: &SignUpRequest) -> Result<Session, ApiError> {
+    let account = NewAccount::parse(req)?;
+    let id = create(db, account).await?;
+    session_for(db, id).await
+}
+
+pub async fn sign_in(db: &Db, req: &SignInRequest) -> Result<Session, ApiError> {
+    // An unparseable email cannot belong to anyone: same answer as a wrong password.
+    let email = Email::parse(&req.email).map_err(|_| ApiError::InvalidCredentials)?;
+    let throttle_key = format!("email:{}", email.as_str());
+    throttle::check(db, &throttle_key).await?;
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&db.pool)
+            .await?;
+    let (id, stored) = match row {
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
+    };
+    let matches = password::verify(req.password.clone(), stored).await?;
+    match id {
+        Some(id) if matches => {
+            throttle::clear(db, &throttle_key).await?;
+            session_for(db, id).await
+        }
+        _ => {
+            throttle::record_failure(db, &throttle_key).await?;
+            Err(ApiError::InvalidCredentials)
+        }
+    }
+}
+
+async fn session_for(db: &Db, user_id: i64) -> Result<Session, ApiError> {
+    let user = user_by_id(db, user_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("user {user_id} vanished")))?;
+    let (token, expires_at) = sessions::issue(db, user_id).await?;
+    Ok(Session {
+        token,
+        user,
+        expires_at,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct StoreRow {
+    id: i64,
+    handle: String,
+    name: String,
+    about: String,
+    is_nonprofit: i64,
+    website_url: Option<String>,
+    avatar_media_id: Option<i64>,
+}
+
+/// The store an account runs; 403 for shoppers, who run none.
+pub async fn own_store(db: &Db, user: &User) -> Result<StoreSummary, ApiError> {
+    if user.role == Role::Shopper {
+        return Err(ApiError::Forbidden(
+            "only merchant and nonprofit accounts run a store".into(),
+        ));
+    }
+    let row: Option<StoreRow> = sqlx::query_as(
+        "SELECT id, handle, name, about, is_nonprofit, website_url, avatar_media_id
+         FROM stores WHERE owner_id = $1",
+    )
+    .bind(user.id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let row = row.ok_or_else(|| ApiError::not_found("store"))?;
+    Ok(StoreSummary {
+        id: row.id,
+        handle: row.handle,
+        name: row.name,
+        about: row.about,
+        is_nonprofit: row.is_nonprofit != 0,
+        website_url: row.website_url,
+        avatar_media_id: row.avatar_media_id,
+    })
+}

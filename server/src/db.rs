@@ -1,0 +1,178 @@
+//! The database: one pool over SQLite or PostgreSQL, chosen at start, and its migrations.
+//!
+//! Every query is written once, with `$1` placeholders and portable SQL, and runs on both
+//! engines through sqlx's `Any` driver. Integers are BIGINT, times Unix milliseconds, and
+//! flags 0/1 integers, because those are the types both engines hand back alike.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseConfig {
+    /// A SQLite file, created if missing.
+    Sqlite(PathBuf),
+    /// A `postgres://` URL. Several server instances may share one database.
+    Postgres(String),
+}
+
+impl DatabaseConfig {
+    /// `DATABASE_URL` when it names PostgreSQL, otherwise `souq.db` in the data dir.
+    pub fn from_url_or_data_dir(url: Option<&str>, data_dir: &Path) -> Result<Self, DbError> {
+        match url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(DatabaseConfig::Postgres(url.to_string()))
+            }
+            Some(url) if url.starts_with("sqlite:") => Ok(DatabaseConfig::Sqlite(PathBuf::from(
+                url.trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:"),
+            ))),
+            Some(other) => Err(DbError::UnsupportedUrl(redact_url(other))),
+            None => Ok(DatabaseConfig::Sqlite(data_dir.join("souq.db"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL must start with postgres:// or sqlite: (got {0})")]
+    UnsupportedUrl(String),
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Hides the password in a database URL before it reaches a log or an error.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let scheme = url.get(..scheme_end + 3).unwrap_or_default();
+            let host = url.get(at..).unwrap_or_default();
+            format!("{scheme}<redacted>{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Connects and brings the schema up to date.
+    pub async fn connect(config: &DatabaseConfig) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = match config {
+            DatabaseConfig::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| DbError::DataDir(dir.to_path_buf(), e))?;
+                }
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    Backend::Sqlite,
+                )
+            }
+            DatabaseConfig::Postgres(url) => (url.clone(), Backend::Postgres),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // SQLite has one writer; a few readers are enough for WAL mode.
+                Backend::Sqlite => 8,
+                Backend::Postgres => 32,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The one clock the server reads, in the unit the database stores.
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// Converts a stored time back to UTC; out-of-range values (never written by us) clamp.
+pub fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_picks_the_engine() {
+        let dir = Path::new("/data");
+        assert_eq!(
+            DatabaseConfig::from_url_or_data_dir(None, dir).ok(),
+            Some(DatabaseConfig::Sqlite(PathBuf::from("/data/souq.db")))
+        );
+        assert_eq!(
+            DatabaseConfig::from_url_or_data_dir(Some("postgres://u:p@h/db"), dir).ok(),
+            Some(DatabaseConfig::Postgres("postgres://u:p@h/db".into()))
+        );
+        assert!(DatabaseConfig::from_url_or_data_dir(Some("mysql://x"), dir).is_err());
+    }
+
+    #[test]
+    fn redacted_urls_hide_the_password() {
+        assert_eq!(
+            redact_url("mysql://u:secret@host/db"),
+            "mysql://<redacted>@host/db"
+        );
+    }
+}

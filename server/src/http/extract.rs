@@ -1,0 +1,73 @@
+//! Request extractors whose rejections are `ApiError`s, so every failure a client can
+//! cause answers `{code, message}` with the fitting status.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use souq_wire::User;
+
+use crate::accounts;
+use crate::error::ApiError;
+use crate::http::AppState;
+
+/// A JSON body; malformed JSON is 400, well-formed but wrong fields 422, too big 413.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(pub T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct Path<T>(pub T);
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::BadRequest(rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::BadRequest(rejection.body_text())
+    }
+}
+
+/// The signed-in user, from `Authorization: Bearer <token>`; 401 without a live session.
+pub struct SignedIn {
+    pub user: User,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError::Unauthorized)?
+            .to_string();
+        let user_id = accounts::sessions::user_for_token(&state.db, &token)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let user = accounts::user_by_id(&state.db, user_id)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(SignedIn { user, token })
+    }
+}

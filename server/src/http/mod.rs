@@ -1,0 +1,77 @@
+//! The REST/JSON API under /v1: routes, shared state, and the OpenAPI document, which
+//! utoipa builds from the handlers themselves so it cannot drift from them.
+
+pub mod accounts;
+pub mod extract;
+pub mod feed;
+pub mod health;
+pub mod media;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::db::Db;
+use crate::error::ApiError;
+
+/// The largest request body the API reads; bigger ones get 413.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Souq API", description = "Social commerce: accounts, feed, stores."),
+    modifiers(&BearerSecurity)
+)]
+struct ApiDoc;
+
+struct BearerSecurity;
+
+impl Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::live))
+        .routes(routes!(health::ready))
+        .routes(routes!(accounts::sign_up))
+        .routes(routes!(accounts::sign_in))
+        .routes(routes!(accounts::sign_out))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::my_store))
+        .routes(routes!(feed::home))
+        .routes(routes!(feed::hashtag))
+        .routes(routes!(media::get))
+        .split_for_parts();
+    let openapi = Arc::new(openapi);
+    api.route(
+        "/v1/openapi.json",
+        get(move || {
+            let openapi = Arc::clone(&openapi);
+            async move { axum::Json(openapi.as_ref().clone()) }
+        }),
+    )
+    .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+    .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+    .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
+}

@@ -1,0 +1,14 @@
+//! The Souq server as a library: `start` runs it on a listener over SQLite or
+//! PostgreSQL. The `souq-server` binary and the app's embedded mode both use it.
+
+pub mod accounts;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod feed;
+pub mod http;
+pub mod media;
+pub mod server;
+
+pub use db::{Backend, DatabaseConfig, Db};
+pub use server::{Config, RunningServer, StartError, start};

@@ -1,0 +1,100 @@
+//! `souq-server`: the Souq server on its own, for deployments and for pointing the app
+//! at a shared server. Stops gracefully on SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use souq_server::{Config, DatabaseConfig};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser, Debug)]
+#[command(name = "souq-server", version, about)]
+struct Args {
+    /// Directory for the SQLite database when DATABASE_URL is not set.
+    #[arg(long, env = "SOUQ_DATA_DIR", default_value = "souq-data")]
+    data_dir: PathBuf,
+    /// postgres://user:password@host/db for PostgreSQL; SQLite in the data dir otherwise.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, env = "SOUQ_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Do not load the demo data into an empty database.
+    #[arg(long, env = "SOUQ_NO_DEMO_DATA")]
+    no_demo_data: bool,
+    /// Log lines as JSON (the default, for log collectors) or as text.
+    #[arg(long, env = "SOUQ_LOG_FORMAT", default_value = "json", value_parser = ["json", "text"])]
+    log_format: String,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let filter = EnvFilter::try_from_env("SOUQ_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn"));
+    if args.log_format == "json" {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+
+    let database =
+        match DatabaseConfig::from_url_or_data_dir(args.database_url.as_deref(), &args.data_dir) {
+            Ok(database) => database,
+            Err(e) => {
+                tracing::error!(error = %e, "bad database configuration");
+                return ExitCode::FAILURE;
+            }
+        };
+    let config = Config {
+        database,
+        listen: args.listen,
+        demo_data: !args.no_demo_data,
+    };
+    let server = match souq_server::start(config).await {
+        Ok(server) => server,
+        Err(e) => {
+            tracing::error!(error = %e, "souq server failed to start");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("souq-server listening on {}", server.url());
+    wait_for_signal().await;
+    tracing::info!("shutting down: draining in-flight requests");
+    match server.shutdown().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "unclean shutdown");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,9 @@
+//! API tests over real HTTP, each against SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod accounts;
+mod demo;
+mod errors;
+mod feed;
+mod health;
+mod support;

@@ -1,0 +1,184 @@
+//! The test harness: a real server on port 0 over a fresh database per test, SQLite in a
+//! temporary directory or a new database on the PostgreSQL that `cargo xtask test`
+//! starts (its admin URL in SOUQ_TEST_POSTGRES_URL).
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::Value;
+use souq_server::{Config, DatabaseConfig, RunningServer};
+use sqlx::Connection;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestServer {
+    pub url: String,
+    pub http: reqwest::Client,
+    pub running: RunningServer,
+    pub config: Config,
+    _dir: tempfile::TempDir,
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+fn postgres_admin_url() -> String {
+    std::env::var("SOUQ_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "SOUQ_TEST_POSTGRES_URL is not set: run the tests with `cargo xtask test`, \
+             which starts a throwaway PostgreSQL, or point it at one you run"
+        )
+    })
+}
+
+async fn database_for(engine: Engine, dir: &tempfile::TempDir) -> DatabaseConfig {
+    match engine {
+        Engine::Sqlite => DatabaseConfig::Sqlite(dir.path().join("souq.db")),
+        Engine::Postgres => {
+            let admin = postgres_admin_url();
+            let name = format!(
+                "souq_test_{}_{}",
+                std::process::id(),
+                NEXT_DB.fetch_add(1, Ordering::SeqCst)
+            );
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("connect to the test PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create a test database");
+            let base = admin
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .unwrap_or(&admin);
+            DatabaseConfig::Postgres(format!("{base}/{name}"))
+        }
+    }
+}
+
+pub async fn spawn(engine: Engine) -> TestServer {
+    spawn_with(engine, false).await
+}
+
+pub async fn spawn_with_demo(engine: Engine) -> TestServer {
+    spawn_with(engine, true).await
+}
+
+async fn spawn_with(engine: Engine, demo_data: bool) -> TestServer {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        database: database_for(engine, &dir).await,
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        demo_data,
+    };
+    let running = souq_server::start(config.clone())
+        .await
+        .expect("server starts");
+    TestServer {
+        url: running.url(),
+        http: reqwest::Client::new(),
+        running,
+        config,
+        _dir: dir,
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts the `{code, message}` error shape and returns the code.
+    pub fn error_code(&self) -> &str {
+        assert!(
+            self.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "error without a message: {}",
+            self.body
+        );
+        self.body["code"].as_str().expect("error code")
+    }
+}
+
+impl TestServer {
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body read");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.get(format!("{}{path}", self.url))
+    }
+
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.post(format!("{}{path}", self.url))
+    }
+
+    pub fn delete(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.delete(format!("{}{path}", self.url))
+    }
+
+    /// Signs up a shopper and returns the session token.
+    pub async fn sign_up(&self, handle: &str) -> String {
+        let reply = self
+            .send(self.post("/v1/accounts").json(&serde_json::json!({
+                "email": format!("{handle}@example.com"),
+                "password": "correct horse",
+                "handle": handle,
+                "display_name": handle,
+                "role": "shopper",
+            })))
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        self.send(
+            self.post("/v1/sessions")
+                .json(&serde_json::json!({"email": email, "password": password})),
+        )
+        .await
+    }
+}
+
+/// Runs each named test against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test($crate::support::Engine::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test($crate::support::Engine::Postgres).await
+                }
+            )*
+        }
+    };
+}

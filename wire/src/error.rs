@@ -1,0 +1,51 @@
+//! The one error shape that crosses the wire: `{"code": "...", "message": "..."}`.
+
+use serde::{Deserialize, Serialize};
+
+/// A machine-readable error code; the UI translates it, the message is for logs and
+/// for clients that have no translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    InvalidCredentials,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    EmailTaken,
+    HandleTaken,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Validation,
+    TooManyRequests,
+    Internal,
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_serializes_as_code_and_message() {
+        let body = ErrorBody {
+            code: ErrorCode::EmailTaken,
+            message: "that email is already registered".into(),
+        };
+        let json = serde_json::to_value(&body).unwrap_or_default();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "email_taken", "message": "that email is already registered"})
+        );
+    }
+}

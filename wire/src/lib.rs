@@ -1,0 +1,16 @@
+//! Souq's wire types: every request and response body that crosses HTTP between the
+//! server, the app and the UI. Times are UTC; money is an integer of minor units.
+
+pub mod accounts;
+pub mod error;
+pub mod feed;
+pub mod health;
+pub mod money;
+pub mod text;
+
+pub use accounts::{DemoSignIn, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
+pub use error::{ErrorBody, ErrorCode};
+pub use feed::{Author, AuthorKind, FeedPage, Post, ProductCard};
+pub use health::Health;
+pub use money::Money;
+pub use text::{Segment, segments};

@@ -1,0 +1,43 @@
+//! Souq's task runner. `cargo xtask run` installs what is missing and launches the app;
+//! `cargo xtask test` runs every check CI runs. See `cargo xtask help`.
+
+mod postgres;
+mod setup;
+mod sh;
+mod tasks;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <task>
+
+  run     install what is missing, build the UI and launch the desktop app
+          (embedded server over SQLite unless SOUQ_API_URL is set)
+  test    fmt check, clippy, server tests on SQLite and PostgreSQL, UI tests in
+          headless Chromium, the Android compile check, and end-to-end tests of the
+          real app under Xvfb
+  setup   only install what is missing
+  ui      only build the UI into ui/dist
+";
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let result = match task.as_str() {
+        "run" => tasks::run(),
+        "test" => tasks::test(),
+        "setup" => setup::ensure_all(),
+        "ui" => setup::ensure_all().and_then(|()| tasks::build_ui()),
+        "help" | "--help" | "-h" | "" => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        other => Err(format!("unknown task {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

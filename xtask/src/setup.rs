@@ -1,0 +1,179 @@
+//! Installs what the project needs on a fresh Debian or Ubuntu machine: apt packages
+//! (when root; otherwise it prints the exact apt line and stops), rustup targets, and
+//! the pinned trunk, wasm-bindgen-cli, tauri-driver and wasm-opt. Each step checks first,
+//! so a warm machine pays nothing.
+
+use std::process::Command;
+
+use crate::sh;
+
+/// Must equal the wasm-bindgen in Cargo.lock (checked below).
+pub const WASM_BINDGEN: &str = "0.2.130";
+/// 0.22 needs a newer rustc than ours.
+pub const TRUNK: &str = "0.21.14";
+pub const TAURI_DRIVER: &str = "2.1.0";
+/// Debian's binaryen 108 emits wasm that crashes at start; npm's 132 is good.
+pub const BINARYEN: &str = "132";
+
+/// What building and running the desktop app needs.
+const APT_RUN: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "curl",
+    "file",
+    "libwebkit2gtk-4.1-dev",
+    "libxdo-dev",
+    "libssl-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "libdbus-1-dev",
+    "fonts-noto-core",
+];
+
+/// What the test command needs on top: a display, a session bus with a notification
+/// daemon and a keyring, WebKit's WebDriver, Chromium for UI tests, PostgreSQL.
+const APT_TEST: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "dbus",
+    "dbus-x11",
+    "python3-dbusmock",
+    "gnome-keyring",
+    "chromium",
+    "chromium-driver",
+    "postgresql",
+];
+
+const TARGETS: &[&str] = &["wasm32-unknown-unknown", "aarch64-linux-android"];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Run,
+    Test,
+}
+
+pub fn ensure_all() -> Result<(), String> {
+    ensure(Purpose::Test)
+}
+
+pub fn ensure(purpose: Purpose) -> Result<(), String> {
+    ensure_apt(purpose)?;
+    ensure_targets()?;
+    ensure_cargo_tool(
+        "trunk",
+        TRUNK,
+        &["install", "--locked", &format!("trunk@{TRUNK}")],
+    )?;
+    // Not --locked: its lock file pins a crate the registry no longer has.
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        WASM_BINDGEN,
+        &["install", &format!("wasm-bindgen-cli@{WASM_BINDGEN}")],
+    )?;
+    if purpose == Purpose::Test {
+        ensure_cargo_tool(
+            "tauri-driver",
+            TAURI_DRIVER,
+            &[
+                "install",
+                "--locked",
+                &format!("tauri-driver@{TAURI_DRIVER}"),
+            ],
+        )?;
+    }
+    ensure_binaryen()?;
+    check_wasm_bindgen_lock()
+}
+
+fn installed(package: &str) -> bool {
+    sh::output(Command::new("dpkg-query").args(["-W", "-f=${Status}", package]))
+        .is_some_and(|status| status.ends_with("install ok installed"))
+}
+
+fn ensure_apt(purpose: Purpose) -> Result<(), String> {
+    let mut wanted: Vec<&str> = APT_RUN.to_vec();
+    if purpose == Purpose::Test {
+        wanted.extend_from_slice(APT_TEST);
+    }
+    if !sh::succeeds(Command::new("npm").arg("--version")) {
+        wanted.push("npm");
+    }
+    let missing: Vec<&str> = wanted.into_iter().filter(|p| !installed(p)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let line = format!("apt-get install -y {}", missing.join(" "));
+    if !sh::is_root() {
+        return Err(format!(
+            "these system packages are missing; install them and run again:\n\n    \
+             sudo apt-get update && sudo {line}\n"
+        ));
+    }
+    sh::run(Command::new("apt-get").args(["update", "-q"]))?;
+    sh::run(
+        Command::new("apt-get")
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+fn ensure_targets() -> Result<(), String> {
+    let installed = sh::output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .unwrap_or_default();
+    let missing: Vec<&str> = TARGETS
+        .iter()
+        .copied()
+        .filter(|t| !installed.lines().any(|l| l.trim() == *t))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    sh::run(
+        Command::new("rustup")
+            .args(["target", "add"])
+            .args(&missing),
+    )
+}
+
+fn ensure_cargo_tool(binary: &str, version: &str, install_args: &[&str]) -> Result<(), String> {
+    let found = sh::output(
+        Command::new(binary)
+            .arg("--version")
+            .env("PATH", sh::tool_path()),
+    );
+    if found.is_some_and(|v| v.split_whitespace().any(|word| word == version)) {
+        return Ok(());
+    }
+    sh::run(sh::cargo().args(install_args))
+}
+
+fn ensure_binaryen() -> Result<(), String> {
+    let wasm_opt = sh::tools_dir().join("binaryen/node_modules/.bin/wasm-opt");
+    let found = sh::output(Command::new(&wasm_opt).arg("--version")).unwrap_or_default();
+    if found.contains(&format!("version {BINARYEN}")) {
+        return Ok(());
+    }
+    let prefix = sh::tools_dir().join("binaryen");
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
+    sh::run(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(format!("binaryen@{BINARYEN}")),
+    )
+}
+
+/// trunk refuses a wasm-bindgen CLI that differs from the library; say so early.
+fn check_wasm_bindgen_lock() -> Result<(), String> {
+    let lock = std::fs::read_to_string(sh::root().join("Cargo.lock")).unwrap_or_default();
+    let pinned = format!("name = \"wasm-bindgen\"\nversion = \"{WASM_BINDGEN}\"");
+    if lock.contains("name = \"wasm-bindgen\"") && !lock.contains(&pinned) {
+        return Err(format!(
+            "Cargo.lock's wasm-bindgen differs from the pinned CLI {WASM_BINDGEN}; \
+             update xtask/src/setup.rs, ui/Trunk.toml and ui/Cargo.toml together"
+        ));
+    }
+    Ok(())
+}

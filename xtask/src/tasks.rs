@@ -1,0 +1,133 @@
+//! The tasks behind the README's two commands.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::postgres::TempPostgres;
+use crate::setup::{self, Purpose};
+use crate::sh;
+
+pub const APP_BINARY: &str = "souq-app";
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh::root().join("target"), PathBuf::from)
+}
+
+/// Builds the Leptos UI into ui/dist, which the app embeds.
+pub fn build_ui() -> Result<(), String> {
+    sh::run(
+        Command::new("trunk")
+            .args(["build", "--release"])
+            .current_dir(sh::root().join("ui"))
+            .env("PATH", sh::tool_path()),
+    )
+}
+
+fn build_app() -> Result<PathBuf, String> {
+    sh::run(sh::cargo().args(["build", "-p", APP_BINARY]))?;
+    Ok(target_dir().join("debug").join(APP_BINARY))
+}
+
+/// `cargo xtask run`: install, build, launch the desktop app.
+pub fn run() -> Result<(), String> {
+    setup::ensure(Purpose::Run)?;
+    let has_display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    build_ui()?;
+    let app = build_app()?;
+    if !has_display {
+        return Err(format!(
+            "no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot \
+             open. Built {}. To run it headless, under a virtual display:\n\n    \
+             xvfb-run -a cargo xtask run\n",
+            app.display()
+        ));
+    }
+    sh::run(&mut Command::new(app))
+}
+
+/// `cargo xtask test`: everything CI checks, in order of cost.
+pub fn test() -> Result<(), String> {
+    setup::ensure(Purpose::Test)?;
+    sh::run(sh::cargo().args(["fmt", "--all", "--", "--check"]))?;
+    // The app embeds ui/dist at compile time, so the UI is built before anything else.
+    build_ui()?;
+    sh::run(sh::cargo().args([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "souq-ui",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    sh::run(sh::cargo().args([
+        "clippy",
+        "-p",
+        "souq-ui",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    {
+        let postgres = TempPostgres::start()?;
+        sh::run(
+            sh::cargo()
+                .args([
+                    "test",
+                    "--workspace",
+                    "--exclude",
+                    "souq-ui",
+                    "--exclude",
+                    "souq-e2e",
+                ])
+                .env("SOUQ_TEST_POSTGRES_URL", &postgres.url),
+        )?;
+    }
+
+    sh::run(
+        sh::cargo()
+            .args([
+                "test",
+                "-p",
+                "souq-ui",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("PATH", sh::tool_path()),
+    )?;
+
+    // A cheap mobile compile check: no NDK is needed to type-check the app crate.
+    sh::run(sh::cargo().args([
+        "check",
+        "-p",
+        APP_BINARY,
+        "--target",
+        "aarch64-linux-android",
+    ]))?;
+
+    let app = build_app()?;
+    sh::run(
+        Command::new("xvfb-run")
+            .args([
+                "-a",
+                "-s",
+                "-screen 0 1280x800x24",
+                "dbus-run-session",
+                "--",
+            ])
+            .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["test", "-p", "souq-e2e", "--", "--test-threads=1"])
+            .env("SOUQ_E2E_APP", &app)
+            .env("PATH", sh::tool_path())
+            .current_dir(sh::root()),
+    )?;
+    eprintln!("xtask: all checks passed");
+    Ok(())
+}
