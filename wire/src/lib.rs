@@ -2,13 +2,16 @@
 //! server, the app and the UI. Times are UTC; money is an integer of minor units.
 
 pub mod accounts;
+pub mod app;
 pub mod error;
 pub mod feed;
 pub mod health;
 pub mod money;
 pub mod text;
+pub mod validate;
 
 pub use accounts::{DemoSignIn, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
+pub use app::{AppInfo, Language, Preferences};
 pub use error::{ErrorBody, ErrorCode};
 pub use feed::{Author, AuthorKind, FeedPage, Post, ProductCard};
 pub use health::Health;

@@ -1,0 +1,22 @@
+//! Generates the Tauri context and one permission per app command, so that the
+//! capability file can grant exactly the commands the window uses.
+
+const COMMANDS: &[&str] = &[
+    "current_user",
+    "sign_in",
+    "sign_up",
+    "sign_out",
+    "feed_page",
+    "hashtag_page",
+    "app_info",
+    "get_preferences",
+    "set_language",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build failed: {e:#}");
+    }
+}

@@ -1,0 +1,141 @@
+//! The HTTP client every command uses to reach the Souq server, embedded or remote:
+//! one code path either way. Server errors come back as their `{code, message}`.
+
+use reqwest::{Method, RequestBuilder, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use souq_wire::ErrorBody;
+
+use crate::error::AppError;
+
+#[derive(Clone, Debug)]
+pub struct Api {
+    http: reqwest::Client,
+    base: Url,
+}
+
+/// A fetched binary resource (an image).
+pub struct Bytes {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Api {
+    pub fn new(base_url: &str) -> Result<Api, AppError> {
+        let base = Url::parse(base_url)
+            .map_err(|e| AppError::Internal(format!("bad server URL {base_url:?}: {e}")))?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("souq-app/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|e| AppError::Internal(format!("http client: {e}")))?;
+        Ok(Api { http, base })
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    /// The URL of `segments` under the base; each segment is percent-encoded, so a
+    /// hashtag in Arabic or with odd characters stays one path segment.
+    pub fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    fn request(&self, method: Method, segments: &[&str], token: Option<&str>) -> RequestBuilder {
+        let request = self.http.request(method, self.url(segments));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    async fn send(request: RequestBuilder) -> Result<reqwest::Response, AppError> {
+        let response = request
+            .send()
+            .await
+            .map_err(|e| AppError::Unreachable(e.to_string()))?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => Err(AppError::Server(body)),
+            Err(_) => Err(AppError::BadResponse(format!("{status}: {text}"))),
+        }
+    }
+
+    async fn json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, AppError> {
+        Self::send(request)
+            .await?
+            .json()
+            .await
+            .map_err(|e| AppError::BadResponse(e.to_string()))
+    }
+
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        query: &[(&str, &str)],
+        token: Option<&str>,
+    ) -> Result<T, AppError> {
+        Self::json(self.request(Method::GET, segments, token).query(query)).await
+    }
+
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        body: &B,
+        token: Option<&str>,
+    ) -> Result<T, AppError> {
+        Self::json(self.request(Method::POST, segments, token).json(body)).await
+    }
+
+    pub async fn delete(&self, segments: &[&str], token: Option<&str>) -> Result<(), AppError> {
+        Self::send(self.request(Method::DELETE, segments, token)).await?;
+        Ok(())
+    }
+
+    pub async fn bytes(&self, segments: &[&str]) -> Result<Bytes, AppError> {
+        let response = Self::send(self.request(Method::GET, segments, None)).await?;
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| AppError::BadResponse(e.to_string()))?
+            .to_vec();
+        Ok(Bytes {
+            content_type,
+            bytes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_encoded_one_by_one() {
+        let api = Api::new("http://127.0.0.1:9/").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            api.url(&["v1", "hashtags", "عود", "posts"]).as_str(),
+            "http://127.0.0.1:9/v1/hashtags/%D8%B9%D9%88%D8%AF/posts"
+        );
+        assert_eq!(
+            api.url(&["v1", "hashtags", "a/b?c", "posts"]).as_str(),
+            "http://127.0.0.1:9/v1/hashtags/a%2Fb%3Fc/posts"
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Tauri commands: typed, one line each, delegating to `SouqClient` or `preferences`.
+//! Every command is listed in build.rs and granted in capabilities/default.json.
+
+pub mod accounts;
+pub mod feed;
+pub mod settings;

@@ -1,0 +1,83 @@
+//! The Souq app: a Tauri 2 shell around the Leptos UI. It owns what only a device can
+//! do (the keychain, local preferences, later notifications and the drop scheduler)
+//! and reaches the Souq server, embedded or remote, through `SouqClient`.
+
+pub mod api;
+pub mod backend;
+pub mod client;
+pub mod commands;
+pub mod error;
+pub mod keychain;
+pub mod media;
+pub mod preferences;
+
+use std::sync::Mutex;
+
+use tauri::{Manager, RunEvent};
+
+use crate::api::Api;
+use crate::backend::Backend;
+use crate::client::SouqClient;
+use crate::keychain::Keychain;
+
+/// Holds the backend until exit, when the embedded server is drained.
+struct BackendSlot(Mutex<Option<Backend>>);
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SOUQ_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let data_dir = app.path().app_data_dir()?;
+    let backend = tauri::async_runtime::block_on(Backend::start(&data_dir))?;
+    let api = Api::new(&backend.url)?;
+    let keychain = Keychain::for_server(backend.is_embedded(), &backend.url);
+    app.manage(SouqClient::new(api, keychain));
+    app.manage(backend.info());
+    app.manage(BackendSlot(Mutex::new(Some(backend))));
+    Ok(())
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    init_logging();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
+        .invoke_handler(tauri::generate_handler![
+            commands::accounts::current_user,
+            commands::accounts::sign_in,
+            commands::accounts::sign_up,
+            commands::accounts::sign_out,
+            commands::feed::feed_page,
+            commands::feed::hashtag_page,
+            commands::settings::app_info,
+            commands::settings::get_preferences,
+            commands::settings::set_language,
+        ])
+        .setup(setup)
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "Souq could not start");
+            eprintln!("Souq could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            let backend = handle
+                .state::<BackendSlot>()
+                .0
+                .lock()
+                .ok()
+                .and_then(|mut slot| slot.take());
+            if let Some(backend) = backend {
+                tauri::async_runtime::block_on(backend.shutdown());
+            }
+        }
+    });
+}

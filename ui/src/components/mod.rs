@@ -1,0 +1,9 @@
+//! Reusable pieces of screens.
+
+pub mod avatar;
+pub mod feed_list;
+pub mod icons;
+pub mod language_picker;
+pub mod post_card;
+pub mod product_card;
+pub mod shell;

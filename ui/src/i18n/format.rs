@@ -1,0 +1,225 @@
+//! Numbers, prices and times per locale: Arabic gets Arabic-Indic digits, Arabic
+//! separators and its six plural forms; English gets Western digits. Pure functions,
+//! so the rules are unit-tested; `now_ms` and `local_offset_minutes` read the clock.
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use souq_wire::{Language, Money};
+
+const ARABIC_DIGITS: [char; 10] = ['٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩'];
+const ARABIC_GROUP: char = '\u{066C}';
+const ARABIC_DECIMAL: char = '\u{066B}';
+
+/// Writes ASCII digits in the language's digits.
+pub fn digits(language: Language, ascii: &str) -> String {
+    match language {
+        Language::En => ascii.to_string(),
+        Language::Ar => ascii
+            .chars()
+            .map(|c| {
+                c.to_digit(10)
+                    .and_then(|d| usize::try_from(d).ok())
+                    .and_then(|d| ARABIC_DIGITS.get(d).copied())
+                    .unwrap_or(c)
+            })
+            .collect(),
+    }
+}
+
+/// A whole number with thousands grouped: 12,345 or ١٢٬٣٤٥.
+pub fn number(language: Language, n: u64) -> String {
+    let ascii = n.to_string();
+    let separator = match language {
+        Language::En => ',',
+        Language::Ar => ARABIC_GROUP,
+    };
+    let len = ascii.len();
+    let mut grouped = String::with_capacity(len + len / 3);
+    for (i, c) in ascii.chars().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            grouped.push(separator);
+        }
+        grouped.push(c);
+    }
+    digits(language, &grouped)
+}
+
+fn currency_label(language: Language, code: &str) -> String {
+    let label = match (language, code) {
+        (Language::En, "USD") => "$",
+        (Language::Ar, "SAR") => "ر.س.",
+        (Language::Ar, "AED") => "د.إ.",
+        (Language::Ar, "KWD") => "د.ك.",
+        (Language::Ar, "USD") => "US$",
+        (_, other) => other,
+    };
+    label.to_string()
+}
+
+/// A price from integer minor units, never through a float: "SAR 450.00",
+/// "$129.00", "٤٥٠٫٠٠ ر.س.".
+pub fn money(language: Language, price: &Money) -> String {
+    let minor_digits = price.minor_digits();
+    let scale = 10u64.pow(minor_digits);
+    let negative = price.amount_minor < 0;
+    let amount = price.amount_minor.unsigned_abs();
+    let whole = number(language, amount / scale);
+    let fraction = if minor_digits == 0 {
+        String::new()
+    } else {
+        let decimal = match language {
+            Language::En => '.',
+            Language::Ar => ARABIC_DECIMAL,
+        };
+        let width = usize::try_from(minor_digits).unwrap_or(2);
+        format!(
+            "{decimal}{}",
+            digits(language, &format!("{:0width$}", amount % scale))
+        )
+    };
+    let sign = if negative { "-" } else { "" };
+    let label = currency_label(language, &price.currency);
+    match language {
+        Language::En if label == "$" => format!("{sign}${whole}{fraction}"),
+        Language::En => format!("{sign}{label} {whole}{fraction}"),
+        // The RLM keeps the sign and label in place inside right-to-left text.
+        Language::Ar => format!("\u{200F}{sign}{whole}{fraction} {label}"),
+    }
+}
+
+/// Arabic plural forms of a counted unit: one, two, few (3–10), many (11–99), other.
+struct ArabicUnit {
+    one: &'static str,
+    two: &'static str,
+    few: &'static str,
+    many: &'static str,
+}
+
+const AR_MINUTE: ArabicUnit = ArabicUnit {
+    one: "دقيقة",
+    two: "دقيقتين",
+    few: "دقائق",
+    many: "دقيقة",
+};
+const AR_HOUR: ArabicUnit = ArabicUnit {
+    one: "ساعة",
+    two: "ساعتين",
+    few: "ساعات",
+    many: "ساعة",
+};
+const AR_DAY: ArabicUnit = ArabicUnit {
+    one: "يوم",
+    two: "يومين",
+    few: "أيام",
+    many: "يومًا",
+};
+
+fn arabic_count(n: u64, unit: &ArabicUnit) -> String {
+    match n {
+        1 => unit.one.to_string(),
+        2 => unit.two.to_string(),
+        _ => {
+            let word = match n % 100 {
+                3..=10 => unit.few,
+                11..=99 => unit.many,
+                // 100, 101, 102, 200…: the singular, as in "١٠٠ دقيقة".
+                _ => unit.one,
+            };
+            format!("{} {word}", number(Language::Ar, n))
+        }
+    }
+}
+
+const EN_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const AR_MONTHS: [&str; 12] = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+];
+
+/// A calendar date in the user's time zone: "21 Nov 2026" / "٢١ نوفمبر ٢٠٢٦".
+pub fn date(language: Language, at: DateTime<Utc>, offset_minutes: i64) -> String {
+    let local = at + Duration::minutes(offset_minutes);
+    let month_index = usize::try_from(local.month0()).unwrap_or(0);
+    let day = u64::from(local.day());
+    let year = u64::try_from(local.year()).unwrap_or(0);
+    let year_text = digits(language, &year.to_string());
+    match language {
+        Language::En => format!(
+            "{} {} {year_text}",
+            day,
+            EN_MONTHS.get(month_index).copied().unwrap_or("")
+        ),
+        Language::Ar => format!(
+            "{} {} {year_text}",
+            digits(language, &day.to_string()),
+            AR_MONTHS.get(month_index).copied().unwrap_or("")
+        ),
+    }
+}
+
+/// How long ago, for a post: "just now", "5 minutes ago", "منذ ٣ ساعات"; older than a
+/// week, the date.
+pub fn relative(
+    language: Language,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    offset_minutes: i64,
+) -> String {
+    let seconds = (now - at).num_seconds().max(0);
+    let minutes = u64::try_from(seconds / 60).unwrap_or(0);
+    let hours = minutes / 60;
+    let days = hours / 24;
+    match language {
+        Language::En => {
+            let plural = |n: u64, unit: &str| {
+                if n == 1 {
+                    format!("1 {unit} ago")
+                } else {
+                    format!("{} {unit}s ago", number(language, n))
+                }
+            };
+            match (minutes, hours, days) {
+                (0, _, _) => "just now".to_string(),
+                (m, 0, _) => plural(m, "minute"),
+                (_, h, 0) => plural(h, "hour"),
+                (_, _, d) if d < 7 => plural(d, "day"),
+                _ => date(language, at, offset_minutes),
+            }
+        }
+        Language::Ar => match (minutes, hours, days) {
+            (0, _, _) => "الآن".to_string(),
+            (m, 0, _) => format!("منذ {}", arabic_count(m, &AR_MINUTE)),
+            (_, h, 0) => format!("منذ {}", arabic_count(h, &AR_HOUR)),
+            (_, _, d) if d < 7 => format!("منذ {}", arabic_count(d, &AR_DAY)),
+            _ => date(language, at, offset_minutes),
+        },
+    }
+}
+
+/// The clock, from the webview.
+pub fn now() -> DateTime<Utc> {
+    // Milliseconds since 1970 fit an i64 exactly; the float comes from JavaScript.
+    let ms = js_sys::Date::now();
+    DateTime::<Utc>::from_timestamp_millis(format!("{ms:.0}").parse().unwrap_or(0))
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+/// The user's time zone offset at `at`, in minutes east of UTC.
+pub fn local_offset_minutes(at: DateTime<Utc>) -> i64 {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&at.to_rfc3339()));
+    // getTimezoneOffset is minutes *west* of UTC, and always a small whole number.
+    -format!("{:.0}", date.get_timezone_offset())
+        .parse::<i64>()
+        .unwrap_or(0)
+}

@@ -1,0 +1,77 @@
+//! App-wide state shared through context: who is signed in, which screen is showing,
+//! and what the app told us about itself.
+
+use leptos::prelude::*;
+use souq_wire::{AppInfo, ErrorBody, ErrorCode, Preferences, User};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Hashtag(String),
+    Settings,
+}
+
+impl Screen {
+    /// The tab a screen belongs to, for highlighting the navigation.
+    pub fn tab(&self) -> Screen {
+        match self {
+            Screen::Settings => Screen::Settings,
+            Screen::Home | Screen::Hashtag(_) => Screen::Home,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub user: RwSignal<Option<User>>,
+    pub info: RwSignal<Option<AppInfo>>,
+    pub preferences: RwSignal<Option<Preferences>>,
+    pub screen: RwSignal<Screen>,
+    /// Screens to return to with Back.
+    pub history: RwSignal<Vec<Screen>>,
+}
+
+impl AppState {
+    pub fn provide() -> AppState {
+        let state = AppState {
+            user: RwSignal::new(None),
+            info: RwSignal::new(None),
+            preferences: RwSignal::new(None),
+            screen: RwSignal::new(Screen::Home),
+            history: RwSignal::new(Vec::new()),
+        };
+        provide_context(state);
+        state
+    }
+
+    /// Opens a screen on top of the current one.
+    pub fn open(self, screen: Screen) {
+        let current = self.screen.get_untracked();
+        if current != screen {
+            self.history.update(|h| h.push(current));
+            self.screen.set(screen);
+        }
+    }
+
+    /// Switches tab: a fresh stack.
+    pub fn switch_tab(self, screen: Screen) {
+        self.history.set(Vec::new());
+        self.screen.set(screen);
+    }
+
+    pub fn back(self) {
+        let previous = self.history.try_update(Vec::pop).flatten();
+        self.screen.set(previous.unwrap_or(Screen::Home));
+    }
+
+    /// A call failed because the session ended: return to the sign-in screen.
+    pub fn note_error(self, error: &ErrorBody) {
+        if error.code == ErrorCode::Unauthorized {
+            self.user.set(None);
+        }
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}

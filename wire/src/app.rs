@@ -1,0 +1,88 @@
+//! What the app's commands and the UI exchange over Tauri IPC, beyond server bodies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::DemoSignIn;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    En,
+    Ar,
+}
+
+impl Language {
+    /// The language for a BCP 47 locale such as "ar-SA" or "en_US.UTF-8"; English
+    /// for everything we do not translate yet.
+    pub fn from_locale(locale: &str) -> Language {
+        let lower = locale.to_ascii_lowercase();
+        if lower == "ar" || lower.starts_with("ar-") || lower.starts_with("ar_") {
+            Language::Ar
+        } else {
+            Language::En
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Ar => "ar",
+        }
+    }
+
+    pub fn is_rtl(self) -> bool {
+        self == Language::Ar
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preferences {
+    /// The user's choice; `None` follows the operating system.
+    pub language: Option<Language>,
+    /// The operating system's language, for "follow the system".
+    pub system_language: Language,
+}
+
+impl Preferences {
+    pub fn effective_language(&self) -> Language {
+        self.language.unwrap_or(self.system_language)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppInfo {
+    /// True when the app runs its own server in-process (no SOUQ_API_URL).
+    pub embedded: bool,
+    pub server_url: String,
+    /// Offered one tap away on the sign-in screen, only in embedded mode.
+    pub demo_sign_ins: Vec<DemoSignIn>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_locales_pick_arabic_and_the_rest_english() {
+        for ar in ["ar", "ar-SA", "ar_EG.UTF-8", "AR-ae"] {
+            assert_eq!(Language::from_locale(ar), Language::Ar, "{ar}");
+        }
+        for en in ["en-US", "C", "", "fr-FR", "arn-CL"] {
+            assert_eq!(Language::from_locale(en), Language::En, "{en}");
+        }
+    }
+
+    #[test]
+    fn the_users_choice_wins_over_the_system() {
+        let prefs = Preferences {
+            language: Some(Language::Ar),
+            system_language: Language::En,
+        };
+        assert_eq!(prefs.effective_language(), Language::Ar);
+        let follow = Preferences {
+            language: None,
+            ..prefs
+        };
+        assert_eq!(follow.effective_language(), Language::En);
+    }
+}
