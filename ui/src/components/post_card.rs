@@ -21,6 +21,8 @@ fn Body(text: String) -> impl IntoView {
                     <button
                         type="button"
                         class="hashtag"
+                        // Isolated, so "#drop" inside Arabic text does not read "drop#".
+                        dir="auto"
                         data-tag=key.clone()
                         on:click=move |_| state.open(Screen::Hashtag(key.clone()))
                     >
@@ -32,7 +34,7 @@ fn Body(text: String) -> impl IntoView {
             // Profiles arrive with the social graph; until then a mention is styled
             // text, not a control that does nothing.
             Segment::Mention(handle) => {
-                view! { <span class="mention">{format!("@{handle}")}</span> }.into_any()
+                view! { <span class="mention" dir="ltr">{format!("@{handle}")}</span> }.into_any()
             }
         })
         .collect_view()

@@ -1,0 +1,267 @@
+//! The end-to-end harness: launches the real Souq app binary through tauri-driver and
+//! WebKitWebDriver, inside the display and session bus that `cargo xtask test` gives it
+//! (xvfb-run + dbus-run-session), with a real Secret Service (gnome-keyring) for the
+//! session token and a D-Bus notification daemon (python-dbusmock) that logs every
+//! notification. Each harness has its own data, config and keyring directories, so the
+//! app starts from nothing and relaunches find what the previous launch left.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < WAIT,
+            "{what} did not listen on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn bus_has_name(name: &str) -> bool {
+    Command::new("dbus-send")
+        .args([
+            "--session",
+            "--dest=org.freedesktop.DBus",
+            "--type=method_call",
+            "--print-reply",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            &format!("string:{name}"),
+        ])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+}
+
+fn wait_for_bus_name(name: &str) {
+    let start = Instant::now();
+    while !bus_has_name(name) {
+        assert!(
+            start.elapsed() < WAIT,
+            "{name} never appeared on the session bus"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Where screenshots go: the workspace's target/e2e-screenshots, even when the build
+/// itself uses another target dir.
+pub fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots")
+}
+
+pub struct Harness {
+    app: PathBuf,
+    dirs: tempfile::TempDir,
+    pub notification_log: PathBuf,
+    children: Vec<Child>,
+    driver_port: u16,
+}
+
+impl Harness {
+    fn env(&self, cmd: &mut Command) {
+        let root = self.dirs.path();
+        cmd.env("XDG_DATA_HOME", root.join("data"))
+            .env("XDG_CONFIG_HOME", root.join("config"))
+            .env("XDG_CACHE_HOME", root.join("cache"))
+            .env("XDG_RUNTIME_DIR", root.join("run"))
+            // The embedded server, not a remote one.
+            .env_remove("SOUQ_API_URL")
+            .env("LANG", "C.UTF-8")
+            .env("TZ", "UTC");
+    }
+
+    pub fn start() -> Harness {
+        let app =
+            PathBuf::from(std::env::var("SOUQ_E2E_APP").expect(
+                "SOUQ_E2E_APP is not set: run the end-to-end tests with `cargo xtask test`",
+            ));
+        assert!(app.exists(), "no app binary at {}", app.display());
+        assert!(
+            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+            "no session bus: run under dbus-run-session (as `cargo xtask test` does)"
+        );
+        let dirs = tempfile::tempdir().expect("temp dir");
+        for sub in ["data", "config", "cache", "run"] {
+            std::fs::create_dir_all(dirs.path().join(sub)).expect("xdg dir");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                dirs.path().join("run"),
+                std::fs::Permissions::from_mode(0o700),
+            )
+            .expect("runtime dir permissions");
+        }
+        let mut harness = Harness {
+            app,
+            notification_log: dirs.path().join("notifications.log"),
+            dirs,
+            children: Vec::new(),
+            driver_port: free_port(),
+        };
+
+        if !bus_has_name("org.freedesktop.secrets") {
+            let mut keyring = Command::new("gnome-keyring-daemon");
+            keyring
+                .args(["--foreground", "--unlock", "--components=secrets"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null());
+            harness.env(&mut keyring);
+            let mut child = keyring.spawn().expect("gnome-keyring-daemon starts");
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(b"souq-e2e").expect("keyring password");
+            }
+            harness.children.push(child);
+            wait_for_bus_name("org.freedesktop.secrets");
+        }
+
+        if !bus_has_name("org.freedesktop.Notifications") {
+            // Debian's python: the module is installed for it, not for other pythons.
+            let mut notify = Command::new("/usr/bin/python3");
+            notify
+                .args(["-m", "dbusmock", "--template", "notification_daemon", "-l"])
+                .arg(&harness.notification_log)
+                .stdout(Stdio::null());
+            harness
+                .children
+                .push(notify.spawn().expect("dbusmock starts"));
+            wait_for_bus_name("org.freedesktop.Notifications");
+        }
+
+        let mut driver = Command::new("tauri-driver");
+        driver
+            .args(["--port", &harness.driver_port.to_string()])
+            .args(["--native-port", &free_port().to_string()])
+            .stdout(Stdio::null());
+        harness.env(&mut driver);
+        harness.children.push(
+            driver
+                .spawn()
+                .expect("tauri-driver starts (is it installed?)"),
+        );
+        wait_for_port(harness.driver_port, "tauri-driver");
+        harness
+    }
+
+    /// Launches the app: each WebDriver session is a new app process.
+    pub async fn launch(&self) -> App {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert(
+            "tauri:options".into(),
+            json!({ "application": self.app.display().to_string() }),
+        );
+        let client = ClientBuilder::rustls()
+            .expect("rustls client")
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", self.driver_port))
+            .await
+            .expect("a WebDriver session with the app");
+        App { client }
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// One running app, driven through WebDriver.
+pub struct App {
+    pub client: Client,
+}
+
+impl App {
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Polls a JavaScript expression until it is truthy.
+    pub async fn wait_until(&self, expression: &str, what: &str) {
+        let start = Instant::now();
+        loop {
+            let value = self.eval(&format!("return !!({expression});")).await;
+            if value == Value::Bool(true) {
+                return;
+            }
+            assert!(start.elapsed() < WAIT, "timed out waiting until {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|found| found.len())
+            .unwrap_or(0)
+    }
+
+    /// Saves a PNG of the window under target/e2e-screenshots.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // On a cold shader cache the first frame can still be blank: wait two frames.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            )
+            .await
+            .expect("animation frames");
+        let png = self.client.screenshot().await.expect("screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("screenshot written");
+        path
+    }
+
+    pub async fn quit(self) {
+        let _ = self.client.close().await;
+    }
+}

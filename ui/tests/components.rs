@@ -1,0 +1,135 @@
+//! UI components mounted in a real browser (headless Chromium) with wasm-bindgen-test:
+//! the DOM they produce, in English and in Arabic.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
+use chrono::{DateTime, Duration, Utc};
+use leptos::prelude::*;
+use souq_ui::components::post_card::PostCard;
+use souq_ui::i18n::I18n;
+use souq_ui::state::{AppState, Screen};
+use souq_wire::{Author, AuthorKind, Language, Money, Post, ProductCard};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn post(body: &str, minutes_ago: i64, in_stock: bool) -> Post {
+    Post {
+        id: 7,
+        author: Author {
+            id: 3,
+            kind: AuthorKind::Store,
+            handle: "dar_al_oud".into(),
+            display_name: "دار العود".into(),
+            avatar_media_id: None,
+        },
+        body: body.into(),
+        hashtags: souq_wire::text::hashtags(body),
+        products: vec![ProductCard {
+            id: 11,
+            title: "Oud Royale".into(),
+            store_name: "دار العود".into(),
+            price: Money {
+                amount_minor: 62_000,
+                currency: "SAR".into(),
+            },
+            image_media_id: Some(5),
+            in_stock,
+        }],
+        created_at: Utc::now() - Duration::minutes(minutes_ago),
+    }
+}
+
+/// Mounts a post card into a fresh container and returns it with the shared state.
+fn mount(language: Language, post: Post) -> (web_sys::HtmlElement, AppState) {
+    let container = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    let container: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(container);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        I18n::provide(language);
+        tx.send(AppState::provide()).unwrap();
+        view! { <PostCard post=post.clone()/> }
+    });
+    handle.forget();
+    (container, rx.recv().unwrap())
+}
+
+fn text(root: &web_sys::HtmlElement, css: &str) -> String {
+    root.query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{css} missing"))
+        .text_content()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn a_post_renders_its_hashtags_as_buttons_and_mentions_as_text() {
+    let (root, _) = mount(Language::En, post("New #Drop by @layla with #عود", 5, true));
+    let tags = root.query_selector_all(".hashtag").unwrap();
+    assert_eq!(tags.length(), 2);
+    assert_eq!(text(&root, ".hashtag"), "#Drop");
+    assert_eq!(text(&root, ".mention"), "@layla");
+    assert!(
+        root.query_selector("button.mention").unwrap().is_none(),
+        "a mention is not a control yet"
+    );
+}
+
+#[wasm_bindgen_test]
+fn tapping_a_hashtag_opens_its_page_by_its_key() {
+    let (root, state) = mount(Language::En, post("Back in stock #OudRoyale", 1, true));
+    let tag: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(root.query_selector(".hashtag").unwrap().unwrap());
+    tag.click();
+    assert_eq!(
+        state.screen.get_untracked(),
+        Screen::Hashtag("oudroyale".into())
+    );
+    state.back();
+    assert_eq!(state.screen.get_untracked(), Screen::Home);
+}
+
+#[wasm_bindgen_test]
+fn english_shows_western_digits_and_relative_time() {
+    let (root, _) = mount(Language::En, post("Hello", 5, true));
+    assert_eq!(text(&root, ".price"), "SAR 620.00");
+    assert_eq!(text(&root, ".post-time"), "5 minutes ago");
+    assert_eq!(text(&root, ".badge"), "Store");
+}
+
+#[wasm_bindgen_test]
+fn arabic_shows_arabic_digits_plural_forms_and_badges() {
+    let (root, _) = mount(Language::Ar, post("مرحبا", 3, false));
+    assert_eq!(text(&root, ".price"), "\u{200F}٦٢٠٫٠٠ ر.س.");
+    assert_eq!(text(&root, ".post-time"), "منذ ٣ دقائق");
+    assert!(text(&root, ".product-card").contains("نفدت الكمية"));
+}
+
+#[wasm_bindgen_test]
+fn product_images_load_through_the_media_scheme() {
+    let (root, _) = mount(Language::En, post("Hello", 5, true));
+    let img = root.query_selector(".product-image").unwrap().unwrap();
+    assert_eq!(img.get_attribute("src").unwrap(), "media://localhost/5");
+}
+
+#[wasm_bindgen_test]
+fn arabic_sets_the_document_right_to_left() {
+    souq_ui::app::apply_language(Language::Ar);
+    let root = document().document_element().unwrap();
+    assert_eq!(root.get_attribute("dir").unwrap(), "rtl");
+    assert_eq!(root.get_attribute("lang").unwrap(), "ar");
+    souq_ui::app::apply_language(Language::En);
+    assert_eq!(root.get_attribute("dir").unwrap(), "ltr");
+}
+
+#[wasm_bindgen_test]
+fn post_times_older_than_a_week_show_the_date() {
+    let at: DateTime<Utc> = "2026-11-01T10:00:00Z".parse().unwrap();
+    let now: DateTime<Utc> = "2026-11-21T10:00:00Z".parse().unwrap();
+    use souq_ui::i18n::format::relative;
+    assert_eq!(relative(Language::En, at, now, 0), "1 Nov 2026");
+    assert_eq!(relative(Language::Ar, at, now, 0), "١ نوفمبر ٢٠٢٦");
+    // Late evening UTC is already the next day three hours east.
+    let late: DateTime<Utc> = "2026-11-01T22:30:00Z".parse().unwrap();
+    assert_eq!(relative(Language::En, late, now, 180), "2 Nov 2026");
+}
