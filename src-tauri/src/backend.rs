@@ -87,10 +87,10 @@ impl Backend {
     /// Lets in-flight requests finish before the app exits.
     pub async fn shutdown(self) {
         #[cfg(desktop)]
-        if let Some(server) = self.embedded {
-            if let Err(e) = server.shutdown().await {
-                tracing::warn!(error = %e, "embedded server did not stop cleanly");
-            }
+        if let Some(server) = self.embedded
+            && let Err(e) = server.shutdown().await
+        {
+            tracing::warn!(error = %e, "embedded server did not stop cleanly");
         }
     }
 }

@@ -35,7 +35,7 @@ fn post(body: &str, minutes_ago: i64, in_stock: bool) -> Post {
             image_media_id: Some(5),
             in_stock,
         }],
-        created_at: Utc::now() - Duration::minutes(minutes_ago),
+        created_at: souq_ui::i18n::format::now() - Duration::minutes(minutes_ago),
     }
 }
 

@@ -35,7 +35,7 @@ pub fn number(language: Language, n: u64) -> String {
     let len = ascii.len();
     let mut grouped = String::with_capacity(len + len / 3);
     for (i, c) in ascii.chars().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
+        if i > 0 && (len - i).is_multiple_of(3) {
             grouped.push(separator);
         }
         grouped.push(c);
