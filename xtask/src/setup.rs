@@ -60,27 +60,12 @@ pub fn ensure_all() -> Result<(), String> {
 pub fn ensure(purpose: Purpose) -> Result<(), String> {
     ensure_apt(purpose)?;
     ensure_targets()?;
-    ensure_cargo_tool(
-        "trunk",
-        TRUNK,
-        &["install", "--locked", &format!("trunk@{TRUNK}")],
-    )?;
+    let installed = sh::output(sh::cargo().args(["install", "--list"])).unwrap_or_default();
+    ensure_cargo_tool(&installed, "trunk", TRUNK, true)?;
     // Not --locked: its lock file pins a crate the registry no longer has.
-    ensure_cargo_tool(
-        "wasm-bindgen",
-        WASM_BINDGEN,
-        &["install", &format!("wasm-bindgen-cli@{WASM_BINDGEN}")],
-    )?;
+    ensure_cargo_tool(&installed, "wasm-bindgen-cli", WASM_BINDGEN, false)?;
     if purpose == Purpose::Test {
-        ensure_cargo_tool(
-            "tauri-driver",
-            TAURI_DRIVER,
-            &[
-                "install",
-                "--locked",
-                &format!("tauri-driver@{TAURI_DRIVER}"),
-            ],
-        )?;
+        ensure_cargo_tool(&installed, "tauri-driver", TAURI_DRIVER, true)?;
     }
     ensure_binaryen()?;
     check_wasm_bindgen_lock()
@@ -137,16 +122,25 @@ fn ensure_targets() -> Result<(), String> {
     )
 }
 
-fn ensure_cargo_tool(binary: &str, version: &str, install_args: &[&str]) -> Result<(), String> {
-    let found = sh::output(
-        Command::new(binary)
-            .arg("--version")
-            .env("PATH", sh::tool_path()),
-    );
-    if found.is_some_and(|v| v.split_whitespace().any(|word| word == version)) {
+/// Installs `krate@version` unless `cargo install --list` already shows that version.
+fn ensure_cargo_tool(
+    installed: &str,
+    krate: &str,
+    version: &str,
+    locked: bool,
+) -> Result<(), String> {
+    if installed
+        .lines()
+        .any(|line| line == format!("{krate} v{version}:"))
+    {
         return Ok(());
     }
-    sh::run(sh::cargo().args(install_args))
+    let mut install = sh::cargo();
+    install.arg("install");
+    if locked {
+        install.arg("--locked");
+    }
+    sh::run(install.arg(format!("{krate}@{version}")))
 }
 
 fn ensure_binaryen() -> Result<(), String> {
