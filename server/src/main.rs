@@ -34,13 +34,14 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let filter = EnvFilter::try_from_env("SOUQ_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn"));
+    // Logs go to stderr; stdout carries only the "listening on" line, for scripts.
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if args.log_format == "json" {
-        tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(filter)
-            .init();
+        logs.json().init();
     } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+        logs.init();
     }
 
     let database =

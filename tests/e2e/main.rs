@@ -184,3 +184,47 @@ async fn the_session_survives_a_restart_in_the_keychain_and_sign_out_ends_it() {
     assert_eq!(third.count(".post").await, 0);
     third.quit().await;
 }
+
+#[tokio::test]
+async fn with_souq_api_url_the_app_uses_that_server_and_signs_in_by_form() {
+    // A separate server, as a deployment would run it.
+    let dir = tempfile::tempdir().unwrap();
+    let server = souq_server::start(souq_server::Config {
+        database: souq_server::DatabaseConfig::Sqlite(dir.path().join("remote.db")),
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        demo_data: true,
+    })
+    .await
+    .unwrap();
+    let harness = Harness::start_remote(&server.url());
+    let app = harness.launch().await;
+
+    // A remote server offers no demo shortcuts: the form is the way in.
+    app.wait_for("#email").await;
+    assert_eq!(app.count(".demo-account").await, 0);
+    app.type_into("#email", "omar@demo.souq.example").await;
+    app.type_into("#password", "wrong password").await;
+    app.click("button.submit").await;
+    app.wait_until(
+        "document.querySelector('.auth-form .error')?.textContent === 'Wrong email or password.'",
+        "the sign-in error is shown",
+    )
+    .await;
+    app.type_into("#password", "souq-demo").await;
+    app.click("button.submit").await;
+    app.wait_until(
+        "document.querySelectorAll('.post').length >= 10",
+        "the remote feed",
+    )
+    .await;
+
+    // The session lives on that server: it is listed there.
+    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&server.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 1);
+    app.quit().await;
+    drop(harness);
+    server.shutdown().await.unwrap();
+}

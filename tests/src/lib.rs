@@ -74,6 +74,8 @@ pub struct Harness {
     pub notification_log: PathBuf,
     children: Vec<Child>,
     driver_port: u16,
+    /// A remote server for the app, instead of its embedded one.
+    api_url: Option<String>,
 }
 
 impl Harness {
@@ -83,13 +85,25 @@ impl Harness {
             .env("XDG_CONFIG_HOME", root.join("config"))
             .env("XDG_CACHE_HOME", root.join("cache"))
             .env("XDG_RUNTIME_DIR", root.join("run"))
-            // The embedded server, not a remote one.
-            .env_remove("SOUQ_API_URL")
             .env("LANG", "C.UTF-8")
             .env("TZ", "UTC");
+        match &self.api_url {
+            Some(url) => cmd.env("SOUQ_API_URL", url),
+            None => cmd.env_remove("SOUQ_API_URL"),
+        };
     }
 
+    /// The app over its embedded server.
     pub fn start() -> Harness {
+        Self::start_with(None)
+    }
+
+    /// The app over the server at `api_url`.
+    pub fn start_remote(api_url: &str) -> Harness {
+        Self::start_with(Some(api_url.to_string()))
+    }
+
+    fn start_with(api_url: Option<String>) -> Harness {
         let app =
             PathBuf::from(std::env::var("SOUQ_E2E_APP").expect(
                 "SOUQ_E2E_APP is not set: run the end-to-end tests with `cargo xtask test`",
@@ -118,6 +132,7 @@ impl Harness {
             dirs,
             children: Vec::new(),
             driver_port: free_port(),
+            api_url,
         };
 
         if !bus_has_name("org.freedesktop.secrets") {
@@ -203,6 +218,19 @@ impl App {
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+    }
+
+    /// Types into an input, replacing what it held.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let field = self.wait_for(css).await;
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clearing {css}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
     }
 
     pub async fn click(&self, css: &str) {
