@@ -6,8 +6,12 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod feed;
+pub mod hashtags;
 pub mod http;
 pub mod media;
+pub mod notifications;
+pub mod people;
+pub mod posts;
 pub mod server;
 
 pub use db::{Backend, DatabaseConfig, Db};

@@ -1,9 +1,15 @@
-//! The feed: posts with their author, text, hashtags and attached products.
+//! The feed: posts with their author, text, images, hashtags, products, quoted post,
+//! counts and what the viewer did to them; and what it takes to write one.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
+
+/// The most images a post may carry.
+pub const MAX_POST_IMAGES: usize = 4;
+/// The most characters a post's text may have.
+pub const MAX_POST_CHARS: usize = 2000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -14,7 +20,8 @@ pub enum AuthorKind {
     Nonprofit,
 }
 
-/// Who a post is shown as: a person, or the store it was posted for.
+/// Who a post is shown as: a person, or the store it was posted for. `id` is always the
+/// account's id (for a store, its owner's), which is what follows and profiles use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Author {
@@ -37,6 +44,36 @@ pub struct ProductCard {
     pub in_stock: bool,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PostStats {
+    pub likes: i64,
+    pub reposts: i64,
+    pub quotes: i64,
+    pub bookmarks: i64,
+    pub shares: i64,
+}
+
+/// What the signed-in viewer has done to a post.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ViewerState {
+    pub liked: bool,
+    pub reposted: bool,
+    pub bookmarked: bool,
+}
+
+/// A post inside a quote-repost. A deleted original keeps its place, without its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuotedPost {
+    pub id: i64,
+    pub author: Author,
+    pub body: String,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Post {
@@ -45,7 +82,14 @@ pub struct Post {
     pub body: String,
     /// Hashtag keys (lower case) in order of appearance.
     pub hashtags: Vec<String>,
+    /// Media ids of the post's images, in order.
+    pub images: Vec<i64>,
     pub products: Vec<ProductCard>,
+    pub quote: Option<QuotedPost>,
+    pub stats: PostStats,
+    pub viewer: ViewerState,
+    /// Set when the post is in a timeline because someone the viewer follows reposted it.
+    pub reposted_by: Option<Author>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -55,4 +99,34 @@ pub struct FeedPage {
     pub posts: Vec<Post>,
     /// Pass back as `before` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// A new post. Text up to 2,000 characters, up to 4 images (uploaded media ids),
+/// products of the author's own store, and optionally the post it quotes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewPost {
+    pub body: String,
+    #[serde(default)]
+    pub images: Vec<i64>,
+    #[serde(default)]
+    pub products: Vec<i64>,
+    #[serde(default)]
+    pub quote_of: Option<i64>,
+}
+
+/// A post's counts and the viewer's state after an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PostActivity {
+    pub post_id: i64,
+    pub stats: PostStats,
+    pub viewer: ViewerState,
+}
+
+/// An uploaded image, ready to attach to a post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UploadedMedia {
+    pub id: i64,
 }

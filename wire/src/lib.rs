@@ -7,13 +7,21 @@ pub mod error;
 pub mod feed;
 pub mod health;
 pub mod money;
+pub mod social;
 pub mod text;
 pub mod validate;
 
 pub use accounts::{DemoSignIn, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
 pub use app::{AppInfo, Language, Preferences};
 pub use error::{ErrorBody, ErrorCode};
-pub use feed::{Author, AuthorKind, FeedPage, Post, ProductCard};
+pub use feed::{
+    Author, AuthorKind, FeedPage, NewPost, Post, PostActivity, PostStats, ProductCard, QuotedPost,
+    UploadedMedia, ViewerState,
+};
 pub use health::Health;
 pub use money::Money;
+pub use social::{
+    DropSummary, FollowState, HashtagInfo, Notification, NotificationKind, NotificationPage,
+    PeoplePage, Profile,
+};
 pub use text::{Segment, segments};

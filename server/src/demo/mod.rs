@@ -87,6 +87,7 @@ pub async fn load_into_empty(db: &Db) -> Result<bool, ApiError> {
     let shoppers = loader.shoppers(&mut hashes).await?;
     loader.drops(&stores).await?;
     loader.posts(&stores, &shoppers).await?;
+    loader.social(&stores, &shoppers).await?;
     loader.tx.commit().await?;
     tracing::info!(
         stores = stores.len(),
@@ -155,6 +156,7 @@ impl Loader {
             let owner_id = self.user(spec.handle, spec.owner_name, role, hash).await?;
             let avatar = media::insert(
                 &mut *self.tx,
+                None,
                 "image/svg+xml",
                 art::avatar_svg(spec.motif, spec.hue),
             )
@@ -195,7 +197,7 @@ impl Loader {
                 .await?;
                 for position in 0..2u32 {
                     let svg = art::product_svg(spec.motif, spec.hue, p * 2 + position);
-                    let media_id = media::insert(&mut *self.tx, "image/svg+xml", svg).await?;
+                    let media_id = media::insert(&mut *self.tx, None, "image/svg+xml", svg).await?;
                     sqlx::query(
                         "INSERT INTO product_images (product_id, position, media_id) VALUES ($1, $2, $3)",
                     )
@@ -267,6 +269,11 @@ impl Loader {
             .bind(self.now - (i + 1) * 24 * 60 * MINUTE_MS)
             .execute(&mut *self.tx)
             .await?;
+            sqlx::query("UPDATE products SET hashtag = $1 WHERE id = $2")
+                .bind(souq_wire::text::hashtag_key(drop.hashtag))
+                .bind(product_id)
+                .execute(&mut *self.tx)
+                .await?;
             let body = format!("{} — #{} #drop", drop.title, drop.hashtag);
             let posted = self.now - (i + 1) * 45 * MINUTE_MS;
             self.post(store.owner_id, Some(store.id), &body, posted, &[product_id])
@@ -311,6 +318,63 @@ impl Loader {
                 let attached: &[i64] = if i % 3 == 0 { &[] } else { &[product_id] };
                 self.post(shopper, None, &body, posted, attached).await?;
             }
+        }
+        Ok(())
+    }
+
+    /// Shoppers follow stores and each other, and like, repost and bookmark posts, so
+    /// timelines, counts and inboxes have something real in them.
+    async fn social(&mut self, stores: &[LoadedStore], shoppers: &[i64]) -> Result<(), ApiError> {
+        let posts: Vec<(i64,)> = sqlx::query_as("SELECT id FROM posts ORDER BY id")
+            .fetch_all(&mut *self.tx)
+            .await?;
+        let at = self.now - 60 * MINUTE_MS;
+        for (i, shopper) in shoppers.iter().enumerate() {
+            let mut followees: Vec<i64> = (0..4)
+                .filter_map(|k| stores.get((i + k * 3) % stores.len().max(1)))
+                .map(|s| s.owner_id)
+                .collect();
+            followees.extend(shoppers.get((i + 1) % shoppers.len().max(1)));
+            followees.sort_unstable();
+            followees.dedup();
+            for followee in followees.into_iter().filter(|f| f != shopper) {
+                sqlx::query(
+                    "INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3)",
+                )
+                .bind(*shopper)
+                .bind(followee)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            for (k, (post,)) in posts.iter().enumerate() {
+                let table = match (k * 7 + i * 3) % 23 {
+                    0 | 5 | 11 => Some("likes"),
+                    3 => Some("bookmarks"),
+                    17 => Some("reposts"),
+                    _ => None,
+                };
+                if let Some(table) = table {
+                    sqlx::query(&format!(
+                        "INSERT INTO {table} (user_id, post_id, created_at) VALUES ($1, $2, $3)"
+                    ))
+                    .bind(*shopper)
+                    .bind(*post)
+                    .bind(at + i64::try_from(k).unwrap_or(0) * 1000)
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
+            }
+        }
+        // Counters from the rows themselves: exact by construction.
+        for statement in [
+            "UPDATE posts SET like_count = (SELECT COUNT(*) FROM likes l WHERE l.post_id = posts.id)",
+            "UPDATE posts SET repost_count = (SELECT COUNT(*) FROM reposts r WHERE r.post_id = posts.id)",
+            "UPDATE posts SET bookmark_count = (SELECT COUNT(*) FROM bookmarks b WHERE b.post_id = posts.id)",
+            "UPDATE users SET follower_count = (SELECT COUNT(*) FROM follows f WHERE f.followee_id = users.id)",
+            "UPDATE users SET following_count = (SELECT COUNT(*) FROM follows f WHERE f.follower_id = users.id)",
+        ] {
+            sqlx::query(statement).execute(&mut *self.tx).await?;
         }
         Ok(())
     }

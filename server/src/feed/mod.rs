@@ -1,28 +1,34 @@
-//! The feed: pages of posts, newest first, with their authors and attached products.
-//! Pages are cut by a keyset cursor (created_at, id), so paging stays fast and stable
-//! while new posts arrive.
+//! Timelines: pages of posts, newest first, from everyone, a hashtag, the accounts the
+//! viewer follows (with their reposts), one author, the viewer's bookmarks, and the
+//! recent-and-popular candidates the app ranks on the device. Every page is cut by a
+//! keyset cursor (time, id), so paging stays fast and stable while new posts arrive,
+//! and every page is completed by `hydrate` in a fixed number of queries.
 
-use std::collections::HashMap;
+pub mod hydrate;
 
-use souq_wire::{Author, AuthorKind, FeedPage, Money, Post, ProductCard};
+use souq_wire::FeedPage;
 
-use crate::db::{Db, from_ms};
+use crate::db::Db;
 use crate::error::ApiError;
+pub use hydrate::{AUTHOR_JOINS, POST_COLUMNS, PostRow, hydrate};
 
 pub const DEFAULT_PAGE: i64 = 20;
 pub const MAX_PAGE: i64 = 100;
+/// How far back the "popular" candidates reach.
+const POPULAR_WINDOW_MS: i64 = 48 * 60 * 60 * 1000;
+const POPULAR_COUNT: i64 = 10;
 
-/// Where a page starts: strictly older than this post.
+/// Where a page starts: strictly older than this (time, id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
-    pub created_at_ms: i64,
+    pub at_ms: i64,
     pub id: i64,
 }
 
 impl Cursor {
-    /// The cursor before every post.
+    /// The cursor before everything.
     pub const START: Cursor = Cursor {
-        created_at_ms: i64::MAX,
+        at_ms: i64::MAX,
         id: i64::MAX,
     };
 
@@ -30,13 +36,13 @@ impl Cursor {
         let bad = || ApiError::BadRequest(format!("invalid cursor {raw:?}"));
         let (ms, id) = raw.split_once('_').ok_or_else(bad)?;
         Ok(Cursor {
-            created_at_ms: ms.parse().map_err(|_| bad())?,
+            at_ms: ms.parse().map_err(|_| bad())?,
             id: id.parse().map_err(|_| bad())?,
         })
     }
 
     pub fn encode(self) -> String {
-        format!("{}_{}", self.created_at_ms, self.id)
+        format!("{}_{}", self.at_ms, self.id)
     }
 }
 
@@ -44,103 +50,98 @@ impl Cursor {
 pub enum Source<'a> {
     Everyone,
     Hashtag(&'a str),
+    /// The viewer's own posts and those of the accounts they follow, with their reposts.
+    Following,
+    Author(i64),
+    Bookmarks,
+    /// Recent posts by others; the first page adds the most engaged of the last 48 hours.
+    Candidates,
 }
 
-#[derive(sqlx::FromRow)]
-struct PostRow {
-    id: i64,
-    body: String,
-    created_at: i64,
-    user_id: i64,
-    user_handle: String,
-    user_name: String,
-    store_id: Option<i64>,
-    store_handle: Option<String>,
-    store_name: Option<String>,
-    store_is_nonprofit: Option<i64>,
-    store_avatar: Option<i64>,
+/// `$1, $2, ...` from `start`, for binding a list: sqlx's Any driver has no array binds.
+pub(crate) fn placeholders(start: usize, count: usize) -> String {
+    (start..start + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-impl PostRow {
-    fn author(&self) -> Author {
-        match (self.store_id, &self.store_handle, &self.store_name) {
-            (Some(id), Some(handle), Some(name)) => Author {
-                id,
-                kind: if self.store_is_nonprofit.unwrap_or(0) != 0 {
-                    AuthorKind::Nonprofit
-                } else {
-                    AuthorKind::Store
-                },
-                handle: handle.clone(),
-                display_name: name.clone(),
-                avatar_media_id: self.store_avatar,
-            },
-            _ => Author {
-                id: self.user_id,
-                kind: AuthorKind::Person,
-                handle: self.user_handle.clone(),
-                display_name: self.user_name.clone(),
-                avatar_media_id: None,
-            },
-        }
+const NOT_DELETED: &str = "p.deleted_at IS NULL";
+const BEFORE_POST: &str = "(p.created_at < $1 OR (p.created_at = $1 AND p.id < $2))";
+
+/// The SQL of a page: `$1`, `$2` the cursor, `$3` the limit, `$4` the source's one
+/// parameter (none for Everyone). Each branch yields POST_COLUMNS plus the repost columns.
+fn page_sql(source: &Source<'_>) -> String {
+    let plain = |from: &str, filter: &str| {
+        format!(
+            "SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+             FROM {from} {AUTHOR_JOINS}
+             WHERE {filter} AND {NOT_DELETED} AND {BEFORE_POST}
+             ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
+        )
+    };
+    match source {
+        Source::Everyone => plain("posts p", "1 = 1"),
+        Source::Hashtag(_) => plain(
+            "post_hashtags h JOIN posts p ON p.id = h.post_id",
+            "h.tag = $4",
+        ),
+        Source::Author(_) => plain("posts p", "p.author_id = $4"),
+        Source::Candidates => plain("posts p", "p.author_id <> $4"),
+        Source::Bookmarks => format!(
+            "SELECT {POST_COLUMNS}, NULL AS reposter_id, b.created_at AS activity_at
+             FROM bookmarks b JOIN posts p ON p.id = b.post_id {AUTHOR_JOINS}
+             WHERE b.user_id = $4 AND {NOT_DELETED}
+               AND (b.created_at < $1 OR (b.created_at = $1 AND p.id < $2))
+             ORDER BY b.created_at DESC, p.id DESC LIMIT $3"
+        ),
+        Source::Following => format!(
+            "SELECT * FROM (
+               SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+               FROM follows f JOIN posts p ON p.author_id = f.followee_id {AUTHOR_JOINS}
+               WHERE f.follower_id = $4 AND {NOT_DELETED} AND {BEFORE_POST}
+               UNION ALL
+               SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+               FROM posts p {AUTHOR_JOINS} WHERE p.author_id = $4 AND {NOT_DELETED} AND {BEFORE_POST}
+               UNION ALL
+               SELECT {POST_COLUMNS}, r.user_id AS reposter_id, r.created_at AS activity_at
+               FROM follows f JOIN reposts r ON r.user_id = f.followee_id
+               JOIN posts p ON p.id = r.post_id {AUTHOR_JOINS}
+               WHERE f.follower_id = $4 AND {NOT_DELETED}
+                 AND (r.created_at < $1 OR (r.created_at = $1 AND p.id < $2))
+             ) timeline
+             ORDER BY activity_at DESC, id DESC LIMIT $3"
+        ),
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct ProductRow {
-    post_id: i64,
-    id: i64,
-    title: String,
-    store_name: String,
-    currency: String,
-    price_minor: Option<i64>,
-    variants_in_stock: i64,
-    image_media_id: Option<i64>,
 }
 
 pub async fn page(
     db: &Db,
+    viewer: i64,
     source: Source<'_>,
     before: Cursor,
     limit: i64,
 ) -> Result<FeedPage, ApiError> {
     let limit = limit.clamp(1, MAX_PAGE);
-    let (join, tag) = match source {
-        Source::Everyone => ("", None),
-        Source::Hashtag(tag) => (
-            "JOIN post_hashtags h ON h.post_id = p.id AND h.tag = $4",
-            Some(tag),
-        ),
-    };
-    let sql = format!(
-        "SELECT p.id, p.body, p.created_at,
-                u.id AS user_id, u.handle AS user_handle, u.display_name AS user_name,
-                s.id AS store_id, s.handle AS store_handle, s.name AS store_name,
-                s.is_nonprofit AS store_is_nonprofit, s.avatar_media_id AS store_avatar
-         FROM posts p
-         {join}
-         JOIN users u ON u.id = p.author_id
-         LEFT JOIN stores s ON s.id = p.store_id
-         WHERE p.deleted_at IS NULL
-           AND (p.created_at < $1 OR (p.created_at = $1 AND p.id < $2))
-         ORDER BY p.created_at DESC, p.id DESC
-         LIMIT $3"
-    );
+    let sql = page_sql(&source);
     // One extra row tells whether another page follows.
-    let mut query = sqlx::query_as::<_, PostRow>(&sql)
-        .bind(before.created_at_ms)
+    let query = sqlx::query_as::<_, PostRow>(&sql)
+        .bind(before.at_ms)
         .bind(before.id)
         .bind(limit + 1);
-    if let Some(tag) = tag {
-        query = query.bind(tag);
-    }
+    let query = match source {
+        Source::Everyone => query,
+        Source::Hashtag(tag) => query.bind(tag),
+        Source::Author(author) => query.bind(author),
+        Source::Following | Source::Bookmarks | Source::Candidates => query.bind(viewer),
+    };
     let mut rows = query.fetch_all(&db.pool).await?;
     let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     let next_cursor = if has_more {
         rows.last().map(|r| {
             Cursor {
-                created_at_ms: r.created_at,
+                at_ms: r.activity_at,
                 id: r.id,
             }
             .encode()
@@ -148,75 +149,36 @@ pub async fn page(
     } else {
         None
     };
-
-    let mut products = products_of(db, rows.iter().map(|r| r.id).collect()).await?;
-    let posts = rows
-        .into_iter()
-        .map(|row| Post {
-            id: row.id,
-            author: row.author(),
-            hashtags: souq_wire::text::hashtags(&row.body),
-            products: products.remove(&row.id).unwrap_or_default(),
-            created_at: from_ms(row.created_at),
-            body: row.body,
-        })
-        .collect();
+    if matches!(source, Source::Candidates) && before == Cursor::START {
+        rows.extend(popular(db, viewer, &rows).await?);
+    }
+    // A post reposted by two followed accounts shows once, at its latest activity.
+    let mut seen = std::collections::HashSet::new();
+    rows.retain(|r| seen.insert(r.id));
+    let posts = hydrate(db, viewer, rows).await?;
     Ok(FeedPage { posts, next_cursor })
 }
 
-/// `$1, $2, ...` for binding a list; sqlx's Any driver has no array binds.
-pub(crate) fn placeholders(count: usize) -> String {
-    (1..=count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-async fn products_of(
-    db: &Db,
-    post_ids: Vec<i64>,
-) -> Result<HashMap<i64, Vec<ProductCard>>, ApiError> {
-    let mut by_post: HashMap<i64, Vec<ProductCard>> = HashMap::new();
-    if post_ids.is_empty() {
-        return Ok(by_post);
-    }
+/// The most liked and reposted posts of the last 48 hours that are not already in `rows`.
+async fn popular(db: &Db, viewer: i64, rows: &[PostRow]) -> Result<Vec<PostRow>, ApiError> {
+    let since = crate::db::now_ms() - POPULAR_WINDOW_MS;
     let sql = format!(
-        "SELECT pp.post_id, pr.id, pr.title, s.name AS store_name, pr.currency,
-                (SELECT MIN(v.price_minor) FROM variants v WHERE v.product_id = pr.id)
-                    AS price_minor,
-                (SELECT COUNT(*) FROM variants v WHERE v.product_id = pr.id AND v.stock > 0)
-                    AS variants_in_stock,
-                (SELECT i.media_id FROM product_images i WHERE i.product_id = pr.id
-                 ORDER BY i.position LIMIT 1) AS image_media_id
-         FROM post_products pp
-         JOIN products pr ON pr.id = pp.product_id
-         JOIN stores s ON s.id = pr.store_id
-         WHERE pp.post_id IN ({})
-         ORDER BY pp.post_id, pp.position",
-        placeholders(post_ids.len())
+        "SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+         FROM posts p {AUTHOR_JOINS}
+         WHERE p.created_at >= $1 AND p.author_id <> $2 AND {NOT_DELETED}
+           AND p.like_count + p.repost_count > 0
+         ORDER BY p.like_count + 2 * p.repost_count DESC, p.id DESC LIMIT $3"
     );
-    let mut query = sqlx::query_as::<_, ProductRow>(&sql);
-    for id in post_ids {
-        query = query.bind(id);
-    }
-    for row in query.fetch_all(&db.pool).await? {
-        // A product without variants has no price yet: nothing to show or sell.
-        let Some(price_minor) = row.price_minor else {
-            continue;
-        };
-        by_post.entry(row.post_id).or_default().push(ProductCard {
-            id: row.id,
-            title: row.title,
-            store_name: row.store_name,
-            price: Money {
-                amount_minor: price_minor,
-                currency: row.currency,
-            },
-            image_media_id: row.image_media_id,
-            in_stock: row.variants_in_stock > 0,
-        });
-    }
-    Ok(by_post)
+    let popular: Vec<PostRow> = sqlx::query_as(&sql)
+        .bind(since)
+        .bind(viewer)
+        .bind(POPULAR_COUNT)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(popular
+        .into_iter()
+        .filter(|p| rows.iter().all(|r| r.id != p.id))
+        .collect())
 }
 
 #[cfg(test)]
@@ -226,7 +188,7 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         let c = Cursor {
-            created_at_ms: 1_700_000_000_000,
+            at_ms: 1_700_000_000_000,
             id: 42,
         };
         assert_eq!(Cursor::parse(&c.encode()).ok(), Some(c));
@@ -236,7 +198,8 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_numbered_from_one() {
-        assert_eq!(placeholders(3), "$1, $2, $3");
+    fn placeholders_are_numbered_from_the_start_given() {
+        assert_eq!(placeholders(1, 3), "$1, $2, $3");
+        assert_eq!(placeholders(2, 2), "$2, $3");
     }
 }

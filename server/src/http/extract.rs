@@ -43,6 +43,26 @@ impl From<PathRejection> for ApiError {
     }
 }
 
+/// A raw upload body, up to the route's limit (413 beyond).
+pub struct Upload(pub Vec<u8>);
+
+impl<S: Send + Sync> FromRequest<S> for Upload {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge(crate::media::MAX_UPLOAD_BYTES)
+                } else {
+                    ApiError::BadRequest(e.body_text())
+                }
+            })?;
+        Ok(Upload(bytes.to_vec()))
+    }
+}
+
 /// The signed-in user, from `Authorization: Bearer <token>`; 401 without a live session.
 pub struct SignedIn {
     pub user: User,

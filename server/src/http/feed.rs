@@ -1,14 +1,16 @@
-//! The home feed and hashtag pages.
+//! Timelines: everyone, following, for-you candidates, hashtags, bookmarks, an author.
 
 use axum::extract::State;
 use serde::Deserialize;
-use souq_wire::{ErrorBody, FeedPage};
+use souq_wire::{ErrorBody, FeedPage, HashtagInfo};
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::feed::{self, Cursor, Source};
+use crate::hashtags;
 use crate::http::AppState;
 use crate::http::extract::{Json, Path, Query, SignedIn};
+use crate::people;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PageParams {
@@ -19,13 +21,13 @@ pub struct PageParams {
 }
 
 impl PageParams {
-    fn cursor(&self) -> Result<Cursor, ApiError> {
+    pub fn cursor(&self) -> Result<Cursor, ApiError> {
         self.before
             .as_deref()
             .map_or(Ok(Cursor::START), Cursor::parse)
     }
 
-    fn limit(&self) -> Result<i64, ApiError> {
+    pub fn limit(&self) -> Result<i64, ApiError> {
         match self.limit {
             None => Ok(feed::DEFAULT_PAGE),
             Some(n) if (1..=feed::MAX_PAGE).contains(&n) => Ok(n),
@@ -37,23 +39,78 @@ impl PageParams {
     }
 }
 
+async fn page(
+    state: &AppState,
+    viewer: i64,
+    source: Source<'_>,
+    params: &PageParams,
+) -> Result<Json<FeedPage>, ApiError> {
+    let page = feed::page(&state.db, viewer, source, params.cursor()?, params.limit()?).await?;
+    Ok(Json(page))
+}
+
+/// Everyone's posts, newest first.
 #[utoipa::path(get, path = "/v1/feed", tag = "feed", params(PageParams),
     security(("bearer" = [])),
     responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody)))]
 pub async fn home(
     State(state): State<AppState>,
-    _signed_in: SignedIn,
+    me: SignedIn,
     Query(params): Query<PageParams>,
 ) -> Result<Json<FeedPage>, ApiError> {
-    let page = feed::page(
-        &state.db,
-        Source::Everyone,
-        params.cursor()?,
-        params.limit()?,
-    )
-    .await?;
-    Ok(Json(page))
+    page(&state, me.user.id, Source::Everyone, &params).await
+}
+
+/// The viewer's posts and those of the accounts they follow, with their reposts.
+#[utoipa::path(get, path = "/v1/feed/following", tag = "feed", params(PageParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody)))]
+pub async fn following(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(params): Query<PageParams>,
+) -> Result<Json<FeedPage>, ApiError> {
+    page(&state, me.user.id, Source::Following, &params).await
+}
+
+/// Recent posts by others, and on the first page the most engaged of the last 48 hours:
+/// the candidates the app ranks on the device for "For you".
+#[utoipa::path(get, path = "/v1/feed/candidates", tag = "feed", params(PageParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody)))]
+pub async fn candidates(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(params): Query<PageParams>,
+) -> Result<Json<FeedPage>, ApiError> {
+    page(&state, me.user.id, Source::Candidates, &params).await
+}
+
+#[utoipa::path(get, path = "/v1/me/bookmarks", tag = "feed", params(PageParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = FeedPage), (status = 401, body = ErrorBody)))]
+pub async fn bookmarks(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(params): Query<PageParams>,
+) -> Result<Json<FeedPage>, ApiError> {
+    page(&state, me.user.id, Source::Bookmarks, &params).await
+}
+
+#[utoipa::path(get, path = "/v1/users/{handle}/posts", tag = "people",
+    params(("handle" = String, Path), PageParams), security(("bearer" = [])),
+    responses((status = 200, body = FeedPage), (status = 404, body = ErrorBody)))]
+pub async fn author(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(handle): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<Json<FeedPage>, ApiError> {
+    let author = people::id_by_handle(&state.db, &handle).await?;
+    page(&state, me.user.id, Source::Author(author), &params).await
 }
 
 #[utoipa::path(get, path = "/v1/hashtags/{tag}/posts", tag = "feed",
@@ -63,17 +120,23 @@ pub async fn home(
               (status = 401, body = ErrorBody)))]
 pub async fn hashtag(
     State(state): State<AppState>,
-    _signed_in: SignedIn,
+    me: SignedIn,
     Path(tag): Path<String>,
     Query(params): Query<PageParams>,
 ) -> Result<Json<FeedPage>, ApiError> {
     let key = souq_wire::text::hashtag_key(tag.trim_start_matches('#'));
-    let page = feed::page(
-        &state.db,
-        Source::Hashtag(&key),
-        params.cursor()?,
-        params.limit()?,
-    )
-    .await?;
-    Ok(Json(page))
+    page(&state, me.user.id, Source::Hashtag(&key), &params).await
+}
+
+/// The drop or product that owns a hashtag, shown at the top of its page.
+#[utoipa::path(get, path = "/v1/hashtags/{tag}", tag = "feed",
+    params(("tag" = String, Path, description = "The hashtag, without '#'")),
+    security(("bearer" = [])),
+    responses((status = 200, body = HashtagInfo), (status = 401, body = ErrorBody)))]
+pub async fn hashtag_info(
+    State(state): State<AppState>,
+    _me: SignedIn,
+    Path(tag): Path<String>,
+) -> Result<Json<HashtagInfo>, ApiError> {
+    Ok(Json(hashtags::info(&state.db, &tag).await?))
 }

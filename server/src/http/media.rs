@@ -1,12 +1,13 @@
 //! Serves stored images. They never change once written, so clients may cache forever.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use souq_wire::{ErrorBody, UploadedMedia};
 
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::extract::Path;
+use crate::http::extract::{Json, Path, SignedIn, Upload};
 use crate::media;
 
 #[utoipa::path(get, path = "/v1/media/{id}", tag = "media",
@@ -37,4 +38,20 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<R
         media.bytes,
     )
         .into_response())
+}
+
+/// Uploads an image (PNG, JPEG, GIF or WebP, up to 5 MiB) as the raw request body. Its
+/// type is read from its bytes; anything else is 415.
+#[utoipa::path(post, path = "/v1/media", tag = "media",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    security(("bearer" = [])),
+    responses((status = 201, body = UploadedMedia), (status = 413, body = ErrorBody),
+              (status = 415, body = ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Upload(bytes): Upload,
+) -> Result<(StatusCode, Json<UploadedMedia>), ApiError> {
+    let id = media::upload(&state.db, me.user.id, bytes).await?;
+    Ok((StatusCode::CREATED, Json(UploadedMedia { id })))
 }

@@ -6,6 +6,9 @@ pub mod extract;
 pub mod feed;
 pub mod health;
 pub mod media;
+pub mod notifications;
+pub mod people;
+pub mod posts;
 
 use std::sync::Arc;
 
@@ -58,8 +61,31 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(accounts::me))
         .routes(routes!(accounts::my_store))
         .routes(routes!(feed::home))
+        .routes(routes!(feed::following))
+        .routes(routes!(feed::candidates))
+        .routes(routes!(feed::bookmarks))
+        .routes(routes!(feed::author))
         .routes(routes!(feed::hashtag))
+        .routes(routes!(feed::hashtag_info))
+        .routes(routes!(posts::create))
+        .routes(routes!(posts::get, posts::delete))
+        .routes(routes!(posts::like, posts::unlike))
+        .routes(routes!(posts::repost, posts::unrepost))
+        .routes(routes!(posts::bookmark, posts::unbookmark))
+        .routes(routes!(posts::share))
+        .routes(routes!(people::profile))
+        .routes(routes!(people::follow, people::unfollow))
+        .routes(routes!(people::followers))
+        .routes(routes!(people::following))
+        .routes(routes!(notifications::inbox))
+        .routes(routes!(notifications::mark_read))
         .routes(routes!(media::get))
+        // Images are bigger than any JSON body: their route has its own limit.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(media::upload))
+                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES)),
+        )
         .split_for_parts();
     let openapi = Arc::new(openapi);
     api.route(

@@ -1,28 +1,63 @@
 //! Media: images stored in the database, served immutable by id. Keeping the bytes in
 //! the database lets many stateless server instances share them with no file store.
+//! Uploads are typed by their content, never by what the client claims.
 
 use crate::db::{Db, now_ms};
 use crate::error::ApiError;
+
+/// The largest image one upload may carry.
+pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 
 pub struct Media {
     pub content_type: String,
     pub bytes: Vec<u8>,
 }
 
+/// The image type the bytes really are, from their signature.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
 /// Stores an image; takes any executor so it can join a caller's transaction.
-pub async fn insert<'e, E>(executor: E, content_type: &str, bytes: Vec<u8>) -> Result<i64, ApiError>
+pub async fn insert<'e, E>(
+    executor: E,
+    owner: Option<i64>,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> Result<i64, ApiError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO media (content_type, bytes, created_at) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO media (content_type, bytes, created_at, owner_id) VALUES ($1, $2, $3, $4)
+         RETURNING id",
     )
     .bind(content_type)
     .bind(bytes)
     .bind(now_ms())
+    .bind(owner)
     .fetch_one(executor)
     .await?;
     Ok(id)
+}
+
+/// An upload from a user: PNG, JPEG, GIF or WebP by content, else 415.
+pub async fn upload(db: &Db, owner: i64, bytes: Vec<u8>) -> Result<i64, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::Validation("the image is empty".into()));
+    }
+    let content_type = sniff(&bytes).ok_or(ApiError::UnsupportedMediaType)?;
+    insert(&db.pool, Some(owner), content_type, bytes).await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Media, ApiError> {
@@ -36,4 +71,19 @@ pub async fn get(db: &Db, id: i64) -> Result<Media, ApiError> {
         content_type,
         bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_recognised_by_their_bytes_not_their_name() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"GIF89a..."), Some("image/gif"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), None);
+        assert_eq!(sniff(b"MZ\x90\0 not an image"), None);
+    }
 }

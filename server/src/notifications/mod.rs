@@ -1,0 +1,142 @@
+//! The notifications inbox: someone followed you, liked or reposted your post, or
+//! mentioned you. Written in the same transaction as the event; undoing the event
+//! (an unlike) withdraws it, so the inbox never shows what no longer holds.
+
+use souq_wire::{Notification, NotificationKind, NotificationPage};
+use sqlx::{Any, Transaction};
+
+use crate::db::{Db, from_ms, now_ms};
+use crate::error::ApiError;
+use crate::feed::Cursor;
+use crate::people;
+
+pub async fn notify(
+    tx: &mut Transaction<'static, Any>,
+    recipient: i64,
+    kind: NotificationKind,
+    actor: i64,
+    post: Option<i64>,
+) -> Result<(), ApiError> {
+    if recipient == actor {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, actor_id, post_id, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(recipient)
+    .bind(kind.as_str())
+    .bind(actor)
+    .bind(post)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn withdraw(
+    tx: &mut Transaction<'static, Any>,
+    recipient: i64,
+    kind: NotificationKind,
+    actor: i64,
+    post: Option<i64>,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "DELETE FROM notifications WHERE user_id = $1 AND kind = $2 AND actor_id = $3
+           AND COALESCE(post_id, 0) = COALESCE($4, 0)",
+    )
+    .bind(recipient)
+    .bind(kind.as_str())
+    .bind(actor)
+    .bind(post)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    kind: String,
+    actor_id: i64,
+    post_id: Option<i64>,
+    body: Option<String>,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
+fn excerpt(body: &str) -> String {
+    const LIMIT: usize = 80;
+    let mut out: String = body.chars().take(LIMIT).collect();
+    if body.chars().count() > LIMIT {
+        out.push('…');
+    }
+    out
+}
+
+pub async fn page(
+    db: &Db,
+    user: i64,
+    before: Cursor,
+    limit: i64,
+) -> Result<NotificationPage, ApiError> {
+    let mut rows: Vec<Row> = sqlx::query_as(
+        "SELECT n.id, n.kind, n.actor_id, n.post_id, p.body, n.created_at, n.read_at
+         FROM notifications n LEFT JOIN posts p ON p.id = n.post_id AND p.deleted_at IS NULL
+         WHERE n.user_id = $1 AND n.id < $2
+         ORDER BY n.id DESC LIMIT $3",
+    )
+    .bind(user)
+    .bind(before.id)
+    .bind(limit + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_cursor = if has_more {
+        rows.last().map(|r| {
+            Cursor {
+                at_ms: r.created_at,
+                id: r.id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    let actor_ids: Vec<i64> = rows.iter().map(|r| r.actor_id).collect();
+    let actors = people::authors(db, &actor_ids).await?;
+    let (unread,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user)
+            .fetch_one(&db.pool)
+            .await?;
+    let notifications = rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(Notification {
+                id: row.id,
+                kind: NotificationKind::parse(&row.kind)?,
+                actor: actors.get(&row.actor_id)?.clone(),
+                post_id: row.post_id,
+                post_excerpt: row.body.as_deref().map(excerpt),
+                read: row.read_at.is_some(),
+                created_at: from_ms(row.created_at),
+            })
+        })
+        .collect();
+    Ok(NotificationPage {
+        notifications,
+        unread,
+        next_cursor,
+    })
+}
+
+pub async fn mark_all_read(db: &Db, user: i64) -> Result<(), ApiError> {
+    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        .bind(now_ms())
+        .bind(user)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! Profiles, follows, the notifications inbox, and hashtag pages.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::{Role, StoreSummary};
+use crate::feed::{Author, ProductCard};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Profile {
+    pub author: Author,
+    pub role: Role,
+    /// The store this account runs, if any.
+    pub store: Option<StoreSummary>,
+    pub followers: i64,
+    pub following: i64,
+    /// Whether the viewer follows this account.
+    pub followed_by_viewer: bool,
+    pub is_viewer: bool,
+    pub joined_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PeoplePage {
+    pub people: Vec<Author>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowState {
+    pub followed_by_viewer: bool,
+    pub followers: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    Followed,
+    Liked,
+    Reposted,
+    Mentioned,
+}
+
+impl NotificationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Followed => "followed",
+            NotificationKind::Liked => "liked",
+            NotificationKind::Reposted => "reposted",
+            NotificationKind::Mentioned => "mentioned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NotificationKind> {
+        match s {
+            "followed" => Some(NotificationKind::Followed),
+            "liked" => Some(NotificationKind::Liked),
+            "reposted" => Some(NotificationKind::Reposted),
+            "mentioned" => Some(NotificationKind::Mentioned),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: i64,
+    pub kind: NotificationKind,
+    pub actor: Author,
+    /// The post it is about (liked, reposted, mentioned in), with the start of its text.
+    pub post_id: Option<i64>,
+    pub post_excerpt: Option<String>,
+    pub read: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationPage {
+    pub notifications: Vec<Notification>,
+    pub unread: i64,
+    pub next_cursor: Option<String>,
+}
+
+/// A product launch, as shown at the top of its hashtag page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DropSummary {
+    pub id: i64,
+    pub title: String,
+    pub hashtag: String,
+    pub launch_at: DateTime<Utc>,
+    pub store: Author,
+    pub product: ProductCard,
+}
+
+/// What a hashtag belongs to: a drop, or else a product, when one owns the tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HashtagInfo {
+    pub tag: String,
+    pub drop: Option<DropSummary>,
+    pub product: Option<ProductCard>,
+}
