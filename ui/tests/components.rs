@@ -24,6 +24,11 @@ fn post(body: &str, minutes_ago: i64, in_stock: bool) -> Post {
         },
         body: body.into(),
         hashtags: souq_wire::text::hashtags(body),
+        images: Vec::new(),
+        quote: None,
+        stats: souq_wire::PostStats::default(),
+        viewer: souq_wire::ViewerState::default(),
+        reposted_by: None,
         products: vec![ProductCard {
             id: 11,
             title: "Oud Royale".into(),

@@ -250,7 +250,7 @@ async fn quotes_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, QuotedPost>, Api
         return Ok(HashMap::new());
     }
     let sql = format!(
-        "SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+        "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
          FROM posts p {AUTHOR_JOINS} WHERE p.id IN ({})",
         placeholders(1, unique.len())
     );

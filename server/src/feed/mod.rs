@@ -74,7 +74,7 @@ const BEFORE_POST: &str = "(p.created_at < $1 OR (p.created_at = $1 AND p.id < $
 fn page_sql(source: &Source<'_>) -> String {
     let plain = |from: &str, filter: &str| {
         format!(
-            "SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+            "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
              FROM {from} {AUTHOR_JOINS}
              WHERE {filter} AND {NOT_DELETED} AND {BEFORE_POST}
              ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
@@ -89,7 +89,7 @@ fn page_sql(source: &Source<'_>) -> String {
         Source::Author(_) => plain("posts p", "p.author_id = $4"),
         Source::Candidates => plain("posts p", "p.author_id <> $4"),
         Source::Bookmarks => format!(
-            "SELECT {POST_COLUMNS}, NULL AS reposter_id, b.created_at AS activity_at
+            "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, b.created_at AS activity_at
              FROM bookmarks b JOIN posts p ON p.id = b.post_id {AUTHOR_JOINS}
              WHERE b.user_id = $4 AND {NOT_DELETED}
                AND (b.created_at < $1 OR (b.created_at = $1 AND p.id < $2))
@@ -97,11 +97,11 @@ fn page_sql(source: &Source<'_>) -> String {
         ),
         Source::Following => format!(
             "SELECT * FROM (
-               SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+               SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
                FROM follows f JOIN posts p ON p.author_id = f.followee_id {AUTHOR_JOINS}
                WHERE f.follower_id = $4 AND {NOT_DELETED} AND {BEFORE_POST}
                UNION ALL
-               SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+               SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
                FROM posts p {AUTHOR_JOINS} WHERE p.author_id = $4 AND {NOT_DELETED} AND {BEFORE_POST}
                UNION ALL
                SELECT {POST_COLUMNS}, r.user_id AS reposter_id, r.created_at AS activity_at
@@ -163,7 +163,7 @@ pub async fn page(
 async fn popular(db: &Db, viewer: i64, rows: &[PostRow]) -> Result<Vec<PostRow>, ApiError> {
     let since = crate::db::now_ms() - POPULAR_WINDOW_MS;
     let sql = format!(
-        "SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+        "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
          FROM posts p {AUTHOR_JOINS}
          WHERE p.created_at >= $1 AND p.author_id <> $2 AND {NOT_DELETED}
            AND p.like_count + p.repost_count > 0

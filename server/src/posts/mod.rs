@@ -16,7 +16,7 @@ use crate::notifications;
 /// One post as `viewer` sees it; 404 when unknown or deleted.
 pub async fn get(db: &Db, viewer: i64, id: i64) -> Result<Post, ApiError> {
     let sql = format!(
-        "SELECT {POST_COLUMNS}, NULL AS reposter_id, p.created_at AS activity_at
+        "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
          FROM posts p {AUTHOR_JOINS} WHERE p.id = $1 AND p.deleted_at IS NULL"
     );
     let row: Option<PostRow> = sqlx::query_as(&sql)
@@ -346,34 +346,46 @@ pub async fn act(
     activity(db, viewer, post_id).await
 }
 
+#[derive(sqlx::FromRow)]
+struct ActivityRow {
+    like_count: i64,
+    repost_count: i64,
+    quote_count: i64,
+    bookmark_count: i64,
+    share_count: i64,
+    liked: i64,
+    reposted: i64,
+    bookmarked: i64,
+}
+
 /// A post's counts and what the viewer has done to it.
 pub async fn activity(db: &Db, viewer: i64, post_id: i64) -> Result<PostActivity, ApiError> {
-    let row: Option<(i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let row: Option<ActivityRow> = sqlx::query_as(
         "SELECT p.like_count, p.repost_count, p.quote_count, p.bookmark_count, p.share_count,
-                (SELECT COUNT(*) FROM likes WHERE user_id = $1 AND post_id = p.id),
-                (SELECT COUNT(*) FROM reposts WHERE user_id = $1 AND post_id = p.id),
+                (SELECT COUNT(*) FROM likes WHERE user_id = $1 AND post_id = p.id) AS liked,
+                (SELECT COUNT(*) FROM reposts WHERE user_id = $1 AND post_id = p.id) AS reposted,
                 (SELECT COUNT(*) FROM bookmarks WHERE user_id = $1 AND post_id = p.id)
+                    AS bookmarked
          FROM posts p WHERE p.id = $2",
     )
     .bind(viewer)
     .bind(post_id)
     .fetch_optional(&db.pool)
     .await?;
-    let (likes, reposts, quotes, bookmarks, shares, liked, reposted, bookmarked) =
-        row.ok_or_else(|| ApiError::not_found("post"))?;
+    let row = row.ok_or_else(|| ApiError::not_found("post"))?;
     Ok(PostActivity {
         post_id,
         stats: PostStats {
-            likes,
-            reposts,
-            quotes,
-            bookmarks,
-            shares,
+            likes: row.like_count,
+            reposts: row.repost_count,
+            quotes: row.quote_count,
+            bookmarks: row.bookmark_count,
+            shares: row.share_count,
         },
         viewer: ViewerState {
-            liked: liked > 0,
-            reposted: reposted > 0,
-            bookmarked: bookmarked > 0,
+            liked: row.liked > 0,
+            reposted: row.reposted > 0,
+            bookmarked: row.bookmarked > 0,
         },
     })
 }

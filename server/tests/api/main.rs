@@ -6,4 +6,7 @@ mod demo;
 mod errors;
 mod feed;
 mod health;
+mod people;
+mod posts;
 mod support;
+mod timelines;

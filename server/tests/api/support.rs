@@ -136,6 +136,39 @@ impl TestServer {
         self.http.delete(format!("{}{path}", self.url))
     }
 
+    pub fn put(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.put(format!("{}{path}", self.url))
+    }
+
+    /// Signs in a demo account and returns the session token.
+    pub async fn demo(&self, handle: &str) -> String {
+        let reply = self
+            .sign_in(
+                &format!("{}@demo.souq.example", handle.replace('_', ".")),
+                "souq-demo",
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{handle}: {}", reply.body);
+        reply.body["token"].as_str().expect("token").to_string()
+    }
+
+    /// Posts as `token` and returns the reply.
+    pub async fn post_as(&self, token: &str, body: serde_json::Value) -> Reply {
+        self.send(self.post("/v1/posts").bearer_auth(token).json(&body))
+            .await
+    }
+
+    /// Uploads bytes as an image and returns the reply.
+    pub async fn upload(&self, token: &str, bytes: Vec<u8>) -> Reply {
+        self.send(
+            self.post("/v1/media")
+                .bearer_auth(token)
+                .header("content-type", "application/octet-stream")
+                .body(bytes),
+        )
+        .await
+    }
+
     /// Signs up a shopper and returns the session token.
     pub async fn sign_up(&self, handle: &str) -> String {
         let reply = self
