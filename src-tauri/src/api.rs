@@ -97,9 +97,50 @@ impl Api {
         Self::json(self.request(Method::POST, segments, token).json(body)).await
     }
 
-    pub async fn delete(&self, segments: &[&str], token: Option<&str>) -> Result<(), AppError> {
-        Self::send(self.request(Method::DELETE, segments, token)).await?;
+    pub async fn put<T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        token: Option<&str>,
+    ) -> Result<T, AppError> {
+        Self::json(self.request(Method::PUT, segments, token)).await
+    }
+
+    pub async fn delete_json<T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        token: Option<&str>,
+    ) -> Result<T, AppError> {
+        Self::json(self.request(Method::DELETE, segments, token)).await
+    }
+
+    /// Posts raw bytes (an image upload).
+    pub async fn post_bytes<T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        bytes: Vec<u8>,
+        token: Option<&str>,
+    ) -> Result<T, AppError> {
+        Self::json(
+            self.request(Method::POST, segments, token)
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(bytes),
+        )
+        .await
+    }
+
+    /// A call whose answer has no body (204).
+    pub async fn no_content(
+        &self,
+        method: Method,
+        segments: &[&str],
+        token: Option<&str>,
+    ) -> Result<(), AppError> {
+        Self::send(self.request(method, segments, token)).await?;
         Ok(())
+    }
+
+    pub async fn delete(&self, segments: &[&str], token: Option<&str>) -> Result<(), AppError> {
+        self.no_content(Method::DELETE, segments, token).await
     }
 
     pub async fn bytes(&self, segments: &[&str]) -> Result<Bytes, AppError> {

@@ -2,7 +2,13 @@
 //! the UI can make. Tauri commands are one-line wrappers around it, so it can be used
 //! and tested without a window.
 
-use souq_wire::{FeedPage, Session, SignInRequest, SignUpRequest, User};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use souq_wire::{
+    FeedPage, FollowState, HashtagInfo, NewPost, NotificationPage, PeoplePage, Post, PostAction,
+    PostActivity, Profile, Session, SignInRequest, SignUpRequest, Timeline, UploadedMedia, User,
+};
 use tokio::sync::RwLock;
 
 use crate::api::{Api, Bytes};
@@ -14,7 +20,13 @@ pub struct SouqClient {
     keychain: Keychain,
     /// The live token, mirrored from the keychain.
     token: RwLock<Option<String>>,
+    /// Posts recently served to the UI, so an engagement can teach the on-device
+    /// interest profile what the post was about without asking the server again.
+    seen: Mutex<HashMap<i64, Post>>,
 }
+
+/// How many served posts `seen` keeps before starting afresh.
+const SEEN_LIMIT: usize = 10_000;
 
 impl SouqClient {
     pub fn new(api: Api, keychain: Keychain) -> SouqClient {
@@ -22,6 +34,7 @@ impl SouqClient {
             api,
             keychain,
             token: RwLock::new(None),
+            seen: Mutex::new(HashMap::new()),
         }
     }
 
@@ -101,25 +114,175 @@ impl SouqClient {
         before.map(|b| vec![("before", b)]).unwrap_or_default()
     }
 
-    pub async fn feed_page(&self, before: Option<&str>) -> Result<FeedPage, AppError> {
+    fn remember<'a>(&self, posts: impl IntoIterator<Item = &'a Post>) {
+        if let Ok(mut seen) = self.seen.lock() {
+            if seen.len() > SEEN_LIMIT {
+                seen.clear();
+            }
+            for post in posts {
+                seen.insert(post.id, post.clone());
+            }
+        }
+    }
+
+    /// A post this client served recently, or else from the server.
+    pub async fn known_post(&self, id: i64) -> Result<Post, AppError> {
+        let cached = self
+            .seen
+            .lock()
+            .ok()
+            .and_then(|seen| seen.get(&id).cloned());
+        match cached {
+            Some(post) => Ok(post),
+            None => self.post(id).await,
+        }
+    }
+
+    async fn page(&self, segments: &[&str], before: Option<&str>) -> Result<FeedPage, AppError> {
+        let token = self.token().await?;
+        let page: FeedPage = self
+            .api
+            .get(segments, &Self::page_query(before), Some(&token))
+            .await?;
+        self.remember(&page.posts);
+        Ok(page)
+    }
+
+    pub async fn timeline(
+        &self,
+        timeline: &Timeline,
+        before: Option<&str>,
+    ) -> Result<FeedPage, AppError> {
+        match timeline {
+            Timeline::Following => self.page(&["v1", "feed", "following"], before).await,
+            Timeline::Everyone => self.page(&["v1", "feed"], before).await,
+            Timeline::Bookmarks => self.page(&["v1", "me", "bookmarks"], before).await,
+            Timeline::Hashtag { tag } => self.page(&["v1", "hashtags", tag, "posts"], before).await,
+            Timeline::Author { handle } => {
+                self.page(&["v1", "users", handle, "posts"], before).await
+            }
+        }
+    }
+
+    /// The server's candidates for "For you", which the app ranks on the device.
+    pub async fn candidates(&self, before: Option<&str>) -> Result<FeedPage, AppError> {
+        self.page(&["v1", "feed", "candidates"], before).await
+    }
+
+    pub async fn post(&self, id: i64) -> Result<Post, AppError> {
+        let token = self.token().await?;
+        let post: Post = self
+            .api
+            .get(&["v1", "posts", &id.to_string()], &[], Some(&token))
+            .await?;
+        self.remember([&post]);
+        Ok(post)
+    }
+
+    pub async fn create_post(&self, new: &NewPost) -> Result<Post, AppError> {
+        let token = self.token().await?;
+        let post: Post = self.api.post(&["v1", "posts"], new, Some(&token)).await?;
+        self.remember([&post]);
+        Ok(post)
+    }
+
+    pub async fn delete_post(&self, id: i64) -> Result<(), AppError> {
         let token = self.token().await?;
         self.api
-            .get(&["v1", "feed"], &Self::page_query(before), Some(&token))
+            .delete(&["v1", "posts", &id.to_string()], Some(&token))
             .await
     }
 
-    pub async fn hashtag_page(
+    pub async fn act(
         &self,
-        tag: &str,
-        before: Option<&str>,
-    ) -> Result<FeedPage, AppError> {
+        id: i64,
+        action: PostAction,
+        on: bool,
+    ) -> Result<PostActivity, AppError> {
+        let token = self.token().await?;
+        let name = match action {
+            PostAction::Like => "like",
+            PostAction::Repost => "repost",
+            PostAction::Bookmark => "bookmark",
+            PostAction::Share => "share",
+        };
+        let id = id.to_string();
+        let segments = ["v1", "posts", id.as_str(), name];
+        if on {
+            self.api.put(&segments, Some(&token)).await
+        } else {
+            self.api.delete_json(&segments, Some(&token)).await
+        }
+    }
+
+    pub async fn upload_image(&self, bytes: Vec<u8>) -> Result<UploadedMedia, AppError> {
         let token = self.token().await?;
         self.api
+            .post_bytes(&["v1", "media"], bytes, Some(&token))
+            .await
+    }
+
+    pub async fn profile(&self, handle: &str) -> Result<Profile, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "users", handle], &[], Some(&token))
+            .await
+    }
+
+    pub async fn follow(&self, handle: &str, on: bool) -> Result<FollowState, AppError> {
+        let token = self.token().await?;
+        let segments = ["v1", "users", handle, "follow"];
+        if on {
+            self.api.put(&segments, Some(&token)).await
+        } else {
+            self.api.delete_json(&segments, Some(&token)).await
+        }
+    }
+
+    /// `followers` or `following` of an account.
+    pub async fn people(
+        &self,
+        handle: &str,
+        followers: bool,
+        before: Option<&str>,
+    ) -> Result<PeoplePage, AppError> {
+        let token = self.token().await?;
+        let which = if followers { "followers" } else { "following" };
+        self.api
             .get(
-                &["v1", "hashtags", tag, "posts"],
+                &["v1", "users", handle, which],
                 &Self::page_query(before),
                 Some(&token),
             )
+            .await
+    }
+
+    pub async fn notifications(&self, before: Option<&str>) -> Result<NotificationPage, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(
+                &["v1", "me", "notifications"],
+                &Self::page_query(before),
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn mark_notifications_read(&self) -> Result<(), AppError> {
+        let token = self.token().await?;
+        self.api
+            .no_content(
+                reqwest::Method::POST,
+                &["v1", "me", "notifications", "read"],
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn hashtag_info(&self, tag: &str) -> Result<HashtagInfo, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "hashtags", tag], &[], Some(&token))
             .await
     }
 

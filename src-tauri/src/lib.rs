@@ -7,9 +7,11 @@ pub mod backend;
 pub mod client;
 pub mod commands;
 pub mod error;
+pub mod interests;
 pub mod keychain;
 pub mod media;
 pub mod preferences;
+pub mod ranking;
 
 use std::sync::Mutex;
 
@@ -35,6 +37,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let api = Api::new(&backend.url)?;
     let keychain = Keychain::for_server(backend.is_embedded(), &backend.url);
     app.manage(SouqClient::new(api, keychain));
+    app.manage(interests::Interests::load(app.handle())?);
     app.manage(backend.info());
     app.manage(BackendSlot(Mutex::new(Some(backend))));
     Ok(())
@@ -51,11 +54,25 @@ pub fn run() {
             commands::accounts::sign_in,
             commands::accounts::sign_up,
             commands::accounts::sign_out,
-            commands::feed::feed_page,
-            commands::feed::hashtag_page,
+            commands::feed::timeline,
+            commands::feed::for_you,
+            commands::feed::hashtag_info,
+            commands::posts::get_post,
+            commands::posts::create_post,
+            commands::posts::delete_post,
+            commands::posts::post_action,
+            commands::posts::upload_image,
+            commands::people::profile,
+            commands::people::set_follow,
+            commands::people::people,
+            commands::people::notifications,
+            commands::people::mark_notifications_read,
             commands::settings::app_info,
             commands::settings::get_preferences,
             commands::settings::set_language,
+            commands::settings::ranking_settings,
+            commands::settings::set_ranking,
+            commands::settings::reset_interests,
         ])
         .setup(setup)
         .build(tauri::generate_context!());

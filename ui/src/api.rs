@@ -4,8 +4,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use souq_wire::{
-    AppInfo, ErrorBody, ErrorCode, FeedPage, Language, Preferences, SignInRequest, SignUpRequest,
-    User,
+    AppInfo, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo, Language,
+    NewPost, NotificationPage, PeoplePage, Post, PostAction, PostActivity, Preferences, Profile,
+    RankingSettings, SignInRequest, SignUpRequest, Timeline, UploadedMedia, User,
 };
 use wasm_bindgen::prelude::*;
 
@@ -60,9 +61,64 @@ struct RequestArgs<'a, T> {
 }
 
 #[derive(Serialize)]
-struct PageArgs<'a> {
-    tag: Option<&'a str>,
+struct TimelineArgs<'a> {
+    timeline: &'a Timeline,
     before: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct BeforeArgs<'a> {
+    before: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct IdArgs {
+    id: i64,
+}
+
+#[derive(Serialize)]
+struct TagArgs<'a> {
+    tag: &'a str,
+}
+
+#[derive(Serialize)]
+struct HandleArgs<'a> {
+    handle: &'a str,
+}
+
+#[derive(Serialize)]
+struct ActionArgs {
+    id: i64,
+    action: PostAction,
+    on: bool,
+}
+
+#[derive(Serialize)]
+struct FollowArgs<'a> {
+    handle: &'a str,
+    on: bool,
+}
+
+#[derive(Serialize)]
+struct PeopleArgs<'a> {
+    handle: &'a str,
+    followers: bool,
+    before: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct NewPostArgs<'a> {
+    post: &'a NewPost,
+}
+
+#[derive(Serialize)]
+struct UploadArgs<'a> {
+    bytes: &'a [u8],
+}
+
+#[derive(Serialize)]
+struct EnabledArgs {
+    enabled: bool,
 }
 
 #[derive(Serialize)]
@@ -98,19 +154,76 @@ pub async fn sign_out() -> ApiResult<()> {
     call("sign_out", &NoArgs {}).await
 }
 
-pub async fn feed_page(before: Option<&str>) -> ApiResult<FeedPage> {
-    call("feed_page", &PageArgs { tag: None, before }).await
+pub async fn timeline(timeline: &Timeline, before: Option<&str>) -> ApiResult<FeedPage> {
+    call("timeline", &TimelineArgs { timeline, before }).await
 }
 
-pub async fn hashtag_page(tag: &str, before: Option<&str>) -> ApiResult<FeedPage> {
+pub async fn for_you(before: Option<&str>) -> ApiResult<ForYouPage> {
+    call("for_you", &BeforeArgs { before }).await
+}
+
+pub async fn hashtag_info(tag: &str) -> ApiResult<HashtagInfo> {
+    call("hashtag_info", &TagArgs { tag }).await
+}
+
+pub async fn get_post(id: i64) -> ApiResult<Post> {
+    call("get_post", &IdArgs { id }).await
+}
+
+pub async fn create_post(post: &NewPost) -> ApiResult<Post> {
+    call("create_post", &NewPostArgs { post }).await
+}
+
+pub async fn delete_post(id: i64) -> ApiResult<()> {
+    call("delete_post", &IdArgs { id }).await
+}
+
+pub async fn post_action(id: i64, action: PostAction, on: bool) -> ApiResult<PostActivity> {
+    call("post_action", &ActionArgs { id, action, on }).await
+}
+
+pub async fn upload_image(bytes: &[u8]) -> ApiResult<UploadedMedia> {
+    call("upload_image", &UploadArgs { bytes }).await
+}
+
+pub async fn profile(handle: &str) -> ApiResult<Profile> {
+    call("profile", &HandleArgs { handle }).await
+}
+
+pub async fn set_follow(handle: &str, on: bool) -> ApiResult<FollowState> {
+    call("set_follow", &FollowArgs { handle, on }).await
+}
+
+pub async fn people(handle: &str, followers: bool, before: Option<&str>) -> ApiResult<PeoplePage> {
     call(
-        "hashtag_page",
-        &PageArgs {
-            tag: Some(tag),
+        "people",
+        &PeopleArgs {
+            handle,
+            followers,
             before,
         },
     )
     .await
+}
+
+pub async fn notifications(before: Option<&str>) -> ApiResult<NotificationPage> {
+    call("notifications", &BeforeArgs { before }).await
+}
+
+pub async fn mark_notifications_read() -> ApiResult<()> {
+    call("mark_notifications_read", &NoArgs {}).await
+}
+
+pub async fn ranking_settings() -> ApiResult<RankingSettings> {
+    call("ranking_settings", &NoArgs {}).await
+}
+
+pub async fn set_ranking(enabled: bool) -> ApiResult<RankingSettings> {
+    call("set_ranking", &EnabledArgs { enabled }).await
+}
+
+pub async fn reset_interests() -> ApiResult<RankingSettings> {
+    call("reset_interests", &NoArgs {}).await
 }
 
 /// The URL the webview loads an image from: the app's `media:` scheme, which fetches it

@@ -33,6 +33,7 @@ fn post(body: &str, minutes_ago: i64, in_stock: bool) -> Post {
             id: 11,
             title: "Oud Royale".into(),
             store_name: "دار العود".into(),
+            category: "perfume".into(),
             price: Money {
                 amount_minor: 62_000,
                 currency: "SAR".into(),

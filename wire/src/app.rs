@@ -86,3 +86,62 @@ mod tests {
         assert_eq!(follow.effective_language(), Language::En);
     }
 }
+
+/// Which server timeline the UI asks the app for. "For you" is not one of them: the
+/// app ranks it on the device from the server's candidates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Timeline {
+    Following,
+    Everyone,
+    Bookmarks,
+    Hashtag { tag: String },
+    Author { handle: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostAction {
+    Like,
+    Repost,
+    Bookmark,
+    Share,
+}
+
+/// Why a post ranks where it does in "For you".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum RankReason {
+    /// You engage with this hashtag.
+    Hashtag(String),
+    /// You engage with this store (its display name).
+    Store(String),
+    /// You engage with this kind of product.
+    Category(String),
+    /// Many people engage with it.
+    Popular,
+    /// It is new.
+    Recent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankedPost {
+    pub post: crate::feed::Post,
+    /// Strongest first; empty when ranking is off.
+    pub reasons: Vec<RankReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForYouPage {
+    pub posts: Vec<RankedPost>,
+    pub next_cursor: Option<String>,
+    pub ranking_enabled: bool,
+}
+
+/// The on-device ranking's state, for the settings screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankingSettings {
+    pub enabled: bool,
+    /// The strongest interests, strongest first.
+    pub top_interests: Vec<RankReason>,
+}

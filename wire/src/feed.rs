@@ -38,6 +38,8 @@ pub struct ProductCard {
     pub id: i64,
     pub title: String,
     pub store_name: String,
+    /// The product's category, e.g. "perfume" or "coffee".
+    pub category: String,
     /// The lowest price among the product's variants.
     pub price: Money,
     pub image_media_id: Option<i64>,

@@ -12,7 +12,10 @@ pub mod text;
 pub mod validate;
 
 pub use accounts::{DemoSignIn, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
-pub use app::{AppInfo, Language, Preferences};
+pub use app::{
+    AppInfo, ForYouPage, Language, PostAction, Preferences, RankReason, RankedPost,
+    RankingSettings, Timeline,
+};
 pub use error::{ErrorBody, ErrorCode};
 pub use feed::{
     Author, AuthorKind, FeedPage, NewPost, Post, PostActivity, PostStats, ProductCard, QuotedPost,

@@ -119,6 +119,7 @@ struct ProductRow {
     id: i64,
     title: String,
     store_name: String,
+    category: String,
     currency: String,
     price_minor: Option<i64>,
     variants_in_stock: i64,
@@ -126,7 +127,8 @@ struct ProductRow {
 }
 
 /// The product-card columns for products `pr` of stores `s`.
-pub const PRODUCT_CARD_COLUMNS: &str = "pr.id, pr.title, s.name AS store_name, pr.currency,
+pub const PRODUCT_CARD_COLUMNS: &str =
+    "pr.id, pr.title, s.name AS store_name, pr.category, pr.currency,
     (SELECT MIN(v.price_minor) FROM variants v WHERE v.product_id = pr.id) AS price_minor,
     (SELECT COUNT(*) FROM variants v WHERE v.product_id = pr.id AND v.stock > 0)
         AS variants_in_stock,
@@ -143,6 +145,7 @@ impl ProductRow {
                 id: self.id,
                 title: self.title,
                 store_name: self.store_name,
+                category: self.category,
                 price: Money {
                     amount_minor,
                     currency: self.currency,

@@ -3,4 +3,6 @@
 
 pub mod accounts;
 pub mod feed;
+pub mod people;
+pub mod posts;
 pub mod settings;

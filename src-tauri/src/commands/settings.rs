@@ -1,9 +1,10 @@
 //! The app's facts and the user's preferences.
 
-use souq_wire::{AppInfo, Language, Preferences};
+use souq_wire::{AppInfo, Language, Preferences, RankingSettings};
 use tauri::{AppHandle, State};
 
 use crate::error::AppError;
+use crate::interests::Interests;
 use crate::preferences;
 
 #[tauri::command]
@@ -19,4 +20,26 @@ pub fn get_preferences(app: AppHandle) -> Result<Preferences, AppError> {
 #[tauri::command]
 pub fn set_language(app: AppHandle, language: Option<Language>) -> Result<Preferences, AppError> {
     preferences::set_language(&app, language)
+}
+
+#[tauri::command]
+pub fn ranking_settings(interests: State<'_, Interests>) -> Result<RankingSettings, AppError> {
+    interests.settings()
+}
+
+#[tauri::command]
+pub fn set_ranking(
+    app: AppHandle,
+    interests: State<'_, Interests>,
+    enabled: bool,
+) -> Result<RankingSettings, AppError> {
+    interests.set_enabled(&app, enabled)
+}
+
+#[tauri::command]
+pub fn reset_interests(
+    app: AppHandle,
+    interests: State<'_, Interests>,
+) -> Result<RankingSettings, AppError> {
+    interests.reset(&app)
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::{ErrorBody, FeedPage, Post};
+use souq_wire::{ErrorBody, FeedPage, Post, Timeline};
 
 use crate::api;
 use crate::components::post_card::PostCard;
@@ -17,8 +17,10 @@ pub enum FeedSource {
 
 async fn fetch(source: &FeedSource, before: Option<&str>) -> Result<FeedPage, ErrorBody> {
     match source {
-        FeedSource::Home => api::feed_page(before).await,
-        FeedSource::Hashtag(tag) => api::hashtag_page(tag, before).await,
+        FeedSource::Home => api::timeline(&Timeline::Everyone, before).await,
+        FeedSource::Hashtag(tag) => {
+            api::timeline(&Timeline::Hashtag { tag: tag.clone() }, before).await
+        }
     }
 }
 
