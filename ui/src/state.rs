@@ -8,6 +8,10 @@ use souq_wire::{AppInfo, ErrorBody, ErrorCode, Preferences, User};
 pub enum Screen {
     Home,
     Hashtag(String),
+    Post(i64),
+    Profile(String),
+    Bookmarks,
+    Notifications,
     Settings,
 }
 
@@ -16,9 +20,20 @@ impl Screen {
     pub fn tab(&self) -> Screen {
         match self {
             Screen::Settings => Screen::Settings,
-            Screen::Home | Screen::Hashtag(_) => Screen::Home,
+            Screen::Bookmarks => Screen::Bookmarks,
+            Screen::Notifications => Screen::Notifications,
+            Screen::Profile(handle) => Screen::Profile(handle.clone()),
+            Screen::Home | Screen::Hashtag(_) | Screen::Post(_) => Screen::Home,
         }
     }
+}
+
+/// The home screen's timelines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HomeTab {
+    ForYou,
+    Following,
+    Latest,
 }
 
 #[derive(Clone, Copy)]
@@ -29,6 +44,13 @@ pub struct AppState {
     pub screen: RwSignal<Screen>,
     /// Screens to return to with Back.
     pub history: RwSignal<Vec<Screen>>,
+    pub home_tab: RwSignal<HomeTab>,
+    /// Unread notifications, for the badge on the navigation.
+    pub unread: RwSignal<i64>,
+    /// The composer: closed (None), a new post (Some(None)), or quoting a post.
+    pub composing: RwSignal<Option<Option<souq_wire::Post>>>,
+    /// Bumped after posting, so lists showing the viewer's posts reload.
+    pub posted: RwSignal<u32>,
 }
 
 impl AppState {
@@ -39,6 +61,10 @@ impl AppState {
             preferences: RwSignal::new(None),
             screen: RwSignal::new(Screen::Home),
             history: RwSignal::new(Vec::new()),
+            home_tab: RwSignal::new(HomeTab::ForYou),
+            unread: RwSignal::new(0),
+            composing: RwSignal::new(None),
+            posted: RwSignal::new(0),
         };
         provide_context(state);
         state

@@ -69,16 +69,32 @@ fn text(root: &web_sys::HtmlElement, css: &str) -> String {
 }
 
 #[wasm_bindgen_test]
-fn a_post_renders_its_hashtags_as_buttons_and_mentions_as_text() {
+fn a_post_renders_its_hashtags_and_mentions_as_buttons() {
     let (root, _) = mount(Language::En, post("New #Drop by @layla with #عود", 5, true));
     let tags = root.query_selector_all(".hashtag").unwrap();
     assert_eq!(tags.length(), 2);
     assert_eq!(text(&root, ".hashtag"), "#Drop");
-    assert_eq!(text(&root, ".mention"), "@layla");
-    assert!(
-        root.query_selector("button.mention").unwrap().is_none(),
-        "a mention is not a control yet"
-    );
+    assert_eq!(text(&root, "button.mention"), "@layla");
+}
+
+#[wasm_bindgen_test]
+fn tapping_a_mention_opens_that_profile() {
+    let (root, state) = mount(Language::En, post("Thanks @Layla", 1, true));
+    let mention: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(root.query_selector(".mention").unwrap().unwrap());
+    mention.click();
+    assert_eq!(state.screen.get_untracked(), Screen::Profile("layla".into()));
+}
+
+#[wasm_bindgen_test]
+fn the_action_bar_shows_counts_in_the_viewers_digits() {
+    let mut liked = post("Hello", 1, true);
+    liked.stats.likes = 1234;
+    liked.viewer.liked = true;
+    let (root, _) = mount(Language::Ar, liked);
+    assert_eq!(text(&root, ".action.like .count"), "١٬٢٣٤");
+    let like = root.query_selector(".action.like").unwrap().unwrap();
+    assert_eq!(like.get_attribute("aria-pressed").unwrap(), "true");
 }
 
 #[wasm_bindgen_test]

@@ -1,9 +1,12 @@
 //! Reusable pieces of screens.
 
 pub mod avatar;
+pub mod composer;
 pub mod feed_list;
 pub mod icons;
 pub mod language_picker;
+pub mod post_actions;
 pub mod post_card;
 pub mod product_card;
+pub mod share;
 pub mod shell;

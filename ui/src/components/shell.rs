@@ -1,21 +1,25 @@
 //! The signed-in layout: a side bar on wide screens, a bottom tab bar below 600 px
-//! (the switch is pure CSS, so resizing never re-renders), and the current screen.
+//! (the switch is pure CSS, so resizing never re-renders), the current screen, and the
+//! composer when it is open.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use crate::components::icons::{HomeIcon, SettingsIcon};
-use crate::i18n::{Text, use_i18n};
-use crate::routes::{hashtag::HashtagScreen, home::HomeScreen, settings::SettingsScreen};
+use crate::api;
+use crate::components::composer::Composer;
+use crate::components::icons::{BellIcon, BookmarkIcon, HomeIcon, PersonIcon, SettingsIcon};
+use crate::i18n::{Text, format, use_i18n};
+use crate::routes::{
+    bookmarks::BookmarksScreen, hashtag::HashtagScreen, home::HomeScreen,
+    notifications::NotificationsScreen, post::PostScreen, profile::ProfileScreen,
+    settings::SettingsScreen,
+};
 use crate::state::{Screen, use_app};
 
 #[component]
-fn NavItem(screen: Screen, label: Text, children: Children) -> impl IntoView {
+fn NavItem(screen: Screen, name: &'static str, label: Text, children: Children) -> impl IntoView {
     let state = use_app();
     let i18n = use_i18n();
-    let name = match screen {
-        Screen::Settings => "settings",
-        _ => "home",
-    };
     let target = screen.clone();
     let active = Memo::new(move |_| state.screen.with(|s| s.tab() == target));
     view! {
@@ -23,7 +27,7 @@ fn NavItem(screen: Screen, label: Text, children: Children) -> impl IntoView {
             type="button"
             class="nav-item"
             data-screen=name
-            class:active=active
+            class:active=move || active.get()
             aria-current=move || if active.get() { Some("page") } else { None }
             on:click=move |_| state.switch_tab(screen.clone())
         >
@@ -37,6 +41,15 @@ fn NavItem(screen: Screen, label: Text, children: Children) -> impl IntoView {
 pub fn Shell() -> impl IntoView {
     let state = use_app();
     let i18n = use_i18n();
+    let me = state
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.handle.clone()))
+        .unwrap_or_default();
+    spawn_local(async move {
+        if let Ok(page) = api::notifications(None).await {
+            state.unread.set(page.unread);
+        }
+    });
     view! {
         <div class="shell">
             <nav class="nav" aria-label=i18n.t(Text::AppName)>
@@ -44,16 +57,44 @@ pub fn Shell() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-name">{i18n.t(Text::AppName)}</span>
                 </div>
-                <NavItem screen=Screen::Home label=Text::NavHome><HomeIcon/></NavItem>
-                <NavItem screen=Screen::Settings label=Text::NavSettings><SettingsIcon/></NavItem>
+                <NavItem screen=Screen::Home name="home" label=Text::NavHome><HomeIcon/></NavItem>
+                <NavItem screen=Screen::Notifications name="notifications" label=Text::NavNotifications>
+                    <span class="icon-with-badge">
+                        <BellIcon/>
+                        <Show when=move || { state.unread.get() > 0 }>
+                            <span class="unread-badge">{move || format::number(i18n.language.get(), state.unread.get().unsigned_abs())}</span>
+                        </Show>
+                    </span>
+                </NavItem>
+                <NavItem screen=Screen::Bookmarks name="bookmarks" label=Text::NavBookmarks><BookmarkIcon/></NavItem>
+                <NavItem screen=Screen::Profile(me) name="profile" label=Text::NavProfile><PersonIcon/></NavItem>
+                <NavItem screen=Screen::Settings name="settings" label=Text::NavSettings><SettingsIcon/></NavItem>
             </nav>
             <main class="content">
                 {move || match state.screen.get() {
                     Screen::Home => view! { <HomeScreen/> }.into_any(),
                     Screen::Hashtag(tag) => view! { <HashtagScreen tag=tag/> }.into_any(),
+                    Screen::Post(id) => view! { <PostScreen id=id/> }.into_any(),
+                    Screen::Profile(handle) => view! { <ProfileScreen handle=handle/> }.into_any(),
+                    Screen::Bookmarks => view! { <BookmarksScreen/> }.into_any(),
+                    Screen::Notifications => view! { <NotificationsScreen/> }.into_any(),
                     Screen::Settings => view! { <SettingsScreen/> }.into_any(),
                 }}
             </main>
+            {move || state.composing.get().map(|quote| {
+                let close = Callback::new(move |()| state.composing.set(None));
+                view! {
+                    <div class="dialog-backdrop" on:click=move |_| state.composing.set(None)>
+                        <div class="dialog" role="dialog" aria-modal="true" on:click=|ev| ev.stop_propagation()>
+                            {match quote {
+                                Some(quote) => view! { <Composer quote=quote on_done=close/> }.into_any(),
+                                None => view! { <Composer on_done=close/> }.into_any(),
+                            }}
+                            <button type="button" class="link close-dialog" on:click=move |_| state.composing.set(None)>{i18n.t(Text::Cancel)}</button>
+                        </div>
+                    </div>
+                }
+            })}
         </div>
     }
 }

@@ -2,7 +2,7 @@
 //! separators and its six plural forms; English gets Western digits. Pure functions,
 //! so the rules are unit-tested; `now_ms` and `local_offset_minutes` read the clock.
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use souq_wire::{Language, Money};
 
 const ARABIC_DIGITS: [char; 10] = ['٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩'];
@@ -166,6 +166,20 @@ pub fn date(language: Language, at: DateTime<Utc>, offset_minutes: i64) -> Strin
             AR_MONTHS.get(month_index).copied().unwrap_or("")
         ),
     }
+}
+
+/// A date and a 24-hour time in the user's time zone: "21 Nov 2026, 14:05".
+pub fn date_time(language: Language, at: DateTime<Utc>, offset_minutes: i64) -> String {
+    let local = at + Duration::minutes(offset_minutes);
+    let time = digits(
+        language,
+        &format!("{:02}:{:02}", local.hour(), local.minute()),
+    );
+    let comma = match language {
+        Language::En => ",",
+        Language::Ar => "،",
+    };
+    format!("{}{comma} {time}", date(language, at, offset_minutes))
 }
 
 /// How long ago, for a post: "just now", "5 minutes ago", "منذ ٣ ساعات"; older than a

@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::Role;
+use souq_wire::{RankReason, RankingSettings, Role};
 
 use crate::api;
 use crate::components::language_picker::LanguagePicker;
-use crate::i18n::{Text, use_i18n};
+use crate::i18n::{Text, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
 pub fn role_text(role: Role) -> Text {
@@ -51,5 +51,67 @@ pub fn SettingsScreen() -> impl IntoView {
         <section class="panel">
             <LanguagePicker/>
         </section>
+        <Personalization/>
+    }
+}
+
+/// "For you" on this device: on or off, what it has learnt, and a reset.
+#[component]
+fn Personalization() -> impl IntoView {
+    let i18n = use_i18n();
+    let settings = RwSignal::new(None::<RankingSettings>);
+    spawn_local(async move {
+        if let Ok(found) = api::ranking_settings().await {
+            settings.set(Some(found));
+        }
+    });
+    let set = move |enabled: bool| {
+        spawn_local(async move {
+            if let Ok(found) = api::set_ranking(enabled).await {
+                settings.set(Some(found));
+            }
+        });
+    };
+    let reset = move |_| {
+        spawn_local(async move {
+            if let Ok(found) = api::reset_interests().await {
+                settings.set(Some(found));
+            }
+        });
+    };
+    view! {
+        <section class="panel personalization">
+            <h2>{i18n.t(Text::Personalization)}</h2>
+            <p class="muted">{i18n.t(Text::PersonalizationHint)}</p>
+            <label class="choice">
+                <input type="checkbox" name="ranking"
+                    prop:checked=move || settings.with(|s| s.as_ref().is_some_and(|s| s.enabled))
+                    on:change=move |ev| set(event_target_checked(&ev))/>
+                <span>{i18n.t(Text::RankingOn)}</span>
+            </label>
+            <h3>{i18n.t(Text::YourInterests)}</h3>
+            {move || {
+                let language = i18n.language.get();
+                let top = settings.with(|s| s.as_ref().map(|s| s.top_interests.clone()).unwrap_or_default());
+                if top.is_empty() {
+                    view! { <p class="muted interests-empty">{tr(language, Text::NoInterests)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="interests">
+                            {top.into_iter().map(|reason| view! { <li class="badge">{interest_label(&reason)}</li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+            <button type="button" class="button reset-interests" on:click=reset>{i18n.t(Text::ResetInterests)}</button>
+        </section>
+    }
+}
+
+fn interest_label(reason: &RankReason) -> String {
+    match reason {
+        RankReason::Hashtag(tag) => format!("#{tag}"),
+        RankReason::Store(name) | RankReason::Category(name) => name.clone(),
+        RankReason::Popular | RankReason::Recent => String::new(),
     }
 }

@@ -1,0 +1,178 @@
+//! Writing a post: text with #hashtags and @mentions, up to four images, optionally
+//! quoting another post. The limits are the server's own, checked as you type.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use souq_wire::feed::{MAX_POST_CHARS, MAX_POST_IMAGES};
+use souq_wire::{ErrorBody, NewPost, Post};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::api;
+use crate::i18n::{Text, error_text, format, tr, use_i18n};
+use crate::state::use_app;
+
+/// An image picked for the post: its preview and its bytes.
+#[derive(Clone)]
+struct Picked {
+    preview: String,
+    bytes: Vec<u8>,
+}
+
+async fn read(file: web_sys::File) -> Option<Picked> {
+    let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let preview = web_sys::Url::create_object_url_with_blob(&file).ok()?;
+    Some(Picked { preview, bytes })
+}
+
+#[component]
+pub fn Composer(
+    #[prop(optional)] quote: Option<Post>,
+    #[prop(optional)] on_done: Option<Callback<()>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let text = RwSignal::new(String::new());
+    let images = RwSignal::new(Vec::<Picked>::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ErrorBody>);
+    let too_many = RwSignal::new(false);
+    let quote_id = quote.as_ref().map(|q| q.id);
+    let length = move || text.with(|t| t.chars().count());
+    let over = move || length() > MAX_POST_CHARS;
+    let empty = move || {
+        text.with(|t| t.trim().is_empty()) && (quote_id.is_some() || images.with(Vec::is_empty))
+    };
+
+    let pick = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let files: Vec<web_sys::File> = input
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        input.set_value("");
+        spawn_local(async move {
+            for file in files {
+                if images.with_untracked(Vec::len) >= MAX_POST_IMAGES {
+                    too_many.set(true);
+                    break;
+                }
+                if let Some(picked) = read(file).await {
+                    images.update(|list| list.push(picked));
+                }
+            }
+        });
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() || over() || empty() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let body = text.get_untracked();
+        let picked = images.get_untracked();
+        spawn_local(async move {
+            let mut media = Vec::new();
+            for image in &picked {
+                match api::upload_image(&image.bytes).await {
+                    Ok(uploaded) => media.push(uploaded.id),
+                    Err(e) => {
+                        error.set(Some(e));
+                        busy.set(false);
+                        return;
+                    }
+                }
+            }
+            let new = NewPost {
+                body,
+                images: media,
+                products: Vec::new(),
+                quote_of: quote_id,
+            };
+            match api::create_post(&new).await {
+                Ok(_) => {
+                    text.set(String::new());
+                    images.set(Vec::new());
+                    too_many.set(false);
+                    state.posted.update(|n| *n += 1);
+                    if let Some(done) = on_done {
+                        done.run(());
+                    }
+                }
+                Err(e) => {
+                    state.note_error(&e);
+                    error.set(Some(e));
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <form class="composer" on:submit=submit>
+            <textarea
+                class="compose-text"
+                name="body"
+                dir="auto"
+                rows="3"
+                placeholder=i18n.t(Text::ComposePlaceholder)
+                aria-label=i18n.t(Text::ComposePlaceholder)
+                bind:value=text
+            ></textarea>
+            {quote.map(|q| view! {
+                <div class="quote">
+                    <div class="quote-head">
+                        <span class="author-name" dir="auto">{q.author.display_name.clone()}</span>
+                        <span class="author-handle" dir="ltr">{format!("@{}", q.author.handle)}</span>
+                    </div>
+                    <p class="post-body" dir="auto">{q.body.clone()}</p>
+                </div>
+            })}
+            <Show when=move || images.with(|i| !i.is_empty())>
+                <div class="compose-images">
+                    {move || images.get().into_iter().enumerate().map(|(index, picked)| view! {
+                        <div class="compose-image">
+                            <img src=picked.preview.clone() alt=""/>
+                            <button type="button" class="icon-button remove" aria-label=i18n.t(Text::RemoveImage)
+                                on:click=move |_| {
+                                    images.update(|list| { if index < list.len() { list.remove(index); } });
+                                    too_many.set(false);
+                                }>"×"</button>
+                        </div>
+                    }).collect_view()}
+                </div>
+            </Show>
+            <div class="compose-bar">
+                <label class="button add-images" class:disabled=move || { images.with(Vec::len) >= MAX_POST_IMAGES }>
+                    {i18n.t(Text::AddImages)}
+                    <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" multiple
+                        class="visually-hidden" on:change=pick
+                        disabled=move || { images.with(Vec::len) >= MAX_POST_IMAGES }/>
+                </label>
+                {move || too_many.get().then(|| view! { <span class="muted">{i18n.t(Text::TooManyImages)}</span> })}
+                <span class="counter" class:over=over>
+                    {move || {
+                        let language = i18n.language.get();
+                        let left = i64::try_from(MAX_POST_CHARS).unwrap_or(0) - i64::try_from(length()).unwrap_or(0);
+                        let sign = if left < 0 { "-" } else { "" };
+                        format!("{sign}{}", format::number(language, left.unsigned_abs()))
+                    }}
+                </span>
+                <button type="submit" class="button button-primary post-submit" disabled=move || busy.get() || over() || empty()>
+                    {move || tr(i18n.language.get(), if busy.get() { Text::Posting } else { Text::Post })}
+                </button>
+            </div>
+            {move || error.get().map(|e| view! {
+                <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
+            })}
+        </form>
+    }
+}

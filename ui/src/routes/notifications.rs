@@ -1,0 +1,78 @@
+//! The notifications inbox: follows, likes, reposts and mentions. Opening it marks
+//! everything read.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use souq_wire::{ErrorBody, Notification, NotificationKind};
+
+use crate::api;
+use crate::components::avatar::Avatar;
+use crate::i18n::{Text, error_text, format, tr, use_i18n};
+use crate::state::{Screen, use_app};
+
+fn kind_text(kind: NotificationKind) -> Text {
+    match kind {
+        NotificationKind::Followed => Text::NotifFollowed,
+        NotificationKind::Liked => Text::NotifLiked,
+        NotificationKind::Reposted => Text::NotifReposted,
+        NotificationKind::Mentioned => Text::NotifMentioned,
+    }
+}
+
+#[component]
+fn Entry(notification: Notification) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let target = match notification.post_id {
+        Some(id) => Screen::Post(id),
+        None => Screen::Profile(notification.actor.handle.clone()),
+    };
+    let created = notification.created_at;
+    view! {
+        <li class="notification" class:unread=!notification.read data-kind=format!("{:?}", notification.kind).to_lowercase()>
+            <button type="button" class="notification-open" on:click=move |_| state.open(target.clone())>
+                <Avatar author=notification.actor.clone()/>
+                <span class="notification-text">
+                    <strong dir="auto">{notification.actor.display_name.clone()}</strong>" "
+                    {i18n.t(kind_text(notification.kind))}
+                    {notification.post_excerpt.clone().map(|excerpt| view! { <span class="excerpt" dir="auto">{excerpt}</span> })}
+                </span>
+                <time class="post-time">{move || format::relative(i18n.language.get(), created, format::now(), format::local_offset_minutes(created))}</time>
+            </button>
+        </li>
+    }
+}
+
+#[component]
+pub fn NotificationsScreen() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let entries = RwSignal::new(None::<Result<Vec<Notification>, ErrorBody>>);
+    spawn_local(async move {
+        match api::notifications(None).await {
+            Ok(page) => {
+                entries.set(Some(Ok(page.notifications)));
+                if page.unread > 0 && api::mark_notifications_read().await.is_ok() {
+                    state.unread.set(0);
+                }
+            }
+            Err(e) => {
+                state.note_error(&e);
+                entries.set(Some(Err(e)));
+            }
+        }
+    });
+    view! {
+        <header class="screen-head"><h1>{i18n.t(Text::NavNotifications)}</h1></header>
+        {move || match entries.get() {
+            None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="muted empty">{i18n.t(Text::NoNotifications)}</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <ul class="notifications">
+                    {list.into_iter().map(|n| view! { <Entry notification=n/> }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+}
