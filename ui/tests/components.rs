@@ -83,7 +83,10 @@ fn tapping_a_mention_opens_that_profile() {
     let mention: web_sys::HtmlElement =
         wasm_bindgen::JsCast::unchecked_into(root.query_selector(".mention").unwrap().unwrap());
     mention.click();
-    assert_eq!(state.screen.get_untracked(), Screen::Profile("layla".into()));
+    assert_eq!(
+        state.screen.get_untracked(),
+        Screen::Profile("layla".into())
+    );
 }
 
 #[wasm_bindgen_test]

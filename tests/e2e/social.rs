@@ -1,0 +1,125 @@
+//! The social layer, end to end: like, bookmark and follow from the UI; compose a post
+//! in Arabic with a hashtag and find it on the hashtag page.
+
+use souq_e2e::{App, Harness};
+
+use crate::signed_in_feed;
+
+/// The first post in the list by `handle`, as a CSS selector.
+async fn post_by(app: &App, handle: &str) -> String {
+    let id = app
+        .eval(&format!(
+            "const p = [...document.querySelectorAll('.post')].find(p => \
+             p.querySelector('.author-handle')?.textContent === '@{handle}'); \
+             return p ? p.dataset.postId : null;"
+        ))
+        .await;
+    let id = id
+        .as_str()
+        .unwrap_or_else(|| panic!("no post by @{handle} on screen"));
+    format!(".post[data-post-id='{id}']")
+}
+
+#[tokio::test]
+async fn a_shopper_likes_bookmarks_follows_and_posts_in_arabic_from_the_ui() {
+    let harness = Harness::start();
+    let app = harness.launch().await;
+    signed_in_feed(&app).await;
+    app.click(".tab[data-tab='latest']").await;
+    app.wait_until(
+        "document.querySelectorAll('.post').length >= 10",
+        "the latest posts",
+    )
+    .await;
+
+    // Like: pressed, and the count moves by exactly one.
+    let post = post_by(&app, "dar_al_oud").await;
+    let likes = format!("{post} .action.like .count");
+    let likes_before = count(&app, &likes).await;
+    app.click(&format!("{post} .action.like")).await;
+    app.wait_until(
+        &format!("document.querySelector(\"{post} .action.like\").getAttribute('aria-pressed') === 'true'"),
+        "the like shows",
+    )
+    .await;
+    assert_eq!(count(&app, &likes).await, likes_before + 1);
+
+    // Bookmark, then find it on the Bookmarks screen.
+    app.click(&format!("{post} .action.bookmark")).await;
+    app.wait_until(
+        &format!("document.querySelector(\"{post} .action.bookmark\").getAttribute('aria-pressed') === 'true'"),
+        "the bookmark shows",
+    )
+    .await;
+    app.click(".nav-item[data-screen='bookmarks']").await;
+    app.wait_for(&post).await;
+    app.screenshot("bookmarks").await;
+
+    // Follow a store the shopper does not follow yet, from its profile.
+    app.click(".nav-item[data-screen='home']").await;
+    app.click(".tab[data-tab='latest']").await;
+    app.wait_until(
+        "document.querySelectorAll('.post').length >= 10",
+        "the latest posts",
+    )
+    .await;
+    let store_post = post_by(&app, "tech_bazaar").await;
+    app.click(&format!("{store_post} .author-link")).await;
+    app.wait_for(".profile-head .follow").await;
+    let followers_before: i64 = app_text(&app, ".followers-count").await.parse().unwrap();
+    assert_eq!(
+        app.eval("return document.querySelector('.follow').getAttribute('aria-pressed')")
+            .await,
+        "false"
+    );
+    app.click(".profile-head .follow").await;
+    app.wait_until(
+        "document.querySelector('.follow').getAttribute('aria-pressed') === 'true'",
+        "the follow shows",
+    )
+    .await;
+    let followers_after: i64 = app_text(&app, ".followers-count").await.parse().unwrap();
+    assert_eq!(followers_after, followers_before + 1);
+    app.screenshot("profile-followed").await;
+
+    // Compose in Arabic with a hashtag, then find the post on that hashtag's page.
+    app.click(".nav-item[data-screen='home']").await;
+    app.click(".tab[data-tab='latest']").await;
+    let text = "وصلني طلبي اليوم، شكرًا #تجربة_سوق";
+    app.type_into(".compose-text", text).await;
+    app.click(".post-submit").await;
+    app.wait_until(
+        &format!("[...document.querySelectorAll('.post .post-body')].some(b => b.textContent === {text:?})"),
+        "the new post appears in the feed",
+    )
+    .await;
+    app.click(".post .hashtag[data-tag='تجربة_سوق']").await;
+    app.wait_until(
+        "document.querySelector('.hashtag-title')?.textContent === '#تجربة_سوق'",
+        "the hashtag page opens",
+    )
+    .await;
+    app.wait_until(
+        &format!("[...document.querySelectorAll('.post .post-body')].some(b => b.textContent === {text:?})"),
+        "the post is on its hashtag page",
+    )
+    .await;
+    app.screenshot("hashtag-arabic-post").await;
+    app.quit().await;
+}
+
+/// A count shown in the UI; an empty count is zero.
+async fn count(app: &App, selector: &str) -> i64 {
+    app_text(app, selector).await.parse().unwrap_or(0)
+}
+
+async fn app_text(app: &App, selector: &str) -> String {
+    app.eval(&format!(
+        "return document.querySelector({selector:?})?.textContent ?? ''"
+    ))
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .trim()
+    .to_string()
+}
