@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "ranking_settings",
     "set_ranking",
     "reset_interests",
+    "take_link",
 ];
 
 fn main() {

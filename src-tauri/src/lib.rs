@@ -9,6 +9,7 @@ pub mod commands;
 pub mod error;
 pub mod interests;
 pub mod keychain;
+pub mod links;
 pub mod media;
 pub mod preferences;
 pub mod ranking;
@@ -40,13 +41,48 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     app.manage(interests::Interests::load(app.handle())?);
     app.manage(backend.info());
     app.manage(BackendSlot(Mutex::new(Some(backend))));
+    setup_links(app);
     Ok(())
+}
+
+/// `souq://` links: registered with the OS where that is done at run time, reported
+/// while the app runs, and remembered when one started it.
+fn setup_links(app: &mut tauri::App) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    app.manage(links::PendingLink::default());
+    #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
+    if let Err(e) = app.deep_link().register_all() {
+        tracing::warn!(error = %e, "souq:// links are not registered with the desktop");
+    }
+    let handle = app.handle().clone();
+    app.deep_link().on_open_url(move |event| {
+        for url in event.urls() {
+            links::open(&handle, url.as_str());
+        }
+    });
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        for url in urls {
+            links::open(app.handle(), url.as_str());
+        }
+    }
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     init_logging();
-    let app = tauri::Builder::default()
+    let builder = tauri::Builder::default();
+    // First of all plugins: a second launch (the OS opening a souq:// link) hands its
+    // arguments to this instance, whose deep-link plugin then reports the link.
+    #[cfg(desktop)]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    }));
+    let app = builder
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_store::Builder::default().build())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .invoke_handler(tauri::generate_handler![
@@ -73,6 +109,7 @@ pub fn run() {
             commands::settings::ranking_settings,
             commands::settings::set_ranking,
             commands::settings::reset_interests,
+            commands::settings::take_link,
         ])
         .setup(setup)
         .build(tauri::generate_context!());

@@ -123,3 +123,29 @@ async fn app_text(app: &App, selector: &str) -> String {
     .trim()
     .to_string()
 }
+
+#[tokio::test]
+async fn a_souq_post_link_opened_while_the_app_runs_shows_that_post() {
+    let harness = Harness::start();
+    let app = harness.launch().await;
+    signed_in_feed(&app).await;
+    app.click(".tab[data-tab='latest']").await;
+    app.wait_until(
+        "document.querySelectorAll('.post').length >= 10",
+        "the latest posts",
+    )
+    .await;
+    let id = app
+        .eval("return document.querySelectorAll('.post')[5].dataset.postId")
+        .await;
+    let id = id.as_str().unwrap().to_string();
+
+    harness.open_link(&format!("souq://post/{id}"));
+    app.wait_until(
+        &format!("document.querySelector(\".single-post .post[data-post-id='{id}']\") !== null"),
+        "the running app shows the linked post",
+    )
+    .await;
+    app.screenshot("deep-link-post").await;
+    app.quit().await;
+}

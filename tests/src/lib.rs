@@ -178,6 +178,29 @@ impl Harness {
         harness
     }
 
+    /// Opens a link the way the desktop does: by starting the app with the link as its
+    /// only argument. A running app takes it over, and this second process exits.
+    pub fn open_link(&self, url: &str) {
+        let mut cmd = Command::new(&self.app);
+        cmd.arg(url).stdout(Stdio::null()).stderr(Stdio::null());
+        self.env(&mut cmd);
+        let mut child = cmd.spawn().expect("the app starts for the link");
+        let start = Instant::now();
+        loop {
+            match child.try_wait().expect("waiting for the link launch") {
+                Some(status) => {
+                    assert!(status.success(), "the link launch failed: {status}");
+                    return;
+                }
+                None if start.elapsed() > WAIT => {
+                    let _ = child.kill();
+                    panic!("a second app kept running: the link was not handed over");
+                }
+                None => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+
     /// Launches the app: each WebDriver session is a new app process.
     pub async fn launch(&self) -> App {
         let mut capabilities = serde_json::Map::new();

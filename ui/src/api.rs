@@ -4,9 +4,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use souq_wire::{
-    AppInfo, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo, Language,
-    NewPost, NotificationPage, PeoplePage, Post, PostAction, PostActivity, Preferences, Profile,
-    RankingSettings, SignInRequest, SignUpRequest, Timeline, UploadedMedia, User,
+    AppInfo, DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo,
+    Language, NewPost, NotificationPage, PeoplePage, Post, PostAction, PostActivity, Preferences,
+    Profile, RankingSettings, SignInRequest, SignUpRequest, Timeline, UploadedMedia, User,
 };
 use wasm_bindgen::prelude::*;
 
@@ -17,6 +17,9 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], js_name = convertFileSrc)]
     fn convert_file_src(path: &str, protocol: &str) -> String;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], js_name = transformCallback)]
+    fn transform_callback(callback: &js_sys::Function, once: bool) -> f64;
 }
 
 pub type ApiResult<T> = Result<T, ErrorBody>;
@@ -212,6 +215,40 @@ pub async fn notifications(before: Option<&str>) -> ApiResult<NotificationPage> 
 
 pub async fn mark_notifications_read() -> ApiResult<()> {
     call("mark_notifications_read", &NoArgs {}).await
+}
+
+pub async fn take_link() -> ApiResult<Option<DeepLink>> {
+    call("take_link", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ListenArgs<'a> {
+    event: &'a str,
+    target: ListenTarget,
+    handler: f64,
+}
+
+#[derive(Serialize)]
+struct ListenTarget {
+    kind: &'static str,
+}
+
+/// Calls `handler` each time the app emits `event`, for as long as the page lives.
+pub async fn listen(event: &str, handler: impl Fn() + 'static) -> ApiResult<()> {
+    if !in_tauri() {
+        return Err(internal("not running inside the Souq app".into()));
+    }
+    let callback = Closure::<dyn Fn(JsValue)>::new(move |_event: JsValue| handler());
+    let id = transform_callback(callback.as_ref().unchecked_ref(), false);
+    // The listener lives as long as the page: the closure must too.
+    callback.forget();
+    let args = ListenArgs {
+        event,
+        target: ListenTarget { kind: "Any" },
+        handler: id,
+    };
+    call::<_, serde::de::IgnoredAny>("plugin:event|listen", &args).await?;
+    Ok(())
 }
 
 pub async fn ranking_settings() -> ApiResult<RankingSettings> {

@@ -90,6 +90,19 @@ impl AppState {
         self.screen.set(previous.unwrap_or(Screen::Home));
     }
 
+    /// Opens the screen a `souq://` link names. Products and drops open the hashtag
+    /// page of what they launch until their own screens exist.
+    pub fn open_link(self, link: souq_wire::DeepLink) {
+        use souq_wire::DeepLink;
+        let screen = match link {
+            DeepLink::Post { id } => Screen::Post(id),
+            DeepLink::Store { handle } => Screen::Profile(handle),
+            DeepLink::Hashtag { tag } => Screen::Hashtag(tag),
+            DeepLink::Product { .. } | DeepLink::Drop { .. } => Screen::Home,
+        };
+        self.open(screen);
+    }
+
     /// A call failed because the session ended: return to the sign-in screen.
     pub fn note_error(self, error: &ErrorBody) {
         if error.code == ErrorCode::Unauthorized {

@@ -145,3 +145,27 @@ pub struct RankingSettings {
     /// The strongest interests, strongest first.
     pub top_interests: Vec<RankReason>,
 }
+
+/// Where a `souq://` link leads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DeepLink {
+    Post { id: i64 },
+    Product { id: i64 },
+    Store { handle: String },
+    Hashtag { tag: String },
+    Drop { id: i64 },
+}
+
+impl DeepLink {
+    /// The link for this place: `souq://post/42`, `souq://hashtag/عود`, ...
+    pub fn url(&self) -> String {
+        match self {
+            DeepLink::Post { id } => format!("souq://post/{id}"),
+            DeepLink::Product { id } => format!("souq://product/{id}"),
+            DeepLink::Store { handle } => format!("souq://store/{handle}"),
+            DeepLink::Hashtag { tag } => format!("souq://hashtag/{tag}"),
+            DeepLink::Drop { id } => format!("souq://drop/{id}"),
+        }
+    }
+}

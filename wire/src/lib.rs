@@ -13,7 +13,7 @@ pub mod validate;
 
 pub use accounts::{DemoSignIn, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
 pub use app::{
-    AppInfo, ForYouPage, Language, PostAction, Preferences, RankReason, RankedPost,
+    AppInfo, DeepLink, ForYouPage, Language, PostAction, Preferences, RankReason, RankedPost,
     RankingSettings, Timeline,
 };
 pub use error::{ErrorBody, ErrorCode};

@@ -1,10 +1,11 @@
 //! The app's facts and the user's preferences.
 
-use souq_wire::{AppInfo, Language, Preferences, RankingSettings};
+use souq_wire::{AppInfo, DeepLink, Language, Preferences, RankingSettings};
 use tauri::{AppHandle, State};
 
 use crate::error::AppError;
 use crate::interests::Interests;
+use crate::links::PendingLink;
 use crate::preferences;
 
 #[tauri::command]
@@ -20,6 +21,12 @@ pub fn get_preferences(app: AppHandle) -> Result<Preferences, AppError> {
 #[tauri::command]
 pub fn set_language(app: AppHandle, language: Option<Language>) -> Result<Preferences, AppError> {
     preferences::set_language(&app, language)
+}
+
+/// The `souq://` link waiting to be opened, if any; taking it clears it.
+#[tauri::command]
+pub fn take_link(pending: State<'_, PendingLink>) -> Option<DeepLink> {
+    pending.0.lock().ok().and_then(|mut slot| slot.take())
 }
 
 #[tauri::command]

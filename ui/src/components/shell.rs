@@ -16,6 +16,9 @@ use crate::routes::{
 };
 use crate::state::{Screen, use_app};
 
+/// The event the app emits when a souq:// link arrives (src-tauri/src/links.rs).
+const LINK_EVENT: &str = "souq:open-link";
+
 #[component]
 fn NavItem(screen: Screen, name: &'static str, label: Text, children: Children) -> impl IntoView {
     let state = use_app();
@@ -49,6 +52,18 @@ pub fn Shell() -> impl IntoView {
         if let Ok(page) = api::notifications(None).await {
             state.unread.set(page.unread);
         }
+    });
+    // souq:// links: one that arrived before sign-in, and each one from now on.
+    let open_pending = move || {
+        spawn_local(async move {
+            if let Ok(Some(link)) = api::take_link().await {
+                state.open_link(link);
+            }
+        });
+    };
+    open_pending();
+    spawn_local(async move {
+        let _ = api::listen(LINK_EVENT, open_pending).await;
     });
     view! {
         <div class="shell">
