@@ -1,5 +1,10 @@
 //! The locale rules for numbers, prices and relative times.
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::as_conversions
+)]
 
 use chrono::{DateTime, Duration, Utc};
 use souq_ui::i18n::format::{money, number, relative};
@@ -64,4 +69,50 @@ fn english_relative_times_count_singular_and_plural() {
     assert_eq!(ago(60), "1 hour ago");
     assert_eq!(ago(26 * 60), "1 day ago");
     assert_eq!(ago(6 * 24 * 60), "6 days ago");
+}
+
+mod windowing {
+    use souq_ui::components::window::{ESTIMATED_PX, OVERSCAN_PX, Pull, pull, window};
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    fn only_items_on_screen_or_near_it_are_rendered() {
+        let heights = vec![Some(300.0); 5000];
+        let w = window(&heights, 100.0, 0.0, 800.0);
+        assert_eq!(w.start, 0);
+        assert!(w.end < 25, "{w:?}");
+        assert_eq!(w.before_px, 0.0);
+        assert!((w.after_px - (5000 - w.end) as f64 * 300.0).abs() < 0.5);
+        // Deep in the list: a small window, and spacers that keep the scroll height.
+        let w = window(&heights, 100.0, 600_000.0, 800.0);
+        assert!(w.end - w.start < 25, "{w:?}");
+        let covered = w.before_px + (w.end - w.start) as f64 * 300.0 + w.after_px;
+        assert!((covered - 1_500_000.0).abs() < 0.5, "{w:?}");
+        assert!(w.before_px <= 600_000.0 - 100.0 - OVERSCAN_PX + 300.0);
+    }
+
+    #[wasm_bindgen_test]
+    fn unmeasured_items_use_the_estimate() {
+        let heights = vec![None; 10];
+        let w = window(&heights, 0.0, 0.0, 100.0);
+        assert_eq!(w.start, 0);
+        assert!(w.end <= 10);
+        let total = w.before_px + w.after_px + (w.end - w.start) as f64 * ESTIMATED_PX;
+        assert!((total - 10.0 * ESTIMATED_PX).abs() < 0.5);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_end_of_the_list_renders_its_last_items() {
+        let heights = vec![Some(250.0); 300];
+        let w = window(&heights, 0.0, 300.0 * 250.0 - 800.0, 800.0);
+        assert_eq!(w.end, 300);
+        assert_eq!(w.after_px, 0.0);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_pull_arms_a_refresh_only_past_its_threshold() {
+        assert_eq!(pull(0.0), Pull::Idle);
+        assert_eq!(pull(30.0), Pull::Pulling);
+        assert_eq!(pull(80.0), Pull::Armed);
+    }
 }

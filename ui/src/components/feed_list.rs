@@ -1,12 +1,20 @@
-//! A paged list of posts: a server timeline, or "For you" ranked by the app. The next
-//! page loads by itself as the end of the list comes near.
+//! A paged list of posts: a server timeline, or "For you" ranked by the app. Only the
+//! posts on screen or near it are in the page (see `window`), so thousands stay smooth;
+//! the next page loads by itself as the end comes near; on a phone, pulling down at the
+//! top refreshes.
 
+use std::collections::HashMap;
+
+use leptos::ev;
+use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use souq_wire::{ErrorBody, Post, RankReason, Timeline};
+use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::post_card::PostCard;
+use crate::components::window::{self, Pull};
 use crate::i18n::{Text, error_text, tr, use_i18n};
 use crate::state::use_app;
 
@@ -23,11 +31,34 @@ struct Item {
     why: Option<(Vec<RankReason>, bool)>,
 }
 
+type Key = (i64, Option<i64>);
+
 impl Item {
     /// A post reposted by someone is a different entry from the post itself.
-    fn key(&self) -> (i64, Option<i64>) {
+    fn key(&self) -> Key {
         (self.post.id, self.post.reposted_by.as_ref().map(|a| a.id))
     }
+}
+
+fn key_text(key: Key) -> String {
+    format!("{}-{}", key.0, key.1.unwrap_or(0))
+}
+
+/// Where the page is scrolled, how tall the screen is, where the list starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Viewport {
+    scroll_y: f64,
+    screen_px: f64,
+    list_top: f64,
+}
+
+/// The phone layout, where pull to refresh belongs.
+fn is_phone() -> bool {
+    window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 600.0)
 }
 
 struct Page {
@@ -76,6 +107,15 @@ pub fn FeedList(source: FeedSource, #[prop(optional)] empty: Option<Text>) -> im
     let loaded_once = RwSignal::new(false);
     let error = RwSignal::new(None::<ErrorBody>);
     let source = StoredValue::new(source);
+    let heights = RwSignal::new(HashMap::<Key, f64>::new());
+    let viewport = RwSignal::new(Viewport {
+        scroll_y: 0.0,
+        screen_px: 800.0,
+        list_top: 0.0,
+    });
+    let list = NodeRef::<Div>::new();
+    let pull_from = StoredValue::new(None::<f64>);
+    let pulled = RwSignal::new(Pull::Idle);
 
     let load = move || {
         if loading.get_untracked() {
@@ -120,14 +160,134 @@ pub fn FeedList(source: FeedSource, #[prop(optional)] empty: Option<Text>) -> im
         now
     });
 
+    // Measure after layout: where the list is, and how tall each rendered post is.
+    let measure = move || {
+        request_animation_frame(move || {
+            let Some(element) = list.get_untracked() else {
+                return;
+            };
+            let window = window();
+            let scroll_y = window.scroll_y().unwrap_or(0.0);
+            let screen_px = window
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(800.0);
+            let list_top = element.get_bounding_client_rect().top() + scroll_y;
+            let next = Viewport {
+                scroll_y,
+                screen_px,
+                list_top,
+            };
+            if viewport.get_untracked() != next {
+                viewport.set(next);
+            }
+            let Ok(rendered) = element.query_selector_all(".feed-item") else {
+                return;
+            };
+            let mut changed = Vec::new();
+            heights.with_untracked(|known| {
+                for index in 0..rendered.length() {
+                    let Some(node) = rendered
+                        .get(index)
+                        .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                    else {
+                        continue;
+                    };
+                    let key = node.dataset().get("key").and_then(|k| {
+                        let (id, by) = k.split_once('-')?;
+                        let by: i64 = by.parse().ok()?;
+                        Some((id.parse().ok()?, (by != 0).then_some(by)))
+                    });
+                    let height = f64::from(node.offset_height());
+                    if let Some(key) = key
+                        && known.get(&key).is_none_or(|h| (h - height).abs() > 0.5)
+                    {
+                        changed.push((key, height));
+                    }
+                }
+            });
+            if !changed.is_empty() {
+                heights.update(|known| known.extend(changed));
+            }
+        });
+    };
+    let scrolled = window_event_listener(ev::scroll, move |_| measure());
+    let resized = window_event_listener(ev::resize, move |_| measure());
+    on_cleanup(move || {
+        scrolled.remove();
+        resized.remove();
+    });
+
+    let range = Memo::new(move |_| {
+        let known = heights.get();
+        let sizes: Vec<Option<f64>> =
+            items.with(|list| list.iter().map(|i| known.get(&i.key()).copied()).collect());
+        let view = viewport.get();
+        window::window(&sizes, view.list_top, view.scroll_y, view.screen_px)
+    });
+    // Re-measure whenever the rendered slice changes; load more near the end.
+    Effect::new(move |_| {
+        let current = range.get();
+        measure();
+        let near_end = current.end + 5 >= items.with(Vec::len);
+        if near_end && cursor.with(Option::is_some) && !loading.get() && error.with(Option::is_none)
+        {
+            load();
+        }
+    });
+    let visible = move || {
+        let current = range.get();
+        items.with(|list| {
+            list.get(current.start..current.end)
+                .map(<[Item]>::to_vec)
+                .unwrap_or_default()
+        })
+    };
+
+    let touch_y = |ev: &web_sys::TouchEvent| ev.touches().get(0).map(|t| f64::from(t.client_y()));
+    let on_touch_start = move |ev: web_sys::TouchEvent| {
+        let at_top = window().scroll_y().unwrap_or(1.0) <= 0.0;
+        pull_from.set_value(if at_top && is_phone() {
+            touch_y(&ev)
+        } else {
+            None
+        });
+    };
+    let on_touch_move = move |ev: web_sys::TouchEvent| {
+        if let (Some(from), Some(now)) = (pull_from.get_value(), touch_y(&ev)) {
+            pulled.set(window::pull(now - from));
+        }
+    };
+    let on_touch_end = move |_: web_sys::TouchEvent| {
+        if pulled.get_untracked() == Pull::Armed {
+            reload();
+        }
+        pull_from.set_value(None);
+        pulled.set(Pull::Idle);
+    };
+
     view! {
-        <section class="feed" aria-busy=move || loading.get().to_string()>
-            <For each=move || items.get() key=Item::key let:item>
-                {match item.why {
-                    Some(why) => view! { <PostCard post=item.post why=why/> }.into_any(),
-                    None => view! { <PostCard post=item.post/> }.into_any(),
-                }}
-            </For>
+        <section class="feed" aria-busy=move || loading.get().to_string()
+            on:touchstart=on_touch_start on:touchmove=on_touch_move on:touchend=on_touch_end>
+            <Show when=move || pulled.get() != Pull::Idle>
+                <p class="pull-indicator" class:armed=move || pulled.get() == Pull::Armed role="status">
+                    {move || tr(i18n.language.get(), if pulled.get() == Pull::Armed { Text::ReleaseToRefresh } else { Text::PullToRefresh })}
+                </p>
+            </Show>
+            <div class="feed-items" node_ref=list>
+                <div class="feed-spacer" style:height=move || format!("{}px", range.get().before_px)></div>
+                <For each=visible key=Item::key let:item>
+                    <div class="feed-item" data-key=key_text(item.key())>
+                        {let item = item.clone();
+                        match item.why {
+                            Some(why) => view! { <PostCard post=item.post why=why/> }.into_any(),
+                            None => view! { <PostCard post=item.post/> }.into_any(),
+                        }}
+                    </div>
+                </For>
+                <div class="feed-spacer" style:height=move || format!("{}px", range.get().after_px)></div>
+            </div>
             {move || error.get().map(|e| view! {
                 <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
             })}

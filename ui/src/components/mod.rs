@@ -10,3 +10,4 @@ pub mod post_card;
 pub mod product_card;
 pub mod share;
 pub mod shell;
+pub mod window;

@@ -108,6 +108,9 @@ pub enum Text {
     DropLaunch,
     DropLive,
     HashtagOwner,
+    PullToRefresh,
+    ReleaseToRefresh,
+    Refreshing,
 }
 
 pub fn tr(language: Language, text: Text) -> &'static str {
@@ -216,6 +219,9 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             DropLaunch => "Launch",
             DropLive => "Live now",
             HashtagOwner => "Featured",
+            PullToRefresh => "Pull to refresh",
+            ReleaseToRefresh => "Release to refresh",
+            Refreshing => "Refreshing…",
         },
         Language::Ar => match text {
             AppName => "سوق",
@@ -320,6 +326,9 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             DropLaunch => "الإطلاق",
             DropLive => "متاح الآن",
             HashtagOwner => "مميّز",
+            PullToRefresh => "اسحب للتحديث",
+            ReleaseToRefresh => "أفلت للتحديث",
+            Refreshing => "جارٍ التحديث…",
         },
     }
 }
