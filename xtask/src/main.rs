@@ -1,6 +1,7 @@
 //! Souq's task runner. `cargo xtask run` installs what is missing and launches the app;
 //! `cargo xtask test` runs every check CI runs. See `cargo xtask help`.
 
+mod bench;
 mod postgres;
 mod setup;
 mod sh;
@@ -16,6 +17,8 @@ cargo xtask <task>
   test    fmt check, clippy, server tests on SQLite and PostgreSQL, UI tests in
           headless Chromium, the Android compile check, and end-to-end tests of the
           real app under Xvfb
+  bench   measured speed: feed endpoints over 1,000,000 posts in PostgreSQL at 64
+          connections, beside the health endpoint (figures for docs/BENCHMARKS.md)
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "run" => tasks::run(),
+        "bench" => bench::run(),
         "test" => tasks::test(),
         "setup" => setup::ensure_all(),
         "ui" => setup::ensure_all().and_then(|()| tasks::build_ui()),

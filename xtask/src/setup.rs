@@ -47,10 +47,14 @@ const APT_TEST: &[&str] = &[
 
 const TARGETS: &[&str] = &["wasm32-unknown-unknown", "aarch64-linux-android"];
 
+/// What the bench needs on top of running: the load generator and PostgreSQL.
+const APT_BENCH: &[&str] = &["wrk", "postgresql", "curl"];
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     Run,
     Test,
+    Bench,
 }
 
 pub fn ensure_all() -> Result<(), String> {
@@ -78,8 +82,10 @@ fn installed(package: &str) -> bool {
 
 fn ensure_apt(purpose: Purpose) -> Result<(), String> {
     let mut wanted: Vec<&str> = APT_RUN.to_vec();
-    if purpose == Purpose::Test {
-        wanted.extend_from_slice(APT_TEST);
+    match purpose {
+        Purpose::Run => {}
+        Purpose::Test => wanted.extend_from_slice(APT_TEST),
+        Purpose::Bench => wanted.extend_from_slice(APT_BENCH),
     }
     if !sh::succeeds(Command::new("npm").arg("--version")) {
         wanted.push("npm");

@@ -1,0 +1,302 @@
+//! `cargo xtask bench`: measured speed, side by side with the HTTP stack's ceiling.
+//!
+//! The feed part loads 100,000 users and 1,000,000 posts into a throwaway PostgreSQL,
+//! starts the release `souq-server` on it, signs in 64 viewers who each follow 150
+//! accounts, and drives the Following and For-you candidate endpoints at 64 concurrent
+//! connections with wrk, in the same run as the health endpoint (the ceiling: the HTTP
+//! stack with no database work). It prints requests/s, p50 and p99 as a Markdown table
+//! for docs/BENCHMARKS.md.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use crate::postgres::TempPostgres;
+use crate::setup::{self, Purpose};
+use crate::sh;
+
+const USERS: u32 = 100_000;
+const POSTS: u32 = 1_000_000;
+const VIEWERS: u32 = 64;
+const FOLLOWS_EACH: u32 = 150;
+const CONNECTIONS: u32 = 64;
+const PASSWORD: &str = "bench-password";
+
+fn seconds() -> u32 {
+    std::env::var("SOUQ_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20)
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn psql(db_url: &str, sql: &str) -> Result<String, String> {
+    let mut child = Command::new("psql")
+        .args(["-v", "ON_ERROR_STOP=1", "-q", "-t", "-A", db_url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("psql: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("psql stdin")?
+        .write_all(sql.as_bytes())
+        .map_err(|e| format!("psql stdin: {e}"))?;
+    let out = child.wait_with_output().map_err(|e| format!("psql: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    } else {
+        Err(format!("psql failed ({})", out.status))
+    }
+}
+
+fn curl_json(method: &str, url: &str, body: &str) -> Result<String, String> {
+    sh::output(Command::new("curl").args([
+        "-sS",
+        "-f",
+        "-X",
+        method,
+        "-H",
+        "content-type: application/json",
+        "-d",
+        body,
+        url,
+    ]))
+    .ok_or_else(|| format!("{method} {url} failed"))
+}
+
+/// The `"token"` field of a session body, without a JSON parser.
+fn token_of(body: &str) -> Option<String> {
+    let start = body.find("\"token\":\"")? + 9;
+    let rest = body.get(start..)?;
+    Some(rest.get(..rest.find('"')?)?.to_string())
+}
+
+struct Figures {
+    requests_per_sec: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+fn parse_latency(value: &str) -> Option<f64> {
+    let (number, unit) = value
+        .find(|c: char| c.is_ascii_alphabetic())
+        .map(|i| value.split_at(i))?;
+    let n: f64 = number.parse().ok()?;
+    Some(match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        _ => return None,
+    })
+}
+
+fn parse_wrk(output: &str) -> Option<Figures> {
+    let mut figures = Figures {
+        requests_per_sec: 0.0,
+        p50_ms: 0.0,
+        p99_ms: 0.0,
+    };
+    for line in output.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Requests/sec:", n] => figures.requests_per_sec = n.parse().ok()?,
+            ["50%", v] => figures.p50_ms = parse_latency(v)?,
+            ["99%", v] => figures.p99_ms = parse_latency(v)?,
+            _ => {}
+        }
+    }
+    (figures.requests_per_sec > 0.0).then_some(figures)
+}
+
+fn wrk(url: &str, script: &PathBuf) -> Result<Figures, String> {
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{}s", seconds()),
+            "--latency",
+            "-s",
+        ])
+        .arg(script)
+        .arg(url)
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    if text.contains("Non-2xx or 3xx responses") {
+        return Err(format!("wrk saw errors against {url}:\n{text}"));
+    }
+    parse_wrk(&text).ok_or_else(|| format!("cannot read wrk's output:\n{text}"))
+}
+
+pub fn run() -> Result<(), String> {
+    setup::ensure(Purpose::Bench)?;
+    sh::run(sh::cargo().args(["build", "--release", "-p", "souq-server"]))?;
+    let pg = TempPostgres::start()?;
+    let admin = pg.url.clone();
+    psql(&admin, "CREATE DATABASE souq_bench;")?;
+    let db = admin.replace("/postgres", "/souq_bench");
+
+    let binary = crate::tasks::target_dir().join("release/souq-server");
+    let mut child = Command::new(&binary)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--no-demo-data",
+            "--log-format",
+            "text",
+        ])
+        .env("DATABASE_URL", &db)
+        .env("SOUQ_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", binary.display()))?;
+    let stdout = child.stdout.take().ok_or("server stdout")?;
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| format!("server output: {e}"))?;
+    let base = line
+        .trim()
+        .strip_prefix("souq-server listening on ")
+        .ok_or_else(|| format!("unexpected server output {line:?}"))?
+        .to_string();
+
+    // One real sign-up gives a real argon2 hash for every generated account.
+    curl_json(
+        "POST",
+        &format!("{base}/v1/accounts"),
+        &format!(
+            "{{\"email\":\"template@bench.example\",\"password\":\"{PASSWORD}\",\
+             \"handle\":\"bench_template\",\"display_name\":\"Template\",\"role\":\"shopper\"}}"
+        ),
+    )?;
+    let started = Instant::now();
+    eprintln!("bench: generating {USERS} users and {POSTS} posts");
+    psql(&db, &generate_sql())?;
+    eprintln!("bench: data ready in {:.0?}", started.elapsed());
+
+    let mut tokens = Vec::new();
+    for viewer in 1..=VIEWERS {
+        let body = curl_json(
+            "POST",
+            &format!("{base}/v1/sessions"),
+            &format!("{{\"email\":\"bench{viewer}@bench.example\",\"password\":\"{PASSWORD}\"}}"),
+        )?;
+        tokens.push(token_of(&body).ok_or("no token in a session")?);
+    }
+    let dir = std::env::temp_dir().join(format!("souq-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let script = dir.join("viewers.lua");
+    // Each request is signed by the next of the 64 viewers in turn.
+    let lua = format!(
+        "local tokens = {{{}}}\nlocal n = 0\nrequest = function()\n  n = n + 1\n  \
+         return wrk.format(nil, nil, {{Authorization = \"Bearer \" .. tokens[(n % #tokens) + 1]}})\nend\n",
+        tokens
+            .iter()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    std::fs::write(&script, lua).map_err(|e| e.to_string())?;
+
+    // Warm the caches once, then measure each endpoint in turn.
+    let _ = wrk(&format!("{base}/v1/feed/following"), &script)?;
+    let mut rows = Vec::new();
+    for (name, path) in [
+        ("health (HTTP ceiling)", "/v1/health"),
+        ("Following, first page", "/v1/feed/following"),
+        ("For-you candidates, first page", "/v1/feed/candidates"),
+    ] {
+        let figures = wrk(&format!("{base}{path}"), &script)?;
+        eprintln!(
+            "bench: {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+            figures.requests_per_sec, figures.p50_ms, figures.p99_ms
+        );
+        rows.push((name, figures));
+    }
+    drop(server);
+
+    let ceiling = rows.first().map_or(1.0, |(_, f)| f.requests_per_sec);
+    println!("| endpoint | requests/s | p50 | p99 | share of health |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, f) in &rows {
+        println!(
+            "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.0}% |",
+            f.requests_per_sec,
+            f.p50_ms,
+            f.p99_ms,
+            100.0 * f.requests_per_sec / ceiling
+        );
+    }
+    println!(
+        "\n{CONNECTIONS} connections, 2 wrk threads, {} s each, {USERS} users, {POSTS} posts, \
+         {VIEWERS} viewers following {FOLLOWS_EACH} accounts each; server, PostgreSQL and wrk \
+         share this machine's cores.",
+        seconds()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// The data, made inside PostgreSQL: far faster than a million inserts over the wire.
+fn generate_sql() -> String {
+    format!(
+        "
+\\set ON_ERROR_STOP 1
+BEGIN;
+INSERT INTO users (email, handle, display_name, password_hash, role, created_at)
+SELECT 'bench' || g || '@bench.example', 'bench' || g, 'Bench ' || g,
+       (SELECT password_hash FROM users WHERE handle = 'bench_template'),
+       CASE WHEN g % 50 = 0 THEN 'merchant' ELSE 'shopper' END,
+       (extract(epoch FROM now()) * 1000)::bigint - 400 * 86400000
+FROM generate_series(1, {USERS}) g;
+
+CREATE TEMP TABLE bench_ids AS
+SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE handle LIKE 'bench%' AND handle <> 'bench_template';
+
+-- A million posts over the last year, spread over every account.
+INSERT INTO posts (author_id, body, created_at, like_count, repost_count)
+SELECT b.id,
+       'Bench post ' || g || ' about #tag' || (g % 500) || ' and #topic' || (g % 37),
+       (extract(epoch FROM now()) * 1000)::bigint - ({POSTS} - g)::bigint * 31536,
+       (g * 13) % 50, (g * 7) % 10
+FROM generate_series(1, {POSTS}) g
+JOIN bench_ids b ON b.n = (g * 7919) % {USERS} + 1;
+
+INSERT INTO post_hashtags (post_id, tag)
+SELECT id, 'tag' || (id % 500) FROM posts
+UNION ALL
+SELECT id, 'topic' || (id % 37) FROM posts;
+
+-- The viewers (bench1..bench{VIEWERS}) each follow {FOLLOWS_EACH} accounts.
+INSERT INTO follows (follower_id, followee_id, created_at)
+SELECT v.id, f.id, (extract(epoch FROM now()) * 1000)::bigint
+FROM bench_ids v
+JOIN generate_series(1, {FOLLOWS_EACH}) k ON true
+JOIN bench_ids f ON f.n = (v.n * 31 + k * 613) % {USERS} + 1
+WHERE v.n <= {VIEWERS} AND f.id <> v.id
+ON CONFLICT DO NOTHING;
+
+UPDATE users u SET follower_count = c.n FROM
+  (SELECT followee_id, COUNT(*) AS n FROM follows GROUP BY followee_id) c WHERE c.followee_id = u.id;
+UPDATE users u SET following_count = c.n FROM
+  (SELECT follower_id, COUNT(*) AS n FROM follows GROUP BY follower_id) c WHERE c.follower_id = u.id;
+COMMIT;
+VACUUM ANALYZE;
+"
+    )
+}
