@@ -70,7 +70,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.listen, e))?;
-    let app = http::router(AppState { db: db.clone() });
+    let app = http::router(AppState::new(db.clone()));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

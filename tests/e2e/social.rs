@@ -5,6 +5,16 @@ use souq_e2e::{App, Harness};
 
 use crate::signed_in_feed;
 
+/// Switches home to "Latest", newest first, and waits for it.
+async fn latest(app: &App) {
+    app.click(".tab[data-tab='latest']").await;
+    app.wait_until(
+        "document.querySelectorAll('.post').length >= 10",
+        "the latest posts",
+    )
+    .await;
+}
+
 /// The first post in the list by `handle`, as a CSS selector.
 async fn post_by(app: &App, handle: &str) -> String {
     let id = app
@@ -25,12 +35,7 @@ async fn a_shopper_likes_bookmarks_follows_and_posts_in_arabic_from_the_ui() {
     let harness = Harness::start();
     let app = harness.launch().await;
     signed_in_feed(&app).await;
-    app.click(".tab[data-tab='latest']").await;
-    app.wait_until(
-        "document.querySelectorAll('.post').length >= 10",
-        "the latest posts",
-    )
-    .await;
+    latest(&app).await;
 
     // Like: pressed, and the count moves by exactly one.
     let post = post_by(&app, "dar_al_oud").await;
@@ -57,12 +62,7 @@ async fn a_shopper_likes_bookmarks_follows_and_posts_in_arabic_from_the_ui() {
 
     // Follow a store the shopper does not follow yet, from its profile.
     app.click(".nav-item[data-screen='home']").await;
-    app.click(".tab[data-tab='latest']").await;
-    app.wait_until(
-        "document.querySelectorAll('.post').length >= 10",
-        "the latest posts",
-    )
-    .await;
+    latest(&app).await;
     let store_post = post_by(&app, "tech_bazaar").await;
     app.click(&format!("{store_post} .author-link")).await;
     app.wait_for(".profile-head .follow").await;
@@ -129,12 +129,7 @@ async fn a_souq_post_link_opened_while_the_app_runs_shows_that_post() {
     let harness = Harness::start();
     let app = harness.launch().await;
     signed_in_feed(&app).await;
-    app.click(".tab[data-tab='latest']").await;
-    app.wait_until(
-        "document.querySelectorAll('.post').length >= 10",
-        "the latest posts",
-    )
-    .await;
+    latest(&app).await;
     let id = app
         .eval("return document.querySelectorAll('.post')[5].dataset.postId")
         .await;

@@ -147,7 +147,10 @@ pub fn run() -> Result<(), String> {
     let pg = TempPostgres::start()?;
     let admin = pg.url.clone();
     psql(&admin, "CREATE DATABASE souq_bench;")?;
-    let db = admin.replace("/postgres", "/souq_bench");
+    let db = match admin.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/souq_bench"),
+        None => return Err(format!("cannot read the database URL {admin}")),
+    };
 
     let binary = crate::tasks::target_dir().join("release/souq-server");
     let mut child = Command::new(&binary)
@@ -262,7 +265,7 @@ INSERT INTO users (email, handle, display_name, password_hash, role, created_at)
 SELECT 'bench' || g || '@bench.example', 'bench' || g, 'Bench ' || g,
        (SELECT password_hash FROM users WHERE handle = 'bench_template'),
        CASE WHEN g % 50 = 0 THEN 'merchant' ELSE 'shopper' END,
-       (extract(epoch FROM now()) * 1000)::bigint - 400 * 86400000
+       (extract(epoch FROM now()) * 1000)::bigint - 400::bigint * 86400000
 FROM generate_series(1, {USERS}) g;
 
 CREATE TEMP TABLE bench_ids AS
@@ -275,7 +278,7 @@ SELECT b.id,
        (extract(epoch FROM now()) * 1000)::bigint - ({POSTS} - g)::bigint * 31536,
        (g * 13) % 50, (g * 7) % 10
 FROM generate_series(1, {POSTS}) g
-JOIN bench_ids b ON b.n = (g * 7919) % {USERS} + 1;
+JOIN bench_ids b ON b.n = (g::bigint * 7919) % {USERS} + 1;
 
 INSERT INTO post_hashtags (post_id, tag)
 SELECT id, 'tag' || (id % 500) FROM posts

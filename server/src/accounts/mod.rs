@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use validate::{DisplayName, Email, Handle, NewPassword};
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: i64,
     email: String,
     handle: String,
@@ -22,7 +22,7 @@ struct UserRow {
 }
 
 impl UserRow {
-    fn into_user(self) -> Result<User, ApiError> {
+    pub(crate) fn into_user(self) -> Result<User, ApiError> {
         let role = Role::parse(&self.role)
             .ok_or_else(|| ApiError::Internal(format!("unknown role {:?}", self.role)))?;
         Ok(User {
@@ -37,6 +37,9 @@ impl UserRow {
 }
 
 const USER_COLUMNS: &str = "id, email, handle, display_name, role, created_at";
+/// The same columns of a `users u` joined to something else.
+pub(crate) const USER_COLUMNS_OF_U: &str =
+    "u.id, u.email, u.handle, u.display_name, u.role, u.created_at";
 
 pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<User>, ApiError> {
     let row: Option<UserRow> =

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
+use souq_wire::User;
 
 use crate::db::{Db, from_ms, now_ms};
 use crate::error::ApiError;
@@ -35,15 +36,19 @@ pub async fn issue(db: &Db, user_id: i64) -> Result<(String, DateTime<Utc>), Api
     Ok((token, from_ms(expires)))
 }
 
-/// The user a live token belongs to, if any.
-pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<i64>, ApiError> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash(token))
-            .bind(now_ms())
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.map(|(id,)| id))
+/// The user a live token belongs to, if any, in one query: every request pays it.
+pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, ApiError> {
+    let sql = format!(
+        "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+        crate::accounts::USER_COLUMNS_OF_U
+    );
+    let row: Option<crate::accounts::UserRow> = sqlx::query_as(&sql)
+        .bind(token_hash(token))
+        .bind(now_ms())
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(crate::accounts::UserRow::into_user).transpose()
 }
 
 pub async fn revoke(db: &Db, token: &str) -> Result<(), ApiError> {

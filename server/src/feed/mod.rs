@@ -46,6 +46,22 @@ impl Cursor {
     }
 }
 
+/// Cuts a page fetched with one extra row down to `limit`, and returns the cursor of
+/// the next page: present only when that extra row proved there is one.
+pub fn cut_page<T>(
+    rows: &mut Vec<T>,
+    limit: i64,
+    cursor_of: impl Fn(&T) -> Cursor,
+) -> Option<String> {
+    let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    if has_more {
+        rows.last().map(|row| cursor_of(row).encode())
+    } else {
+        None
+    }
+}
+
 /// Which posts a page draws from.
 pub enum Source<'a> {
     Everyone,
@@ -66,17 +82,26 @@ pub(crate) fn placeholders(start: usize, count: usize) -> String {
         .join(", ")
 }
 
-const NOT_DELETED: &str = "p.deleted_at IS NULL";
+const LIVE: &str = "p.deleted_at IS NULL";
 const BEFORE_POST: &str = "(p.created_at < $1 OR (p.created_at = $1 AND p.id < $2))";
 
-/// The SQL of a page: `$1`, `$2` the cursor, `$3` the limit, `$4` the source's one
-/// parameter (none for Everyone). Each branch yields POST_COLUMNS plus the repost columns.
-fn page_sql(source: &Source<'_>) -> String {
+/// One timeline entry before its post is loaded: which post, why, and when.
+#[derive(sqlx::FromRow, Debug, Clone, Copy)]
+struct Entry {
+    id: i64,
+    reposter_id: Option<i64>,
+    activity_at: i64,
+}
+
+/// The SQL that picks a page of entries: `$1`, `$2` the cursor, `$3` the limit, `$4`
+/// the source's one parameter (none for Everyone). It touches only the indexes it
+/// needs; the posts themselves are loaded afterwards for the page alone. Each branch of
+/// a union is limited on its own, so none of them sorts more than a page.
+fn entries_sql(source: &Source<'_>) -> String {
     let plain = |from: &str, filter: &str| {
         format!(
-            "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
-             FROM {from} {AUTHOR_JOINS}
-             WHERE {filter} AND {NOT_DELETED} AND {BEFORE_POST}
+            "SELECT p.id, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
+             FROM {from} WHERE {filter} AND {LIVE} AND {BEFORE_POST}
              ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
         )
     };
@@ -89,26 +114,32 @@ fn page_sql(source: &Source<'_>) -> String {
         Source::Author(_) => plain("posts p", "p.author_id = $4"),
         Source::Candidates => plain("posts p", "p.author_id <> $4"),
         Source::Bookmarks => format!(
-            "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, b.created_at AS activity_at
-             FROM bookmarks b JOIN posts p ON p.id = b.post_id {AUTHOR_JOINS}
-             WHERE b.user_id = $4 AND {NOT_DELETED}
+            "SELECT p.id, CAST(NULL AS BIGINT) AS reposter_id, b.created_at AS activity_at
+             FROM bookmarks b JOIN posts p ON p.id = b.post_id
+             WHERE b.user_id = $4 AND {LIVE}
                AND (b.created_at < $1 OR (b.created_at = $1 AND p.id < $2))
              ORDER BY b.created_at DESC, p.id DESC LIMIT $3"
         ),
         Source::Following => format!(
             "SELECT * FROM (
-               SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
-               FROM follows f JOIN posts p ON p.author_id = f.followee_id {AUTHOR_JOINS}
-               WHERE f.follower_id = $4 AND {NOT_DELETED} AND {BEFORE_POST}
+               SELECT * FROM (
+                 SELECT p.id, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
+                 FROM follows f JOIN posts p ON p.author_id = f.followee_id
+                 WHERE f.follower_id = $4 AND {LIVE} AND {BEFORE_POST}
+                 ORDER BY p.created_at DESC, p.id DESC LIMIT $3) followed
                UNION ALL
-               SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
-               FROM posts p {AUTHOR_JOINS} WHERE p.author_id = $4 AND {NOT_DELETED} AND {BEFORE_POST}
+               SELECT * FROM (
+                 SELECT p.id, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
+                 FROM posts p WHERE p.author_id = $4 AND {LIVE} AND {BEFORE_POST}
+                 ORDER BY p.created_at DESC, p.id DESC LIMIT $3) own
                UNION ALL
-               SELECT {POST_COLUMNS}, r.user_id AS reposter_id, r.created_at AS activity_at
-               FROM follows f JOIN reposts r ON r.user_id = f.followee_id
-               JOIN posts p ON p.id = r.post_id {AUTHOR_JOINS}
-               WHERE f.follower_id = $4 AND {NOT_DELETED}
-                 AND (r.created_at < $1 OR (r.created_at = $1 AND p.id < $2))
+               SELECT * FROM (
+                 SELECT r.post_id AS id, r.user_id AS reposter_id, r.created_at AS activity_at
+                 FROM follows f JOIN reposts r ON r.user_id = f.followee_id
+                 JOIN posts p ON p.id = r.post_id
+                 WHERE f.follower_id = $4 AND {LIVE}
+                   AND (r.created_at < $1 OR (r.created_at = $1 AND r.post_id < $2))
+                 ORDER BY r.created_at DESC, r.post_id DESC LIMIT $3) reposted
              ) timeline
              ORDER BY activity_at DESC, id DESC LIMIT $3"
         ),
@@ -117,15 +148,16 @@ fn page_sql(source: &Source<'_>) -> String {
 
 pub async fn page(
     db: &Db,
+    popular: &PopularCache,
     viewer: i64,
     source: Source<'_>,
     before: Cursor,
     limit: i64,
 ) -> Result<FeedPage, ApiError> {
     let limit = limit.clamp(1, MAX_PAGE);
-    let sql = page_sql(&source);
-    // One extra row tells whether another page follows.
-    let query = sqlx::query_as::<_, PostRow>(&sql)
+    let sql = entries_sql(&source);
+    // One extra entry tells whether another page follows.
+    let query = sqlx::query_as::<_, Entry>(&sql)
         .bind(before.at_ms)
         .bind(before.id)
         .bind(limit + 1);
@@ -135,50 +167,106 @@ pub async fn page(
         Source::Author(author) => query.bind(author),
         Source::Following | Source::Bookmarks | Source::Candidates => query.bind(viewer),
     };
-    let mut rows = query.fetch_all(&db.pool).await?;
-    let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = if has_more {
-        rows.last().map(|r| {
-            Cursor {
-                at_ms: r.activity_at,
-                id: r.id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let mut entries = query.fetch_all(&db.pool).await?;
+    let next_cursor = cut_page(&mut entries, limit, |e| Cursor {
+        at_ms: e.activity_at,
+        id: e.id,
+    });
     if matches!(source, Source::Candidates) && before == Cursor::START {
-        rows.extend(popular(db, viewer, &rows).await?);
+        for popular in popular.get(db).await? {
+            if !entries.iter().any(|e| e.id == popular.id) && popular.author != viewer {
+                entries.push(Entry {
+                    id: popular.id,
+                    reposter_id: None,
+                    activity_at: popular.created_at,
+                });
+            }
+        }
     }
     // A post reposted by two followed accounts shows once, at its latest activity.
     let mut seen = std::collections::HashSet::new();
-    rows.retain(|r| seen.insert(r.id));
+    entries.retain(|e| seen.insert(e.id));
+    let rows = load(db, &entries).await?;
     let posts = hydrate(db, viewer, rows).await?;
     Ok(FeedPage { posts, next_cursor })
 }
 
-/// The most liked and reposted posts of the last 48 hours that are not already in `rows`.
-async fn popular(db: &Db, viewer: i64, rows: &[PostRow]) -> Result<Vec<PostRow>, ApiError> {
-    let since = crate::db::now_ms() - POPULAR_WINDOW_MS;
+/// Loads the posts of a page of entries, in the entries' order.
+async fn load(db: &Db, entries: &[Entry]) -> Result<Vec<PostRow>, ApiError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     let sql = format!(
         "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
-         FROM posts p {AUTHOR_JOINS}
-         WHERE p.created_at >= $1 AND p.author_id <> $2 AND {NOT_DELETED}
-           AND p.like_count + p.repost_count > 0
-         ORDER BY p.like_count + 2 * p.repost_count DESC, p.id DESC LIMIT $3"
+         FROM posts p {AUTHOR_JOINS} WHERE p.id IN ({})",
+        placeholders(1, entries.len())
     );
-    let popular: Vec<PostRow> = sqlx::query_as(&sql)
+    let mut query = sqlx::query_as::<_, PostRow>(&sql);
+    for entry in entries {
+        query = query.bind(entry.id);
+    }
+    let mut by_id: std::collections::HashMap<i64, PostRow> = query
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    Ok(entries
+        .iter()
+        .filter_map(|entry| {
+            let mut row = by_id.remove(&entry.id)?;
+            row.reposter_id = entry.reposter_id;
+            row.activity_at = entry.activity_at;
+            Some(row)
+        })
+        .collect())
+}
+
+/// A post among the most engaged of the last 48 hours.
+#[derive(sqlx::FromRow, Debug, Clone, Copy)]
+pub struct Popular {
+    id: i64,
+    author: i64,
+    created_at: i64,
+}
+
+/// The most engaged recent posts are the same for every viewer and change slowly, so
+/// each server keeps them for a few seconds instead of ranking thousands of posts on
+/// every request. It is a cache, not state: any instance recomputes it on its own.
+#[derive(Default)]
+pub struct PopularCache {
+    cached: tokio::sync::Mutex<Option<(std::time::Instant, Vec<Popular>)>>,
+}
+
+const POPULAR_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(15);
+
+impl PopularCache {
+    pub async fn get(&self, db: &Db) -> Result<Vec<Popular>, ApiError> {
+        let mut cached = self.cached.lock().await;
+        if let Some((at, popular)) = cached.as_ref()
+            && at.elapsed() < POPULAR_FRESH_FOR
+        {
+            return Ok(popular.clone());
+        }
+        let since = crate::db::now_ms() - POPULAR_WINDOW_MS;
+        let popular: Vec<Popular> = sqlx::query_as(
+            "SELECT p.id, p.author_id AS author, p.created_at FROM posts p
+             WHERE p.created_at >= $1 AND p.deleted_at IS NULL
+               AND p.like_count + p.repost_count > 0
+             ORDER BY p.like_count + 2 * p.repost_count DESC, p.id DESC LIMIT $2",
+        )
         .bind(since)
-        .bind(viewer)
-        .bind(POPULAR_COUNT)
+        .bind(POPULAR_COUNT + 1)
         .fetch_all(&db.pool)
         .await?;
-    Ok(popular
-        .into_iter()
-        .filter(|p| rows.iter().all(|r| r.id != p.id))
-        .collect())
+        *cached = Some((std::time::Instant::now(), popular.clone()));
+        Ok(popular)
+    }
+
+    /// Forgets the cached set, so the next request recomputes it.
+    pub async fn clear(&self) {
+        *self.cached.lock().await = None;
+    }
 }
 
 #[cfg(test)]

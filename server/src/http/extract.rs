@@ -82,10 +82,7 @@ impl FromRequestParts<AppState> for SignedIn {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?
             .to_string();
-        let user_id = accounts::sessions::user_for_token(&state.db, &token)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let user = accounts::user_by_id(&state.db, user_id)
+        let user = accounts::sessions::user_for_token(&state.db, &token)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(SignedIn { user, token })

@@ -7,7 +7,7 @@ use sqlx::{Any, Transaction};
 
 use crate::db::{Db, from_ms, now_ms};
 use crate::error::ApiError;
-use crate::feed::Cursor;
+use crate::feed::{Cursor, cut_page};
 use crate::people;
 
 pub async fn notify(
@@ -91,19 +91,10 @@ pub async fn page(
     .bind(limit + 1)
     .fetch_all(&db.pool)
     .await?;
-    let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = if has_more {
-        rows.last().map(|r| {
-            Cursor {
-                at_ms: r.created_at,
-                id: r.id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let next_cursor = cut_page(&mut rows, limit, |r| Cursor {
+        at_ms: r.created_at,
+        id: r.id,
+    });
     let actor_ids: Vec<i64> = rows.iter().map(|r| r.actor_id).collect();
     let actors = people::authors(db, &actor_ids).await?;
     let (unread,): (i64,) =

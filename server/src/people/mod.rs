@@ -9,7 +9,7 @@ use souq_wire::{
 
 use crate::db::{Db, from_ms, now_ms};
 use crate::error::ApiError;
-use crate::feed::{Cursor, placeholders};
+use crate::feed::{Cursor, cut_page, placeholders};
 use crate::notifications;
 
 #[derive(sqlx::FromRow)]
@@ -247,19 +247,10 @@ pub async fn people(
         .bind(limit + 1)
         .fetch_all(&db.pool)
         .await?;
-    let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = if has_more {
-        rows.last().map(|(id, at)| {
-            Cursor {
-                at_ms: *at,
-                id: *id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let next_cursor = cut_page(&mut rows, limit, |(id, at)| Cursor {
+        at_ms: *at,
+        id: *id,
+    });
     let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
     let mut found = authors(db, &ids).await?;
     Ok(PeoplePage {
