@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "delete_post",
     "post_action",
     "upload_image",
+    "my_products",
     "profile",
     "set_follow",
     "people",

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod people;
 pub mod posts;
 pub mod server;
+pub mod stores;
 
 pub use db::{Backend, DatabaseConfig, Db};
 pub use server::{Config, RunningServer, StartError, start};

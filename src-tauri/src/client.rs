@@ -7,7 +7,8 @@ use std::sync::Mutex;
 
 use souq_wire::{
     FeedPage, FollowState, HashtagInfo, NewPost, NotificationPage, PeoplePage, Post, PostAction,
-    PostActivity, Profile, Session, SignInRequest, SignUpRequest, Timeline, UploadedMedia, User,
+    PostActivity, ProductCard, Profile, Session, SignInRequest, SignUpRequest, Timeline,
+    UploadedMedia, User,
 };
 use tokio::sync::RwLock;
 
@@ -213,6 +214,14 @@ impl SouqClient {
         } else {
             self.api.delete_json(&segments, Some(&token)).await
         }
+    }
+
+    /// The products of the viewer's own store, to attach to a post.
+    pub async fn my_products(&self) -> Result<Vec<ProductCard>, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "me", "store", "products"], &[], Some(&token))
+            .await
     }
 
     pub async fn upload_image(&self, bytes: Vec<u8>) -> Result<UploadedMedia, AppError> {

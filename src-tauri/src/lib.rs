@@ -75,11 +75,7 @@ pub fn run() {
     // arguments to this instance, whose deep-link plugin then reports the link.
     #[cfg(desktop)]
     let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-        if let Some(window) = app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
-        }
+        links::bring_forward(app);
     }));
     let app = builder
         .plugin(tauri_plugin_deep_link::init())
@@ -98,6 +94,7 @@ pub fn run() {
             commands::posts::delete_post,
             commands::posts::post_action,
             commands::posts::upload_image,
+            commands::posts::my_products,
             commands::people::profile,
             commands::people::set_follow,
             commands::people::people,

@@ -56,17 +56,25 @@ fn percent_decode(s: &str) -> Option<String> {
 #[derive(Default)]
 pub struct PendingLink(pub Mutex<Option<DeepLink>>);
 
+/// Raises the main window. Phones bring the app forward themselves when a link opens it.
+pub fn bring_forward<R: Runtime>(app: &AppHandle<R>) {
+    #[cfg(desktop)]
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    #[cfg(mobile)]
+    let _ = app;
+}
+
 /// Brings the main window forward on `url`.
 pub fn open<R: Runtime>(app: &AppHandle<R>, url: &str) {
     let Some(link) = parse(url) else {
         tracing::warn!(%url, "ignoring a link Souq does not know");
         return;
     };
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+    bring_forward(app);
     if let Some(pending) = app.try_state::<PendingLink>()
         && let Ok(mut slot) = pending.0.lock()
     {

@@ -144,3 +144,30 @@ async fn a_souq_post_link_opened_while_the_app_runs_shows_that_post() {
     app.screenshot("deep-link-post").await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_store_attaches_its_own_product_to_a_new_post() {
+    let harness = Harness::start();
+    let app = harness.launch().await;
+    app.click(".demo-account[data-email='dar.al.oud@demo.souq.example']")
+        .await;
+    app.wait_for(".composer .attach-products").await;
+    app.type_into(".compose-text", "Back in stock this week #oud")
+        .await;
+    app.click(".composer .attach-products").await;
+    app.wait_for(".product-picker input[name='product']").await;
+    let title = app_text(&app, ".product-picker .product-choice span").await;
+    app.click(".product-picker input[name='product']").await;
+    app.click(".post-submit").await;
+    latest(&app).await;
+    app.wait_until(
+        &format!(
+            "[...document.querySelectorAll('.post')].some(p => \
+             p.querySelector('.post-body')?.textContent === 'Back in stock this week #oud' && \
+             p.querySelector('.product-card .product-title')?.textContent === {title:?})"
+        ),
+        "the new post carries the attached product",
+    )
+    .await;
+    app.quit().await;
+}

@@ -6,7 +6,8 @@ use serde::de::DeserializeOwned;
 use souq_wire::{
     AppInfo, DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo,
     Language, NewPost, NotificationPage, PeoplePage, Post, PostAction, PostActivity, Preferences,
-    Profile, RankingSettings, SignInRequest, SignUpRequest, Timeline, UploadedMedia, User,
+    ProductCard, Profile, RankingSettings, SignInRequest, SignUpRequest, Timeline, UploadedMedia,
+    User,
 };
 use wasm_bindgen::prelude::*;
 
@@ -187,6 +188,10 @@ pub async fn post_action(id: i64, action: PostAction, on: bool) -> ApiResult<Pos
 
 pub async fn upload_image(bytes: &[u8]) -> ApiResult<UploadedMedia> {
     call("upload_image", &UploadArgs { bytes }).await
+}
+
+pub async fn my_products() -> ApiResult<Vec<ProductCard>> {
+    call("my_products", &NoArgs {}).await
 }
 
 pub async fn profile(handle: &str) -> ApiResult<Profile> {

@@ -183,6 +183,24 @@ async fn products_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<ProductCar
     Ok(by_post)
 }
 
+/// Every priced product of a store, newest first.
+pub async fn product_cards_of_store(db: &Db, store_id: i64) -> Result<Vec<ProductCard>, ApiError> {
+    let sql = format!(
+        "SELECT pr.id AS post_id, {PRODUCT_CARD_COLUMNS}
+         FROM products pr JOIN stores s ON s.id = pr.store_id
+         WHERE pr.store_id = $1 ORDER BY pr.created_at DESC, pr.id DESC"
+    );
+    let rows: Vec<ProductRow> = sqlx::query_as(&sql)
+        .bind(store_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(ProductRow::card)
+        .map(|(_, card)| card)
+        .collect())
+}
+
 /// One product card by id, for hashtag pages and drops.
 pub async fn product_card(db: &Db, product_id: i64) -> Result<Option<ProductCard>, ApiError> {
     let sql = format!(

@@ -2,7 +2,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use souq_wire::{ErrorBody, Session, SignInRequest, SignUpRequest, StoreSummary, User};
+use souq_wire::{
+    ErrorBody, ProductCard, Session, SignInRequest, SignUpRequest, StoreSummary, User,
+};
 
 use crate::accounts;
 use crate::error::ApiError;
@@ -45,6 +47,19 @@ pub async fn sign_out(
     responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
 pub async fn me(signed_in: SignedIn) -> Json<User> {
     Json(signed_in.user)
+}
+
+/// The products of the viewer's store, to attach to posts; 403 for shoppers.
+#[utoipa::path(get, path = "/v1/me/store/products", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ProductCard>), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub async fn my_products(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<Vec<ProductCard>>, ApiError> {
+    Ok(Json(
+        crate::stores::own_products(&state.db, &signed_in.user).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/me/store", tag = "accounts", security(("bearer" = [])),

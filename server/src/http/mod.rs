@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(accounts::sign_out))
         .routes(routes!(accounts::me))
         .routes(routes!(accounts::my_store))
+        .routes(routes!(accounts::my_products))
         .routes(routes!(feed::home))
         .routes(routes!(feed::following))
         .routes(routes!(feed::candidates))

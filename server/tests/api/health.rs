@@ -31,6 +31,7 @@ async fn the_openapi_document_describes_every_route(engine: Engine) {
         "/v1/sessions/current",
         "/v1/me",
         "/v1/me/store",
+        "/v1/me/store/products",
         "/v1/feed",
         "/v1/hashtags/{tag}/posts",
         "/v1/media/{id}",

@@ -143,6 +143,23 @@ async fn stores_attach_their_own_products_and_never_anothers(engine: Engine) {
         .post_as(&shopper, json!({"body": "x", "products": [own]}))
         .await;
     assert_eq!(not_a_store.status, 422);
+    let listed = server
+        .send(server.get("/v1/me/store/products").bearer_auth(&oud))
+        .await;
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.body.as_array().unwrap().len(), 8);
+    assert!(
+        listed
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == own)
+    );
+    let no_catalogue = server
+        .send(server.get("/v1/me/store/products").bearer_auth(&shopper))
+        .await;
+    assert_eq!(no_catalogue.status, 403);
 }
 
 async fn deleting_is_for_the_author_only_and_unknown_posts_are_404(engine: Engine) {

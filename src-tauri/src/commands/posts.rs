@@ -1,6 +1,6 @@
 //! Reading, writing and deleting posts, the actions on them, and image uploads.
 
-use souq_wire::{NewPost, Post, PostAction, PostActivity, UploadedMedia};
+use souq_wire::{NewPost, Post, PostAction, PostActivity, ProductCard, UploadedMedia};
 use tauri::{AppHandle, State};
 
 use crate::client::SouqClient;
@@ -43,6 +43,11 @@ pub async fn post_action(
     let post = client.known_post(id).await?;
     interests.record(&app, &post, engagement, !on)?;
     Ok(activity)
+}
+
+#[tauri::command]
+pub async fn my_products(client: State<'_, SouqClient>) -> Result<Vec<ProductCard>, AppError> {
+    client.my_products().await
 }
 
 #[tauri::command]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use souq_wire::feed::{MAX_POST_CHARS, MAX_POST_IMAGES};
-use souq_wire::{ErrorBody, NewPost, Post};
+use souq_wire::{ErrorBody, NewPost, Post, ProductCard};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -39,6 +39,25 @@ pub fn Composer(
     let error = RwSignal::new(None::<ErrorBody>);
     let too_many = RwSignal::new(false);
     let quote_id = quote.as_ref().map(|q| q.id);
+    // Stores attach their own products; the catalogue loads when first asked for.
+    let is_store = state.user.with_untracked(|u| {
+        u.as_ref()
+            .is_some_and(|u| u.role != souq_wire::Role::Shopper)
+    });
+    let catalogue = RwSignal::new(None::<Vec<ProductCard>>);
+    let picking = RwSignal::new(false);
+    let attached = RwSignal::new(Vec::<i64>::new());
+    let toggle_picker = move |_| {
+        picking.update(|open| *open = !*open);
+        if catalogue.with_untracked(Option::is_none) {
+            spawn_local(async move {
+                match api::my_products().await {
+                    Ok(products) => catalogue.set(Some(products)),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
     let length = move || text.with(|t| t.chars().count());
     let over = move || length() > MAX_POST_CHARS;
     let empty = move || {
@@ -94,13 +113,15 @@ pub fn Composer(
             let new = NewPost {
                 body,
                 images: media,
-                products: Vec::new(),
+                products: attached.get_untracked(),
                 quote_of: quote_id,
             };
             match api::create_post(&new).await {
                 Ok(_) => {
                     text.set(String::new());
                     images.set(Vec::new());
+                    attached.set(Vec::new());
+                    picking.set(false);
                     too_many.set(false);
                     state.posted.update(|n| *n += 1);
                     if let Some(done) = on_done {
@@ -150,6 +171,33 @@ pub fn Composer(
                     }).collect_view()}
                 </div>
             </Show>
+            <Show when=move || picking.get()>
+                <fieldset class="product-picker">
+                    <legend>{i18n.t(Text::AttachProducts)}</legend>
+                    {move || match catalogue.get() {
+                        None => view! { <p class="muted">{i18n.t(Text::Loading)}</p> }.into_any(),
+                        Some(products) if products.is_empty() => view! { <p class="muted">{i18n.t(Text::NoProducts)}</p> }.into_any(),
+                        Some(products) => products.into_iter().map(|product| {
+                            let id = product.id;
+                            view! {
+                                <label class="choice product-choice">
+                                    <input type="checkbox" name="product" value=id
+                                        prop:checked=move || attached.with(|a| a.contains(&id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            attached.update(|a| {
+                                                a.retain(|p| *p != id);
+                                                if on { a.push(id); }
+                                            });
+                                        }/>
+                                    <span dir="auto">{product.title.clone()}</span>
+                                    <span class="price">{move || format::money(i18n.language.get(), &product.price)}</span>
+                                </label>
+                            }
+                        }).collect_view().into_any(),
+                    }}
+                </fieldset>
+            </Show>
             <div class="compose-bar">
                 <label class="button add-images" class:disabled=move || { images.with(Vec::len) >= MAX_POST_IMAGES }>
                     {i18n.t(Text::AddImages)}
@@ -158,6 +206,10 @@ pub fn Composer(
                         disabled=move || { images.with(Vec::len) >= MAX_POST_IMAGES }/>
                 </label>
                 {move || too_many.get().then(|| view! { <span class="muted">{i18n.t(Text::TooManyImages)}</span> })}
+                {is_store.then(|| view! {
+                    <button type="button" class="button attach-products" aria-expanded=move || picking.get().to_string()
+                        on:click=toggle_picker>{i18n.t(Text::AttachProducts)}</button>
+                })}
                 <span class="counter" class:over=over>
                     {move || {
                         let language = i18n.language.get();

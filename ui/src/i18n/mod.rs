@@ -111,6 +111,8 @@ pub enum Text {
     PullToRefresh,
     ReleaseToRefresh,
     Refreshing,
+    AttachProducts,
+    NoProducts,
 }
 
 pub fn tr(language: Language, text: Text) -> &'static str {
@@ -222,6 +224,8 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             PullToRefresh => "Pull to refresh",
             ReleaseToRefresh => "Release to refresh",
             Refreshing => "Refreshing…",
+            AttachProducts => "Attach products",
+            NoProducts => "Your store has no products yet",
         },
         Language::Ar => match text {
             AppName => "سوق",
@@ -329,6 +333,8 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             PullToRefresh => "اسحب للتحديث",
             ReleaseToRefresh => "أفلت للتحديث",
             Refreshing => "جارٍ التحديث…",
+            AttachProducts => "إرفاق منتجات",
+            NoProducts => "لا توجد منتجات في متجرك بعد",
         },
     }
 }
