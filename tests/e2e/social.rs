@@ -49,6 +49,14 @@ async fn a_shopper_likes_bookmarks_follows_and_posts_in_arabic_from_the_ui() {
     .await;
     assert_eq!(count(&app, &likes).await, likes_before + 1);
 
+    // Share copies the post's souq:// link (no share sheet on desktop) and counts once.
+    app.click(&format!("{post} .action.share")).await;
+    app.wait_until(
+        &format!("document.querySelector(\"{post} .notice\")?.textContent === 'Link copied'"),
+        "the link is copied",
+    )
+    .await;
+
     // Bookmark, then find it on the Bookmarks screen.
     app.click(&format!("{post} .action.bookmark")).await;
     app.wait_until(
