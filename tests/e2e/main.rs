@@ -12,7 +12,7 @@ pub const SHOPPER: &str = ".demo-account[data-email='layla@demo.souq.example']";
 pub async fn signed_in_feed(app: &App) {
     app.click(SHOPPER).await;
     app.wait_until(
-        "document.querySelectorAll('.post').length >= 10",
+        "document.querySelectorAll('.post').length >= 6",
         "the feed shows posts",
     )
     .await;

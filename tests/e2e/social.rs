@@ -9,7 +9,7 @@ use crate::signed_in_feed;
 async fn latest(app: &App) {
     app.click(".tab[data-tab='latest']").await;
     app.wait_until(
-        "document.querySelectorAll('.post').length >= 10",
+        "document.querySelectorAll('.post').length >= 6",
         "the latest posts",
     )
     .await;

@@ -18,6 +18,19 @@ use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
 
+/// The session-bus name a running Souq holds (tauri-plugin-single-instance: the app's
+/// identifier plus ".SingleInstance"). A new launch while another still holds it hands
+/// its arguments over and exits, so launches wait until the last app is really gone.
+const INSTANCE_NAME: &str = "app.souq.SingleInstance";
+
+fn wait_until_no_app_runs() {
+    let start = Instant::now();
+    while bus_has_name(INSTANCE_NAME) {
+        assert!(start.elapsed() < WAIT, "a previous Souq never exited");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -203,6 +216,7 @@ impl Harness {
 
     /// Launches the app: each WebDriver session is a new app process.
     pub async fn launch(&self) -> App {
+        wait_until_no_app_runs();
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert(
@@ -314,5 +328,6 @@ impl App {
 
     pub async fn quit(self) {
         let _ = self.client.close().await;
+        wait_until_no_app_runs();
     }
 }
