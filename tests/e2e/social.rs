@@ -179,3 +179,94 @@ async fn a_store_attaches_its_own_product_to_a_new_post() {
     .await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn with_five_thousand_posts_loaded_only_those_near_the_screen_are_rendered() {
+    // A server whose Latest timeline holds 5,000 more posts than the demo's.
+    let dir = tempfile::tempdir().unwrap();
+    let server = souq_server::start(souq_server::Config {
+        database: souq_server::DatabaseConfig::Sqlite(dir.path().join("many.db")),
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        demo_data: true,
+    })
+    .await
+    .unwrap();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+         INSERT INTO posts (author_id, body, created_at)
+         SELECT (SELECT id FROM users WHERE handle = 'omar'), 'Long feed post number ' || i,
+                (SELECT MIN(created_at) FROM posts) - i * 60000
+         FROM n",
+    )
+    .execute(&server.db.pool)
+    .await
+    .unwrap();
+    let harness = Harness::start_remote(&server.url());
+    let app = harness.launch().await;
+    app.type_into("#email", "layla@demo.souq.example").await;
+    app.type_into("#password", "souq-demo").await;
+    app.click("button.submit").await;
+    app.wait_for(".post").await;
+    latest(&app).await;
+
+    // Scroll to the end again and again; infinite scroll loads every page.
+    let mut most_rendered = 0;
+    let started = std::time::Instant::now();
+    loop {
+        let state = app
+            .eval(
+                "window.scrollTo(0, document.documentElement.scrollHeight); \
+                 return [document.querySelectorAll('.post').length, \
+                         !!document.querySelector('.load-more'), \
+                         document.querySelector('.feed').getAttribute('aria-busy') === 'true'];",
+            )
+            .await;
+        let rendered = state[0].as_u64().unwrap();
+        most_rendered = most_rendered.max(rendered);
+        let more = state[1].as_bool().unwrap() || state[2].as_bool().unwrap();
+        if !more && app.count(".post").await > 0 {
+            let caught_up = app
+                .eval("return document.querySelector('.feed-footer').textContent")
+                .await;
+            if caught_up == "You're all caught up" {
+                break;
+            }
+        }
+        assert!(
+            started.elapsed().as_secs() < 240,
+            "the whole feed never loaded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+    }
+    // All 5,100 posts are loaded, but the page holds only a screenful or two of them.
+    let last = app
+        .eval("const b = [...document.querySelectorAll('.post .post-body')]; return b[b.length - 1].textContent")
+        .await;
+    assert_eq!(
+        last, "Long feed post number 5000",
+        "the oldest post is reachable"
+    );
+    assert!(
+        most_rendered <= 40,
+        "at most {most_rendered} posts rendered at once"
+    );
+    let height = app
+        .eval("return document.documentElement.scrollHeight")
+        .await;
+    assert!(
+        height.as_f64().unwrap() > 5000.0 * 100.0,
+        "spacers keep the full height: {height}"
+    );
+    // And back at the top, the newest posts are there again.
+    app.eval("window.scrollTo(0, 0); return true;").await;
+    app.wait_until(
+        "document.querySelector('.post .author-handle') && window.scrollY === 0 && \
+         [...document.querySelectorAll('.post .post-body')].every(b => !b.textContent.startsWith('Long feed post number 49'))",
+        "the top of the feed renders again",
+    )
+    .await;
+    app.screenshot("five-thousand-posts").await;
+    app.quit().await;
+    drop(harness);
+    server.shutdown().await.unwrap();
+}
