@@ -3,22 +3,22 @@
 
 use std::collections::{HashMap, HashSet};
 
-use souq_wire::{Author, AuthorKind, Money, Post, PostStats, ProductCard, QuotedPost, ViewerState};
+use souq_wire::{Author, Money, Post, PostStats, ProductCard, QuotedPost, ViewerState};
 
 use crate::db::{Db, from_ms};
 use crate::error::ApiError;
 use crate::feed::placeholders;
-use crate::people;
+use crate::people::{self, ShownStore, shown_as};
 
 /// The columns every post query selects; it must join `users u` on the author and
 /// `stores s` (left) on the post's store, as `AUTHOR_JOINS` does.
-pub const POST_COLUMNS: &str = "p.id, p.body, p.created_at, p.deleted_at, p.quote_of, \
+const POST_COLUMNS: &str = "p.id, p.body, p.created_at, p.deleted_at, p.quote_of, \
      p.like_count, p.repost_count, p.quote_count, p.bookmark_count, p.share_count, \
      u.id AS user_id, u.handle AS user_handle, u.display_name AS user_name, \
      s.id AS store_id, s.name AS store_name, s.is_nonprofit AS store_is_nonprofit, \
      s.avatar_media_id AS store_avatar";
 
-pub const AUTHOR_JOINS: &str =
+const AUTHOR_JOINS: &str =
     "JOIN users u ON u.id = p.author_id LEFT JOIN stores s ON s.id = p.store_id";
 
 #[derive(sqlx::FromRow, Debug)]
@@ -47,27 +47,22 @@ pub struct PostRow {
 }
 
 impl PostRow {
+    /// The author as the post is shown: the store it was posted for, or the person.
     pub fn author(&self) -> Author {
-        match (self.store_id, &self.store_name) {
-            (Some(_), Some(name)) => Author {
-                id: self.user_id,
-                kind: if self.store_is_nonprofit.unwrap_or(0) != 0 {
-                    AuthorKind::Nonprofit
-                } else {
-                    AuthorKind::Store
-                },
-                handle: self.user_handle.clone(),
-                display_name: name.clone(),
+        let store = self
+            .store_id
+            .and(self.store_name.clone())
+            .map(|name| ShownStore {
+                name,
+                is_nonprofit: self.store_is_nonprofit.unwrap_or(0),
                 avatar_media_id: self.store_avatar,
-            },
-            _ => Author {
-                id: self.user_id,
-                kind: AuthorKind::Person,
-                handle: self.user_handle.clone(),
-                display_name: self.user_name.clone(),
-                avatar_media_id: None,
-            },
-        }
+            });
+        shown_as(
+            self.user_id,
+            self.user_handle.clone(),
+            self.user_name.clone(),
+            store,
+        )
     }
 
     fn stats(&self) -> PostStats {
@@ -260,7 +255,8 @@ async fn viewer_state(
     Ok(state)
 }
 
-async fn quotes_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, QuotedPost>, ApiError> {
+/// The rows of the posts with these ids, deleted ones included, by id.
+pub async fn rows_by_id(db: &Db, ids: &[i64]) -> Result<HashMap<i64, PostRow>, ApiError> {
     let unique: Vec<i64> = ids
         .iter()
         .copied()
@@ -283,6 +279,14 @@ async fn quotes_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, QuotedPost>, Api
         .fetch_all(&db.pool)
         .await?
         .into_iter()
+        .map(|row| (row.id, row))
+        .collect())
+}
+
+async fn quotes_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, QuotedPost>, ApiError> {
+    Ok(rows_by_id(db, ids)
+        .await?
+        .into_values()
         .map(|row| {
             let deleted = row.deleted_at.is_some();
             (

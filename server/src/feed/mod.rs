@@ -10,7 +10,7 @@ use souq_wire::FeedPage;
 
 use crate::db::Db;
 use crate::error::ApiError;
-pub use hydrate::{AUTHOR_JOINS, POST_COLUMNS, PostRow, hydrate};
+pub use hydrate::{PostRow, hydrate};
 
 pub const DEFAULT_PAGE: i64 = 20;
 pub const MAX_PAGE: i64 = 100;
@@ -193,24 +193,8 @@ pub async fn page(
 
 /// Loads the posts of a page of entries, in the entries' order.
 async fn load(db: &Db, entries: &[Entry]) -> Result<Vec<PostRow>, ApiError> {
-    if entries.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
-         FROM posts p {AUTHOR_JOINS} WHERE p.id IN ({})",
-        placeholders(1, entries.len())
-    );
-    let mut query = sqlx::query_as::<_, PostRow>(&sql);
-    for entry in entries {
-        query = query.bind(entry.id);
-    }
-    let mut by_id: std::collections::HashMap<i64, PostRow> = query
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|row| (row.id, row))
-        .collect();
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let mut by_id = hydrate::rows_by_id(db, &ids).await?;
     Ok(entries
         .iter()
         .filter_map(|entry| {

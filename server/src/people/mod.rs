@@ -22,28 +22,46 @@ struct AuthorRow {
     store_avatar: Option<i64>,
 }
 
+/// The store an account is shown as: its name, nonprofit flag (0/1) and picture.
+pub struct ShownStore {
+    pub name: String,
+    pub is_nonprofit: i64,
+    pub avatar_media_id: Option<i64>,
+}
+
+/// How an account is shown: as the store, when there is one to show it as, else as the
+/// person. The one place that decides it, for posts, lists, inboxes and profiles.
+pub fn shown_as(id: i64, handle: String, person_name: String, store: Option<ShownStore>) -> Author {
+    match store {
+        Some(store) => Author {
+            id,
+            kind: if store.is_nonprofit != 0 {
+                AuthorKind::Nonprofit
+            } else {
+                AuthorKind::Store
+            },
+            handle,
+            display_name: store.name,
+            avatar_media_id: store.avatar_media_id,
+        },
+        None => Author {
+            id,
+            kind: AuthorKind::Person,
+            handle,
+            display_name: person_name,
+            avatar_media_id: None,
+        },
+    }
+}
+
 impl AuthorRow {
     fn author(self) -> Author {
-        match self.store_name {
-            Some(name) => Author {
-                id: self.id,
-                kind: if self.store_is_nonprofit.unwrap_or(0) != 0 {
-                    AuthorKind::Nonprofit
-                } else {
-                    AuthorKind::Store
-                },
-                handle: self.handle,
-                display_name: name,
-                avatar_media_id: self.store_avatar,
-            },
-            None => Author {
-                id: self.id,
-                kind: AuthorKind::Person,
-                handle: self.handle,
-                display_name: self.display_name,
-                avatar_media_id: None,
-            },
-        }
+        let store = self.store_name.map(|name| ShownStore {
+            name,
+            is_nonprofit: self.store_is_nonprofit.unwrap_or(0),
+            avatar_media_id: self.store_avatar,
+        });
+        shown_as(self.id, self.handle, self.display_name, store)
     }
 }
 
@@ -85,6 +103,8 @@ pub async fn id_by_handle(db: &Db, handle: &str) -> Result<i64, ApiError> {
 
 #[derive(sqlx::FromRow)]
 struct ProfileRow {
+    handle: String,
+    display_name: String,
     role: String,
     created_at: i64,
     follower_count: i64,
@@ -101,7 +121,8 @@ struct ProfileRow {
 pub async fn profile(db: &Db, viewer: i64, handle: &str) -> Result<Profile, ApiError> {
     let id = id_by_handle(db, handle).await?;
     let row: ProfileRow = sqlx::query_as(
-        "SELECT u.role, u.created_at, u.follower_count, u.following_count,
+        "SELECT u.handle, u.display_name, u.role, u.created_at, u.follower_count,
+                u.following_count,
                 s.id AS store_id, s.handle AS store_handle, s.about AS store_about,
                 s.is_nonprofit AS store_is_nonprofit, s.website_url AS store_website,
                 s.avatar_media_id AS store_avatar, s.name AS store_name
@@ -110,10 +131,6 @@ pub async fn profile(db: &Db, viewer: i64, handle: &str) -> Result<Profile, ApiE
     .bind(id)
     .fetch_one(&db.pool)
     .await?;
-    let author = authors(db, &[id])
-        .await?
-        .remove(&id)
-        .ok_or_else(|| ApiError::not_found("account"))?;
     let followed: Option<(i64,)> =
         sqlx::query_as("SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2")
             .bind(viewer)
@@ -132,8 +149,13 @@ pub async fn profile(db: &Db, viewer: i64, handle: &str) -> Result<Profile, ApiE
         }),
         _ => None,
     };
+    let shown = store.as_ref().map(|store| ShownStore {
+        name: store.name.clone(),
+        is_nonprofit: i64::from(store.is_nonprofit),
+        avatar_media_id: store.avatar_media_id,
+    });
     Ok(Profile {
-        author,
+        author: shown_as(id, row.handle, row.display_name, shown),
         role: Role::parse(&row.role).unwrap_or(Role::Shopper),
         store,
         followers: row.follower_count,

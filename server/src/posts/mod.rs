@@ -10,20 +10,17 @@ use sqlx::{Any, Transaction};
 
 use crate::db::{Db, now_ms};
 use crate::error::ApiError;
-use crate::feed::{AUTHOR_JOINS, POST_COLUMNS, PostRow, hydrate, placeholders};
+use crate::feed::hydrate::rows_by_id;
+use crate::feed::{hydrate, placeholders};
 use crate::notifications;
 
 /// One post as `viewer` sees it; 404 when unknown or deleted.
 pub async fn get(db: &Db, viewer: i64, id: i64) -> Result<Post, ApiError> {
-    let sql = format!(
-        "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
-         FROM posts p {AUTHOR_JOINS} WHERE p.id = $1 AND p.deleted_at IS NULL"
-    );
-    let row: Option<PostRow> = sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    let row = row.ok_or_else(|| ApiError::not_found("post"))?;
+    let row = rows_by_id(db, &[id])
+        .await?
+        .remove(&id)
+        .filter(|row| row.deleted_at.is_none())
+        .ok_or_else(|| ApiError::not_found("post"))?;
     hydrate(db, viewer, vec![row])
         .await?
         .pop()
