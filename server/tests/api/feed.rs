@@ -72,7 +72,8 @@ async fn feed_posts_carry_author_hashtags_and_priced_product_cards(engine: Engin
 async fn a_hashtag_page_lists_only_posts_with_that_tag(engine: Engine) {
     let server = spawn_with_demo(engine).await;
     let token = shopper(&server).await;
-    for tag in ["Oud", "%D8%B9%D9%88%D8%AF"] {
+    // The path as a client sends it, and the key the posts carry.
+    for (tag, key) in [("Oud", "oud"), ("%D8%B9%D9%88%D8%AF", "عود")] {
         let page = server
             .send(
                 server
@@ -83,7 +84,7 @@ async fn a_hashtag_page_lists_only_posts_with_that_tag(engine: Engine) {
         assert_eq!(page.status, 200);
         let posts = page.body["posts"].as_array().unwrap();
         assert!(!posts.is_empty(), "#{tag} has posts");
-        let key = urlencoding_decode(tag).to_lowercase();
+        let key = key.to_string();
         assert!(posts.iter().all(|p| {
             p["hashtags"]
                 .as_array()
@@ -91,24 +92,6 @@ async fn a_hashtag_page_lists_only_posts_with_that_tag(engine: Engine) {
                 .contains(&Value::String(key.clone()))
         }));
     }
-}
-
-fn urlencoding_decode(s: &str) -> String {
-    let bytes: Vec<u8> = s.bytes().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            out.push(
-                u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap(), 16).unwrap(),
-            );
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
 }
 
 async fn bad_paging_parameters_are_400(engine: Engine) {
