@@ -154,6 +154,20 @@ async fn a_demo_shopper_reads_the_feed_in_english_and_arabic_on_desktop_and_phon
     )
     .await;
     app.screenshot("feed-ar-phone").await;
+
+    // Every other screen from the tab bar, in Arabic at phone width.
+    for (screen, ready) in [
+        ("profile", ".profile-head .who"),
+        ("notifications", ".notification, .empty"),
+        ("bookmarks", ".post, .empty"),
+        ("settings", ".personalization"),
+    ] {
+        app.click(&format!(".nav-item[data-screen='{screen}']"))
+            .await;
+        app.wait_for(ready).await;
+        assert_eq!(app.eval("return document.documentElement.dir").await, "rtl");
+        app.screenshot(&format!("{screen}-ar-phone")).await;
+    }
     app.quit().await;
 }
 
