@@ -64,6 +64,28 @@ fn bus_has_name(name: &str) -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
 }
 
+/// The process that holds a session-bus name, if any.
+fn bus_name_owner_pid(name: &str) -> Option<u32> {
+    let out = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--dest=org.freedesktop.DBus",
+            "--type=method_call",
+            "--print-reply",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            &format!("string:{name}"),
+        ])
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .skip_while(|word| *word != "uint32")
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
 fn wait_for_bus_name(name: &str) {
     let start = Instant::now();
     while !bus_has_name(name) {
@@ -194,20 +216,31 @@ impl Harness {
     /// Opens a link the way the desktop does: by starting the app with the link as its
     /// only argument. A running app takes it over, and this second process exits.
     pub fn open_link(&self, url: &str) {
+        let log = tempfile::NamedTempFile::new().expect("a log file for the link launch");
         let mut cmd = Command::new(&self.app);
-        cmd.arg(url).stdout(Stdio::null()).stderr(Stdio::null());
+        cmd.arg(url)
+            .stdout(Stdio::null())
+            .stderr(log.reopen().expect("the link launch log"));
         self.env(&mut cmd);
         let mut child = cmd.spawn().expect("the app starts for the link");
         let start = Instant::now();
+        let said = || std::fs::read_to_string(log.path()).unwrap_or_default();
         loop {
             match child.try_wait().expect("waiting for the link launch") {
                 Some(status) => {
-                    assert!(status.success(), "the link launch failed: {status}");
+                    assert!(
+                        status.success(),
+                        "the link launch failed: {status}\n{}",
+                        said()
+                    );
                     return;
                 }
                 None if start.elapsed() > WAIT => {
                     let _ = child.kill();
-                    panic!("a second app kept running: the link was not handed over");
+                    panic!(
+                        "a second app kept running: the link was not handed over\n{}",
+                        said()
+                    );
                 }
                 None => std::thread::sleep(Duration::from_millis(50)),
             }
@@ -235,6 +268,16 @@ impl Harness {
 
 impl Drop for Harness {
     fn drop(&mut self) {
+        // A test that failed half-way leaves its app running (WebKitWebDriver started
+        // it, so killing the driver does not end it): end it here, or every later test
+        // would wait for a Souq that never exits.
+        if let Some(pid) = bus_name_owner_pid(INSTANCE_NAME) {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+            let start = Instant::now();
+            while bus_has_name(INSTANCE_NAME) && start.elapsed() < WAIT {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
         for child in &mut self.children {
             let _ = child.kill();
             let _ = child.wait();
