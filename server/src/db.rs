@@ -77,10 +77,12 @@ fn redact_url(url: &str) -> String {
     }
 }
 
+/// The database, and what this instance keeps in memory of it.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    pub cache: std::sync::Arc<crate::cache::Caches>,
 }
 
 impl Db {
@@ -122,7 +124,15 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        let db = Db { pool, backend };
+        let cache = std::sync::Arc::new(crate::cache::Caches::default());
+        if let DatabaseConfig::Postgres(url) = config {
+            crate::cache::listen(url, &cache).await?;
+        }
+        let db = Db {
+            pool,
+            backend,
+            cache,
+        };
         db.migrate().await?;
         Ok(db)
     }

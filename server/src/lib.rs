@@ -2,6 +2,7 @@
 //! PostgreSQL. The `souq-server` binary and the app's embedded mode both use it.
 
 pub mod accounts;
+pub mod cache;
 pub mod db;
 pub mod demo;
 pub mod error;

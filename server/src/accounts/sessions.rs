@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use souq_wire::User;
 
+use crate::cache::{CachedSession, Change, publish};
 use crate::db::{Db, from_ms, now_ms};
 use crate::error::ApiError;
 
@@ -36,25 +37,54 @@ pub async fn issue(db: &Db, user_id: i64) -> Result<(String, DateTime<Utc>), Api
     Ok((token, from_ms(expires)))
 }
 
-/// The user a live token belongs to, if any, in one query: every request pays it.
+/// The user a live token belongs to, if any. Every request asks, so live sessions are
+/// cached; a sign-out anywhere removes its session from every instance's cache.
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, ApiError> {
+    let hash = token_hash(token);
+    let now = now_ms();
+    let sessions = &db.cache.sessions;
+    if let Some(cached) = sessions.get(&hash) {
+        return Ok((cached.expires_at > now).then_some(cached.user));
+    }
+    let ticket = sessions.ticket();
     let sql = format!(
-        "SELECT {} FROM sessions s JOIN users u ON u.id = s.user_id
+        "SELECT {}, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",
         crate::accounts::USER_COLUMNS_OF_U
     );
-    let row: Option<crate::accounts::UserRow> = sqlx::query_as(&sql)
-        .bind(token_hash(token))
-        .bind(now_ms())
+    let row: Option<SessionRow> = sqlx::query_as(&sql)
+        .bind(&hash)
+        .bind(now)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(crate::accounts::UserRow::into_user).transpose()
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let user = row.user.into_user()?;
+    sessions.fill(
+        ticket,
+        hash,
+        CachedSession {
+            user: user.clone(),
+            expires_at: row.expires_at,
+        },
+    );
+    Ok(Some(user))
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: crate::accounts::UserRow,
+    expires_at: i64,
 }
 
 pub async fn revoke(db: &Db, token: &str) -> Result<(), ApiError> {
+    let hash = token_hash(token);
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
+        .bind(&hash)
         .execute(&db.pool)
         .await?;
+    publish(db, &[Change::SignedOut(hash)]).await;
     Ok(())
 }

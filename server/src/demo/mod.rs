@@ -89,6 +89,7 @@ pub async fn load_into_empty(db: &Db) -> Result<bool, ApiError> {
     loader.posts(&stores, &shoppers).await?;
     loader.social(&stores, &shoppers).await?;
     loader.tx.commit().await?;
+    crate::cache::publish(db, &[crate::cache::Change::Everything]).await;
     tracing::info!(
         stores = stores.len(),
         shoppers = shoppers.len(),

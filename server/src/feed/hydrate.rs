@@ -1,13 +1,16 @@
-//! Turns post rows into wire posts: their products, images, quoted posts, the viewer's
-//! likes, reposts and bookmarks, and who reposted them, in one query each per page.
+//! Turns timeline entries into wire posts: each post as everyone sees it (author, text,
+//! images, products, counts; cached per post), its quoted post, who reposted it, and
+//! what the viewer did to it (cached per viewer). A page costs no query when all of it
+//! is cached, and one query per kind of thing missing when not.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use souq_wire::{Author, Money, Post, PostStats, ProductCard, QuotedPost, ViewerState};
 
 use crate::db::{Db, from_ms};
 use crate::error::ApiError;
-use crate::feed::placeholders;
+use crate::feed::{Entry, placeholders};
 use crate::people::{self, ShownStore, shown_as};
 
 /// The columns every post query selects; it must join `users u` on the author and
@@ -22,33 +25,29 @@ const AUTHOR_JOINS: &str =
     "JOIN users u ON u.id = p.author_id LEFT JOIN stores s ON s.id = p.store_id";
 
 #[derive(sqlx::FromRow, Debug)]
-pub struct PostRow {
-    pub id: i64,
-    pub body: String,
-    pub created_at: i64,
-    pub deleted_at: Option<i64>,
-    pub quote_of: Option<i64>,
-    pub like_count: i64,
-    pub repost_count: i64,
-    pub quote_count: i64,
-    pub bookmark_count: i64,
-    pub share_count: i64,
-    pub user_id: i64,
-    pub user_handle: String,
-    pub user_name: String,
-    pub store_id: Option<i64>,
-    pub store_name: Option<String>,
-    pub store_is_nonprofit: Option<i64>,
-    pub store_avatar: Option<i64>,
-    /// Who reposted it into this timeline, if that is why it is here.
-    pub reposter_id: Option<i64>,
-    /// When it entered this timeline: posted, reposted or bookmarked.
-    pub activity_at: i64,
+struct PostRow {
+    id: i64,
+    body: String,
+    created_at: i64,
+    deleted_at: Option<i64>,
+    quote_of: Option<i64>,
+    like_count: i64,
+    repost_count: i64,
+    quote_count: i64,
+    bookmark_count: i64,
+    share_count: i64,
+    user_id: i64,
+    user_handle: String,
+    user_name: String,
+    store_id: Option<i64>,
+    store_name: Option<String>,
+    store_is_nonprofit: Option<i64>,
+    store_avatar: Option<i64>,
 }
 
 impl PostRow {
     /// The author as the post is shown: the store it was posted for, or the person.
-    pub fn author(&self) -> Author {
+    fn author(&self) -> Author {
         let store = self
             .store_id
             .and(self.store_name.clone())
@@ -64,48 +63,186 @@ impl PostRow {
             store,
         )
     }
+}
 
-    fn stats(&self) -> PostStats {
-        PostStats {
-            likes: self.like_count,
-            reposts: self.repost_count,
-            quotes: self.quote_count,
-            bookmarks: self.bookmark_count,
-            shares: self.share_count,
+/// A post as every viewer sees it, deleted ones included (as tombstones for quotes).
+#[derive(Debug)]
+pub struct StoredPost {
+    pub id: i64,
+    pub author: Author,
+    pub body: String,
+    pub hashtags: Vec<String>,
+    pub created_at: i64,
+    pub deleted: bool,
+    pub quote_of: Option<i64>,
+    pub stats: PostStats,
+    pub images: Vec<i64>,
+    pub products: Vec<ProductCard>,
+}
+
+impl StoredPost {
+    fn as_quote(&self) -> QuotedPost {
+        QuotedPost {
+            id: self.id,
+            author: self.author.clone(),
+            body: if self.deleted {
+                String::new()
+            } else {
+                self.body.clone()
+            },
+            deleted: self.deleted,
+            created_at: from_ms(self.created_at),
         }
     }
 }
 
-/// Completes a page of rows for `viewer`, keeping their order.
-pub async fn hydrate(db: &Db, viewer: i64, rows: Vec<PostRow>) -> Result<Vec<Post>, ApiError> {
-    if rows.is_empty() {
+/// Completes a page of entries for `viewer`, keeping their order.
+pub async fn hydrate(db: &Db, viewer: i64, entries: &[Entry]) -> Result<Vec<Post>, ApiError> {
+    if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut products = products_of(db, &ids).await?;
-    let mut images = images_of(db, &ids).await?;
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let mut posts = stored_posts(db, &ids).await?;
+    let quote_ids: Vec<i64> = posts
+        .values()
+        .filter_map(|p| p.quote_of)
+        .filter(|q| !posts.contains_key(q))
+        .collect();
+    let quotes = stored_posts(db, &quote_ids).await?;
+    posts.extend(quotes);
+    let reposter_ids: Vec<i64> = entries.iter().filter_map(|e| e.reposter_id).collect();
+    let reposters = shown_accounts(db, &reposter_ids).await?;
     let viewer_state = viewer_state(db, viewer, &ids).await?;
-    let quote_ids: Vec<i64> = rows.iter().filter_map(|r| r.quote_of).collect();
-    let quotes = quotes_of(db, &quote_ids).await?;
-    let reposter_ids: Vec<i64> = rows.iter().filter_map(|r| r.reposter_id).collect();
-    let reposters = people::authors(db, &reposter_ids).await?;
 
-    Ok(rows
-        .into_iter()
-        .map(|row| Post {
-            id: row.id,
-            author: row.author(),
-            hashtags: souq_wire::text::hashtags(&row.body),
-            images: images.remove(&row.id).unwrap_or_default(),
-            products: products.remove(&row.id).unwrap_or_default(),
-            quote: row.quote_of.and_then(|q| quotes.get(&q).cloned()),
-            stats: row.stats(),
-            viewer: viewer_state.get(&row.id).copied().unwrap_or_default(),
-            reposted_by: row.reposter_id.and_then(|r| reposters.get(&r).cloned()),
-            created_at: from_ms(row.created_at),
-            body: row.body,
+    Ok(entries
+        .iter()
+        .filter_map(|entry| {
+            let post = posts.get(&entry.id)?;
+            Some(Post {
+                id: post.id,
+                author: post.author.clone(),
+                body: post.body.clone(),
+                hashtags: post.hashtags.clone(),
+                images: post.images.clone(),
+                products: post.products.clone(),
+                quote: post
+                    .quote_of
+                    .and_then(|q| posts.get(&q))
+                    .map(|q| q.as_quote()),
+                stats: post.stats.clone(),
+                viewer: viewer_state.get(&entry.id).copied().unwrap_or_default(),
+                reposted_by: entry.reposter_id.and_then(|r| reposters.get(&r).cloned()),
+                created_at: from_ms(post.created_at),
+            })
         })
         .collect())
+}
+
+fn distinct(ids: &[i64]) -> Vec<i64> {
+    let mut seen = HashSet::new();
+    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
+}
+
+/// The posts with these ids as everyone sees them, deleted ones included, by id:
+/// from the cache, and what it lacks from the database in one query per kind.
+pub async fn stored_posts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Arc<StoredPost>>, ApiError> {
+    let cache = &db.cache.posts;
+    let mut found = cache.get_many(ids);
+    let missing: Vec<i64> = distinct(ids)
+        .into_iter()
+        .filter(|id| !found.contains_key(id))
+        .collect();
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    let ticket = cache.ticket();
+    let rows = rows_by_id(db, &missing).await?;
+    if rows.is_empty() {
+        return Ok(found);
+    }
+    let loaded_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut products = products_of(db, &loaded_ids).await?;
+    let mut images = images_of(db, &loaded_ids).await?;
+    let loaded: Vec<(i64, Arc<StoredPost>)> = rows
+        .into_iter()
+        .map(|row| {
+            let post = StoredPost {
+                id: row.id,
+                author: row.author(),
+                hashtags: souq_wire::text::hashtags(&row.body),
+                created_at: row.created_at,
+                deleted: row.deleted_at.is_some(),
+                quote_of: row.quote_of,
+                stats: PostStats {
+                    likes: row.like_count,
+                    reposts: row.repost_count,
+                    quotes: row.quote_count,
+                    bookmarks: row.bookmark_count,
+                    shares: row.share_count,
+                },
+                images: images.remove(&row.id).unwrap_or_default(),
+                products: products.remove(&row.id).unwrap_or_default(),
+                body: row.body,
+            };
+            (post.id, Arc::new(post))
+        })
+        .collect();
+    cache.fill_many(ticket, loaded.iter().cloned());
+    found.extend(loaded);
+    Ok(found)
+}
+
+/// How these accounts are shown (as their store, or as the person), by id.
+async fn shown_accounts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
+    let cache = &db.cache.accounts;
+    let mut found = cache.get_many(ids);
+    let missing: Vec<i64> = distinct(ids)
+        .into_iter()
+        .filter(|id| !found.contains_key(id))
+        .collect();
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    let ticket = cache.ticket();
+    let loaded = people::authors(db, &missing).await?;
+    cache.fill_many(ticket, loaded.iter().map(|(id, a)| (*id, a.clone())));
+    found.extend(loaded);
+    Ok(found)
+}
+
+/// How many posts' viewer state is kept per viewer before starting over.
+const VIEWER_STATE_KEPT: usize = 1_000;
+
+/// What `viewer` did to these posts: from what is cached for the viewer, and the
+/// posts it has not seen from the database.
+async fn viewer_state(
+    db: &Db,
+    viewer: i64,
+    ids: &[i64],
+) -> Result<Arc<HashMap<i64, ViewerState>>, ApiError> {
+    let cache = &db.cache.viewer_state;
+    let known = cache.get(&viewer);
+    let missing: Vec<i64> = distinct(ids)
+        .into_iter()
+        .filter(|id| known.as_ref().is_none_or(|k| !k.contains_key(id)))
+        .collect();
+    if missing.is_empty()
+        && let Some(known) = known
+    {
+        return Ok(known);
+    }
+    let ticket = cache.ticket();
+    let fresh = viewer_state_of(db, viewer, &missing).await?;
+    let mut merged = match known {
+        Some(known) if known.len() + missing.len() <= VIEWER_STATE_KEPT => (*known).clone(),
+        _ => HashMap::new(),
+    };
+    for id in missing {
+        merged.insert(id, fresh.get(&id).copied().unwrap_or_default());
+    }
+    let merged = Arc::new(merged);
+    cache.fill(ticket, viewer, Arc::clone(&merged));
+    Ok(merged)
 }
 
 #[derive(sqlx::FromRow)]
@@ -226,11 +363,14 @@ async fn images_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>, ApiEr
     Ok(by_post)
 }
 
-async fn viewer_state(
+async fn viewer_state_of(
     db: &Db,
     viewer: i64,
     ids: &[i64],
 ) -> Result<HashMap<i64, ViewerState>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let list = placeholders(2, ids.len());
     let sql = format!(
         "SELECT post_id, 1 AS what FROM likes WHERE user_id = $1 AND post_id IN ({list})
@@ -255,54 +395,15 @@ async fn viewer_state(
     Ok(state)
 }
 
-/// The rows of the posts with these ids, deleted ones included, by id.
-pub async fn rows_by_id(db: &Db, ids: &[i64]) -> Result<HashMap<i64, PostRow>, ApiError> {
-    let unique: Vec<i64> = ids
-        .iter()
-        .copied()
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    if unique.is_empty() {
-        return Ok(HashMap::new());
-    }
+/// The rows of the posts with these ids, deleted ones included.
+async fn rows_by_id(db: &Db, ids: &[i64]) -> Result<Vec<PostRow>, ApiError> {
     let sql = format!(
-        "SELECT {POST_COLUMNS}, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at
-         FROM posts p {AUTHOR_JOINS} WHERE p.id IN ({})",
-        placeholders(1, unique.len())
+        "SELECT {POST_COLUMNS} FROM posts p {AUTHOR_JOINS} WHERE p.id IN ({})",
+        placeholders(1, ids.len())
     );
     let mut query = sqlx::query_as::<_, PostRow>(&sql);
-    for id in &unique {
+    for id in ids {
         query = query.bind(*id);
     }
-    Ok(query
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|row| (row.id, row))
-        .collect())
-}
-
-async fn quotes_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, QuotedPost>, ApiError> {
-    Ok(rows_by_id(db, ids)
-        .await?
-        .into_values()
-        .map(|row| {
-            let deleted = row.deleted_at.is_some();
-            (
-                row.id,
-                QuotedPost {
-                    id: row.id,
-                    author: row.author(),
-                    body: if deleted {
-                        String::new()
-                    } else {
-                        row.body.clone()
-                    },
-                    deleted,
-                    created_at: from_ms(row.created_at),
-                },
-            )
-        })
-        .collect())
+    Ok(query.fetch_all(&db.pool).await?)
 }

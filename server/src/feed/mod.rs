@@ -2,15 +2,20 @@
 //! viewer follows (with their reposts), one author, the viewer's bookmarks, and the
 //! recent-and-popular candidates the app ranks on the device. Every page is cut by a
 //! keyset cursor (time, id), so paging stays fast and stable while new posts arrive,
-//! and every page is completed by `hydrate` in a fixed number of queries.
+//! and every page is completed by `hydrate` in a fixed number of queries. The first
+//! page of Following and of the candidates, which nearly every visit opens, is put
+//! together from cached per-account timelines and the cached newest posts.
 
 pub mod hydrate;
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use souq_wire::FeedPage;
 
 use crate::db::Db;
 use crate::error::ApiError;
-pub use hydrate::{PostRow, hydrate};
+pub use hydrate::hydrate;
 
 pub const DEFAULT_PAGE: i64 = 20;
 pub const MAX_PAGE: i64 = 100;
@@ -86,11 +91,29 @@ const LIVE: &str = "p.deleted_at IS NULL";
 const BEFORE_POST: &str = "(p.created_at < $1 OR (p.created_at = $1 AND p.id < $2))";
 
 /// One timeline entry before its post is loaded: which post, why, and when.
-#[derive(sqlx::FromRow, Debug, Clone, Copy)]
-struct Entry {
-    id: i64,
-    reposter_id: Option<i64>,
-    activity_at: i64,
+#[derive(sqlx::FromRow, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    /// Who reposted it into this timeline, if that is why it is here.
+    pub reposter_id: Option<i64>,
+    /// When it entered this timeline: posted, reposted or bookmarked.
+    pub activity_at: i64,
+}
+
+impl Entry {
+    /// A post shown on its own, not as part of a timeline.
+    pub fn post(id: i64) -> Entry {
+        Entry {
+            id,
+            reposter_id: None,
+            activity_at: 0,
+        }
+    }
+
+    /// Newest first, as every timeline is ordered.
+    fn newest_first(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+        (b.activity_at, b.id).cmp(&(a.activity_at, a.id))
+    }
 }
 
 /// The SQL that picks a page of entries: `$1`, `$2` the cursor, `$3` the limit, `$4`
@@ -148,32 +171,32 @@ fn entries_sql(source: &Source<'_>) -> String {
 
 pub async fn page(
     db: &Db,
-    popular: &PopularCache,
     viewer: i64,
     source: Source<'_>,
     before: Cursor,
     limit: i64,
 ) -> Result<FeedPage, ApiError> {
     let limit = limit.clamp(1, MAX_PAGE);
-    let sql = entries_sql(&source);
     // One extra entry tells whether another page follows.
-    let query = sqlx::query_as::<_, Entry>(&sql)
-        .bind(before.at_ms)
-        .bind(before.id)
-        .bind(limit + 1);
-    let query = match source {
-        Source::Everyone => query,
-        Source::Hashtag(tag) => query.bind(tag),
-        Source::Author(author) => query.bind(author),
-        Source::Following | Source::Bookmarks | Source::Candidates => query.bind(viewer),
+    let cached = if before == Cursor::START && limit < RECENT_PER_ACCOUNT {
+        match source {
+            Source::Following => Some(following_first_entries(db, viewer, limit + 1).await?),
+            Source::Candidates => recent_first_entries(db, viewer, limit + 1).await?,
+            _ => None,
+        }
+    } else {
+        None
     };
-    let mut entries = query.fetch_all(&db.pool).await?;
+    let mut entries = match cached {
+        Some(entries) => entries,
+        None => entries_from_db(db, viewer, &source, before, limit + 1).await?,
+    };
     let next_cursor = cut_page(&mut entries, limit, |e| Cursor {
         at_ms: e.activity_at,
         id: e.id,
     });
     if matches!(source, Source::Candidates) && before == Cursor::START {
-        for popular in popular.get(db).await? {
+        for popular in db.cache.popular.get(db).await? {
             if !entries.iter().any(|e| e.id == popular.id) && popular.author != viewer {
                 entries.push(Entry {
                     id: popular.id,
@@ -186,24 +209,202 @@ pub async fn page(
     // A post reposted by two followed accounts shows once, at its latest activity.
     let mut seen = std::collections::HashSet::new();
     entries.retain(|e| seen.insert(e.id));
-    let rows = load(db, &entries).await?;
-    let posts = hydrate(db, viewer, rows).await?;
+    let posts = hydrate(db, viewer, &entries).await?;
     Ok(FeedPage { posts, next_cursor })
 }
 
-/// Loads the posts of a page of entries, in the entries' order.
-async fn load(db: &Db, entries: &[Entry]) -> Result<Vec<PostRow>, ApiError> {
-    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-    let mut by_id = hydrate::rows_by_id(db, &ids).await?;
-    Ok(entries
+async fn entries_from_db(
+    db: &Db,
+    viewer: i64,
+    source: &Source<'_>,
+    before: Cursor,
+    count: i64,
+) -> Result<Vec<Entry>, ApiError> {
+    let sql = entries_sql(source);
+    let query = sqlx::query_as::<_, Entry>(&sql)
+        .bind(before.at_ms)
+        .bind(before.id)
+        .bind(count);
+    let query = match source {
+        Source::Everyone => query,
+        Source::Hashtag(tag) => query.bind(*tag),
+        Source::Author(author) => query.bind(*author),
+        Source::Following | Source::Bookmarks | Source::Candidates => query.bind(viewer),
+    };
+    Ok(query.fetch_all(&db.pool).await?)
+}
+
+/// How many of each account's newest posts, and of its newest reposts, are cached:
+/// enough for any first page up to this size less one.
+const RECENT_PER_ACCOUNT: i64 = 2 * DEFAULT_PAGE;
+
+/// An account's newest live posts and newest reposts (of live posts), newest first.
+#[derive(Debug, Default)]
+pub struct AuthorTimeline {
+    posts: Vec<Entry>,
+    reposts: Vec<Entry>,
+}
+
+/// The first `count` entries of the viewer's Following timeline, merged in memory from
+/// the cached timelines of the viewer and of everyone they follow. It gives what
+/// `entries_sql(Following)` gives: each account contributes at most `count` entries.
+async fn following_first_entries(db: &Db, viewer: i64, count: i64) -> Result<Vec<Entry>, ApiError> {
+    let followed = followed_by(db, viewer).await?;
+    let mut accounts: Vec<i64> = followed.as_ref().clone();
+    accounts.push(viewer);
+    let timelines = account_timelines(db, &accounts).await?;
+    let mut entries: Vec<Entry> = Vec::new();
+    for (account, timeline) in &timelines {
+        entries.extend(&timeline.posts);
+        // The viewer's own reposts are not part of their Following timeline.
+        if *account != viewer {
+            entries.extend(&timeline.reposts);
+        }
+    }
+    entries.sort_unstable_by(Entry::newest_first);
+    entries.truncate(usize::try_from(count).unwrap_or(0));
+    Ok(entries)
+}
+
+/// Whom the viewer follows, cached per viewer.
+async fn followed_by(db: &Db, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError> {
+    let cache = &db.cache.follows;
+    if let Some(followed) = cache.get(&viewer) {
+        return Ok(followed);
+    }
+    let ticket = cache.ticket();
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT followee_id FROM follows WHERE follower_id = $1")
+            .bind(viewer)
+            .fetch_all(&db.pool)
+            .await?;
+    let followed = Arc::new(rows.into_iter().map(|(id,)| id).collect::<Vec<_>>());
+    cache.fill(ticket, viewer, Arc::clone(&followed));
+    Ok(followed)
+}
+
+/// The cached timelines of these accounts; the missing ones are loaded together.
+async fn account_timelines(
+    db: &Db,
+    accounts: &[i64],
+) -> Result<HashMap<i64, Arc<AuthorTimeline>>, ApiError> {
+    let cache = &db.cache.timelines;
+    let mut found = cache.get_many(accounts);
+    let missing: Vec<i64> = accounts
         .iter()
-        .filter_map(|entry| {
-            let mut row = by_id.remove(&entry.id)?;
-            row.reposter_id = entry.reposter_id;
-            row.activity_at = entry.activity_at;
-            Some(row)
+        .copied()
+        .filter(|a| !found.contains_key(a))
+        .collect();
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    let ticket = cache.ticket();
+    // Each account's newest posts and reposts, numbered per account by a window, so
+    // one query serves any number of accounts.
+    let list = placeholders(2, missing.len());
+    let sql = format!(
+        "SELECT id, reposter_id, activity_at, owner FROM (
+           SELECT p.id, CAST(NULL AS BIGINT) AS reposter_id, p.created_at AS activity_at,
+                  p.author_id AS owner,
+                  ROW_NUMBER() OVER (PARTITION BY p.author_id
+                                     ORDER BY p.created_at DESC, p.id DESC) AS n
+           FROM posts p WHERE p.author_id IN ({list}) AND {LIVE}) own
+         WHERE n <= $1
+         UNION ALL
+         SELECT id, reposter_id, activity_at, owner FROM (
+           SELECT r.post_id AS id, r.user_id AS reposter_id, r.created_at AS activity_at,
+                  r.user_id AS owner,
+                  ROW_NUMBER() OVER (PARTITION BY r.user_id
+                                     ORDER BY r.created_at DESC, r.post_id DESC) AS n
+           FROM reposts r JOIN posts p ON p.id = r.post_id
+           WHERE r.user_id IN ({list}) AND {LIVE}) reposted
+         WHERE n <= $1"
+    );
+    let mut query =
+        sqlx::query_as::<_, (i64, Option<i64>, i64, i64)>(&sql).bind(RECENT_PER_ACCOUNT);
+    for account in &missing {
+        query = query.bind(*account);
+    }
+    let mut loaded: HashMap<i64, AuthorTimeline> = missing
+        .iter()
+        .map(|a| (*a, AuthorTimeline::default()))
+        .collect();
+    for (id, reposter_id, activity_at, owner) in query.fetch_all(&db.pool).await? {
+        let entry = Entry {
+            id,
+            reposter_id,
+            activity_at,
+        };
+        if let Some(timeline) = loaded.get_mut(&owner) {
+            if reposter_id.is_some() {
+                timeline.reposts.push(entry);
+            } else {
+                timeline.posts.push(entry);
+            }
+        }
+    }
+    let loaded: Vec<(i64, Arc<AuthorTimeline>)> = loaded
+        .into_iter()
+        .map(|(account, mut timeline)| {
+            timeline.posts.sort_unstable_by(Entry::newest_first);
+            timeline.reposts.sort_unstable_by(Entry::newest_first);
+            (account, Arc::new(timeline))
         })
-        .collect())
+        .collect();
+    cache.fill_many(ticket, loaded.iter().cloned());
+    found.extend(loaded);
+    Ok(found)
+}
+
+/// One of the newest posts overall.
+#[derive(sqlx::FromRow, Debug, Clone, Copy)]
+pub struct RecentPost {
+    id: i64,
+    author: i64,
+    created_at: i64,
+}
+
+/// How many of the newest posts are cached for the candidates' first page.
+const RECENT_OVERALL: i64 = 200;
+
+/// The first `count` candidates (recent posts by others) from the cached newest
+/// posts; `None` when the viewer wrote so many of them that the cache cannot say.
+async fn recent_first_entries(
+    db: &Db,
+    viewer: i64,
+    count: i64,
+) -> Result<Option<Vec<Entry>>, ApiError> {
+    let cache = &db.cache.recent;
+    let recent = match cache.get(&()) {
+        Some(recent) => recent,
+        None => {
+            let ticket = cache.ticket();
+            let rows: Vec<RecentPost> = sqlx::query_as(&format!(
+                "SELECT p.id, p.author_id AS author, p.created_at FROM posts p WHERE {LIVE}
+                 ORDER BY p.created_at DESC, p.id DESC LIMIT $1"
+            ))
+            .bind(RECENT_OVERALL)
+            .fetch_all(&db.pool)
+            .await?;
+            let recent = Arc::new(rows);
+            cache.fill(ticket, (), Arc::clone(&recent));
+            recent
+        }
+    };
+    let wanted = usize::try_from(count).unwrap_or(0);
+    let entries: Vec<Entry> = recent
+        .iter()
+        .filter(|post| post.author != viewer)
+        .take(wanted)
+        .map(|post| Entry {
+            id: post.id,
+            reposter_id: None,
+            activity_at: post.created_at,
+        })
+        .collect();
+    // Fewer than asked for is the whole answer only when every live post is cached.
+    let complete = i64::try_from(recent.len()).unwrap_or(i64::MAX) < RECENT_OVERALL;
+    Ok((entries.len() == wanted || complete).then_some(entries))
 }
 
 /// A post among the most engaged of the last 48 hours.
@@ -245,11 +446,6 @@ impl PopularCache {
         .await?;
         *cached = Some((std::time::Instant::now(), popular.clone()));
         Ok(popular)
-    }
-
-    /// Forgets the cached set, so the next request recomputes it.
-    pub async fn clear(&self) {
-        *self.cached.lock().await = None;
     }
 }
 

@@ -45,15 +45,7 @@ async fn page(
     source: Source<'_>,
     params: &PageParams,
 ) -> Result<Json<FeedPage>, ApiError> {
-    let page = feed::page(
-        &state.db,
-        &state.popular,
-        viewer,
-        source,
-        params.cursor()?,
-        params.limit()?,
-    )
-    .await?;
+    let page = feed::page(&state.db, viewer, source, params.cursor()?, params.limit()?).await?;
     Ok(Json(page))
 }
 

@@ -30,15 +30,11 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    pub popular: std::sync::Arc<crate::feed::PopularCache>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        AppState {
-            db,
-            popular: std::sync::Arc::default(),
-        }
+        AppState { db }
     }
 }
 

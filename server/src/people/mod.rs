@@ -7,6 +7,7 @@ use souq_wire::{
     Author, AuthorKind, FollowState, NotificationKind, PeoplePage, Profile, Role, StoreSummary,
 };
 
+use crate::cache::{Change, publish};
 use crate::db::{Db, from_ms, now_ms};
 use crate::error::ApiError;
 use crate::feed::{Cursor, cut_page, placeholders};
@@ -235,6 +236,9 @@ pub async fn set_follow(
         }
     }
     tx.commit().await?;
+    if changed == 1 {
+        publish(db, &[Change::Viewer(viewer)]).await;
+    }
     follow_state(db, viewer, followee).await
 }
 

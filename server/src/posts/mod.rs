@@ -8,20 +8,23 @@ use souq_wire::feed::{MAX_POST_CHARS, MAX_POST_IMAGES};
 use souq_wire::{NewPost, NotificationKind, Post, PostActivity, PostStats, User, ViewerState};
 use sqlx::{Any, Transaction};
 
+use crate::cache::{Change, publish};
 use crate::db::{Db, now_ms};
 use crate::error::ApiError;
-use crate::feed::hydrate::rows_by_id;
-use crate::feed::{hydrate, placeholders};
+use crate::feed::hydrate::stored_posts;
+use crate::feed::{Entry, hydrate, placeholders};
 use crate::notifications;
 
 /// One post as `viewer` sees it; 404 when unknown or deleted.
 pub async fn get(db: &Db, viewer: i64, id: i64) -> Result<Post, ApiError> {
-    let row = rows_by_id(db, &[id])
+    let alive = stored_posts(db, &[id])
         .await?
-        .remove(&id)
-        .filter(|row| row.deleted_at.is_none())
-        .ok_or_else(|| ApiError::not_found("post"))?;
-    hydrate(db, viewer, vec![row])
+        .get(&id)
+        .is_some_and(|post| !post.deleted);
+    if !alive {
+        return Err(ApiError::not_found("post"));
+    }
+    hydrate(db, viewer, &[Entry::post(id)])
         .await?
         .pop()
         .ok_or_else(|| ApiError::not_found("post"))
@@ -188,6 +191,9 @@ pub async fn create(db: &Db, author: &User, new: &NewPost) -> Result<Post, ApiEr
         }
     }
     tx.commit().await?;
+    let mut changes = vec![Change::Author(author.id)];
+    changes.extend(new.quote_of.map(Change::Post));
+    publish(db, &changes).await;
     get(db, author.id, post_id).await
 }
 
@@ -231,14 +237,26 @@ pub async fn delete(db: &Db, viewer: i64, id: i64) -> Result<(), ApiError> {
             _ => ApiError::not_found("post"),
         });
     }
-    sqlx::query(
-        "UPDATE posts SET quote_count = quote_count - 1
-         WHERE id = (SELECT quote_of FROM posts WHERE id = $1)",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    let (quote_of,): (Option<i64>,) = sqlx::query_as("SELECT quote_of FROM posts WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if let Some(quoted) = quote_of {
+        sqlx::query("UPDATE posts SET quote_count = quote_count - 1 WHERE id = $1")
+            .bind(quoted)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Its reposts leave their reposters' timelines with it.
+    let reposters: Vec<(i64,)> = sqlx::query_as("SELECT user_id FROM reposts WHERE post_id = $1")
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
     tx.commit().await?;
+    let mut changes = vec![Change::Post(id), Change::Author(viewer)];
+    changes.extend(quote_of.map(Change::Post));
+    changes.extend(reposters.into_iter().map(|(user,)| Change::Author(user)));
+    publish(db, &changes).await;
     Ok(())
 }
 
@@ -340,6 +358,13 @@ pub async fn act(
         }
     }
     tx.commit().await?;
+    if changed == 1 {
+        let mut changes = vec![Change::Post(post_id), Change::Viewer(viewer)];
+        if action == Action::Repost {
+            changes.push(Change::Author(viewer));
+        }
+        publish(db, &changes).await;
+    }
     activity(db, viewer, post_id).await
 }
 

@@ -88,6 +88,22 @@ async fn spawn_with(engine: Engine, demo_data: bool) -> TestServer {
     }
 }
 
+impl TestServer {
+    /// Another instance over the same database, as when several share one PostgreSQL.
+    pub async fn another_instance(&self) -> TestServer {
+        let running = souq_server::start(self.config.clone())
+            .await
+            .expect("a second instance starts");
+        TestServer {
+            url: running.url(),
+            http: reqwest::Client::new(),
+            running,
+            config: self.config.clone(),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+}
+
 pub struct Reply {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,

@@ -1,0 +1,227 @@
+//! What each server keeps in memory so hot reads skip the database: sessions, posts as
+//! everyone sees them, how accounts are shown, each account's newest posts and reposts,
+//! whom each viewer follows and what they did to posts, the newest posts overall and
+//! the popular set. Writers report what they changed (`Change`); it is applied here at
+//! once and, on PostgreSQL, sent to every other instance by NOTIFY, so stateless
+//! instances sharing one database keep their caches in step with it.
+
+mod store;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use souq_wire::{Author, User, ViewerState};
+use tokio::sync::watch;
+
+use crate::db::Db;
+use crate::feed::hydrate::StoredPost;
+use crate::feed::{AuthorTimeline, PopularCache, RecentPost};
+pub use store::Store;
+
+/// The PostgreSQL channel the instances tell each other about changes on.
+const CHANNEL: &str = "souq_cache";
+
+/// What a committed write changed, so the caches that hold it forget it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A session ended (by its token's hash).
+    SignedOut(String),
+    /// A post's counts or state (deleted) changed.
+    Post(i64),
+    /// An account's own posts or reposts changed: a new post, a deletion, a repost.
+    Author(i64),
+    /// A viewer's follows, likes, reposts or bookmarks changed.
+    Viewer(i64),
+    /// Anything else, rare enough to start over: demo data, store or product edits.
+    Everything,
+}
+
+impl Change {
+    fn encode(&self) -> String {
+        match self {
+            Change::SignedOut(hash) => format!("s:{hash}"),
+            Change::Post(id) => format!("p:{id}"),
+            Change::Author(id) => format!("a:{id}"),
+            Change::Viewer(id) => format!("v:{id}"),
+            Change::Everything => "*".into(),
+        }
+    }
+
+    /// Anything unreadable is taken as `Everything`: forgetting too much is safe.
+    fn decode(raw: &str) -> Change {
+        let id = |rest: &str| rest.parse::<i64>().ok();
+        match raw.split_once(':') {
+            Some(("s", hash)) => Change::SignedOut(hash.to_string()),
+            Some(("p", rest)) => id(rest).map_or(Change::Everything, Change::Post),
+            Some(("a", rest)) => id(rest).map_or(Change::Everything, Change::Author),
+            Some(("v", rest)) => id(rest).map_or(Change::Everything, Change::Viewer),
+            _ => Change::Everything,
+        }
+    }
+}
+
+/// A live session as cached: its user, and when it expires (ms).
+#[derive(Clone)]
+pub struct CachedSession {
+    pub user: User,
+    pub expires_at: i64,
+}
+
+/// How long any entry may be served without the database confirming it: the bound on
+/// staleness should a change ever be missed.
+const MAX_AGE: Duration = Duration::from_secs(60);
+
+pub struct Caches {
+    pub sessions: Store<String, CachedSession>,
+    pub posts: Store<i64, Arc<StoredPost>>,
+    /// How each account is shown when it reposts.
+    pub accounts: Store<i64, Author>,
+    pub timelines: Store<i64, Arc<AuthorTimeline>>,
+    pub follows: Store<i64, Arc<Vec<i64>>>,
+    /// What each viewer did to the posts they were last shown.
+    pub viewer_state: Store<i64, Arc<HashMap<i64, ViewerState>>>,
+    pub recent: Store<(), Arc<Vec<RecentPost>>>,
+    pub popular: PopularCache,
+    /// Dropped with the caches, which ends the listener.
+    _alive: watch::Sender<()>,
+    alive: watch::Receiver<()>,
+}
+
+impl std::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Caches")
+    }
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        let (tx, rx) = watch::channel(());
+        Caches {
+            sessions: Store::new(100_000, MAX_AGE),
+            posts: Store::new(100_000, MAX_AGE),
+            accounts: Store::new(100_000, MAX_AGE),
+            timelines: Store::new(100_000, MAX_AGE),
+            follows: Store::new(50_000, MAX_AGE),
+            viewer_state: Store::new(50_000, MAX_AGE),
+            recent: Store::new(1, MAX_AGE),
+            popular: PopularCache::default(),
+            _alive: tx,
+            alive: rx,
+        }
+    }
+}
+
+impl Caches {
+    fn apply(&self, change: &Change) {
+        match change {
+            Change::SignedOut(hash) => self.sessions.remove(hash),
+            Change::Post(id) => self.posts.remove(id),
+            Change::Author(id) => {
+                self.timelines.remove(id);
+                self.recent.clear();
+            }
+            Change::Viewer(id) => {
+                self.follows.remove(id);
+                self.viewer_state.remove(id);
+            }
+            Change::Everything => self.clear(),
+        }
+    }
+
+    fn clear(&self) {
+        self.sessions.clear();
+        self.posts.clear();
+        self.accounts.clear();
+        self.timelines.clear();
+        self.follows.clear();
+        self.viewer_state.clear();
+        self.recent.clear();
+    }
+}
+
+/// Reports committed changes: this instance forgets them at once, and on PostgreSQL
+/// every other instance hears of them. Call it after the transaction commits.
+pub async fn publish(db: &Db, changes: &[Change]) {
+    for change in changes {
+        db.cache.apply(change);
+    }
+    if db.backend != crate::Backend::Postgres || changes.is_empty() {
+        return;
+    }
+    let payload = changes
+        .iter()
+        .map(Change::encode)
+        .collect::<Vec<_>>()
+        .join(" ");
+    // The write has committed, so failing the request would mislead the client; the
+    // other instances' entries age out within MAX_AGE.
+    if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(&db.pool)
+        .await
+    {
+        tracing::warn!(error = %e, "could not tell the other instances about a change");
+    }
+}
+
+/// Listens for the other instances' changes on PostgreSQL. It returns once listening,
+/// so nothing this instance caches can predate a change it will not hear of.
+pub async fn listen(url: &str, caches: &Arc<Caches>) -> Result<(), sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen(CHANNEL).await?;
+    let caches = Arc::downgrade(caches);
+    let mut alive = match caches.upgrade() {
+        Some(c) => c.alive.clone(),
+        None => return Ok(()),
+    };
+    tokio::spawn(async move {
+        loop {
+            let received = tokio::select! {
+                received = listener.try_recv() => received,
+                _ = alive.changed() => return,
+            };
+            let Some(caches) = caches.upgrade() else {
+                return;
+            };
+            match received {
+                Ok(Some(notification)) => {
+                    for change in notification.payload().split(' ') {
+                        caches.apply(&Change::decode(change));
+                    }
+                }
+                // The connection dropped: what was said meanwhile is lost, so forget
+                // everything; the next receive reconnects.
+                Ok(None) => caches.clear(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cache listener failed; retrying");
+                    caches.clear();
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_survive_the_wire_and_garbage_means_everything() {
+        for change in [
+            Change::SignedOut("abc-_123".into()),
+            Change::Post(7),
+            Change::Author(8),
+            Change::Viewer(9),
+            Change::Everything,
+        ] {
+            assert_eq!(Change::decode(&change.encode()), change);
+        }
+        for garbage in ["", "p:", "p:x", "q:1", "v"] {
+            assert_eq!(Change::decode(garbage), Change::Everything);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! One bounded in-memory map whose fills lose to invalidations.
+//!
+//! A reader takes a `ticket` before it reads the database and `fill`s afterwards; if
+//! anything was removed in between, the fill is dropped, because what it read may
+//! predate that change. Entries older than the store's age limit count as missing.
+//! When the newer of two generations is full it becomes the older one and the oldest
+//! is dropped: bounded memory at the cost of an approximate LRU.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+pub struct Store<K, V> {
+    inner: Mutex<Inner<K, V>>,
+    capacity: usize,
+    max_age: Duration,
+}
+
+struct Inner<K, V> {
+    newer: HashMap<K, (V, Instant)>,
+    older: HashMap<K, (V, Instant)>,
+    /// Bumped by every removal; a fill with an older ticket is dropped.
+    epoch: u64,
+}
+
+/// Proof of when a reader started reading the database.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
+
+impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
+    pub fn new(capacity: usize, max_age: Duration) -> Self {
+        Store {
+            inner: Mutex::new(Inner {
+                newer: HashMap::new(),
+                older: HashMap::new(),
+                epoch: 0,
+            }),
+            capacity: capacity.max(1),
+            max_age,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner<K, V>> {
+        // A panic while holding the lock cannot leave a map half-written in a way that
+        // matters to a cache: keep serving.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        let mut inner = self.lock();
+        inner.lookup(key, self.max_age, self.capacity)
+    }
+
+    /// The cached values of these keys; missing ones are left out.
+    pub fn get_many<'k>(&self, keys: impl IntoIterator<Item = &'k K>) -> HashMap<K, V>
+    where
+        K: 'k,
+    {
+        let mut inner = self.lock();
+        keys.into_iter()
+            .filter_map(|key| {
+                inner
+                    .lookup(key, self.max_age, self.capacity)
+                    .map(|value| (key.clone(), value))
+            })
+            .collect()
+    }
+
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.lock().epoch)
+    }
+
+    pub fn fill(&self, ticket: Ticket, key: K, value: V) {
+        self.fill_many(ticket, [(key, value)]);
+    }
+
+    pub fn fill_many(&self, ticket: Ticket, entries: impl IntoIterator<Item = (K, V)>) {
+        let mut inner = self.lock();
+        if inner.epoch != ticket.0 {
+            return;
+        }
+        let now = Instant::now();
+        for (key, value) in entries {
+            inner.insert(key, value, now, self.capacity);
+        }
+    }
+
+    pub fn remove(&self, key: &K) {
+        let mut inner = self.lock();
+        inner.epoch = inner.epoch.wrapping_add(1);
+        inner.newer.remove(key);
+        inner.older.remove(key);
+    }
+
+    pub fn clear(&self) {
+        let mut inner = self.lock();
+        inner.epoch = inner.epoch.wrapping_add(1);
+        inner.newer.clear();
+        inner.older.clear();
+    }
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> Inner<K, V> {
+    fn lookup(&mut self, key: &K, max_age: Duration, capacity: usize) -> Option<V> {
+        if let Some((value, at)) = self.newer.get(key) {
+            return (at.elapsed() < max_age).then(|| value.clone());
+        }
+        // Used again: bring it into the newer generation so it outlives the next turn.
+        let (value, at) = self.older.remove(key)?;
+        if at.elapsed() >= max_age {
+            return None;
+        }
+        self.insert(key.clone(), value.clone(), at, capacity);
+        Some(value)
+    }
+
+    fn insert(&mut self, key: K, value: V, at: Instant, capacity: usize) {
+        if self.newer.len() >= capacity && !self.newer.contains_key(&key) {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.older.remove(&key);
+        self.newer.insert(key, (value, at));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AGE: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn a_fill_that_started_before_a_removal_is_dropped() {
+        let store: Store<i64, &str> = Store::new(10, AGE);
+        let ticket = store.ticket();
+        store.remove(&1);
+        store.fill(ticket, 1, "read before the change");
+        assert_eq!(store.get(&1), None);
+        let ticket = store.ticket();
+        store.fill(ticket, 1, "read after the change");
+        assert_eq!(store.get(&1), Some("read after the change"));
+    }
+
+    #[test]
+    fn memory_stays_within_two_generations_and_used_entries_survive() {
+        let store: Store<i64, i64> = Store::new(2, AGE);
+        let ticket = store.ticket();
+        store.fill_many(ticket, [(1, 1), (2, 2)]);
+        store.fill(ticket, 3, 3); // 1 and 2 become the older generation
+        assert_eq!(store.get(&1), Some(1)); // used: back into the newer one
+        store.fill(ticket, 4, 4); // turns again: 2 was not used and is gone
+        assert_eq!(store.get(&2), None);
+        assert_eq!(store.get(&1), Some(1));
+        assert_eq!(store.get(&4), Some(4));
+    }
+
+    #[test]
+    fn entries_older_than_the_age_limit_are_missing() {
+        let store: Store<i64, i64> = Store::new(10, Duration::ZERO);
+        store.fill(store.ticket(), 1, 1);
+        assert_eq!(store.get(&1), None);
+    }
+}
