@@ -16,8 +16,8 @@ use tokio::sync::watch;
 
 use crate::db::Db;
 use crate::feed::hydrate::StoredPost;
-use crate::feed::{AuthorTimeline, PopularCache, RecentPost};
-pub use store::Store;
+use crate::feed::{AuthorTimeline, FirstPage, POPULAR_FRESH_FOR, Popular, RecentPost, ServedPage};
+pub use store::{Store, Ticket};
 
 /// The PostgreSQL channel the instances tell each other about changes on.
 const CHANNEL: &str = "souq_cache";
@@ -82,7 +82,9 @@ pub struct Caches {
     /// What each viewer did to the posts they were last shown.
     pub viewer_state: Store<i64, Arc<HashMap<i64, ViewerState>>>,
     pub recent: Store<(), Arc<Vec<RecentPost>>>,
-    pub popular: PopularCache,
+    pub popular: Store<(), Arc<Vec<Popular>>>,
+    /// First pages as served, by viewer, timeline and page size.
+    pub pages: Store<(i64, FirstPage, i64), Arc<ServedPage>>,
     /// Dropped with the caches, which ends the listener.
     _alive: watch::Sender<()>,
     alive: watch::Receiver<()>,
@@ -105,7 +107,8 @@ impl Default for Caches {
             follows: Store::new(50_000, MAX_AGE),
             viewer_state: Store::new(50_000, MAX_AGE),
             recent: Store::new(1, MAX_AGE),
-            popular: PopularCache::default(),
+            popular: Store::new(1, POPULAR_FRESH_FOR),
+            pages: Store::new(50_000, MAX_AGE),
             _alive: tx,
             alive: rx,
         }
@@ -137,6 +140,8 @@ impl Caches {
         self.follows.clear();
         self.viewer_state.clear();
         self.recent.clear();
+        self.popular.clear();
+        self.pages.clear();
     }
 }
 

@@ -25,7 +25,7 @@ struct Inner<K, V> {
 }
 
 /// Proof of when a reader started reading the database.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Ticket(u64);
 
 impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
@@ -71,6 +71,11 @@ impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
 
     pub fn ticket(&self) -> Ticket {
         Ticket(self.lock().epoch)
+    }
+
+    /// Nothing was removed since the ticket was taken.
+    pub fn unchanged_since(&self, ticket: Ticket) -> bool {
+        self.lock().epoch == ticket.0
     }
 
     pub fn fill(&self, ticket: Ticket, key: K, value: V) {

@@ -11,10 +11,13 @@ pub mod hydrate;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use souq_wire::FeedPage;
+use axum::body::Bytes;
+use souq_wire::{FeedPage, ViewerState};
 
+use crate::cache::{Caches, Store, Ticket};
 use crate::db::Db;
 use crate::error::ApiError;
+use hydrate::StoredPost;
 pub use hydrate::hydrate;
 
 pub const DEFAULT_PAGE: i64 = 20;
@@ -196,7 +199,7 @@ pub async fn page(
         id: e.id,
     });
     if matches!(source, Source::Candidates) && before == Cursor::START {
-        for popular in db.cache.popular.get(db).await? {
+        for popular in popular(db).await?.iter() {
             if !entries.iter().any(|e| e.id == popular.id) && popular.author != viewer {
                 entries.push(Entry {
                     id: popular.id,
@@ -415,38 +418,218 @@ pub struct Popular {
     created_at: i64,
 }
 
-/// The most engaged recent posts are the same for every viewer and change slowly, so
-/// each server keeps them for a few seconds instead of ranking thousands of posts on
-/// every request. It is a cache, not state: any instance recomputes it on its own.
-#[derive(Default)]
-pub struct PopularCache {
-    cached: tokio::sync::Mutex<Option<(std::time::Instant, Vec<Popular>)>>,
+/// How long the popular set is reused: it is the same for every viewer and changes
+/// slowly, so each server ranks the recent posts at most this often.
+pub const POPULAR_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(15);
+
+async fn popular(db: &Db) -> Result<Arc<Vec<Popular>>, ApiError> {
+    let cache = &db.cache.popular;
+    if let Some(popular) = cache.get(&()) {
+        return Ok(popular);
+    }
+    let ticket = cache.ticket();
+    let since = crate::db::now_ms() - POPULAR_WINDOW_MS;
+    let popular: Vec<Popular> = sqlx::query_as(
+        "SELECT p.id, p.author_id AS author, p.created_at FROM posts p
+         WHERE p.created_at >= $1 AND p.deleted_at IS NULL
+           AND p.like_count + p.repost_count > 0
+         ORDER BY p.like_count + 2 * p.repost_count DESC, p.id DESC LIMIT $2",
+    )
+    .bind(since)
+    .bind(POPULAR_COUNT + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    let popular = Arc::new(popular);
+    cache.fill(ticket, (), Arc::clone(&popular));
+    Ok(popular)
 }
 
-const POPULAR_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(15);
+/// Which first pages are kept as served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FirstPage {
+    Following,
+    Candidates,
+}
 
-impl PopularCache {
-    pub async fn get(&self, db: &Db) -> Result<Vec<Popular>, ApiError> {
-        let mut cached = self.cached.lock().await;
-        if let Some((at, popular)) = cached.as_ref()
-            && at.elapsed() < POPULAR_FRESH_FOR
-        {
-            return Ok(popular.clone());
-        }
-        let since = crate::db::now_ms() - POPULAR_WINDOW_MS;
-        let popular: Vec<Popular> = sqlx::query_as(
-            "SELECT p.id, p.author_id AS author, p.created_at FROM posts p
-             WHERE p.created_at >= $1 AND p.deleted_at IS NULL
-               AND p.like_count + p.repost_count > 0
-             ORDER BY p.like_count + 2 * p.repost_count DESC, p.id DESC LIMIT $2",
-        )
-        .bind(since)
-        .bind(POPULAR_COUNT + 1)
-        .fetch_all(&db.pool)
-        .await?;
-        *cached = Some((std::time::Instant::now(), popular.clone()));
-        Ok(popular)
+/// A first page as it was served, and the cached parts it was made of. It is served
+/// again, without merging or serializing anything, for as long as each of those parts
+/// is still the one cached: any change to any of them (a like, a new post by someone
+/// followed, a follow) replaces that part, and the page is made afresh.
+pub struct ServedPage {
+    body: Bytes,
+    parts: Parts,
+}
+
+#[derive(Default)]
+struct Parts {
+    follows: Option<Arc<Vec<i64>>>,
+    timelines: Vec<(i64, Arc<AuthorTimeline>)>,
+    recent: Option<Arc<Vec<RecentPost>>>,
+    popular: Option<Arc<Vec<Popular>>>,
+    posts: Vec<(i64, Arc<StoredPost>)>,
+    viewer_state: Option<Arc<HashMap<i64, ViewerState>>>,
+    /// How reposters are shown is cached without parts: any change there counts.
+    accounts: Ticket,
+}
+
+fn same<T>(kept: &Option<Arc<T>>, now: Option<Arc<T>>) -> bool {
+    match (kept, now) {
+        (Some(kept), Some(now)) => Arc::ptr_eq(kept, &now),
+        _ => false,
     }
+}
+
+fn all_same<T>(kept: &[(i64, Arc<T>)], store: &Store<i64, Arc<T>>) -> bool {
+    let now = store.get_many(kept.iter().map(|(id, _)| id));
+    kept.iter()
+        .all(|(id, part)| now.get(id).is_some_and(|now| Arc::ptr_eq(part, now)))
+}
+
+impl Parts {
+    fn still_cached(&self, db: &Db, viewer: i64, kind: FirstPage) -> bool {
+        let c = &db.cache;
+        let source_same = match kind {
+            FirstPage::Following => {
+                same(&self.follows, c.follows.get(&viewer))
+                    && all_same(&self.timelines, &c.timelines)
+            }
+            FirstPage::Candidates => {
+                same(&self.recent, c.recent.get(&())) && same(&self.popular, c.popular.get(&()))
+            }
+        };
+        source_same
+            && c.accounts.unchanged_since(self.accounts)
+            && same(&self.viewer_state, c.viewer_state.get(&viewer))
+            && all_same(&self.posts, &c.posts)
+    }
+
+    /// The parts a page just made from the caches was made of. `None` when one of them
+    /// was removed meanwhile (the page may show what it held before) or is gone.
+    fn collect(
+        db: &Db,
+        viewer: i64,
+        kind: FirstPage,
+        page: &FeedPage,
+        before: &Tickets,
+    ) -> Option<Parts> {
+        let c = &db.cache;
+        let mut parts = Parts {
+            accounts: before.accounts,
+            viewer_state: Some(c.viewer_state.get(&viewer)?),
+            ..Parts::default()
+        };
+        match kind {
+            FirstPage::Following => {
+                let follows = c.follows.get(&viewer)?;
+                let mut accounts: Vec<i64> = follows.as_ref().clone();
+                accounts.push(viewer);
+                let timelines = c.timelines.get_many(&accounts);
+                if timelines.len() != accounts.len() {
+                    return None;
+                }
+                parts.follows = Some(follows);
+                parts.timelines = timelines.into_iter().collect();
+            }
+            FirstPage::Candidates => {
+                parts.recent = Some(c.recent.get(&())?);
+                parts.popular = Some(c.popular.get(&())?);
+            }
+        }
+        let mut ids: Vec<i64> = page.posts.iter().map(|p| p.id).collect();
+        ids.extend(
+            page.posts
+                .iter()
+                .filter_map(|p| p.quote.as_ref().map(|q| q.id)),
+        );
+        ids.sort_unstable();
+        ids.dedup();
+        let posts = c.posts.get_many(&ids);
+        if posts.len() != ids.len() {
+            return None;
+        }
+        parts.posts = posts.into_iter().collect();
+        before.still(c).then_some(parts)
+    }
+}
+
+/// Where each store the first pages draw on stood before a page was made.
+struct Tickets {
+    follows: Ticket,
+    timelines: Ticket,
+    recent: Ticket,
+    popular: Ticket,
+    posts: Ticket,
+    viewer_state: Ticket,
+    accounts: Ticket,
+}
+
+impl Tickets {
+    fn take(c: &Caches) -> Tickets {
+        Tickets {
+            follows: c.follows.ticket(),
+            timelines: c.timelines.ticket(),
+            recent: c.recent.ticket(),
+            popular: c.popular.ticket(),
+            posts: c.posts.ticket(),
+            viewer_state: c.viewer_state.ticket(),
+            accounts: c.accounts.ticket(),
+        }
+    }
+
+    /// Nothing was removed from any of them since.
+    fn still(&self, c: &Caches) -> bool {
+        c.follows.unchanged_since(self.follows)
+            && c.timelines.unchanged_since(self.timelines)
+            && c.recent.unchanged_since(self.recent)
+            && c.popular.unchanged_since(self.popular)
+            && c.posts.unchanged_since(self.posts)
+            && c.viewer_state.unchanged_since(self.viewer_state)
+            && c.accounts.unchanged_since(self.accounts)
+    }
+}
+
+/// A page as the JSON body of the answer. The first pages of Following and of the
+/// candidates, which nearly every visit opens, are served again as they were while
+/// nothing they show has changed.
+pub async fn page_json(
+    db: &Db,
+    viewer: i64,
+    source: Source<'_>,
+    before: Cursor,
+    limit: i64,
+) -> Result<Bytes, ApiError> {
+    let kind = match source {
+        Source::Following if before == Cursor::START => Some(FirstPage::Following),
+        Source::Candidates if before == Cursor::START => Some(FirstPage::Candidates),
+        _ => None,
+    };
+    let Some(kind) = kind else {
+        return serialize(&page(db, viewer, source, before, limit).await?);
+    };
+    let key = (viewer, kind, limit);
+    if let Some(served) = db.cache.pages.get(&key)
+        && served.parts.still_cached(db, viewer, kind)
+    {
+        return Ok(served.body.clone());
+    }
+    let tickets = Tickets::take(&db.cache);
+    let made = page(db, viewer, source, before, limit).await?;
+    let body = serialize(&made)?;
+    if let Some(parts) = Parts::collect(db, viewer, kind, &made, &tickets) {
+        let served = Arc::new(ServedPage {
+            body: body.clone(),
+            parts,
+        });
+        let pages = &db.cache.pages;
+        pages.fill(pages.ticket(), key, served);
+    }
+    Ok(body)
+}
+
+fn serialize(page: &FeedPage) -> Result<Bytes, ApiError> {
+    serde_json::to_vec(page)
+        .map(Bytes::from)
+        .map_err(|e| ApiError::Internal(format!("cannot serialize a page: {e}")))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Timelines: everyone, following, for-you candidates, hashtags, bookmarks, an author.
 
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use souq_wire::{ErrorBody, FeedPage, HashtagInfo};
 use utoipa::IntoParams;
@@ -44,9 +46,10 @@ async fn page(
     viewer: i64,
     source: Source<'_>,
     params: &PageParams,
-) -> Result<Json<FeedPage>, ApiError> {
-    let page = feed::page(&state.db, viewer, source, params.cursor()?, params.limit()?).await?;
-    Ok(Json(page))
+) -> Result<Response, ApiError> {
+    let body =
+        feed::page_json(&state.db, viewer, source, params.cursor()?, params.limit()?).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Everyone's posts, newest first.
@@ -58,7 +61,7 @@ pub async fn home(
     State(state): State<AppState>,
     me: SignedIn,
     Query(params): Query<PageParams>,
-) -> Result<Json<FeedPage>, ApiError> {
+) -> Result<Response, ApiError> {
     page(&state, me.user.id, Source::Everyone, &params).await
 }
 
@@ -71,7 +74,7 @@ pub async fn following(
     State(state): State<AppState>,
     me: SignedIn,
     Query(params): Query<PageParams>,
-) -> Result<Json<FeedPage>, ApiError> {
+) -> Result<Response, ApiError> {
     page(&state, me.user.id, Source::Following, &params).await
 }
 
@@ -85,7 +88,7 @@ pub async fn candidates(
     State(state): State<AppState>,
     me: SignedIn,
     Query(params): Query<PageParams>,
-) -> Result<Json<FeedPage>, ApiError> {
+) -> Result<Response, ApiError> {
     page(&state, me.user.id, Source::Candidates, &params).await
 }
 
@@ -96,7 +99,7 @@ pub async fn bookmarks(
     State(state): State<AppState>,
     me: SignedIn,
     Query(params): Query<PageParams>,
-) -> Result<Json<FeedPage>, ApiError> {
+) -> Result<Response, ApiError> {
     page(&state, me.user.id, Source::Bookmarks, &params).await
 }
 
@@ -108,7 +111,7 @@ pub async fn author(
     me: SignedIn,
     Path(handle): Path<String>,
     Query(params): Query<PageParams>,
-) -> Result<Json<FeedPage>, ApiError> {
+) -> Result<Response, ApiError> {
     let author = people::id_by_handle(&state.db, &handle).await?;
     page(&state, me.user.id, Source::Author(author), &params).await
 }
@@ -123,7 +126,7 @@ pub async fn hashtag(
     me: SignedIn,
     Path(tag): Path<String>,
     Query(params): Query<PageParams>,
-) -> Result<Json<FeedPage>, ApiError> {
+) -> Result<Response, ApiError> {
     let key = souq_wire::text::hashtag_key(tag.trim_start_matches('#'));
     page(&state, me.user.id, Source::Hashtag(&key), &params).await
 }

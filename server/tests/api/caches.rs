@@ -117,8 +117,18 @@ async fn a_viewer_sees_their_own_writes_at_once(engine: Engine) {
         let path = path.clone();
         async move { server.send(server.get(&path).bearer_auth(token)).await.body }
     };
+    server
+        .send(server.put("/v1/users/author/follow").bearer_auth(&viewer))
+        .await;
+    let first_in_following = || async {
+        let page = server
+            .send(server.get("/v1/feed/following").bearer_auth(&viewer))
+            .await;
+        page.body["posts"][0].clone()
+    };
     // Warm every cache the post touches, then change each thing once.
     assert_eq!(read(viewer.clone()).await["stats"]["likes"], 0);
+    assert_eq!(first_in_following().await["id"], id);
     for (action, count, flag) in [
         ("like", "likes", "liked"),
         ("repost", "reposts", "reposted"),
@@ -134,6 +144,9 @@ async fn a_viewer_sees_their_own_writes_at_once(engine: Engine) {
         let seen = read(viewer.clone()).await;
         assert_eq!(seen["stats"][count], 1, "{action}: {seen}");
         assert_eq!(seen["viewer"][flag], true, "{action}: {seen}");
+        let in_timeline = first_in_following().await;
+        assert_eq!(in_timeline["stats"][count], 1, "{action}: {in_timeline}");
+        assert_eq!(in_timeline["viewer"][flag], true, "{action}: {in_timeline}");
         let by_author = read(author.clone()).await;
         assert_eq!(by_author["stats"][count], 1, "{action}: {by_author}");
         assert_eq!(by_author["viewer"][flag], false, "{action}: {by_author}");
