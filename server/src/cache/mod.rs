@@ -16,7 +16,7 @@ use tokio::sync::watch;
 
 use crate::db::Db;
 use crate::feed::hydrate::StoredPost;
-use crate::feed::{AuthorTimeline, FirstPage, POPULAR_FRESH_FOR, Popular, RecentPost, ServedPage};
+use crate::feed::{AuthorTimeline, FirstPage, PopularSet, RecentPost, ServedPage};
 pub use store::{Store, Ticket};
 
 /// The PostgreSQL channel the instances tell each other about changes on.
@@ -82,7 +82,9 @@ pub struct Caches {
     /// What each viewer did to the posts they were last shown.
     pub viewer_state: Store<i64, Arc<HashMap<i64, ViewerState>>>,
     pub recent: Store<(), Arc<Vec<RecentPost>>>,
-    pub popular: Store<(), Arc<Vec<Popular>>>,
+    pub popular: Store<(), Arc<PopularSet>>,
+    /// Held by the one request ranking the popular set again.
+    pub popular_ranking: tokio::sync::Mutex<()>,
     /// First pages as served, by viewer, timeline and page size.
     pub pages: Store<(i64, FirstPage, i64), Arc<ServedPage>>,
     /// Dropped with the caches, which ends the listener.
@@ -107,7 +109,8 @@ impl Default for Caches {
             follows: Store::new(50_000, MAX_AGE),
             viewer_state: Store::new(50_000, MAX_AGE),
             recent: Store::new(1, MAX_AGE),
-            popular: Store::new(1, POPULAR_FRESH_FOR),
+            popular: Store::new(1, MAX_AGE),
+            popular_ranking: tokio::sync::Mutex::new(()),
             pages: Store::new(50_000, MAX_AGE),
             _alive: tx,
             alive: rx,

@@ -8,6 +8,10 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+
+/// Keys are mostly ids: a fast non-cryptographic hash; nothing here faces a chosen key
+/// that could not equally be an id.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -18,8 +22,8 @@ pub struct Store<K, V> {
 }
 
 struct Inner<K, V> {
-    newer: HashMap<K, (V, Instant)>,
-    older: HashMap<K, (V, Instant)>,
+    newer: Map<K, (V, Instant)>,
+    older: Map<K, (V, Instant)>,
     /// Bumped by every removal; a fill with an older ticket is dropped.
     epoch: u64,
 }
@@ -32,8 +36,8 @@ impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
     pub fn new(capacity: usize, max_age: Duration) -> Self {
         Store {
             inner: Mutex::new(Inner {
-                newer: HashMap::new(),
-                older: HashMap::new(),
+                newer: Map::default(),
+                older: Map::default(),
                 epoch: 0,
             }),
             capacity: capacity.max(1),
@@ -47,6 +51,21 @@ impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether each key still holds the value given, by `same`, without cloning any.
+    pub fn all_current(&self, items: &[(K, V)], same: impl Fn(&V, &V) -> bool) -> bool {
+        let inner = self.lock();
+        let now = Instant::now();
+        items.iter().all(|(key, value)| {
+            inner
+                .newer
+                .get(key)
+                .or_else(|| inner.older.get(key))
+                .is_some_and(|(held, at)| {
+                    now.duration_since(*at) < self.max_age && same(value, held)
+                })
+        })
     }
 
     pub fn get(&self, key: &K) -> Option<V> {

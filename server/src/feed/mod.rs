@@ -199,7 +199,7 @@ pub async fn page(
         id: e.id,
     });
     if matches!(source, Source::Candidates) && before == Cursor::START {
-        for popular in popular(db).await?.iter() {
+        for popular in &popular(db).await?.posts {
             if !entries.iter().any(|e| e.id == popular.id) && popular.author != viewer {
                 entries.push(Entry {
                     id: popular.id,
@@ -420,16 +420,39 @@ pub struct Popular {
 
 /// How long the popular set is reused: it is the same for every viewer and changes
 /// slowly, so each server ranks the recent posts at most this often.
-pub const POPULAR_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(15);
+const POPULAR_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(15);
 
-async fn popular(db: &Db) -> Result<Arc<Vec<Popular>>, ApiError> {
+/// The popular posts, and when they were ranked.
+pub struct PopularSet {
+    at: std::time::Instant,
+    posts: Vec<Popular>,
+}
+
+async fn popular(db: &Db) -> Result<Arc<PopularSet>, ApiError> {
     let cache = &db.cache.popular;
-    if let Some(popular) = cache.get(&()) {
-        return Ok(popular);
+    let cached = cache.get(&());
+    if let Some(set) = &cached
+        && set.at.elapsed() < POPULAR_FRESH_FOR
+    {
+        return Ok(Arc::clone(set));
+    }
+    // One request ranks again; the others show the last set meanwhile, so the turn
+    // costs no one a wait, unless there is no set at all yet.
+    let _ranking = match db.cache.popular_ranking.try_lock() {
+        Ok(guard) => guard,
+        Err(_) => match cached {
+            Some(stale) => return Ok(stale),
+            None => db.cache.popular_ranking.lock().await,
+        },
+    };
+    if let Some(set) = cache.get(&())
+        && set.at.elapsed() < POPULAR_FRESH_FOR
+    {
+        return Ok(set);
     }
     let ticket = cache.ticket();
     let since = crate::db::now_ms() - POPULAR_WINDOW_MS;
-    let popular: Vec<Popular> = sqlx::query_as(
+    let posts: Vec<Popular> = sqlx::query_as(
         "SELECT p.id, p.author_id AS author, p.created_at FROM posts p
          WHERE p.created_at >= $1 AND p.deleted_at IS NULL
            AND p.like_count + p.repost_count > 0
@@ -439,9 +462,12 @@ async fn popular(db: &Db) -> Result<Arc<Vec<Popular>>, ApiError> {
     .bind(POPULAR_COUNT + 1)
     .fetch_all(&db.pool)
     .await?;
-    let popular = Arc::new(popular);
-    cache.fill(ticket, (), Arc::clone(&popular));
-    Ok(popular)
+    let set = Arc::new(PopularSet {
+        at: std::time::Instant::now(),
+        posts,
+    });
+    cache.fill(ticket, (), Arc::clone(&set));
+    Ok(set)
 }
 
 /// Which first pages are kept as served.
@@ -465,7 +491,7 @@ struct Parts {
     follows: Option<Arc<Vec<i64>>>,
     timelines: Vec<(i64, Arc<AuthorTimeline>)>,
     recent: Option<Arc<Vec<RecentPost>>>,
-    popular: Option<Arc<Vec<Popular>>>,
+    popular: Option<Arc<PopularSet>>,
     posts: Vec<(i64, Arc<StoredPost>)>,
     viewer_state: Option<Arc<HashMap<i64, ViewerState>>>,
     /// How reposters are shown is cached without parts: any change there counts.
@@ -480,9 +506,7 @@ fn same<T>(kept: &Option<Arc<T>>, now: Option<Arc<T>>) -> bool {
 }
 
 fn all_same<T>(kept: &[(i64, Arc<T>)], store: &Store<i64, Arc<T>>) -> bool {
-    let now = store.get_many(kept.iter().map(|(id, _)| id));
-    kept.iter()
-        .all(|(id, part)| now.get(id).is_some_and(|now| Arc::ptr_eq(part, now)))
+    store.all_current(kept, Arc::ptr_eq)
 }
 
 impl Parts {
