@@ -5,8 +5,8 @@ use souq_wire::{DropSummary, HashtagInfo};
 
 use crate::db::{Db, from_ms};
 use crate::error::ApiError;
-use crate::feed::hydrate::product_card;
 use crate::people;
+use crate::stores::cards;
 
 pub async fn info(db: &Db, tag: &str) -> Result<HashtagInfo, ApiError> {
     let key = souq_wire::text::hashtag_key(tag.trim_start_matches('#'));
@@ -21,7 +21,7 @@ pub async fn info(db: &Db, tag: &str) -> Result<HashtagInfo, ApiError> {
     let drop = match drop {
         Some((id, title, hashtag, launch_at, owner, product_id)) => {
             let store = people::authors(db, &[owner]).await?.remove(&owner);
-            let product = product_card(db, product_id).await?;
+            let product = cards::card(db, product_id).await?;
             match (store, product) {
                 (Some(store), Some(product)) => Some(DropSummary {
                     id,
@@ -45,7 +45,7 @@ pub async fn info(db: &Db, tag: &str) -> Result<HashtagInfo, ApiError> {
                 .fetch_optional(&db.pool)
                 .await?;
         match owner {
-            Some((id,)) => product_card(db, id).await?,
+            Some((id,)) => cards::card(db, id).await?,
             None => None,
         }
     };

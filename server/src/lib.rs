@@ -13,6 +13,7 @@ pub mod media;
 pub mod notifications;
 pub mod people;
 pub mod posts;
+pub mod search;
 pub mod server;
 pub mod stores;
 

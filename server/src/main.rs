@@ -27,6 +27,10 @@ struct Args {
     /// Log lines as JSON (the default, for log collectors) or as text.
     #[arg(long, env = "SOUQ_LOG_FORMAT", default_value = "json", value_parser = ["json", "text"])]
     log_format: String,
+    /// Rebuild the search index from the products and stores, then exit (after a bulk
+    /// load into the database, or to recover the index).
+    #[arg(long)]
+    reindex: bool,
 }
 
 #[tokio::main]
@@ -52,6 +56,9 @@ async fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+    if args.reindex {
+        return reindex(&database).await;
+    }
     let config = Config {
         database,
         listen: args.listen,
@@ -71,6 +78,26 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = %e, "unclean shutdown");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn reindex(database: &DatabaseConfig) -> ExitCode {
+    let db = match souq_server::Db::connect(database).await {
+        Ok(db) => db,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot open the database");
+            return ExitCode::FAILURE;
+        }
+    };
+    match souq_server::search::reindex_all(&db).await {
+        Ok((products, stores)) => {
+            println!("souq-server indexed {products} products and {stores} stores");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reindexing failed");
             ExitCode::FAILURE
         }
     }

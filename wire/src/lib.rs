@@ -7,6 +7,7 @@ pub mod error;
 pub mod feed;
 pub mod health;
 pub mod money;
+pub mod shop;
 pub mod social;
 pub mod text;
 pub mod validate;
@@ -23,6 +24,10 @@ pub use feed::{
 };
 pub use health::Health;
 pub use money::Money;
+pub use shop::{
+    CategoryCount, CollectionView, ProductDetail, ShopHome, ShopQuery, ShopResults, ShopSort,
+    StoreCard, Storefront, Variant,
+};
 pub use social::{
     DropSummary, FollowState, HashtagInfo, Notification, NotificationKind, NotificationPage,
     PeoplePage, Profile,

@@ -12,6 +12,8 @@ use crate::accounts::password;
 use crate::db::{Db, now_ms};
 use crate::error::ApiError;
 use crate::media;
+use crate::search;
+use crate::stores::cards;
 use catalog::{DEMO_PASSWORD, DROPS, EMAIL_DOMAIN, SHOPPER_LINES, SHOPPERS, STORES};
 
 const MINUTE_MS: i64 = 60_000;
@@ -184,8 +186,8 @@ impl Loader {
                     .map(|site| format!("{site}/products/{}", p + 1));
                 let (product_id,): (i64,) = sqlx::query_as(
                     "INSERT INTO products (store_id, title, description, category, currency,
-                                           external_url, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                                           external_url, created_at, published_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
                 )
                 .bind(store_id)
                 .bind(product.title)
@@ -228,8 +230,14 @@ impl Loader {
                     .execute(&mut *self.tx)
                     .await?;
                 }
+                cards::refresh_summary(&mut self.tx, product_id).await?;
                 products.push((product_id, product.title));
             }
+            self.collections(store_id, &products).await?;
+            for (product_id, _) in &products {
+                search::index_product(&mut self.tx, *product_id).await?;
+            }
+            search::index_store(&mut self.tx, store_id).await?;
             loaded.push(LoadedStore {
                 id: store_id,
                 owner_id,
@@ -238,6 +246,43 @@ impl Loader {
             });
         }
         Ok(loaded)
+    }
+
+    /// Two collections a store: its first products as the most loved, its last as new.
+    async fn collections(
+        &mut self,
+        store_id: i64,
+        products: &[(i64, &'static str)],
+    ) -> Result<(), ApiError> {
+        let ids: Vec<i64> = products.iter().map(|(id, _)| *id).collect();
+        let loved: Vec<i64> = ids.iter().take(3).copied().collect();
+        let newest: Vec<i64> = ids.iter().rev().take(3).copied().collect();
+        for (position, (name, members)) in (0i64..).zip([
+            ("الأكثر طلباً · Most loved", loved),
+            ("وصل حديثاً · New in", newest),
+        ]) {
+            let (collection_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO collections (store_id, name, position) VALUES ($1, $2, $3)
+                 RETURNING id",
+            )
+            .bind(store_id)
+            .bind(name)
+            .bind(position)
+            .fetch_one(&mut *self.tx)
+            .await?;
+            for (place, product_id) in (0i64..).zip(members) {
+                sqlx::query(
+                    "INSERT INTO collection_products (collection_id, product_id, position)
+                     VALUES ($1, $2, $3)",
+                )
+                .bind(collection_id)
+                .bind(product_id)
+                .bind(place)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+        }
+        Ok(())
     }
 
     async fn shoppers(

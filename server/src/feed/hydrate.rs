@@ -6,12 +6,13 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use souq_wire::{Author, Money, Post, PostStats, ProductCard, QuotedPost, ViewerState};
+use souq_wire::{Author, Post, PostStats, ProductCard, QuotedPost, ViewerState};
 
 use crate::db::{Db, from_ms};
 use crate::error::ApiError;
 use crate::feed::{Entry, placeholders};
 use crate::people::{self, ShownStore, shown_as};
+use crate::stores::cards::products_of_posts;
 
 /// The columns every post query selects; it must join `users u` on the author and
 /// `stores s` (left) on the post's store, as `AUTHOR_JOINS` does.
@@ -161,7 +162,7 @@ pub async fn stored_posts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Arc<Store
         return Ok(found);
     }
     let loaded_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut products = products_of(db, &loaded_ids).await?;
+    let mut products = products_of_posts(db, &loaded_ids).await?;
     let mut images = images_of(db, &loaded_ids).await?;
     let loaded: Vec<(i64, Arc<StoredPost>)> = rows
         .into_iter()
@@ -243,107 +244,6 @@ async fn viewer_state(
     let merged = Arc::new(merged);
     cache.fill(ticket, viewer, Arc::clone(&merged));
     Ok(merged)
-}
-
-#[derive(sqlx::FromRow)]
-struct ProductRow {
-    post_id: i64,
-    id: i64,
-    title: String,
-    store_name: String,
-    category: String,
-    currency: String,
-    price_minor: Option<i64>,
-    variants_in_stock: i64,
-    image_media_id: Option<i64>,
-}
-
-/// The product-card columns for products `pr` of stores `s`.
-pub const PRODUCT_CARD_COLUMNS: &str =
-    "pr.id, pr.title, s.name AS store_name, pr.category, pr.currency,
-    (SELECT MIN(v.price_minor) FROM variants v WHERE v.product_id = pr.id) AS price_minor,
-    (SELECT COUNT(*) FROM variants v WHERE v.product_id = pr.id AND v.stock > 0)
-        AS variants_in_stock,
-    (SELECT i.media_id FROM product_images i WHERE i.product_id = pr.id
-     ORDER BY i.position LIMIT 1) AS image_media_id";
-
-impl ProductRow {
-    /// A product without variants has no price yet: nothing to show or sell.
-    fn card(self) -> Option<(i64, ProductCard)> {
-        let amount_minor = self.price_minor?;
-        Some((
-            self.post_id,
-            ProductCard {
-                id: self.id,
-                title: self.title,
-                store_name: self.store_name,
-                category: self.category,
-                price: Money {
-                    amount_minor,
-                    currency: self.currency,
-                },
-                image_media_id: self.image_media_id,
-                in_stock: self.variants_in_stock > 0,
-            },
-        ))
-    }
-}
-
-async fn products_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<ProductCard>>, ApiError> {
-    let sql = format!(
-        "SELECT pp.post_id, {PRODUCT_CARD_COLUMNS}
-         FROM post_products pp
-         JOIN products pr ON pr.id = pp.product_id
-         JOIN stores s ON s.id = pr.store_id
-         WHERE pp.post_id IN ({})
-         ORDER BY pp.post_id, pp.position",
-        placeholders(1, ids.len())
-    );
-    let mut query = sqlx::query_as::<_, ProductRow>(&sql);
-    for id in ids {
-        query = query.bind(*id);
-    }
-    let mut by_post: HashMap<i64, Vec<ProductCard>> = HashMap::new();
-    for (post_id, card) in query
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .filter_map(ProductRow::card)
-    {
-        by_post.entry(post_id).or_default().push(card);
-    }
-    Ok(by_post)
-}
-
-/// Every priced product of a store, newest first.
-pub async fn product_cards_of_store(db: &Db, store_id: i64) -> Result<Vec<ProductCard>, ApiError> {
-    let sql = format!(
-        "SELECT pr.id AS post_id, {PRODUCT_CARD_COLUMNS}
-         FROM products pr JOIN stores s ON s.id = pr.store_id
-         WHERE pr.store_id = $1 ORDER BY pr.created_at DESC, pr.id DESC"
-    );
-    let rows: Vec<ProductRow> = sqlx::query_as(&sql)
-        .bind(store_id)
-        .fetch_all(&db.pool)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(ProductRow::card)
-        .map(|(_, card)| card)
-        .collect())
-}
-
-/// One product card by id, for hashtag pages and drops.
-pub async fn product_card(db: &Db, product_id: i64) -> Result<Option<ProductCard>, ApiError> {
-    let sql = format!(
-        "SELECT pr.id AS post_id, {PRODUCT_CARD_COLUMNS}
-         FROM products pr JOIN stores s ON s.id = pr.store_id WHERE pr.id = $1"
-    );
-    let row: Option<ProductRow> = sqlx::query_as(&sql)
-        .bind(product_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.and_then(ProductRow::card).map(|(_, card)| card))
 }
 
 async fn images_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>, ApiError> {

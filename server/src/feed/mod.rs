@@ -77,6 +77,8 @@ pub enum Source<'a> {
     /// The viewer's own posts and those of the accounts they follow, with their reposts.
     Following,
     Author(i64),
+    /// Posts that carry this product.
+    Product(i64),
     Bookmarks,
     /// Recent posts by others; the first page adds the most engaged of the last 48 hours.
     Candidates,
@@ -138,6 +140,10 @@ fn entries_sql(source: &Source<'_>) -> String {
             "h.tag = $4",
         ),
         Source::Author(_) => plain("posts p", "p.author_id = $4"),
+        Source::Product(_) => plain(
+            "post_products pp JOIN posts p ON p.id = pp.post_id",
+            "pp.product_id = $4",
+        ),
         Source::Candidates => plain("posts p", "p.author_id <> $4"),
         Source::Bookmarks => format!(
             "SELECT p.id, CAST(NULL AS BIGINT) AS reposter_id, b.created_at AS activity_at
@@ -232,6 +238,7 @@ async fn entries_from_db(
         Source::Everyone => query,
         Source::Hashtag(tag) => query.bind(*tag),
         Source::Author(author) => query.bind(*author),
+        Source::Product(product) => query.bind(*product),
         Source::Following | Source::Bookmarks | Source::Candidates => query.bind(viewer),
     };
     Ok(query.fetch_all(&db.pool).await?)

@@ -143,3 +143,17 @@ pub async fn hashtag_info(
 ) -> Result<Json<HashtagInfo>, ApiError> {
     Ok(Json(hashtags::info(&state.db, &tag).await?))
 }
+
+/// The posts that carry a product, newest first.
+#[utoipa::path(get, path = "/v1/products/{id}/posts", tag = "shop",
+    params(("id" = i64, Path), PageParams), security(("bearer" = [])),
+    responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody)))]
+pub async fn product_posts(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Query(params): Query<PageParams>,
+) -> Result<Response, ApiError> {
+    page(&state, me.user.id, Source::Product(id), &params).await
+}

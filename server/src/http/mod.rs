@@ -9,6 +9,7 @@ pub mod media;
 pub mod notifications;
 pub mod people;
 pub mod posts;
+pub mod shop;
 
 use std::sync::Arc;
 
@@ -86,6 +87,11 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(people::following))
         .routes(routes!(notifications::inbox))
         .routes(routes!(notifications::mark_read))
+        .routes(routes!(shop::home))
+        .routes(routes!(shop::search))
+        .routes(routes!(shop::store))
+        .routes(routes!(shop::product))
+        .routes(routes!(feed::product_posts))
         .routes(routes!(media::get))
         // Images are bigger than any JSON body: their route has its own limit.
         .merge(

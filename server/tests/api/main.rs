@@ -9,5 +9,6 @@ mod feed;
 mod health;
 mod people;
 mod posts;
+mod shop;
 mod support;
 mod timelines;

@@ -1,0 +1,138 @@
+//! The Shop: search and browse, store pages, product pages, and the merchant studio's
+//! drafts. Prices are integers of minor units in the store's currency.
+
+use serde::{Deserialize, Serialize};
+
+use crate::feed::ProductCard;
+use crate::money::Money;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ShopSort {
+    /// Best match first; newest first when there is no query.
+    #[default]
+    Relevance,
+    Newest,
+    PriceLowToHigh,
+    PriceHighToLow,
+}
+
+/// A search or a browse of the Shop. Every field is optional; none at all lists the
+/// newest products.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ShopQuery {
+    /// Words to search for, in Arabic or English; the last one matches as a prefix
+    /// unless a space follows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// A store's handle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<i64>,
+    /// Lowest price, in minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_price: Option<i64>,
+    /// Highest price, in minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<i64>,
+    /// Only products with a variant in stock.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_stock: bool,
+    #[serde(default)]
+    pub sort: ShopSort,
+    /// How many results to skip: the `next_offset` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+}
+
+/// A store as a search result or a storefront header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoreCard {
+    pub id: i64,
+    pub handle: String,
+    pub name: String,
+    pub about: String,
+    pub category: Option<String>,
+    pub is_nonprofit: bool,
+    pub avatar_media_id: Option<i64>,
+    pub banner_media_id: Option<i64>,
+    pub website_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShopResults {
+    pub products: Vec<ProductCard>,
+    /// Stores that match the words (first page of a search only).
+    pub stores: Vec<StoreCard>,
+    pub next_offset: Option<i64>,
+}
+
+/// A category and how many products it holds, for browsing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryCount {
+    pub category: String,
+    pub products: i64,
+}
+
+/// What the Shop tab opens on: the categories and the stores with their collections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShopHome {
+    pub categories: Vec<CategoryCount>,
+    pub stores: Vec<StoreCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CollectionView {
+    pub id: i64,
+    pub name: String,
+    pub products: Vec<ProductCard>,
+}
+
+/// A store's mini-store: as shoppers see it, or (in the studio's preview) as they will
+/// once its drafts are published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Storefront {
+    pub store: StoreCard,
+    pub collections: Vec<CollectionView>,
+    /// Every product shown, newest first.
+    pub products: Vec<ProductCard>,
+    /// Whether this shows unpublished drafts.
+    pub preview: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Variant {
+    pub id: i64,
+    pub name: String,
+    pub price: Money,
+    pub stock: i64,
+}
+
+/// A product page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProductDetail {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub store: StoreCard,
+    pub images: Vec<i64>,
+    pub variants: Vec<Variant>,
+    /// The store's own page for it, opened in the system browser.
+    pub external_url: Option<String>,
+}
