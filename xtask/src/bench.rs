@@ -122,10 +122,14 @@ fn parse_wrk(output: &str) -> Option<Figures> {
 }
 
 fn wrk(url: &str, script: &PathBuf) -> Result<Figures, String> {
+    wrk_with(url, script, CONNECTIONS)
+}
+
+fn wrk_with(url: &str, script: &PathBuf, connections: u32) -> Result<Figures, String> {
     let out = Command::new("wrk")
         .args([
             "-t2",
-            &format!("-c{CONNECTIONS}"),
+            &format!("-c{connections}"),
             &format!("-d{}s", seconds()),
             "--latency",
             "-s",
@@ -231,8 +235,59 @@ pub fn run() -> Result<(), String> {
         );
         rows.push((name, figures));
     }
+    let feed_rows = rows;
+
+    // The shop part: 100,000 products, half Arabic and half English, searched at 16
+    // connections by typed prefixes and by whole words.
+    let started = Instant::now();
+    eprintln!("bench: generating {PRODUCTS} products in {STORES} stores");
+    psql(&db, &generate_shop_sql())?;
+    let out = Command::new(&binary)
+        .arg("--reindex")
+        .env("DATABASE_URL", &db)
+        .env("SOUQ_LOG", "warn")
+        .output()
+        .map_err(|e| format!("{}: {e}", binary.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "reindexing failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    eprintln!(
+        "bench: products generated and indexed in {:.0?} ({})",
+        started.elapsed(),
+        String::from_utf8_lossy(&out.stdout).trim()
+    );
+    let mut search_rows = Vec::new();
+    for (name, queries) in [
+        ("health (HTTP ceiling)", vec![String::new()]),
+        (
+            "search, typed prefix",
+            TYPED_PREFIXES.iter().map(|q| search_path(q)).collect(),
+        ),
+        (
+            "search, whole words",
+            WHOLE_WORDS.iter().map(|q| search_path(q)).collect(),
+        ),
+    ] {
+        let script = dir.join("search.lua");
+        std::fs::write(&script, paths_lua(&tokens, &queries)).map_err(|e| e.to_string())?;
+        let path = if queries.iter().all(String::is_empty) {
+            "/v1/health"
+        } else {
+            "/v1/shop/search"
+        };
+        let figures = wrk_with(&format!("{base}{path}"), &script, SEARCH_CONNECTIONS)?;
+        eprintln!(
+            "bench: {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+            figures.requests_per_sec, figures.p50_ms, figures.p99_ms
+        );
+        search_rows.push((name, figures));
+    }
     drop(server);
 
+    let rows = feed_rows;
     let ceiling = rows.first().map_or(1.0, |(_, f)| f.requests_per_sec);
     println!("| endpoint | requests/s | p50 | p99 | share of health |");
     println!("|---|---:|---:|---:|---:|");
@@ -251,8 +306,156 @@ pub fn run() -> Result<(), String> {
          share this machine's cores.",
         seconds()
     );
+    println!("\n| shop | requests/s | p50 | p99 |");
+    println!("|---|---:|---:|---:|");
+    for (name, f) in &search_rows {
+        println!(
+            "| {name} | {:.0} | {:.2} ms | {:.2} ms |",
+            f.requests_per_sec, f.p50_ms, f.p99_ms
+        );
+    }
+    println!(
+        "\n{SEARCH_CONNECTIONS} connections, 2 wrk threads, {} s each, {PRODUCTS} products \
+         (half Arabic, half English) in {STORES} stores; queries cycle through {} typed \
+         prefixes and {} whole-word queries.",
+        seconds(),
+        TYPED_PREFIXES.len(),
+        WHOLE_WORDS.len()
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+const PRODUCTS: u32 = 100_000;
+const STORES: u32 = 1_000;
+const SEARCH_CONNECTIONS: u32 = 16;
+
+/// What a shopper has typed so far: the last word unfinished.
+const TYPED_PREFIXES: &[&str] = &[
+    "leat",
+    "cand",
+    "handmade ce",
+    "silk sc",
+    "copper",
+    "wool bl",
+    "حقي",
+    "شمع",
+    "عطر ور",
+    "قهوة عر",
+    "نحا",
+    "سجاد",
+    "ceramic m",
+    "بخو",
+    "linen",
+    "ساع",
+];
+
+/// Finished queries: every word whole, some in another spelling than the catalogue's.
+const WHOLE_WORDS: &[&str] = &[
+    "leather bags ",
+    "scented candle ",
+    "copper teapot ",
+    "wool blanket ",
+    "silver ring ",
+    "حقيبة جلد ",
+    "حقيبه جلد ",
+    "شمعة معطرة ",
+    "إبريق نحاس ",
+    "ابريق نحاس ",
+    "عطر الورد ",
+    "قهوه عربيه ",
+    "ceramic mugs ",
+    "سجادة صوف ",
+    "linen shirts ",
+    "ساعة فضة ",
+];
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn search_path(query: &str) -> String {
+    format!("/v1/shop/search?q={}", urlencode(query))
+}
+
+/// A wrk script that cycles through `paths` (the URL's own path when one is empty),
+/// each request signed by the next viewer.
+fn paths_lua(tokens: &[String], paths: &[String]) -> String {
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    format!(
+        "local tokens = {{{}}}\nlocal paths = {{{}}}\nlocal n = 0\nrequest = function()\n  \
+         n = n + 1\n  local path = paths[(n % #paths) + 1]\n  if path == \"\" then path = nil end\n  \
+         return wrk.format(nil, path, {{Authorization = \"Bearer \" .. tokens[(n % #tokens) + 1]}})\nend\n",
+        list(tokens),
+        list(paths)
+    )
+}
+
+/// The catalogue, made inside PostgreSQL from word lists: English titles like
+/// "Handmade leather bag", Arabic ones like "حقيبة جلد مصنوعة يدوياً".
+fn generate_shop_sql() -> String {
+    format!(
+        "
+\\set ON_ERROR_STOP 1
+BEGIN;
+INSERT INTO stores (owner_id, handle, name, about, created_at)
+SELECT u.id, u.handle, 'Bench store ' || m.n, 'A bench store', 0
+FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM users WHERE role = 'merchant') m
+JOIN users u ON u.id = m.id
+WHERE m.n <= {STORES};
+
+CREATE TEMP TABLE bench_stores AS
+SELECT id, row_number() OVER (ORDER BY id) AS n FROM stores;
+
+INSERT INTO products (store_id, title, description, category, currency, created_at,
+                      published_at, price_minor, in_stock)
+SELECT s.id,
+  CASE WHEN g % 2 = 0 THEN
+    (ARRAY['Handmade','Scented','Vintage','Classic','Modern','Silk','Wool','Ceramic',
+           'Copper','Linen','Silver','Golden','Rustic','Soft','Bold'])[1 + g % 15] || ' ' ||
+    (ARRAY['leather','cedar','rose','oud','cotton','marble','brass','walnut','amber',
+           'jasmine','velvet','bamboo'])[1 + (g / 15) % 12] || ' ' ||
+    (ARRAY['bag','candle','teapot','blanket','ring','mug','shirt','scarf','lamp','vase',
+           'bowl','watch','rug','soap','notebook','wallet','perfume','tray','cushion',
+           'bracelet'])[1 + (g / 180) % 20]
+  ELSE
+    (ARRAY['حقيبة','شمعة','إبريق','بطانية','خاتم','كوب','قميص','وشاح','مصباح','مزهرية',
+           'وعاء','ساعة','سجادة','صابون','دفتر','محفظة','عطر','صينية','وسادة','سوار'])[1 + (g / 180) % 20] || ' ' ||
+    (ARRAY['جلد','أرز','الورد','عود','قطن','رخام','نحاس','جوز','كهرمان','ياسمين',
+           'مخمل','خيزران'])[1 + (g / 15) % 12] || ' ' ||
+    (ARRAY['مصنوعة يدوياً','معطرة','قديمة','كلاسيكية','عصرية','حرير','صوف','خزفية',
+           'فضة','كتان','ذهبية','ريفية','ناعمة','جريئة','عربية'])[1 + g % 15]
+  END,
+  CASE WHEN g % 2 = 0 THEN 'Made in small batches; number ' || g
+       ELSE 'صنع بكميات صغيرة؛ رقم ' || g END,
+  (ARRAY['home','fashion','perfume','coffee','gifts','jewellery','crafts','beauty'])[1 + g % 8],
+  'SAR',
+  (extract(epoch FROM now()) * 1000)::bigint - g::bigint * 60000,
+  (extract(epoch FROM now()) * 1000)::bigint - g::bigint * 60000,
+  1000 + (g * 37) % 50000,
+  CASE WHEN g % 9 = 0 THEN 0 ELSE 1 END
+FROM generate_series(1, {PRODUCTS}) g
+JOIN bench_stores s ON s.n = g % {STORES} + 1;
+
+INSERT INTO variants (product_id, name, sku, price_minor, stock)
+SELECT id, 'Standard', 'bench-' || id, price_minor, in_stock * 10 FROM products;
+COMMIT;
+VACUUM ANALYZE;
+"
+    )
 }
 
 /// The data, made inside PostgreSQL: far faster than a million inserts over the wire.
