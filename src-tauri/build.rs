@@ -27,6 +27,11 @@ const COMMANDS: &[&str] = &[
     "set_ranking",
     "reset_interests",
     "take_link",
+    "shop_home",
+    "shop_search",
+    "storefront",
+    "product",
+    "open_product_website",
 ];
 
 fn main() {

@@ -25,6 +25,9 @@ pub enum ApiError {
     EmailTaken,
     #[error("that handle is taken")]
     HandleTaken,
+    /// The request clashes with what exists (other than an email or handle).
+    #[error("{0}")]
+    Conflict(String),
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
     #[error("send JSON with content-type application/json")]
@@ -47,7 +50,9 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::EmailTaken | ApiError::HandleTaken => StatusCode::CONFLICT,
+            ApiError::EmailTaken | ApiError::HandleTaken | ApiError::Conflict(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -67,6 +72,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::EmailTaken => ErrorCode::EmailTaken,
             ApiError::HandleTaken => ErrorCode::HandleTaken,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             ApiError::Validation(_) => ErrorCode::Validation,

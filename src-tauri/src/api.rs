@@ -8,6 +8,9 @@ use souq_wire::ErrorBody;
 
 use crate::error::AppError;
 
+/// For a GET without query parameters.
+pub const NO_QUERY: &[(&str, &str)] = &[];
+
 #[derive(Clone, Debug)]
 pub struct Api {
     http: reqwest::Client,
@@ -79,10 +82,10 @@ impl Api {
             .map_err(|e| AppError::BadResponse(e.to_string()))
     }
 
-    pub async fn get<T: DeserializeOwned>(
+    pub async fn get<T: DeserializeOwned, Q: Serialize + ?Sized>(
         &self,
         segments: &[&str],
-        query: &[(&str, &str)],
+        query: &Q,
         token: Option<&str>,
     ) -> Result<T, AppError> {
         Self::json(self.request(Method::GET, segments, token).query(query)).await

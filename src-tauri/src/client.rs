@@ -7,12 +7,12 @@ use std::sync::Mutex;
 
 use souq_wire::{
     FeedPage, FollowState, HashtagInfo, NewPost, NotificationPage, PeoplePage, Post, PostAction,
-    PostActivity, ProductCard, Profile, Session, SignInRequest, SignUpRequest, Timeline,
-    UploadedMedia, User,
+    PostActivity, ProductCard, ProductDetail, Profile, Session, ShopHome, ShopQuery, ShopResults,
+    SignInRequest, SignUpRequest, Storefront, Timeline, UploadedMedia, User,
 };
 use tokio::sync::RwLock;
 
-use crate::api::{Api, Bytes};
+use crate::api::{Api, Bytes, NO_QUERY};
 use crate::error::AppError;
 use crate::keychain::Keychain;
 
@@ -72,7 +72,11 @@ impl SouqClient {
         let Some(token) = token else {
             return Ok(None);
         };
-        match self.api.get::<User>(&["v1", "me"], &[], Some(&token)).await {
+        match self
+            .api
+            .get::<User, _>(&["v1", "me"], NO_QUERY, Some(&token))
+            .await
+        {
             Ok(user) => {
                 *self.token.write().await = Some(token);
                 Ok(Some(user))
@@ -162,6 +166,10 @@ impl SouqClient {
             Timeline::Author { handle } => {
                 self.page(&["v1", "users", handle, "posts"], before).await
             }
+            Timeline::Product { id } => {
+                self.page(&["v1", "products", &id.to_string(), "posts"], before)
+                    .await
+            }
         }
     }
 
@@ -174,7 +182,7 @@ impl SouqClient {
         let token = self.token().await?;
         let post: Post = self
             .api
-            .get(&["v1", "posts", &id.to_string()], &[], Some(&token))
+            .get(&["v1", "posts", &id.to_string()], NO_QUERY, Some(&token))
             .await?;
         self.remember([&post]);
         Ok(post)
@@ -220,7 +228,7 @@ impl SouqClient {
     pub async fn my_products(&self) -> Result<Vec<ProductCard>, AppError> {
         let token = self.token().await?;
         self.api
-            .get(&["v1", "me", "store", "products"], &[], Some(&token))
+            .get(&["v1", "me", "store", "products"], NO_QUERY, Some(&token))
             .await
     }
 
@@ -234,7 +242,7 @@ impl SouqClient {
     pub async fn profile(&self, handle: &str) -> Result<Profile, AppError> {
         let token = self.token().await?;
         self.api
-            .get(&["v1", "users", handle], &[], Some(&token))
+            .get(&["v1", "users", handle], NO_QUERY, Some(&token))
             .await
     }
 
@@ -291,7 +299,33 @@ impl SouqClient {
     pub async fn hashtag_info(&self, tag: &str) -> Result<HashtagInfo, AppError> {
         let token = self.token().await?;
         self.api
-            .get(&["v1", "hashtags", tag], &[], Some(&token))
+            .get(&["v1", "hashtags", tag], NO_QUERY, Some(&token))
+            .await
+    }
+
+    pub async fn shop_home(&self) -> Result<ShopHome, AppError> {
+        let token = self.token().await?;
+        self.api.get(&["v1", "shop"], NO_QUERY, Some(&token)).await
+    }
+
+    pub async fn shop_search(&self, query: &ShopQuery) -> Result<ShopResults, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "shop", "search"], query, Some(&token))
+            .await
+    }
+
+    pub async fn storefront(&self, handle: &str) -> Result<Storefront, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "stores", handle], NO_QUERY, Some(&token))
+            .await
+    }
+
+    pub async fn product(&self, id: i64) -> Result<ProductDetail, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "products", &id.to_string()], NO_QUERY, Some(&token))
             .await
     }
 

@@ -80,6 +80,7 @@ pub fn run() {
     let app = builder
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .invoke_handler(tauri::generate_handler![
             commands::accounts::current_user,
@@ -107,6 +108,11 @@ pub fn run() {
             commands::settings::set_ranking,
             commands::settings::reset_interests,
             commands::settings::take_link,
+            commands::shop::shop_home,
+            commands::shop::shop_search,
+            commands::shop::storefront,
+            commands::shop::product,
+            commands::shop::open_product_website,
         ])
         .setup(setup)
         .build(tauri::generate_context!());

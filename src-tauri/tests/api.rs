@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use souq_app_lib::api::Api;
+use souq_app_lib::api::{Api, NO_QUERY};
 use souq_app_lib::error::AppError;
 use souq_server::{Config, DatabaseConfig};
 use souq_wire::{ErrorCode, FeedPage, Session, SignInRequest};
@@ -41,7 +41,10 @@ async fn the_client_signs_in_and_pages_the_feed_and_an_arabic_hashtag() {
     let (running, _dir) = server().await;
     let api = Api::new(&running.url()).unwrap();
     let token = sign_in(&api).await;
-    let page: FeedPage = api.get(&["v1", "feed"], &[], Some(&token)).await.unwrap();
+    let page: FeedPage = api
+        .get(&["v1", "feed"], NO_QUERY, Some(&token))
+        .await
+        .unwrap();
     assert_eq!(page.posts.len(), 20);
     let next = page.next_cursor.unwrap();
     let second: FeedPage = api
@@ -50,7 +53,7 @@ async fn the_client_signs_in_and_pages_the_feed_and_an_arabic_hashtag() {
         .unwrap();
     assert!(second.posts[0].created_at <= page.posts[19].created_at);
     let tagged: FeedPage = api
-        .get(&["v1", "hashtags", "عود", "posts"], &[], Some(&token))
+        .get(&["v1", "hashtags", "عود", "posts"], NO_QUERY, Some(&token))
         .await
         .unwrap();
     assert!(!tagged.posts.is_empty());
@@ -91,7 +94,7 @@ async fn an_unreachable_server_is_unavailable_not_a_crash() {
     running.shutdown().await.unwrap();
     let api = Api::new(&url).unwrap();
     let result = api
-        .get::<FeedPage>(&["v1", "feed"], &[], Some("token"))
+        .get::<FeedPage, _>(&["v1", "feed"], NO_QUERY, Some("token"))
         .await;
     let error = result.unwrap_err();
     assert!(matches!(error, AppError::Unreachable(_)), "{error:?}");

@@ -2,6 +2,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
 mod foundation;
+mod shop;
 mod social;
 
 use souq_e2e::App;

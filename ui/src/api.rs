@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use souq_wire::{
     AppInfo, DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo,
     Language, NewPost, NotificationPage, PeoplePage, Post, PostAction, PostActivity, Preferences,
-    ProductCard, Profile, RankingSettings, SignInRequest, SignUpRequest, Timeline, UploadedMedia,
-    User,
+    ProductCard, ProductDetail, Profile, RankingSettings, ShopHome, ShopQuery, ShopResults,
+    SignInRequest, SignUpRequest, Storefront, Timeline, UploadedMedia, User,
 };
 use wasm_bindgen::prelude::*;
 
@@ -192,6 +192,32 @@ pub async fn upload_image(bytes: &[u8]) -> ApiResult<UploadedMedia> {
 
 pub async fn my_products() -> ApiResult<Vec<ProductCard>> {
     call("my_products", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct QueryArgs<'a> {
+    query: &'a ShopQuery,
+}
+
+pub async fn shop_home() -> ApiResult<ShopHome> {
+    call("shop_home", &NoArgs {}).await
+}
+
+pub async fn shop_search(query: &ShopQuery) -> ApiResult<ShopResults> {
+    call("shop_search", &QueryArgs { query }).await
+}
+
+pub async fn storefront(handle: &str) -> ApiResult<Storefront> {
+    call("storefront", &HandleArgs { handle }).await
+}
+
+pub async fn product(id: i64) -> ApiResult<ProductDetail> {
+    call("product", &IdArgs { id }).await
+}
+
+/// Opens the product's page on its store's website in the system browser.
+pub async fn open_product_website(id: i64) -> ApiResult<()> {
+    call("open_product_website", &IdArgs { id }).await
 }
 
 pub async fn profile(handle: &str) -> ApiResult<Profile> {

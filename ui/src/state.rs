@@ -10,6 +10,8 @@ pub enum Screen {
     Hashtag(String),
     Post(i64),
     Profile(String),
+    Shop,
+    Product(i64),
     Bookmarks,
     Notifications,
     Settings,
@@ -23,6 +25,7 @@ impl Screen {
             Screen::Bookmarks => Screen::Bookmarks,
             Screen::Notifications => Screen::Notifications,
             Screen::Profile(handle) => Screen::Profile(handle.clone()),
+            Screen::Shop | Screen::Product(_) => Screen::Shop,
             Screen::Home | Screen::Hashtag(_) | Screen::Post(_) => Screen::Home,
         }
     }
@@ -98,7 +101,8 @@ impl AppState {
             DeepLink::Post { id } => Screen::Post(id),
             DeepLink::Store { handle } => Screen::Profile(handle),
             DeepLink::Hashtag { tag } => Screen::Hashtag(tag),
-            DeepLink::Product { .. } | DeepLink::Drop { .. } => Screen::Home,
+            DeepLink::Product { id } => Screen::Product(id),
+            DeepLink::Drop { .. } => Screen::Home,
         };
         self.open(screen);
     }

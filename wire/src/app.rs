@@ -95,8 +95,16 @@ pub enum Timeline {
     Following,
     Everyone,
     Bookmarks,
-    Hashtag { tag: String },
-    Author { handle: String },
+    Hashtag {
+        tag: String,
+    },
+    Author {
+        handle: String,
+    },
+    /// The posts that carry a product.
+    Product {
+        id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod health;
 pub mod money;
 pub mod shop;
 pub mod social;
+pub mod studio;
 pub mod text;
 pub mod validate;
 
@@ -31,5 +32,8 @@ pub use shop::{
 pub use social::{
     DropSummary, FollowState, HashtagInfo, Notification, NotificationKind, NotificationPage,
     PeoplePage, Profile,
+};
+pub use studio::{
+    CollectionDraft, NewStore, ProductDraft, StoreDraft, Studio, StudioProduct, VariantDraft,
 };
 pub use text::{Segment, segments};

@@ -6,6 +6,21 @@ use serde::{Deserialize, Serialize};
 use crate::feed::ProductCard;
 use crate::money::Money;
 
+/// The product categories a store may choose from; the UI names each in every language.
+pub const CATEGORIES: &[&str] = &[
+    "perfume",
+    "food",
+    "home",
+    "coffee",
+    "fashion",
+    "electronics",
+    "charity",
+    "gifts",
+    "jewellery",
+    "crafts",
+    "beauty",
+];
+
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -36,10 +51,14 @@ pub struct ShopQuery {
     pub store: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection: Option<i64>,
-    /// Lowest price, in minor units.
+    /// Only products priced in this currency (ISO 4217). Prices in different
+    /// currencies do not compare, so a price range or a price sort needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Lowest price, in minor units of `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_price: Option<i64>,
-    /// Highest price, in minor units.
+    /// Highest price, in minor units of `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_price: Option<i64>,
     /// Only products with a variant in stock.
@@ -89,6 +108,8 @@ pub struct CategoryCount {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShopHome {
     pub categories: Vec<CategoryCount>,
+    /// The currencies products are priced in, the most used first.
+    pub currencies: Vec<String>,
     pub stores: Vec<StoreCard>,
 }
 

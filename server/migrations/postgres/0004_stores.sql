@@ -1,5 +1,9 @@
 -- Stores and the Shop: published and draft products, collections, and the search terms.
 ALTER TABLE stores ADD COLUMN banner_media_id BIGINT REFERENCES media(id);
+-- The currency a store prices in; its products use it.
+ALTER TABLE stores ADD COLUMN currency TEXT NOT NULL DEFAULT 'SAR';
+UPDATE stores SET currency = COALESCE(
+    (SELECT MIN(pr.currency) FROM products pr WHERE pr.store_id = stores.id), 'SAR');
 
 -- What shoppers see of a product is its published state: a product never published is
 -- a draft only its store sees; an archived one is hidden. Its lowest price and whether

@@ -166,8 +166,8 @@ impl Loader {
             .await?;
             let (store_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO stores (owner_id, handle, name, about, is_nonprofit, website_url,
-                                     avatar_media_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                                     avatar_media_id, created_at, currency)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(owner_id)
             .bind(spec.handle)
@@ -177,6 +177,7 @@ impl Loader {
             .bind(spec.website)
             .bind(avatar)
             .bind(self.now - 30 * 24 * 60 * MINUTE_MS)
+            .bind(spec.currency)
             .fetch_one(&mut *self.tx)
             .await?;
             let mut products = Vec::new();

@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod people;
 pub mod posts;
 pub mod shop;
+pub mod studio;
 
 use std::sync::Arc;
 
@@ -92,6 +93,14 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(shop::store))
         .routes(routes!(shop::product))
         .routes(routes!(feed::product_posts))
+        .routes(routes!(studio::open_store))
+        .routes(routes!(studio::get))
+        .routes(routes!(studio::create_product))
+        .routes(routes!(studio::edit_product))
+        .routes(routes!(studio::edit_page))
+        .routes(routes!(studio::preview))
+        .routes(routes!(studio::publish))
+        .routes(routes!(studio::discard))
         .routes(routes!(media::get))
         // Images are bigger than any JSON body: their route has its own limit.
         .merge(

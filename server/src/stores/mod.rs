@@ -3,6 +3,7 @@
 pub mod cards;
 pub mod shop;
 pub mod storefront;
+pub mod studio;
 
 use souq_wire::{ProductCard, User};
 

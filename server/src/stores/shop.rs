@@ -23,6 +23,12 @@ pub async fn home(db: &Db) -> Result<ShopHome, ApiError> {
     ))
     .fetch_all(&db.pool)
     .await?;
+    let currencies: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT pr.currency FROM products pr WHERE {SHOWN}
+         GROUP BY pr.currency ORDER BY COUNT(*) DESC, pr.currency"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
     let sql = format!(
         "SELECT {} FROM stores s
          ORDER BY (SELECT COUNT(*) FROM products pr WHERE pr.store_id = s.id AND {SHOWN}) DESC,
@@ -36,6 +42,7 @@ pub async fn home(db: &Db) -> Result<ShopHome, ApiError> {
             .into_iter()
             .map(|(category, products)| CategoryCount { category, products })
             .collect(),
+        currencies: currencies.into_iter().map(|(c,)| c).collect(),
         stores: stores.into_iter().map(StoreCard::from).collect(),
     })
 }
@@ -55,6 +62,15 @@ fn check(query: &ShopQuery) -> Result<(), ApiError> {
         && min > max
     {
         return bad("the lowest price is above the highest");
+    }
+    let by_price = query.min_price.is_some()
+        || query.max_price.is_some()
+        || matches!(
+            query.sort,
+            ShopSort::PriceLowToHigh | ShopSort::PriceHighToLow
+        );
+    if by_price && query.currency.is_none() {
+        return bad("prices compare only within one currency: choose a currency");
     }
     if query.offset.is_some_and(|o| o < 0) {
         return bad("offset is 0 or more");
@@ -108,6 +124,12 @@ pub async fn search(db: &Db, query: &ShopQuery) -> Result<ShopResults, ApiError>
         conditions.push(format!(
             "pr.id IN (SELECT product_id FROM collection_products WHERE collection_id = {})",
             next(Arg::Int(collection), &mut args)
+        ));
+    }
+    if let Some(currency) = &query.currency {
+        conditions.push(format!(
+            "pr.currency = {}",
+            next(Arg::Text(currency.to_ascii_uppercase()), &mut args)
         ));
     }
     if let Some(min) = query.min_price {

@@ -1,7 +1,10 @@
 //! What shoppers see of a store: its card, its mini-store (collections and products),
 //! and each product's page with its variants.
 
-use souq_wire::{CollectionView, Money, ProductDetail, StoreCard, Storefront, Variant};
+use souq_wire::{
+    CollectionDraft, CollectionView, Money, ProductCard, ProductDetail, StoreCard, Storefront,
+    Variant,
+};
 
 use crate::db::Db;
 use crate::error::ApiError;
@@ -71,35 +74,72 @@ pub async fn store_card(db: &Db, handle: &str) -> Result<StoreCard, ApiError> {
 pub async fn storefront(db: &Db, handle: &str) -> Result<Storefront, ApiError> {
     let store = store_card(db, handle).await?;
     let products = cards::cards_of_store(db, store.id).await?;
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+    let collections = collections_of(db, store.id).await?;
+    Ok(assemble(store, products, &collections))
+}
+
+/// A store's published collections, in order, with all their products (shown or not).
+pub(crate) async fn collections_of(
+    db: &Db,
+    store_id: i64,
+) -> Result<Vec<CollectionDraft>, ApiError> {
+    let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
         "SELECT c.id, c.name, cp.product_id FROM collections c
-         JOIN collection_products cp ON cp.collection_id = c.id
+         LEFT JOIN collection_products cp ON cp.collection_id = c.id
          WHERE c.store_id = $1 ORDER BY c.position, c.id, cp.position",
     )
-    .bind(store.id)
+    .bind(store_id)
     .fetch_all(&db.pool)
     .await?;
-    let mut collections: Vec<CollectionView> = Vec::new();
-    for (id, name, product_id) in rows {
-        // Only what the store shows; `products` already holds exactly that.
-        let Some(card) = products.iter().find(|p| p.id == product_id).cloned() else {
-            continue;
-        };
-        match collections.last_mut() {
-            Some(last) if last.id == id => last.products.push(card),
-            _ => collections.push(CollectionView {
-                id,
+    let mut collections: Vec<CollectionDraft> = Vec::new();
+    for (id, name, product) in rows {
+        if collections.last().is_none_or(|last| last.id != Some(id)) {
+            collections.push(CollectionDraft {
+                id: Some(id),
                 name,
-                products: vec![card],
-            }),
+                product_ids: Vec::new(),
+            });
+        }
+        if let (Some(last), Some(product)) = (collections.last_mut(), product) {
+            last.product_ids.push(product);
         }
     }
-    Ok(Storefront {
+    Ok(collections)
+}
+
+/// A storefront from its parts: the products it shows (newest first), and its
+/// collections, each keeping only the products shown. Published and previewed
+/// storefronts are both made here, so a preview is exactly what publishing gives.
+pub(crate) fn assemble(
+    store: StoreCard,
+    products: Vec<ProductCard>,
+    collections: &[CollectionDraft],
+) -> Storefront {
+    let collections = collections
+        .iter()
+        .enumerate()
+        .filter_map(|(i, collection)| {
+            let shown: Vec<ProductCard> = collection
+                .product_ids
+                .iter()
+                .filter_map(|id| products.iter().find(|p| p.id == *id).cloned())
+                .collect();
+            (!shown.is_empty()).then(|| CollectionView {
+                // A collection not yet published has no id: number it below zero.
+                id: collection
+                    .id
+                    .unwrap_or_else(|| -1 - i64::try_from(i).unwrap_or(0)),
+                name: collection.name.clone(),
+                products: shown,
+            })
+        })
+        .collect();
+    Storefront {
         store,
         collections,
         products,
         preview: false,
-    })
+    }
 }
 
 #[derive(sqlx::FromRow)]

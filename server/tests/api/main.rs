@@ -10,5 +10,6 @@ mod health;
 mod people;
 mod posts;
 mod shop;
+mod studio;
 mod support;
 mod timelines;

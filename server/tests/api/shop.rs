@@ -301,18 +301,28 @@ async fn filters_and_sorts_narrow_and_order_the_results(engine: Engine) {
     .await;
     let mug = q("mug ");
     assert_eq!(
-        ids(&server, &token, &format!("{mug}&sort=price_low_to_high")).await,
+        ids(
+            &server,
+            &token,
+            &format!("{mug}&currency=SAR&sort=price_low_to_high")
+        )
+        .await,
         [cheap, mid, dear]
     );
     assert_eq!(
-        ids(&server, &token, &format!("{mug}&sort=price_high_to_low")).await,
+        ids(
+            &server,
+            &token,
+            &format!("{mug}&currency=sar&sort=price_high_to_low")
+        )
+        .await,
         [dear, mid, cheap]
     );
     assert_eq!(
         ids(
             &server,
             &token,
-            &format!("{mug}&min_price=1000&max_price=9000&sort=newest")
+            &format!("{mug}&currency=SAR&min_price=1000&max_price=9000&sort=newest")
         )
         .await,
         [dear, mid]
@@ -368,8 +378,10 @@ async fn bad_searches_get_clear_errors(engine: Engine) {
     let server = spawn(engine).await;
     let token = server.sign_up("shopper").await;
     for (query, status) in [
-        ("min_price=500&max_price=100", 422),
-        ("min_price=-1", 422),
+        ("currency=SAR&min_price=500&max_price=100", 422),
+        ("currency=SAR&min_price=-1", 422),
+        ("min_price=100", 422),
+        ("sort=price_low_to_high", 422),
         ("offset=-3", 422),
         ("sort=cheapest", 400),
         ("min_price=abc", 400),
@@ -441,6 +453,7 @@ async fn a_store_page_shows_its_collections_and_a_product_page_its_variants(engi
         .await;
     assert_eq!(home.status, 200);
     assert!(home.body["categories"].as_array().unwrap().len() >= 5);
+    assert_eq!(home.body["currencies"][0], "SAR");
 }
 
 async fn a_product_page_lists_the_posts_that_carry_it(engine: Engine) {

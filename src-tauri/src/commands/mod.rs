@@ -6,3 +6,4 @@ pub mod feed;
 pub mod people;
 pub mod posts;
 pub mod settings;
+pub mod shop;

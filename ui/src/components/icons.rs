@@ -64,3 +64,13 @@ pub fn PersonIcon() -> impl IntoView {
         </svg>
     }
 }
+
+#[component]
+pub fn BagIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M5 8h14l-1.2 12H6.2zM9 8V6.5a3 3 0 0 1 6 0V8" fill="none"
+                stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/>
+        </svg>
+    }
+}

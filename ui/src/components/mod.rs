@@ -10,4 +10,5 @@ pub mod post_card;
 pub mod product_card;
 pub mod share;
 pub mod shell;
+pub mod storefront;
 pub mod window;

@@ -7,12 +7,14 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::composer::Composer;
-use crate::components::icons::{BellIcon, BookmarkIcon, HomeIcon, PersonIcon, SettingsIcon};
+use crate::components::icons::{
+    BagIcon, BellIcon, BookmarkIcon, HomeIcon, PersonIcon, SettingsIcon,
+};
 use crate::i18n::{Text, format, use_i18n};
 use crate::routes::{
     bookmarks::BookmarksScreen, hashtag::HashtagScreen, home::HomeScreen,
-    notifications::NotificationsScreen, post::PostScreen, profile::ProfileScreen,
-    settings::SettingsScreen,
+    notifications::NotificationsScreen, post::PostScreen, product::ProductScreen,
+    profile::ProfileScreen, settings::SettingsScreen, shop::ShopScreen,
 };
 use crate::state::{Screen, use_app};
 
@@ -73,6 +75,7 @@ pub fn Shell() -> impl IntoView {
                     <span class="brand-name">{i18n.t(Text::AppName)}</span>
                 </div>
                 <NavItem screen=Screen::Home name="home" label=Text::NavHome><HomeIcon/></NavItem>
+                <NavItem screen=Screen::Shop name="shop" label=Text::NavShop><BagIcon/></NavItem>
                 <NavItem screen=Screen::Notifications name="notifications" label=Text::NavNotifications>
                     <span class="icon-with-badge">
                         <BellIcon/>
@@ -91,6 +94,8 @@ pub fn Shell() -> impl IntoView {
                     Screen::Hashtag(tag) => view! { <HashtagScreen tag=tag/> }.into_any(),
                     Screen::Post(id) => view! { <PostScreen id=id/> }.into_any(),
                     Screen::Profile(handle) => view! { <ProfileScreen handle=handle/> }.into_any(),
+                    Screen::Shop => view! { <ShopScreen/> }.into_any(),
+                    Screen::Product(id) => view! { <ProductScreen id=id/> }.into_any(),
                     Screen::Bookmarks => view! { <BookmarksScreen/> }.into_any(),
                     Screen::Notifications => view! { <NotificationsScreen/> }.into_any(),
                     Screen::Settings => view! { <SettingsScreen/> }.into_any(),

@@ -5,6 +5,8 @@ pub mod hashtag;
 pub mod home;
 pub mod notifications;
 pub mod post;
+pub mod product;
 pub mod profile;
 pub mod settings;
+pub mod shop;
 pub mod sign_in;

@@ -2,18 +2,21 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::{Author, ErrorBody, Profile, Timeline};
+use souq_wire::{Author, ErrorBody, Profile, Storefront, Timeline};
 
 use crate::api;
 use crate::components::avatar::Avatar;
 use crate::components::feed_list::{FeedList, FeedSource};
 use crate::components::icons::BackIcon;
+use crate::components::storefront::StorefrontView;
 use crate::i18n::{Text, error_text, format, tr, use_i18n};
 use crate::routes::settings::role_text;
 use crate::state::{Screen, use_app};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
+    /// A store's mini-store.
+    Shop,
     Posts,
     Followers,
     Following,
@@ -105,6 +108,22 @@ fn Header(profile: Profile) -> impl IntoView {
 }
 
 #[component]
+fn StoreTab(handle: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let front = RwSignal::new(None::<Result<Storefront, ErrorBody>>);
+    spawn_local(async move {
+        front.set(Some(api::storefront(&handle).await));
+    });
+    move || {
+        match front.get() {
+        None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p> }.into_any(),
+        Some(Ok(front)) => view! { <StorefrontView front=front/> }.into_any(),
+    }
+    }
+}
+
+#[component]
 pub fn ProfileScreen(handle: String) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
@@ -116,6 +135,10 @@ pub fn ProfileScreen(handle: String) -> impl IntoView {
             let result = api::profile(&handle).await;
             if let Err(e) = &result {
                 state.note_error(e);
+            }
+            // A store opens on its mini-store.
+            if result.as_ref().is_ok_and(|p| p.store.is_some()) {
+                tab.set(Tab::Shop);
             }
             profile.set(Some(result));
         });
@@ -143,6 +166,8 @@ pub fn ProfileScreen(handle: String) -> impl IntoView {
             Some(Ok(p)) => view! { <Header profile=p/> }.into_any(),
         }}
         <div class="tabs" role="tablist">
+            {move || profile.with(|p| matches!(p, Some(Ok(p)) if p.store.is_some()))
+                .then(|| tab_button(Tab::Shop, Text::NavShop))}
             {tab_button(Tab::Posts, Text::Posts)}
             {tab_button(Tab::Followers, Text::Followers)}
             {tab_button(Tab::Following, Text::FollowingCount)}
@@ -150,6 +175,7 @@ pub fn ProfileScreen(handle: String) -> impl IntoView {
         {move || {
             let handle = handle.clone();
             match tab.get() {
+                Tab::Shop => view! { <StoreTab handle=handle/> }.into_any(),
                 Tab::Posts => view! { <FeedList source=FeedSource::Timeline(Timeline::Author { handle })/> }.into_any(),
                 Tab::Followers => view! { <PeopleList handle=handle followers=true/> }.into_any(),
                 Tab::Following => view! { <PeopleList handle=handle followers=false/> }.into_any(),

@@ -1,0 +1,57 @@
+//! The Shop tab on the real app: search as you type in Arabic, a product page, and a
+//! store's mini-store on its profile.
+
+use souq_e2e::Harness;
+
+use crate::signed_in_feed;
+
+/// Clicks the first element matching `css` whose text is `text`, through the page.
+const CLICK_BY_TEXT: &str = "const [css, text] = arguments;
+    const found = [...document.querySelectorAll(css)].find(e => e.textContent.trim() === text);
+    if (found) { found.closest('button').click(); }
+    return !!found;";
+
+#[tokio::test]
+async fn a_shopper_finds_a_product_by_an_arabic_spelling_and_opens_it() {
+    let harness = Harness::start();
+    let app = harness.launch().await;
+    signed_in_feed(&app).await;
+    app.click(".nav-item[data-screen='shop']").await;
+    app.wait_for(".shop-results .product-card").await;
+    // Typed with its last word unfinished: "دهن عو" finds "دهن عود".
+    app.type_into(".shop-search", "دهن عو").await;
+    app.wait_until(
+        "[...document.querySelectorAll('.shop-results .product-title')]
+            .some(t => t.textContent === 'دهن عود كمبودي')",
+        "the search finds the oud oil",
+    )
+    .await;
+    app.screenshot("shop-search-arabic").await;
+    let clicked = app
+        .client
+        .execute(
+            CLICK_BY_TEXT,
+            vec![
+                ".shop-results .product-title".into(),
+                "دهن عود كمبودي".into(),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(clicked, serde_json::Value::Bool(true));
+    app.wait_until(
+        "document.querySelector('.product-page .product-name')?.textContent === 'دهن عود كمبودي'",
+        "the product page opens",
+    )
+    .await;
+    assert!(app.count(".product-page .variant").await >= 2);
+    assert_eq!(app.count(".product-page .shop-on-website").await, 1);
+    app.screenshot("product-page").await;
+
+    // Its store's profile opens on the mini-store, with its collections.
+    app.click(".product-store-link").await;
+    app.wait_for(".storefront .collection .product-card").await;
+    assert!(app.count(".storefront .collection").await >= 2);
+    app.screenshot("storefront").await;
+    app.quit().await;
+}

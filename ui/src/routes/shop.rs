@@ -1,0 +1,309 @@
+//! The Shop tab: search as you type (Arabic or English), browse by category and store,
+//! filter by price, stock and store, and sort.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use souq_wire::{ErrorBody, Money, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard};
+
+use crate::api;
+use crate::components::product_card::ProductGrid;
+use crate::i18n::{Text, category_name, error_text, tr, use_i18n};
+use crate::state::{Screen, use_app};
+
+/// How long typing must pause before a search runs.
+const TYPING_PAUSE_MS: u64 = 180;
+
+#[component]
+fn StoreChips(stores: Vec<StoreCard>) -> impl IntoView {
+    let state = use_app();
+    view! {
+        <div class="store-chips">
+            {stores.into_iter().map(|store| {
+                let handle = store.handle.clone();
+                view! {
+                    <button type="button" class="store-chip" data-handle=store.handle.clone()
+                        on:click=move |_| state.open(Screen::Profile(handle.clone()))>
+                        {store.avatar_media_id.map(|id| view! {
+                            <img class="avatar small" src=api::media_url(id) alt=""/>
+                        })}
+                        <span dir="auto">{store.name.clone()}</span>
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// Minor units from what was typed in major units, for this currency.
+fn minor_units(typed: &str, currency: &str) -> Option<i64> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return None;
+    }
+    let digits = Money {
+        amount_minor: 0,
+        currency: currency.to_string(),
+    }
+    .minor_digits();
+    let (whole, fraction) = typed.split_once('.').unwrap_or((typed, ""));
+    let whole: i64 = whole.parse().ok()?;
+    let width = usize::try_from(digits).ok()?;
+    let fraction: String = fraction
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(width)
+        .collect();
+    let fraction: i64 = if width == 0 {
+        0
+    } else {
+        fraction.parse().ok()?
+    };
+    whole
+        .checked_mul(10i64.checked_pow(digits)?)?
+        .checked_add(fraction)
+}
+
+fn sort_value(sort: ShopSort) -> &'static str {
+    match sort {
+        ShopSort::Relevance => "relevance",
+        ShopSort::Newest => "newest",
+        ShopSort::PriceLowToHigh => "price_low_to_high",
+        ShopSort::PriceHighToLow => "price_high_to_low",
+    }
+}
+
+fn sort_of(value: &str) -> ShopSort {
+    match value {
+        "newest" => ShopSort::Newest,
+        "price_low_to_high" => ShopSort::PriceLowToHigh,
+        "price_high_to_low" => ShopSort::PriceHighToLow,
+        _ => ShopSort::Relevance,
+    }
+}
+
+#[component]
+pub fn ShopScreen() -> impl IntoView {
+    let i18n = use_i18n();
+    let home = RwSignal::new(None::<ShopHome>);
+    let query = RwSignal::new(ShopQuery::default());
+    let results = RwSignal::new(None::<Result<ShopResults, ErrorBody>>);
+    let typed = RwSignal::new(String::new());
+    let price_from = RwSignal::new(String::new());
+    let price_to = RwSignal::new(String::new());
+    // Answers to older queries are dropped, so fast typing never shows stale results.
+    let generation = StoredValue::new(0u32);
+
+    spawn_local(async move {
+        if let Ok(found) = api::shop_home().await {
+            home.set(Some(found));
+        }
+    });
+    Effect::new(move |_| {
+        let q = query.get();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        spawn_local(async move {
+            let answer = api::shop_search(&q).await;
+            if generation.get_value() == mine {
+                results.set(Some(answer));
+            }
+        });
+    });
+
+    let default_currency = move || {
+        home.with_untracked(|h| h.as_ref().and_then(|h| h.currencies.first().cloned()))
+            .unwrap_or_else(|| "SAR".into())
+    };
+    let on_type = move |ev| {
+        let text = event_target_value(&ev);
+        typed.set(text.clone());
+        set_timeout(
+            move || {
+                if typed.get_untracked() == text {
+                    query.update(|q| {
+                        q.q = (!text.trim().is_empty()).then(|| text.clone());
+                        q.offset = None;
+                    });
+                }
+            },
+            std::time::Duration::from_millis(TYPING_PAUSE_MS),
+        );
+    };
+    let apply_prices = move || {
+        query.update(|q| {
+            let currency = q.currency.clone().unwrap_or_else(default_currency);
+            q.min_price = minor_units(&price_from.get_untracked(), &currency);
+            q.max_price = minor_units(&price_to.get_untracked(), &currency);
+            let by_price = q.min_price.is_some()
+                || q.max_price.is_some()
+                || matches!(q.sort, ShopSort::PriceLowToHigh | ShopSort::PriceHighToLow);
+            q.currency = by_price.then_some(currency);
+            q.offset = None;
+        });
+    };
+    let load_more = move |_| {
+        let Some(Ok(current)) = results.get_untracked() else {
+            return;
+        };
+        let Some(offset) = current.next_offset else {
+            return;
+        };
+        let mut next = query.get_untracked();
+        next.offset = Some(offset);
+        let mine = generation.get_value();
+        spawn_local(async move {
+            if let Ok(more) = api::shop_search(&next).await
+                && generation.get_value() == mine
+            {
+                results.update(|r| {
+                    if let Some(Ok(r)) = r {
+                        r.products.extend(more.products);
+                        r.next_offset = more.next_offset;
+                    }
+                });
+            }
+        });
+    };
+    let category_chip = move |category: Option<String>, label: String| {
+        let selected = {
+            let category = category.clone();
+            move || query.with(|q| q.category == category)
+        };
+        view! {
+            <button type="button" class="chip category-chip" class:active=selected.clone()
+                aria-pressed=move || selected().to_string()
+                data-category=category.clone().unwrap_or_default()
+                on:click=move |_| query.update(|q| { q.category = category.clone(); q.offset = None; })>
+                {label}
+            </button>
+        }
+    };
+
+    view! {
+        <header class="screen-head shop-head">
+            <h1>{i18n.t(Text::ShopTitle)}</h1>
+        </header>
+        <div class="shop-search-bar">
+            <input type="search" class="shop-search" dir="auto" autocomplete="off"
+                placeholder=move || tr(i18n.language.get(), Text::SearchProducts)
+                aria-label=move || tr(i18n.language.get(), Text::SearchProducts)
+                prop:value=typed on:input=on_type/>
+        </div>
+        <section class="shop-filters" aria-label=move || tr(i18n.language.get(), Text::Categories)>
+            <div class="chips">
+                {move || {
+                    let language = i18n.language.get();
+                    let mut chips = vec![category_chip(None, tr(language, Text::AllCategories).to_string())];
+                    if let Some(home) = home.get() {
+                        chips.extend(home.categories.into_iter().map(|c| {
+                            let label = category_name(language, &c.category);
+                            category_chip(Some(c.category), label)
+                        }));
+                    }
+                    chips.collect_view()
+                }}
+            </div>
+            <div class="filter-row">
+                <label class="inline">
+                    <span>{i18n.t(Text::SortBy)}</span>
+                    <select class="shop-sort" on:change=move |ev| {
+                        let sort = sort_of(&event_target_value(&ev));
+                        query.update(|q| q.sort = sort);
+                        apply_prices();
+                    }>
+                        {[
+                            (ShopSort::Relevance, Text::SortRelevance),
+                            (ShopSort::Newest, Text::SortNewest),
+                            (ShopSort::PriceLowToHigh, Text::SortPriceLow),
+                            (ShopSort::PriceHighToLow, Text::SortPriceHigh),
+                        ].into_iter().map(|(sort, label)| view! {
+                            <option value=sort_value(sort) selected=move || query.with(|q| q.sort == sort)>
+                                {move || tr(i18n.language.get(), label)}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="inline">
+                    <input type="checkbox" class="in-stock-only"
+                        prop:checked=move || query.with(|q| q.in_stock)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            query.update(|q| { q.in_stock = on; q.offset = None; });
+                        }/>
+                    <span>{i18n.t(Text::InStockOnly)}</span>
+                </label>
+                <label class="inline">
+                    <span>{i18n.t(Text::PriceFrom)}</span>
+                    <input type="number" min="0" step="any" class="price-from" inputmode="decimal"
+                        prop:value=price_from
+                        on:change=move |ev| { price_from.set(event_target_value(&ev)); apply_prices(); }/>
+                </label>
+                <label class="inline">
+                    <span>{i18n.t(Text::PriceTo)}</span>
+                    <input type="number" min="0" step="any" class="price-to" inputmode="decimal"
+                        prop:value=price_to
+                        on:change=move |ev| { price_to.set(event_target_value(&ev)); apply_prices(); }/>
+                </label>
+                <label class="inline">
+                    <span>{i18n.t(Text::Currency)}</span>
+                    <select class="shop-currency" on:change=move |ev| {
+                        let currency = event_target_value(&ev);
+                        query.update(|q| q.currency = Some(currency));
+                        apply_prices();
+                    }>
+                        {move || home.get().map(|h| h.currencies).unwrap_or_default().into_iter().map(|c| {
+                            let value = c.clone();
+                            let label = c.clone();
+                            view! {
+                                <option value=c selected=move || query.with(|q| q.currency.as_deref() == Some(value.as_str()))>{label}</option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" class="button clear-filters" on:click=move |_| {
+                    price_from.set(String::new());
+                    price_to.set(String::new());
+                    query.update(|q| {
+                        let words = q.q.take();
+                        *q = ShopQuery { q: words, ..ShopQuery::default() };
+                    });
+                }>{i18n.t(Text::ClearFilters)}</button>
+            </div>
+        </section>
+        {move || {
+            let searching = query.with(|q| q.q.is_some());
+            (!searching).then(|| home.get().map(|h| view! {
+                <section class="shop-stores">
+                    <h2>{i18n.t(Text::Stores)}</h2>
+                    <StoreChips stores=h.stores/>
+                </section>
+            })).flatten()
+        }}
+        <section class="shop-results" aria-live="polite">
+            {move || match results.get() {
+                None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p> }.into_any(),
+                Some(Ok(found)) => {
+                    let empty = found.products.is_empty() && found.stores.is_empty();
+                    let more = found.next_offset.is_some();
+                    view! {
+                        {(!found.stores.is_empty()).then(|| view! {
+                            <h2>{i18n.t(Text::Stores)}</h2>
+                            <StoreChips stores=found.stores.clone()/>
+                        })}
+                        {empty.then(|| view! { <p class="muted empty-results">{i18n.t(Text::NoResults)}</p> })}
+                        {(!found.products.is_empty()).then(|| view! {
+                            <h2>{i18n.t(Text::Products)}</h2>
+                            <ProductGrid products=found.products.clone()/>
+                        })}
+                        {more.then(|| view! {
+                            <button type="button" class="button load-more" on:click=load_more>
+                                {i18n.t(Text::LoadMore)}
+                            </button>
+                        })}
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
