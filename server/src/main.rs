@@ -93,6 +93,8 @@ async fn reindex(database: &DatabaseConfig) -> ExitCode {
     };
     match souq_server::search::reindex_all(&db).await {
         Ok((products, stores)) => {
+            // Running servers load their search index again.
+            souq_server::cache::publish(&db, &[souq_server::cache::Change::Everything]).await;
             println!("souq-server indexed {products} products and {stores} stores");
             ExitCode::SUCCESS
         }

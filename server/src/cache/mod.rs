@@ -33,7 +33,9 @@ pub enum Change {
     Author(i64),
     /// A viewer's follows, likes, reposts or bookmarks changed.
     Viewer(i64),
-    /// Anything else, rare enough to start over: demo data, store or product edits.
+    /// A store published its drafts: its products, collections or page changed.
+    Catalog(i64),
+    /// Anything else, rare enough to start over: demo data, a rebuilt search index.
     Everything,
 }
 
@@ -44,6 +46,7 @@ impl Change {
             Change::Post(id) => format!("p:{id}"),
             Change::Author(id) => format!("a:{id}"),
             Change::Viewer(id) => format!("v:{id}"),
+            Change::Catalog(id) => format!("c:{id}"),
             Change::Everything => "*".into(),
         }
     }
@@ -56,6 +59,7 @@ impl Change {
             Some(("p", rest)) => id(rest).map_or(Change::Everything, Change::Post),
             Some(("a", rest)) => id(rest).map_or(Change::Everything, Change::Author),
             Some(("v", rest)) => id(rest).map_or(Change::Everything, Change::Viewer),
+            Some(("c", rest)) => id(rest).map_or(Change::Everything, Change::Catalog),
             _ => Change::Everything,
         }
     }
@@ -85,6 +89,8 @@ pub struct Caches {
     pub popular: Store<(), Arc<PopularSet>>,
     /// Held by the one request ranking the popular set again.
     pub popular_ranking: tokio::sync::Mutex<()>,
+    /// The shop's search index.
+    pub search: crate::search::index::SearchIndex,
     /// First pages as served, by viewer, timeline and page size.
     pub pages: Store<(i64, FirstPage, i64), Arc<ServedPage>>,
     /// Dropped with the caches, which ends the listener.
@@ -112,6 +118,7 @@ impl Default for Caches {
             popular: Store::new(1, MAX_AGE),
             popular_ranking: tokio::sync::Mutex::new(()),
             pages: Store::new(50_000, MAX_AGE),
+            search: crate::search::index::SearchIndex::default(),
             _alive: tx,
             alive: rx,
         }
@@ -131,6 +138,13 @@ impl Caches {
                 self.follows.remove(id);
                 self.viewer_state.remove(id);
             }
+            // Posts show its product cards, and reposts how its account is shown.
+            Change::Catalog(id) => {
+                self.posts.clear();
+                self.accounts.clear();
+                self.pages.clear();
+                self.search.forget_store(*id);
+            }
             Change::Everything => self.clear(),
         }
     }
@@ -145,6 +159,7 @@ impl Caches {
         self.recent.clear();
         self.popular.clear();
         self.pages.clear();
+        self.search.forget_all();
     }
 }
 
@@ -224,6 +239,7 @@ mod tests {
             Change::Post(7),
             Change::Author(8),
             Change::Viewer(9),
+            Change::Catalog(10),
             Change::Everything,
         ] {
             assert_eq!(Change::decode(&change.encode()), change);

@@ -3,6 +3,7 @@
 //! words by the word itself, its stem, or (for the word being typed) a prefix, and the
 //! results are ranked by the weight of the fields their words matched in.
 
+pub mod index;
 pub mod normalize;
 
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use crate::db::Db;
 use crate::error::ApiError;
 
 /// What a term points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     Product,
     Store,
@@ -42,6 +43,11 @@ pub mod weight {
 
 const WORD: i64 = 0;
 const STEM: i64 = 1;
+
+/// Products per page of results.
+pub const PAGE: usize = 24;
+/// Stores shown beside the products of a search.
+pub const STORES_SHOWN: usize = 5;
 
 /// The rows to index for these weighted fields: each word and each stem that differs
 /// from its word, at the highest weight it appears with.
@@ -219,7 +225,7 @@ pub struct Query {
 /// At most this many words of a query count: enough for any product name.
 const MAX_QUERY_WORDS: usize = 8;
 /// A prefix shorter than this matches too much to mean anything.
-const MIN_PREFIX_CHARS: usize = 2;
+pub(crate) const MIN_PREFIX_CHARS: usize = 2;
 
 impl Query {
     pub fn parse(text: &str) -> Query {
@@ -233,49 +239,6 @@ impl Query {
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
-    }
-
-    /// The SQL of `(target_id, score)` for everything that matches every word, with its
-    /// binds, numbered from `first`.
-    pub fn matches_sql(&self, target: Target, first: usize) -> (String, Vec<String>) {
-        let mut binds: Vec<String> = Vec::new();
-        let next = |value: String, binds: &mut Vec<String>| {
-            binds.push(value);
-            format!("${}", first + binds.len() - 1)
-        };
-        let last = self.words.len().saturating_sub(1);
-        let per_word: Vec<String> = self
-            .words
-            .iter()
-            .enumerate()
-            .map(|(i, word)| {
-                let w = next(word.clone(), &mut binds);
-                let s = next(normalize::stem(word), &mut binds);
-                let prefix = if i == last && self.typing && word.chars().count() >= MIN_PREFIX_CHARS
-                {
-                    let end = next(format!("{word}{}", char::MAX), &mut binds);
-                    format!(" OR (kind = {WORD} AND term > {w} AND term < {end})")
-                } else {
-                    String::new()
-                };
-                format!(
-                    "SELECT target_id, MAX(CASE WHEN term = {w} AND kind = {WORD} THEN weight * 10
-                                                WHEN term = {w} OR term = {s} THEN weight * 8
-                                                ELSE weight * 5 END) AS best
-                     FROM search_terms
-                     WHERE target_kind = {target} AND (term = {w} OR (kind = {STEM} AND term = {s}){prefix})
-                     GROUP BY target_id",
-                    target = target.code()
-                )
-            })
-            .collect();
-        let sql = format!(
-            "SELECT target_id, CAST(SUM(best) AS BIGINT) AS score FROM ({}) per_word
-             GROUP BY target_id HAVING COUNT(*) = {}",
-            per_word.join(" UNION ALL "),
-            self.words.len()
-        );
-        (sql, binds)
     }
 }
 
@@ -298,14 +261,6 @@ mod tests {
     fn the_last_word_is_a_prefix_only_while_it_is_being_typed() {
         assert!(Query::parse("oud roy").typing);
         assert!(!Query::parse("oud royale ").typing);
-        let (sql, binds) = Query::parse("oud ro").matches_sql(Target::Product, 1);
-        assert_eq!(
-            binds.len(),
-            5,
-            "two words with their stems, and one prefix end"
-        );
-        assert!(sql.contains("term > $3 AND term < $5"), "{sql}");
-        let (_, binds) = Query::parse("oud r").matches_sql(Target::Product, 1);
-        assert_eq!(binds.len(), 4, "one letter is too short to be a prefix");
+        assert_eq!(Query::parse("  Oud  ROYALE ").words, ["oud", "royale"]);
     }
 }

@@ -564,8 +564,7 @@ pub async fn publish(db: &Db, user: &User, handle: &str) -> Result<Storefront, A
     }
     search::index_store(&mut tx, store.id).await?;
     tx.commit().await?;
-    // Product cards inside cached posts may have changed: start over.
-    tell_caches(db, &[Change::Everything]).await;
+    tell_caches(db, &[Change::Catalog(store.id)]).await;
     storefront::storefront(db, &store.handle).await
 }
 
@@ -799,5 +798,6 @@ pub async fn open_store(db: &Db, user: &User, new: NewStore) -> Result<Studio, A
     let store = owned_store(db, user, &user.handle).await?;
     let mut conn = db.pool.acquire().await?;
     search::index_store(&mut conn, store.id).await?;
+    tell_caches(db, &[Change::Catalog(store.id)]).await;
     studio_of(db, &store).await
 }

@@ -463,3 +463,36 @@ on_both_engines!(
     bad_drafts_get_clear_errors_and_change_nothing,
     discarding_throws_drafts_away,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_published_on_one_instance_is_found_on_another() {
+    let a = spawn(Engine::Postgres).await;
+    let b = a.another_instance().await;
+    let owner = merchant(&a, "brassworks").await;
+    let shopper = a.sign_up("shopper").await;
+    // B loads its search index before the product exists.
+    assert!(search(&b, &shopper, "lamp").await.is_empty());
+    let created = a
+        .send(
+            a.post(&studio("brassworks", "/products"))
+                .bearer_auth(&owner)
+                .json(&lamp()),
+        )
+        .await;
+    let id = created.body["id"].as_i64().unwrap();
+    let published = a
+        .send(
+            a.post(&studio("brassworks", "/publish"))
+                .bearer_auth(&owner),
+        )
+        .await;
+    assert_eq!(published.status, 200);
+    let start = std::time::Instant::now();
+    while search(&b, &shopper, "lamp").await != [id] {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "the other instance never found the published product"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
