@@ -32,6 +32,13 @@ const COMMANDS: &[&str] = &[
     "storefront",
     "product",
     "open_product_website",
+    "studio",
+    "open_store",
+    "save_product",
+    "save_store_page",
+    "preview_storefront",
+    "publish_store",
+    "discard_drafts",
 ];
 
 fn main() {

@@ -64,6 +64,14 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
             .await
             .map_err(|e| StartError::Demo(e.to_string()))?;
     }
+    {
+        let db = db.clone();
+        tokio::spawn(async move {
+            if let Err(e) = db.cache.search.refresh(&db).await {
+                tracing::warn!(error = %e, "the search index will load on the first search");
+            }
+        });
+    }
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| StartError::Bind(config.listen, e))?;

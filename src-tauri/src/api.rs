@@ -97,7 +97,18 @@ impl Api {
         body: &B,
         token: Option<&str>,
     ) -> Result<T, AppError> {
-        Self::json(self.request(Method::POST, segments, token).json(body)).await
+        self.with_body(Method::POST, segments, body, token).await
+    }
+
+    /// A call that sends a JSON body and answers JSON.
+    pub async fn with_body<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        body: &B,
+        token: Option<&str>,
+    ) -> Result<T, AppError> {
+        Self::json(self.request(method, segments, token).json(body)).await
     }
 
     pub async fn put<T: DeserializeOwned>(

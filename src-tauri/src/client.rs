@@ -6,15 +6,17 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use souq_wire::{
-    FeedPage, FollowState, HashtagInfo, NewPost, NotificationPage, PeoplePage, Post, PostAction,
-    PostActivity, ProductCard, ProductDetail, Profile, Session, ShopHome, ShopQuery, ShopResults,
-    SignInRequest, SignUpRequest, Storefront, Timeline, UploadedMedia, User,
+    FeedPage, FollowState, HashtagInfo, NewPost, NewStore, NotificationPage, PeoplePage, Post,
+    PostAction, PostActivity, ProductCard, ProductDetail, ProductDraft, Profile, Session, ShopHome,
+    ShopQuery, ShopResults, SignInRequest, SignUpRequest, StoreDraft, Storefront, Studio,
+    StudioProduct, Timeline, UploadedMedia, User,
 };
 use tokio::sync::RwLock;
 
 use crate::api::{Api, Bytes, NO_QUERY};
 use crate::error::AppError;
 use crate::keychain::Keychain;
+use reqwest::Method;
 
 pub struct SouqClient {
     pub api: Api,
@@ -326,6 +328,101 @@ impl SouqClient {
         let token = self.token().await?;
         self.api
             .get(&["v1", "products", &id.to_string()], NO_QUERY, Some(&token))
+            .await
+    }
+
+    pub async fn studio(&self, handle: &str) -> Result<Studio, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "stores", handle, "studio"], NO_QUERY, Some(&token))
+            .await
+    }
+
+    pub async fn open_store(&self, new: &NewStore) -> Result<Studio, AppError> {
+        let token = self.token().await?;
+        self.api.post(&["v1", "stores"], new, Some(&token)).await
+    }
+
+    /// Saves a product's draft: a new product when `id` is none.
+    pub async fn save_product(
+        &self,
+        handle: &str,
+        id: Option<i64>,
+        draft: &ProductDraft,
+    ) -> Result<StudioProduct, AppError> {
+        let token = self.token().await?;
+        match id {
+            None => {
+                self.api
+                    .post(
+                        &["v1", "stores", handle, "studio", "products"],
+                        draft,
+                        Some(&token),
+                    )
+                    .await
+            }
+            Some(id) => {
+                self.api
+                    .with_body(
+                        Method::PUT,
+                        &[
+                            "v1",
+                            "stores",
+                            handle,
+                            "studio",
+                            "products",
+                            &id.to_string(),
+                        ],
+                        draft,
+                        Some(&token),
+                    )
+                    .await
+            }
+        }
+    }
+
+    pub async fn save_store_page(
+        &self,
+        handle: &str,
+        page: &StoreDraft,
+    ) -> Result<Studio, AppError> {
+        let token = self.token().await?;
+        self.api
+            .with_body(
+                Method::PUT,
+                &["v1", "stores", handle, "studio", "page"],
+                page,
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn preview_storefront(&self, handle: &str) -> Result<Storefront, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(
+                &["v1", "stores", handle, "studio", "preview"],
+                NO_QUERY,
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn publish_store(&self, handle: &str) -> Result<Storefront, AppError> {
+        let token = self.token().await?;
+        self.api
+            .post(
+                &["v1", "stores", handle, "studio", "publish"],
+                &serde_json::json!({}),
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn discard_drafts(&self, handle: &str) -> Result<Studio, AppError> {
+        let token = self.token().await?;
+        self.api
+            .delete_json(&["v1", "stores", handle, "studio", "drafts"], Some(&token))
             .await
     }
 

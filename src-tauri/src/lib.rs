@@ -113,6 +113,13 @@ pub fn run() {
             commands::shop::storefront,
             commands::shop::product,
             commands::shop::open_product_website,
+            commands::studio::studio,
+            commands::studio::open_store,
+            commands::studio::save_product,
+            commands::studio::save_store_page,
+            commands::studio::preview_storefront,
+            commands::studio::publish_store,
+            commands::studio::discard_drafts,
         ])
         .setup(setup)
         .build(tauri::generate_context!());

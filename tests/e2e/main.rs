@@ -4,6 +4,7 @@
 mod foundation;
 mod shop;
 mod social;
+mod studio;
 
 use souq_e2e::App;
 

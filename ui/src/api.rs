@@ -5,9 +5,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use souq_wire::{
     AppInfo, DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo,
-    Language, NewPost, NotificationPage, PeoplePage, Post, PostAction, PostActivity, Preferences,
-    ProductCard, ProductDetail, Profile, RankingSettings, ShopHome, ShopQuery, ShopResults,
-    SignInRequest, SignUpRequest, Storefront, Timeline, UploadedMedia, User,
+    Language, NewPost, NewStore, NotificationPage, PeoplePage, Post, PostAction, PostActivity,
+    Preferences, ProductCard, ProductDetail, ProductDraft, Profile, RankingSettings, ShopHome,
+    ShopQuery, ShopResults, SignInRequest, SignUpRequest, StoreDraft, Storefront, Studio,
+    StudioProduct, Timeline, UploadedMedia, User,
 };
 use wasm_bindgen::prelude::*;
 
@@ -218,6 +219,57 @@ pub async fn product(id: i64) -> ApiResult<ProductDetail> {
 /// Opens the product's page on its store's website in the system browser.
 pub async fn open_product_website(id: i64) -> ApiResult<()> {
     call("open_product_website", &IdArgs { id }).await
+}
+
+#[derive(Serialize)]
+struct NewStoreArgs<'a> {
+    store: &'a NewStore,
+}
+
+#[derive(Serialize)]
+struct SaveProductArgs<'a> {
+    handle: &'a str,
+    id: Option<i64>,
+    draft: &'a ProductDraft,
+}
+
+#[derive(Serialize)]
+struct SavePageArgs<'a> {
+    handle: &'a str,
+    page: &'a StoreDraft,
+}
+
+pub async fn studio(handle: &str) -> ApiResult<Studio> {
+    call("studio", &HandleArgs { handle }).await
+}
+
+pub async fn open_store(store: &NewStore) -> ApiResult<Studio> {
+    call("open_store", &NewStoreArgs { store }).await
+}
+
+/// Saves a product's draft; a new product when `id` is none.
+pub async fn save_product(
+    handle: &str,
+    id: Option<i64>,
+    draft: &ProductDraft,
+) -> ApiResult<StudioProduct> {
+    call("save_product", &SaveProductArgs { handle, id, draft }).await
+}
+
+pub async fn save_store_page(handle: &str, page: &StoreDraft) -> ApiResult<Studio> {
+    call("save_store_page", &SavePageArgs { handle, page }).await
+}
+
+pub async fn preview_storefront(handle: &str) -> ApiResult<Storefront> {
+    call("preview_storefront", &HandleArgs { handle }).await
+}
+
+pub async fn publish_store(handle: &str) -> ApiResult<Storefront> {
+    call("publish_store", &HandleArgs { handle }).await
+}
+
+pub async fn discard_drafts(handle: &str) -> ApiResult<Studio> {
+    call("discard_drafts", &HandleArgs { handle }).await
 }
 
 pub async fn profile(handle: &str) -> ApiResult<Profile> {

@@ -12,6 +12,7 @@ pub enum Screen {
     Profile(String),
     Shop,
     Product(i64),
+    Studio,
     Bookmarks,
     Notifications,
     Settings,
@@ -26,6 +27,7 @@ impl Screen {
             Screen::Notifications => Screen::Notifications,
             Screen::Profile(handle) => Screen::Profile(handle.clone()),
             Screen::Shop | Screen::Product(_) => Screen::Shop,
+            Screen::Studio => Screen::Studio,
             Screen::Home | Screen::Hashtag(_) | Screen::Post(_) => Screen::Home,
         }
     }

@@ -7,7 +7,7 @@
 )]
 
 use chrono::{DateTime, Duration, Utc};
-use souq_ui::i18n::format::{money, number, relative};
+use souq_ui::i18n::format::{self, money, number, relative};
 use souq_wire::{Language, Money};
 use wasm_bindgen_test::*;
 
@@ -40,6 +40,25 @@ fn prices_come_from_minor_units_with_the_currency_digits() {
     assert_eq!(
         money(Language::Ar, &price(18_500, "KWD")),
         "\u{200F}١٨٫٥٠٠ د.ك."
+    );
+}
+
+#[wasm_bindgen_test]
+fn typed_prices_become_minor_units_with_the_currency_digits() {
+    assert_eq!(format::parse_money("12.5", "SAR"), Some(1250));
+    assert_eq!(format::parse_money(" 12 ", "SAR"), Some(1200));
+    assert_eq!(format::parse_money("1.250", "KWD"), Some(1250));
+    assert_eq!(format::parse_money("500", "JPY"), Some(500));
+    // More decimals than the currency has, signs, words and nothing are not prices.
+    for bad in ["12.345", "-3", "abc", "", "1.2.3", "5.5"] {
+        let currency = if bad == "5.5" { "JPY" } else { "SAR" };
+        assert_eq!(format::parse_money(bad, currency), None, "{bad}");
+    }
+    assert_eq!(format::money_input(1250, "SAR"), "12.50");
+    assert_eq!(format::money_input(1250, "KWD"), "1.250");
+    assert_eq!(
+        format::parse_money(&format::money_input(98765, "AED"), "AED"),
+        Some(98765)
     );
 }
 

@@ -259,6 +259,26 @@ pub fn run() -> Result<(), String> {
         started.elapsed(),
         String::from_utf8_lossy(&out.stdout).trim()
     );
+    // The servers reload their index on the first search after the reindex; measure
+    // once it answers from the new one.
+    let probe = format!("{base}{}", search_path("leather bag "));
+    let auth = format!(
+        "authorization: Bearer {}",
+        tokens.first().ok_or("no viewer")?
+    );
+    let loaded = Instant::now();
+    loop {
+        let body = sh::output(Command::new("curl").args(["-sS", "-f", "-H", &auth, &probe]))
+            .unwrap_or_default();
+        if body.contains("\"products\":[{") {
+            break;
+        }
+        if loaded.elapsed() > std::time::Duration::from_secs(120) {
+            return Err("the server never found the generated products".into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    eprintln!("bench: search index loaded in {:.1?}", loaded.elapsed());
     let mut search_rows = Vec::new();
     for (name, queries) in [
         ("health (HTTP ceiling)", vec![String::new()]),

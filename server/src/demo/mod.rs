@@ -159,7 +159,7 @@ impl Loader {
             let owner_id = self.user(spec.handle, spec.owner_name, role, hash).await?;
             let avatar = media::insert(
                 &mut *self.tx,
-                None,
+                Some(owner_id),
                 "image/svg+xml",
                 art::avatar_svg(spec.motif, spec.hue),
             )
@@ -201,7 +201,9 @@ impl Loader {
                 .await?;
                 for position in 0..2u32 {
                     let svg = art::product_svg(spec.motif, spec.hue, p * 2 + position);
-                    let media_id = media::insert(&mut *self.tx, None, "image/svg+xml", svg).await?;
+                    // The store's own pictures: its studio may reuse them.
+                    let media_id =
+                        media::insert(&mut *self.tx, Some(owner_id), "image/svg+xml", svg).await?;
                     sqlx::query(
                         "INSERT INTO product_images (product_id, position, media_id) VALUES ($1, $2, $3)",
                     )

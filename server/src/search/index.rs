@@ -87,8 +87,9 @@ impl SearchIndex {
         }
     }
 
-    /// Brings the index up to date with what changed, loading it if need be.
-    async fn refresh(&self, db: &Db) -> Result<(), ApiError> {
+    /// Brings the index up to date with what changed, loading it if need be. The
+    /// server calls it once at start, so the first search does not wait for the load.
+    pub async fn refresh(&self, db: &Db) -> Result<(), ApiError> {
         let loaded = self.index.read().is_ok_and(|i| i.is_some());
         let waiting = self
             .pending
@@ -97,7 +98,16 @@ impl SearchIndex {
         if loaded && !waiting {
             return Ok(());
         }
-        let _refreshing = self.refreshing.lock().await;
+        // Once loaded, a search never waits for a refresh: it answers from the index as
+        // it is while one request brings it up to date.
+        let _refreshing = if loaded {
+            match self.refreshing.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return Ok(()),
+            }
+        } else {
+            self.refreshing.lock().await
+        };
         // Take the marks before reading, so a change made meanwhile is read again next.
         let pending = match self.pending.lock() {
             Ok(mut p) => std::mem::take(&mut *p),

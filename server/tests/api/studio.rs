@@ -456,7 +456,29 @@ async fn discarding_throws_drafts_away(engine: Engine) {
     assert_eq!(discarded.body["has_drafts"], false);
 }
 
+async fn a_demo_store_saves_a_product_with_its_own_pictures(engine: Engine) {
+    let server = crate::support::spawn_with_demo(engine).await;
+    let owner = server.demo("dar_al_oud").await;
+    let state = server
+        .send(server.get(&studio("dar_al_oud", "")).bearer_auth(&owner))
+        .await;
+    assert_eq!(state.status, 200, "{}", state.body);
+    let product = &state.body["products"][0];
+    assert!(!product["draft"]["images"].as_array().unwrap().is_empty());
+    let id = product["id"].as_i64().unwrap();
+    let saved = server
+        .send(
+            server
+                .put(&studio("dar_al_oud", &format!("/products/{id}")))
+                .bearer_auth(&owner)
+                .json(&product["draft"]),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+}
+
 on_both_engines!(
+    a_demo_store_saves_a_product_with_its_own_pictures,
     a_draft_is_unseen_until_published_and_the_preview_shows_it_first,
     edits_to_a_published_product_wait_for_publishing,
     only_the_owner_may_use_the_studio,

@@ -7,3 +7,4 @@ pub mod people;
 pub mod posts;
 pub mod settings;
 pub mod shop;
+pub mod studio;

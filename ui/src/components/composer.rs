@@ -1,16 +1,14 @@
 //! Writing a post: text with #hashtags and @mentions, up to four images, optionally
 //! quoting another post. The limits are the server's own, checked as you type.
 
+use crate::api;
+use crate::components::files;
+use crate::i18n::{Text, error_text, format, tr, use_i18n};
+use crate::state::use_app;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use souq_wire::feed::{MAX_POST_CHARS, MAX_POST_IMAGES};
 use souq_wire::{ErrorBody, NewPost, Post, ProductCard};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
-use crate::api;
-use crate::i18n::{Text, error_text, format, tr, use_i18n};
-use crate::state::use_app;
 
 /// An image picked for the post: its preview and its bytes.
 #[derive(Clone)]
@@ -20,8 +18,7 @@ struct Picked {
 }
 
 async fn read(file: web_sys::File) -> Option<Picked> {
-    let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let bytes = files::bytes(&file).await?;
     let preview = web_sys::Url::create_object_url_with_blob(&file).ok()?;
     Some(Picked { preview, bytes })
 }
@@ -65,19 +62,9 @@ pub fn Composer(
     };
 
     let pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let files: Vec<web_sys::File> = input
-            .files()
-            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-            .unwrap_or_default();
-        input.set_value("");
+        let picked = files::picked(&ev);
         spawn_local(async move {
-            for file in files {
+            for file in picked {
                 if images.with_untracked(Vec::len) >= MAX_POST_IMAGES {
                     too_many.set(true);
                     break;

@@ -3,6 +3,7 @@
 pub mod avatar;
 pub mod composer;
 pub mod feed_list;
+pub mod files;
 pub mod icons;
 pub mod language_picker;
 pub mod post_actions;

@@ -8,13 +8,13 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::composer::Composer;
 use crate::components::icons::{
-    BagIcon, BellIcon, BookmarkIcon, HomeIcon, PersonIcon, SettingsIcon,
+    BagIcon, BellIcon, BookmarkIcon, HomeIcon, PersonIcon, SettingsIcon, StoreIcon,
 };
 use crate::i18n::{Text, format, use_i18n};
 use crate::routes::{
     bookmarks::BookmarksScreen, hashtag::HashtagScreen, home::HomeScreen,
     notifications::NotificationsScreen, post::PostScreen, product::ProductScreen,
-    profile::ProfileScreen, settings::SettingsScreen, shop::ShopScreen,
+    profile::ProfileScreen, settings::SettingsScreen, shop::ShopScreen, studio::StudioScreen,
 };
 use crate::state::{Screen, use_app};
 
@@ -67,6 +67,11 @@ pub fn Shell() -> impl IntoView {
     spawn_local(async move {
         let _ = api::listen(LINK_EVENT, open_pending).await;
     });
+    // Merchants and nonprofits run a store; shoppers get no studio.
+    let runs_store = state
+        .user
+        .get_untracked()
+        .is_some_and(|u| u.role != souq_wire::Role::Shopper);
     view! {
         <div class="shell">
             <nav class="nav" aria-label=i18n.t(Text::AppName)>
@@ -84,6 +89,9 @@ pub fn Shell() -> impl IntoView {
                         </Show>
                     </span>
                 </NavItem>
+                {runs_store.then(|| view! {
+                    <NavItem screen=Screen::Studio name="studio" label=Text::NavStudio><StoreIcon/></NavItem>
+                })}
                 <NavItem screen=Screen::Bookmarks name="bookmarks" label=Text::NavBookmarks><BookmarkIcon/></NavItem>
                 <NavItem screen=Screen::Profile(me) name="profile" label=Text::NavProfile><PersonIcon/></NavItem>
                 <NavItem screen=Screen::Settings name="settings" label=Text::NavSettings><SettingsIcon/></NavItem>
@@ -96,6 +104,7 @@ pub fn Shell() -> impl IntoView {
                     Screen::Profile(handle) => view! { <ProfileScreen handle=handle/> }.into_any(),
                     Screen::Shop => view! { <ShopScreen/> }.into_any(),
                     Screen::Product(id) => view! { <ProductScreen id=id/> }.into_any(),
+                    Screen::Studio => view! { <StudioScreen/> }.into_any(),
                     Screen::Bookmarks => view! { <BookmarksScreen/> }.into_any(),
                     Screen::Notifications => view! { <NotificationsScreen/> }.into_any(),
                     Screen::Settings => view! { <SettingsScreen/> }.into_any(),

@@ -9,11 +9,22 @@ use crate::api;
 use crate::components::product_card::ProductGrid;
 use crate::i18n::{Text, use_i18n};
 
+/// `header` adds the store's name and about text, which a profile shows above it.
 #[component]
-pub fn StorefrontView(front: Storefront) -> impl IntoView {
+pub fn StorefrontView(front: Storefront, #[prop(optional)] header: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let store = front.store.clone();
     view! {
         <div class="storefront" data-store=front.store.handle.clone()>
+            {header.then(|| view! {
+                <div class="storefront-head">
+                    {store.avatar_media_id.map(|id| view! { <img class="avatar" src=api::media_url(id) alt=""/> })}
+                    <div>
+                        <h2 class="storefront-name" dir="auto">{store.name.clone()}</h2>
+                        <p class="about" dir="auto">{store.about.clone()}</p>
+                    </div>
+                </div>
+            })}
             <div class="store-banner">
                 {front.store.banner_media_id.map(|id| view! {
                     <img src=api::media_url(id) alt=""/>

@@ -237,3 +237,53 @@ pub fn local_offset_minutes(at: DateTime<Utc>) -> i64 {
         .parse::<i64>()
         .unwrap_or(0)
 }
+
+/// Minor units from an amount typed in major units ("12.5" SAR is 1250); `None` when
+/// it is empty or not an amount with at most the currency's decimals.
+pub fn parse_money(typed: &str, currency: &str) -> Option<i64> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return None;
+    }
+    let digits = Money {
+        amount_minor: 0,
+        currency: currency.to_string(),
+    }
+    .minor_digits();
+    let width = usize::try_from(digits).ok()?;
+    let (whole, fraction) = typed.split_once('.').unwrap_or((typed, ""));
+    if fraction.len() > width || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok().filter(|w: &i64| *w >= 0)?;
+    let fraction: String = fraction
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(width)
+        .collect();
+    let fraction: i64 = if width == 0 {
+        0
+    } else {
+        fraction.parse().ok()?
+    };
+    whole
+        .checked_mul(10i64.checked_pow(digits)?)?
+        .checked_add(fraction)
+}
+
+/// Minor units as an amount to edit in major units, digits only: 1250 SAR is "12.50".
+pub fn money_input(amount_minor: i64, currency: &str) -> String {
+    let digits = Money {
+        amount_minor,
+        currency: currency.to_string(),
+    }
+    .minor_digits();
+    let scale = 10u64.pow(digits);
+    let amount = amount_minor.unsigned_abs();
+    let width = usize::try_from(digits).unwrap_or(2);
+    if digits == 0 {
+        amount.to_string()
+    } else {
+        format!("{}.{:0width$}", amount / scale, amount % scale)
+    }
+}

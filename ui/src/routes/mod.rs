@@ -10,3 +10,4 @@ pub mod profile;
 pub mod settings;
 pub mod shop;
 pub mod sign_in;
+pub mod studio;

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::{ErrorBody, Money, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard};
+use souq_wire::{ErrorBody, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard};
 
 use crate::api;
 use crate::components::product_card::ProductGrid;
-use crate::i18n::{Text, category_name, error_text, tr, use_i18n};
+use crate::i18n::{Text, category_name, error_text, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
 /// How long typing must pause before a search runs.
@@ -32,35 +32,6 @@ fn StoreChips(stores: Vec<StoreCard>) -> impl IntoView {
             }).collect_view()}
         </div>
     }
-}
-
-/// Minor units from what was typed in major units, for this currency.
-fn minor_units(typed: &str, currency: &str) -> Option<i64> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return None;
-    }
-    let digits = Money {
-        amount_minor: 0,
-        currency: currency.to_string(),
-    }
-    .minor_digits();
-    let (whole, fraction) = typed.split_once('.').unwrap_or((typed, ""));
-    let whole: i64 = whole.parse().ok()?;
-    let width = usize::try_from(digits).ok()?;
-    let fraction: String = fraction
-        .chars()
-        .chain(std::iter::repeat('0'))
-        .take(width)
-        .collect();
-    let fraction: i64 = if width == 0 {
-        0
-    } else {
-        fraction.parse().ok()?
-    };
-    whole
-        .checked_mul(10i64.checked_pow(digits)?)?
-        .checked_add(fraction)
 }
 
 fn sort_value(sort: ShopSort) -> &'static str {
@@ -132,8 +103,8 @@ pub fn ShopScreen() -> impl IntoView {
     let apply_prices = move || {
         query.update(|q| {
             let currency = q.currency.clone().unwrap_or_else(default_currency);
-            q.min_price = minor_units(&price_from.get_untracked(), &currency);
-            q.max_price = minor_units(&price_to.get_untracked(), &currency);
+            q.min_price = format::parse_money(&price_from.get_untracked(), &currency);
+            q.max_price = format::parse_money(&price_to.get_untracked(), &currency);
             let by_price = q.min_price.is_some()
                 || q.max_price.is_some()
                 || matches!(q.sort, ShopSort::PriceLowToHigh | ShopSort::PriceHighToLow);
