@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod cache;
+pub mod cart;
 pub mod db;
 pub mod demo;
 pub mod error;

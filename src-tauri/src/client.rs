@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use souq_wire::{
-    FeedPage, FollowState, HashtagInfo, NewPost, NewStore, NotificationPage, PeoplePage, Post,
-    PostAction, PostActivity, ProductCard, ProductDetail, ProductDraft, Profile, Session, ShopHome,
-    ShopQuery, ShopResults, SignInRequest, SignUpRequest, StoreDraft, Storefront, Studio,
-    StudioProduct, Timeline, UploadedMedia, User,
+    AddToCart, Cart, FeedPage, FollowState, HashtagInfo, NewPost, NewStore, NotificationPage,
+    PeoplePage, Post, PostAction, PostActivity, ProductCard, ProductDetail, ProductDraft, Profile,
+    Session, SetQuantity, ShopHome, ShopQuery, ShopResults, SignInRequest, SignUpRequest,
+    StoreDraft, Storefront, Studio, StudioProduct, Timeline, UploadedMedia, User,
 };
 use tokio::sync::RwLock;
 
@@ -423,6 +423,34 @@ impl SouqClient {
         let token = self.token().await?;
         self.api
             .delete_json(&["v1", "stores", handle, "studio", "drafts"], Some(&token))
+            .await
+    }
+
+    pub async fn cart(&self) -> Result<Cart, AppError> {
+        let token = self.token().await?;
+        self.api.get(&["v1", "cart"], NO_QUERY, Some(&token)).await
+    }
+
+    pub async fn add_to_cart(&self, add: &AddToCart) -> Result<Cart, AppError> {
+        let token = self.token().await?;
+        self.api
+            .post(&["v1", "cart", "items"], add, Some(&token))
+            .await
+    }
+
+    pub async fn set_cart_quantity(
+        &self,
+        variant_id: i64,
+        quantity: i64,
+    ) -> Result<Cart, AppError> {
+        let token = self.token().await?;
+        self.api
+            .with_body(
+                Method::PUT,
+                &["v1", "cart", "items", &variant_id.to_string()],
+                &SetQuantity { quantity },
+                Some(&token),
+            )
             .await
     }
 

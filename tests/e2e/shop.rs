@@ -48,7 +48,22 @@ async fn a_shopper_finds_a_product_by_an_arabic_spelling_and_opens_it() {
     assert_eq!(app.count(".product-page .shop-on-website").await, 1);
     app.screenshot("product-page").await;
 
+    // Add to cart stays on the page; Buy now adds one more and opens the cart.
+    app.click(".add-to-cart").await;
+    app.wait_for(".product-page .saved").await;
+    app.click(".buy-now").await;
+    app.wait_until(
+        "['2', '٢'].includes(document.querySelector('.cart-line .quantity')?.textContent.trim())",
+        "the cart holds two of the option",
+    )
+    .await;
+    assert_eq!(app.count(".cart-line").await, 1);
+    assert_eq!(app.count(".cart-total").await, 1);
+    app.screenshot("cart").await;
+    app.click(".cart-line-title").await;
+
     // Its store's profile opens on the mini-store, with its collections.
+    app.wait_for(".product-store-link").await;
     app.click(".product-store-link").await;
     app.wait_for(".storefront .collection .product-card").await;
     assert!(app.count(".storefront .collection").await >= 2);

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use souq_wire::{
-    AppInfo, DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo,
+    AppInfo, Cart, DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo,
     Language, NewPost, NewStore, NotificationPage, PeoplePage, Post, PostAction, PostActivity,
     Preferences, ProductCard, ProductDetail, ProductDraft, Profile, RankingSettings, ShopHome,
     ShopQuery, ShopResults, SignInRequest, SignUpRequest, StoreDraft, Storefront, Studio,
@@ -270,6 +270,40 @@ pub async fn publish_store(handle: &str) -> ApiResult<Storefront> {
 
 pub async fn discard_drafts(handle: &str) -> ApiResult<Studio> {
     call("discard_drafts", &HandleArgs { handle }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CartArgs {
+    variant_id: i64,
+    quantity: i64,
+}
+
+pub async fn cart() -> ApiResult<Cart> {
+    call("cart", &NoArgs {}).await
+}
+
+pub async fn add_to_cart(variant_id: i64, quantity: i64) -> ApiResult<Cart> {
+    call(
+        "add_to_cart",
+        &CartArgs {
+            variant_id,
+            quantity,
+        },
+    )
+    .await
+}
+
+/// Sets how many of an option the cart holds; 0 takes it out.
+pub async fn set_cart_quantity(variant_id: i64, quantity: i64) -> ApiResult<Cart> {
+    call(
+        "set_cart_quantity",
+        &CartArgs {
+            variant_id,
+            quantity,
+        },
+    )
+    .await
 }
 
 pub async fn profile(handle: &str) -> ApiResult<Profile> {

@@ -13,6 +13,7 @@ pub enum Screen {
     Shop,
     Product(i64),
     Studio,
+    Cart,
     Bookmarks,
     Notifications,
     Settings,
@@ -26,7 +27,7 @@ impl Screen {
             Screen::Bookmarks => Screen::Bookmarks,
             Screen::Notifications => Screen::Notifications,
             Screen::Profile(handle) => Screen::Profile(handle.clone()),
-            Screen::Shop | Screen::Product(_) => Screen::Shop,
+            Screen::Shop | Screen::Product(_) | Screen::Cart => Screen::Shop,
             Screen::Studio => Screen::Studio,
             Screen::Home | Screen::Hashtag(_) | Screen::Post(_) => Screen::Home,
         }
@@ -56,6 +57,8 @@ pub struct AppState {
     pub composing: RwSignal<Option<Option<souq_wire::Post>>>,
     /// Bumped after posting, so lists showing the viewer's posts reload.
     pub posted: RwSignal<u32>,
+    /// How many items the cart holds, for the Shop's cart button.
+    pub cart_items: RwSignal<i64>,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
             unread: RwSignal::new(0),
             composing: RwSignal::new(None),
             posted: RwSignal::new(0),
+            cart_items: RwSignal::new(0),
         };
         provide_context(state);
         state

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod cart;
 pub mod error;
 pub mod feed;
 pub mod health;
@@ -18,6 +19,7 @@ pub use app::{
     AppInfo, DeepLink, ForYouPage, Language, PostAction, Preferences, RankReason, RankedPost,
     RankingSettings, Timeline,
 };
+pub use cart::{AddToCart, Cart, CartLine, SetQuantity};
 pub use error::{ErrorBody, ErrorCode};
 pub use feed::{
     Author, AuthorKind, FeedPage, NewPost, Post, PostActivity, PostStats, ProductCard, QuotedPost,
@@ -26,8 +28,8 @@ pub use feed::{
 pub use health::Health;
 pub use money::Money;
 pub use shop::{
-    CategoryCount, CollectionView, ProductDetail, ShopHome, ShopQuery, ShopResults, ShopSort,
-    StoreCard, Storefront, Variant,
+    CategoryCount, CollectionCard, CollectionView, ProductDetail, ShopHome, ShopQuery, ShopResults,
+    ShopSort, StoreCard, Storefront, Variant,
 };
 pub use social::{
     DropSummary, FollowState, HashtagInfo, Notification, NotificationKind, NotificationPage,

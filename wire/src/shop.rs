@@ -103,11 +103,22 @@ pub struct CategoryCount {
     pub products: i64,
 }
 
-/// What the Shop tab opens on: the categories and the stores with their collections.
+/// A collection to browse from the Shop tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CollectionCard {
+    pub id: i64,
+    pub name: String,
+    pub store_name: String,
+}
+
+/// What the Shop tab opens on: the categories, the stores and their collections.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShopHome {
     pub categories: Vec<CategoryCount>,
+    /// The collections of the stores listed, that show at least one product.
+    pub collections: Vec<CollectionCard>,
     /// The currencies products are priced in, the most used first.
     pub currencies: Vec<String>,
     pub stores: Vec<StoreCard>,

@@ -50,6 +50,16 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        // Refused from its declared length before any of it is read: a client that asked
+        // first (Expect: 100-continue) never sends the body at all.
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > crate::media::MAX_UPLOAD_BYTES) {
+            return Err(ApiError::PayloadTooLarge(crate::media::MAX_UPLOAD_BYTES));
+        }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| {

@@ -2,6 +2,7 @@
 //! utoipa builds from the handlers themselves so it cannot drift from them.
 
 pub mod accounts;
+pub mod cart;
 pub mod extract;
 pub mod feed;
 pub mod health;
@@ -93,6 +94,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(shop::store))
         .routes(routes!(shop::product))
         .routes(routes!(feed::product_posts))
+        .routes(routes!(cart::get))
+        .routes(routes!(cart::add))
+        .routes(routes!(cart::set))
         .routes(routes!(studio::open_store))
         .routes(routes!(studio::get))
         .routes(routes!(studio::create_product))

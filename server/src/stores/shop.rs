@@ -1,7 +1,9 @@
 //! The Shop tab: what it opens on (categories, stores), and search and browse over
 //! every shown product with filters and sorting.
 
-use souq_wire::{CategoryCount, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard};
+use souq_wire::{
+    CategoryCount, CollectionCard, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard,
+};
 
 use crate::db::Db;
 use crate::error::ApiError;
@@ -33,14 +35,21 @@ pub async fn home(db: &Db) -> Result<ShopHome, ApiError> {
          LIMIT 24",
         store_columns()
     );
-    let stores: Vec<StoreRow> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
+    let stores: Vec<StoreCard> = sqlx::query_as::<_, StoreRow>(&sql)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(StoreCard::from)
+        .collect();
+    let collections = collections_of_stores(db, &stores).await?;
     Ok(ShopHome {
         categories: categories
             .into_iter()
             .map(|(category, products)| CategoryCount { category, products })
             .collect(),
         currencies: currencies.into_iter().map(|(c,)| c).collect(),
-        stores: stores.into_iter().map(StoreCard::from).collect(),
+        collections,
+        stores,
     })
 }
 
@@ -110,6 +119,42 @@ pub async fn search(db: &Db, query: &ShopQuery) -> Result<ShopResults, ApiError>
         stores: store_cards_by_id(db, &found.stores).await?,
         next_offset: found.has_more.then_some(offset + page),
     })
+}
+
+/// The collections of these stores that show at least one product, store by store.
+async fn collections_of_stores(
+    db: &Db,
+    stores: &[StoreCard],
+) -> Result<Vec<CollectionCard>, ApiError> {
+    if stores.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT c.id, c.name, c.store_id FROM collections c
+         WHERE c.store_id IN ({}) AND EXISTS (
+           SELECT 1 FROM collection_products cp JOIN products pr ON pr.id = cp.product_id
+           WHERE cp.collection_id = c.id AND {SHOWN})
+         ORDER BY c.position, c.id",
+        placeholders(1, stores.len())
+    );
+    let mut select = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+    for store in stores {
+        select = select.bind(store.id);
+    }
+    let rows = select.fetch_all(&db.pool).await?;
+    // In the order the stores are listed.
+    Ok(stores
+        .iter()
+        .flat_map(|store| {
+            rows.iter()
+                .filter(move |(_, _, owner)| *owner == store.id)
+                .map(move |(id, name, _)| CollectionCard {
+                    id: *id,
+                    name: name.clone(),
+                    store_name: store.name.clone(),
+                })
+        })
+        .collect())
 }
 
 /// Store cards in the order of `ids`.

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod caches;
+mod cart;
 mod demo;
 mod errors;
 mod feed;

@@ -458,6 +458,25 @@ async fn a_store_page_shows_its_collections_and_a_product_page_its_variants(engi
     assert_eq!(home.status, 200);
     assert!(home.body["categories"].as_array().unwrap().len() >= 5);
     assert_eq!(home.body["currencies"][0], "SAR");
+    // Browsing a collection lists exactly its shown products.
+    let collection = &front.body["collections"][0];
+    let listed = home.body["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == collection["id"])
+        .expect("the store's collection is offered in the Shop");
+    assert_eq!(listed["store_name"], "دار العود");
+    let mut want: Vec<i64> = collection["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    let mut got = ids(&server, &token, &format!("collection={}", collection["id"])).await;
+    want.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(got, want);
 }
 
 async fn a_product_page_lists_the_posts_that_carry_it(engine: Engine) {

@@ -93,7 +93,11 @@ async fn a_draft_is_unseen_until_published_and_the_preview_shows_it_first(engine
         .await;
     assert_eq!(front.body["products"], json!([]));
 
-    // The preview shows it as it will be, collection included.
+    // The preview shows it as it will be, banner and collection included.
+    let banner = server
+        .upload(&owner, include_bytes!("../../../icons/icon.png").to_vec())
+        .await;
+    let banner = banner.body["id"].as_i64().unwrap();
     let page_draft = server
         .send(
             server
@@ -101,6 +105,7 @@ async fn a_draft_is_unseen_until_published_and_the_preview_shows_it_first(engine
                 .bearer_auth(&owner)
                 .json(&json!({
                     "about": "Brass, by hand",
+                    "banner_media_id": banner,
                     "collections": [{"name": "Lighting", "product_ids": [id]}],
                 })),
         )
@@ -147,6 +152,8 @@ async fn a_draft_is_unseen_until_published_and_the_preview_shows_it_first(engine
         without_ids(&preview.body["collections"])
     );
     assert_eq!(front.body["store"]["about"], "Brass, by hand");
+    assert_eq!(front.body["store"]["banner_media_id"], banner);
+    assert_eq!(preview.body["store"]["banner_media_id"], banner);
     assert_eq!(search(&server, &shopper, "lamp").await, [id]);
     let page = server
         .send(

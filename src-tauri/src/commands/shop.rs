@@ -1,7 +1,9 @@
-//! The Shop: search and browse, store pages, product pages, and "Shop on website".
+//! The Shop: search and browse, store pages, product pages, the cart, and "Shop on
+//! website".
 
 use souq_wire::{
-    ErrorBody, ErrorCode, ProductDetail, ShopHome, ShopQuery, ShopResults, Storefront,
+    AddToCart, Cart, ErrorBody, ErrorCode, ProductDetail, ShopHome, ShopQuery, ShopResults,
+    Storefront,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -57,4 +59,32 @@ pub async fn open_product_website(
     app.opener()
         .open_url(url, None::<&str>)
         .map_err(|e| AppError::Internal(format!("cannot open the browser: {e}")))
+}
+
+#[tauri::command]
+pub async fn cart(client: State<'_, SouqClient>) -> Result<Cart, AppError> {
+    client.cart().await
+}
+
+#[tauri::command]
+pub async fn add_to_cart(
+    client: State<'_, SouqClient>,
+    variant_id: i64,
+    quantity: i64,
+) -> Result<Cart, AppError> {
+    client
+        .add_to_cart(&AddToCart {
+            variant_id,
+            quantity,
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn set_cart_quantity(
+    client: State<'_, SouqClient>,
+    variant_id: i64,
+    quantity: i64,
+) -> Result<Cart, AppError> {
+    client.set_cart_quantity(variant_id, quantity).await
 }

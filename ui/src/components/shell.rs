@@ -12,7 +12,7 @@ use crate::components::icons::{
 };
 use crate::i18n::{Text, format, use_i18n};
 use crate::routes::{
-    bookmarks::BookmarksScreen, hashtag::HashtagScreen, home::HomeScreen,
+    bookmarks::BookmarksScreen, cart::CartScreen, hashtag::HashtagScreen, home::HomeScreen,
     notifications::NotificationsScreen, post::PostScreen, product::ProductScreen,
     profile::ProfileScreen, settings::SettingsScreen, shop::ShopScreen, studio::StudioScreen,
 };
@@ -105,6 +105,7 @@ pub fn Shell() -> impl IntoView {
                     Screen::Shop => view! { <ShopScreen/> }.into_any(),
                     Screen::Product(id) => view! { <ProductScreen id=id/> }.into_any(),
                     Screen::Studio => view! { <StudioScreen/> }.into_any(),
+                    Screen::Cart => view! { <CartScreen/> }.into_any(),
                     Screen::Bookmarks => view! { <BookmarksScreen/> }.into_any(),
                     Screen::Notifications => view! { <NotificationsScreen/> }.into_any(),
                     Screen::Settings => view! { <SettingsScreen/> }.into_any(),

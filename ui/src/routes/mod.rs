@@ -1,6 +1,7 @@
 //! One file a screen.
 
 pub mod bookmarks;
+pub mod cart;
 pub mod hashtag;
 pub mod home;
 pub mod notifications;

@@ -55,6 +55,32 @@ fn Details(product: ProductDetail) -> impl IntoView {
         })
     };
     let opening_failed = RwSignal::new(None::<ErrorBody>);
+    let added = RwSignal::new(false);
+    let cart_error = RwSignal::new(None::<ErrorBody>);
+    let sold_out =
+        move || variants.with_value(|v| v.get(chosen.get()).is_none_or(|v| v.stock <= 0));
+    // "Buy now" puts the chosen option in the cart and opens it.
+    let buy = move |now: bool| {
+        let Some(variant) = variants.with_value(|v| v.get(chosen.get_untracked()).map(|v| v.id))
+        else {
+            return;
+        };
+        added.set(false);
+        spawn_local(async move {
+            match api::add_to_cart(variant, 1).await {
+                Ok(cart) => {
+                    state.cart_items.set(cart.items);
+                    cart_error.set(None);
+                    if now {
+                        state.open(Screen::Cart);
+                    } else {
+                        added.set(true);
+                    }
+                }
+                Err(e) => cart_error.set(Some(e)),
+            }
+        });
+    };
     let id = product.id;
     let store_handle = product.store.handle.clone();
     let category = product.category.clone();
@@ -94,6 +120,19 @@ fn Details(product: ProductDetail) -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
+                <div class="buy-buttons">
+                    <button type="button" class="button button-primary add-to-cart"
+                        disabled=sold_out on:click=move |_| buy(false)>
+                        {i18n.t(Text::AddToCart)}
+                    </button>
+                    <button type="button" class="button buy-now" disabled=sold_out on:click=move |_| buy(true)>
+                        {i18n.t(Text::BuyNow)}
+                    </button>
+                </div>
+                {move || added.get().then(|| view! { <p class="saved" role="status">{i18n.t(Text::AddedToCart)}</p> })}
+                {move || cart_error.get().map(|e| view! {
+                    <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
+                })}
                 {product.external_url.is_some().then(|| view! {
                     <button type="button" class="button shop-on-website" on:click=move |_| {
                         spawn_local(async move {

@@ -1,5 +1,5 @@
-//! The Shop tab: search as you type (Arabic or English), browse by category and store,
-//! filter by price, stock and store, and sort.
+//! The Shop tab: search as you type (Arabic or English), browse by category, collection
+//! and store, filter by price, stock and store, and sort.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -55,6 +55,12 @@ fn sort_of(value: &str) -> ShopSort {
 #[component]
 pub fn ShopScreen() -> impl IntoView {
     let i18n = use_i18n();
+    let state = use_app();
+    spawn_local(async move {
+        if let Ok(cart) = api::cart().await {
+            state.cart_items.set(cart.items);
+        }
+    });
     let home = RwSignal::new(None::<ShopHome>);
     let query = RwSignal::new(ShopQuery::default());
     let results = RwSignal::new(None::<Result<ShopResults, ErrorBody>>);
@@ -153,6 +159,12 @@ pub fn ShopScreen() -> impl IntoView {
     view! {
         <header class="screen-head shop-head">
             <h1>{i18n.t(Text::ShopTitle)}</h1>
+            <button type="button" class="button open-cart" on:click=move |_| state.open(Screen::Cart)>
+                {i18n.t(Text::CartTitle)}
+                {move || (state.cart_items.get() > 0).then(|| view! {
+                    <span class="cart-count">{format::number(i18n.language.get(), state.cart_items.get().unsigned_abs())}</span>
+                })}
+            </button>
         </header>
         <div class="shop-search-bar">
             <input type="search" class="shop-search" dir="auto" autocomplete="off"
@@ -174,6 +186,25 @@ pub fn ShopScreen() -> impl IntoView {
                     chips.collect_view()
                 }}
             </div>
+            {move || home.get().map(|h| h.collections).filter(|c| !c.is_empty()).map(|collections| view! {
+                <div class="chips collection-chips" aria-label=move || tr(i18n.language.get(), Text::Collections)>
+                    {collections.into_iter().map(|c| {
+                        let id = c.id;
+                        let selected = move || query.with(|q| q.collection == Some(id));
+                        view! {
+                            <button type="button" class="chip collection-chip" class:active=selected
+                                aria-pressed=move || selected().to_string() data-collection-id=id
+                                on:click=move |_| query.update(|q| {
+                                    q.collection = if q.collection == Some(id) { None } else { Some(id) };
+                                    q.offset = None;
+                                })>
+                                <span dir="auto">{c.name.clone()}</span>
+                                <span class="muted" dir="auto">{c.store_name.clone()}</span>
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
             <div class="filter-row">
                 <label class="inline">
                     <span>{i18n.t(Text::SortBy)}</span>
@@ -191,6 +222,29 @@ pub fn ShopScreen() -> impl IntoView {
                             <option value=sort_value(sort) selected=move || query.with(|q| q.sort == sort)>
                                 {move || tr(i18n.language.get(), label)}
                             </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="inline">
+                    <span>{i18n.t(Text::Stores)}</span>
+                    <select class="shop-store" on:change=move |ev| {
+                        let handle = event_target_value(&ev);
+                        query.update(|q| {
+                            q.store = (!handle.is_empty()).then_some(handle);
+                            q.offset = None;
+                        });
+                    }>
+                        <option value="" selected=move || query.with(|q| q.store.is_none())>
+                            {move || tr(i18n.language.get(), Text::AllCategories)}
+                        </option>
+                        {move || home.get().map(|h| h.stores).unwrap_or_default().into_iter().map(|store| {
+                            let handle = store.handle.clone();
+                            let value = store.handle.clone();
+                            view! {
+                                <option value=value selected=move || query.with(|q| q.store.as_deref() == Some(handle.as_str()))>
+                                    {store.name}
+                                </option>
+                            }
                         }).collect_view()}
                     </select>
                 </label>

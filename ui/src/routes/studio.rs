@@ -319,7 +319,23 @@ fn PageEditor(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let about = RwSignal::new(page.about.clone());
-    let banner = page.banner_media_id;
+    let error = RwSignal::new(None::<ErrorBody>);
+    let banner = RwSignal::new(page.banner_media_id);
+    let pick_banner = move |ev: leptos::ev::Event| {
+        let picked = files::picked(&ev);
+        spawn_local(async move {
+            let Some(file) = picked.first() else {
+                return;
+            };
+            let Some(bytes) = files::bytes(file).await else {
+                return;
+            };
+            match api::upload_image(&bytes).await {
+                Ok(media) => banner.set(Some(media.id)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let collections = RwSignal::new(
         page.collections
             .iter()
@@ -333,13 +349,12 @@ fn PageEditor(
             .collect::<Vec<_>>(),
     );
     let products = StoredValue::new(products);
-    let error = RwSignal::new(None::<ErrorBody>);
     let saved = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let page = StoreDraft {
             about: about.get_untracked(),
-            banner_media_id: banner,
+            banner_media_id: banner.get_untracked(),
             collections: collections.with_untracked(|list| {
                 list.iter()
                     .map(|(id, name, members)| CollectionDraft {
@@ -368,6 +383,22 @@ fn PageEditor(
             <label>{i18n.t(Text::AboutStore)}
                 <textarea dir="auto" rows="3" prop:value=about on:input=move |ev| about.set(event_target_value(&ev))></textarea>
             </label>
+            <fieldset class="editor-banner">
+                <legend>{i18n.t(Text::Banner)}</legend>
+                {move || banner.get().map(|id| view! {
+                    <span class="thumb banner-thumb">
+                        <img src=api::media_url(id) alt=""/>
+                        <button type="button" class="link danger" on:click=move |_| banner.set(None)>
+                            {i18n.t(Text::Remove)}
+                        </button>
+                    </span>
+                })}
+                <label class="button">
+                    {i18n.t(Text::ChooseBanner)}
+                    <input type="file" class="visually-hidden" accept="image/png,image/jpeg,image/gif,image/webp"
+                        on:change=pick_banner/>
+                </label>
+            </fieldset>
             <h3>{i18n.t(Text::Collections)}</h3>
             {move || collections.get().into_iter().map(|(_, name, members)| view! {
                 <fieldset class="collection-editor">
