@@ -49,7 +49,8 @@ fn wait_for_port(port: u16, what: &str) {
     }
 }
 
-fn bus_has_name(name: &str) -> bool {
+/// What the session bus answers to one of its own methods about a name.
+fn ask_bus(method: &str, name: &str) -> Option<String> {
     Command::new("dbus-send")
         .args([
             "--session",
@@ -57,28 +58,21 @@ fn bus_has_name(name: &str) -> bool {
             "--type=method_call",
             "--print-reply",
             "/org/freedesktop/DBus",
-            "org.freedesktop.DBus.NameHasOwner",
+            &format!("org.freedesktop.DBus.{method}"),
             &format!("string:{name}"),
         ])
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+fn bus_has_name(name: &str) -> bool {
+    ask_bus("NameHasOwner", name).is_some_and(|reply| reply.contains("boolean true"))
 }
 
 /// The process that holds a session-bus name, if any.
 fn bus_name_owner_pid(name: &str) -> Option<u32> {
-    let out = Command::new("dbus-send")
-        .args([
-            "--session",
-            "--dest=org.freedesktop.DBus",
-            "--type=method_call",
-            "--print-reply",
-            "/org/freedesktop/DBus",
-            "org.freedesktop.DBus.GetConnectionUnixProcessID",
-            &format!("string:{name}"),
-        ])
-        .output()
-        .ok()?;
-    String::from_utf8_lossy(&out.stdout)
+    ask_bus("GetConnectionUnixProcessID", name)?
         .split_whitespace()
         .skip_while(|word| *word != "uint32")
         .nth(1)?

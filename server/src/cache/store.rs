@@ -88,6 +88,30 @@ impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
             .collect()
     }
 
+    /// The values of these keys: what is cached, and what is not from `load` (given
+    /// each missing key once), which is then kept unless a change came meanwhile.
+    pub async fn get_or_load<E, F, Fut>(&self, keys: &[K], load: F) -> Result<HashMap<K, V>, E>
+    where
+        F: FnOnce(Vec<K>) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<(K, V)>, E>>,
+    {
+        let mut found = self.get_many(keys);
+        let mut missing: Vec<K> = Vec::new();
+        for key in keys {
+            if !found.contains_key(key) && !missing.contains(key) {
+                missing.push(key.clone());
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let ticket = self.ticket();
+        let loaded = load(missing).await?;
+        self.fill_many(ticket, loaded.iter().cloned());
+        found.extend(loaded);
+        Ok(found)
+    }
+
     pub fn ticket(&self) -> Ticket {
         Ticket(self.lock().epoch)
     }

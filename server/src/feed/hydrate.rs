@@ -147,24 +147,21 @@ fn distinct(ids: &[i64]) -> Vec<i64> {
 /// The posts with these ids as everyone sees them, deleted ones included, by id:
 /// from the cache, and what it lacks from the database in one query per kind.
 pub async fn stored_posts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Arc<StoredPost>>, ApiError> {
-    let cache = &db.cache.posts;
-    let mut found = cache.get_many(ids);
-    let missing: Vec<i64> = distinct(ids)
-        .into_iter()
-        .filter(|id| !found.contains_key(id))
-        .collect();
-    if missing.is_empty() {
-        return Ok(found);
-    }
-    let ticket = cache.ticket();
-    let rows = rows_by_id(db, &missing).await?;
+    db.cache
+        .posts
+        .get_or_load(ids, |missing| load_posts(db, missing))
+        .await
+}
+
+async fn load_posts(db: &Db, ids: Vec<i64>) -> Result<Vec<(i64, Arc<StoredPost>)>, ApiError> {
+    let rows = rows_by_id(db, &ids).await?;
     if rows.is_empty() {
-        return Ok(found);
+        return Ok(Vec::new());
     }
     let loaded_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut products = products_of_posts(db, &loaded_ids).await?;
     let mut images = images_of(db, &loaded_ids).await?;
-    let loaded: Vec<(i64, Arc<StoredPost>)> = rows
+    Ok(rows
         .into_iter()
         .map(|row| {
             let post = StoredPost {
@@ -187,28 +184,17 @@ pub async fn stored_posts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Arc<Store
             };
             (post.id, Arc::new(post))
         })
-        .collect();
-    cache.fill_many(ticket, loaded.iter().cloned());
-    found.extend(loaded);
-    Ok(found)
+        .collect())
 }
 
 /// How these accounts are shown (as their store, or as the person), by id.
 async fn shown_accounts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
-    let cache = &db.cache.accounts;
-    let mut found = cache.get_many(ids);
-    let missing: Vec<i64> = distinct(ids)
-        .into_iter()
-        .filter(|id| !found.contains_key(id))
-        .collect();
-    if missing.is_empty() {
-        return Ok(found);
-    }
-    let ticket = cache.ticket();
-    let loaded = people::authors(db, &missing).await?;
-    cache.fill_many(ticket, loaded.iter().map(|(id, a)| (*id, a.clone())));
-    found.extend(loaded);
-    Ok(found)
+    db.cache
+        .accounts
+        .get_or_load(ids, |missing| async move {
+            Ok(people::authors(db, &missing).await?.into_iter().collect())
+        })
+        .await
 }
 
 /// How many posts' viewer state is kept per viewer before starting over.

@@ -298,17 +298,16 @@ async fn account_timelines(
     db: &Db,
     accounts: &[i64],
 ) -> Result<HashMap<i64, Arc<AuthorTimeline>>, ApiError> {
-    let cache = &db.cache.timelines;
-    let mut found = cache.get_many(accounts);
-    let missing: Vec<i64> = accounts
-        .iter()
-        .copied()
-        .filter(|a| !found.contains_key(a))
-        .collect();
-    if missing.is_empty() {
-        return Ok(found);
-    }
-    let ticket = cache.ticket();
+    db.cache
+        .timelines
+        .get_or_load(accounts, |missing| load_timelines(db, missing))
+        .await
+}
+
+async fn load_timelines(
+    db: &Db,
+    missing: Vec<i64>,
+) -> Result<Vec<(i64, Arc<AuthorTimeline>)>, ApiError> {
     // Each account's newest posts and reposts, numbered per account by a window, so
     // one query serves any number of accounts.
     let list = placeholders(2, missing.len());
@@ -361,9 +360,7 @@ async fn account_timelines(
             (account, Arc::new(timeline))
         })
         .collect();
-    cache.fill_many(ticket, loaded.iter().cloned());
-    found.extend(loaded);
-    Ok(found)
+    Ok(loaded)
 }
 
 /// One of the newest posts overall.

@@ -1,6 +1,7 @@
 //! Reusable pieces of screens.
 
 pub mod avatar;
+pub mod back_header;
 pub mod composer;
 pub mod feed_list;
 pub mod files;

@@ -7,7 +7,7 @@ use souq_wire::cart::MAX_QUANTITY;
 use souq_wire::{Cart, ErrorBody};
 
 use crate::api;
-use crate::components::icons::BackIcon;
+use crate::components::back_header::BackHeader;
 use crate::i18n::{Text, error_text, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
@@ -30,13 +30,9 @@ pub fn CartScreen() -> impl IntoView {
         spawn_local(async move { show(api::set_cart_quantity(variant, quantity).await) });
     };
     view! {
-        <header class="screen-head">
-            <button type="button" class="icon-button back" aria-label=i18n.t(Text::Back)
-                on:click=move |_| state.back()>
-                <BackIcon/>
-            </button>
-            <h1>{i18n.t(Text::CartTitle)}</h1>
-        </header>
+        <BackHeader>
+                <h1>{i18n.t(Text::CartTitle)}</h1>
+            </BackHeader>
         {move || error.get().map(|e| view! {
             <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
         })}

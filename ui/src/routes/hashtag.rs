@@ -5,11 +5,10 @@ use leptos::task::spawn_local;
 use souq_wire::{HashtagInfo, Timeline};
 
 use crate::api;
+use crate::components::back_header::BackHeader;
 use crate::components::feed_list::{FeedList, FeedSource};
-use crate::components::icons::BackIcon;
 use crate::components::product_card::ProductCard;
 use crate::i18n::{Text, format, use_i18n};
-use crate::state::use_app;
 
 #[component]
 fn Owner(info: HashtagInfo) -> impl IntoView {
@@ -54,7 +53,7 @@ fn Owner(info: HashtagInfo) -> impl IntoView {
 #[component]
 pub fn HashtagScreen(tag: String) -> impl IntoView {
     let i18n = use_i18n();
-    let state = use_app();
+    let title = format!("#{tag}");
     let info = RwSignal::new(None::<HashtagInfo>);
     {
         let tag = tag.clone();
@@ -65,16 +64,12 @@ pub fn HashtagScreen(tag: String) -> impl IntoView {
         });
     }
     view! {
-        <header class="screen-head">
-            <button type="button" class="icon-button back" aria-label=i18n.t(Text::Back)
-                on:click=move |_| state.back()>
-                <BackIcon/>
-            </button>
-            <div>
+        <BackHeader>
+                <div>
                 <p class="eyebrow">{i18n.t(Text::PostsTagged)}</p>
-                <h1 class="hashtag-title" dir="auto">{format!("#{tag}")}</h1>
+                <h1 class="hashtag-title" dir="auto">{title}</h1>
             </div>
-        </header>
+            </BackHeader>
         {move || info.get().map(|info| view! { <Owner info=info/> })}
         <FeedList source=FeedSource::Timeline(Timeline::Hashtag { tag })/>
     }

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use souq_wire::{ErrorBody, Post};
 
 use crate::api;
-use crate::components::icons::BackIcon;
+use crate::components::back_header::BackHeader;
 use crate::components::post_card::PostCard;
 use crate::i18n::{Text, use_i18n};
 use crate::state::use_app;
@@ -23,11 +23,7 @@ pub fn PostScreen(id: i64) -> impl IntoView {
         post.set(Some(result));
     });
     view! {
-        <header class="screen-head">
-            <button type="button" class="icon-button back" aria-label=i18n.t(Text::Back) on:click=move |_| state.back()>
-                <BackIcon/>
-            </button>
-        </header>
+        <BackHeader/>
         {move || match post.get() {
             None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
             Some(Ok(post)) => view! { <div class="feed single-post"><PostCard post=post/></div> }.into_any(),

@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use souq_wire::{ErrorBody, ErrorCode, ProductDetail, Timeline};
 
 use crate::api;
+use crate::components::back_header::BackHeader;
 use crate::components::feed_list::{FeedList, FeedSource};
-use crate::components::icons::BackIcon;
 use crate::i18n::{Text, category_name, error_text, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
@@ -153,18 +153,12 @@ fn Details(product: ProductDetail) -> impl IntoView {
 #[component]
 pub fn ProductScreen(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let state = use_app();
     let product = RwSignal::new(None::<Result<ProductDetail, ErrorBody>>);
     spawn_local(async move {
         product.set(Some(api::product(id).await));
     });
     view! {
-        <header class="screen-head">
-            <button type="button" class="icon-button back" aria-label=i18n.t(Text::Back)
-                on:click=move |_| state.back()>
-                <BackIcon/>
-            </button>
-        </header>
+        <BackHeader/>
         {move || match product.get() {
             None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
             Some(Err(e)) if e.code == ErrorCode::NotFound => {

@@ -6,8 +6,8 @@ use souq_wire::{Author, ErrorBody, Profile, Storefront, Timeline};
 
 use crate::api;
 use crate::components::avatar::Avatar;
+use crate::components::back_header::BackHeader;
 use crate::components::feed_list::{FeedList, FeedSource};
-use crate::components::icons::BackIcon;
 use crate::components::storefront::StorefrontView;
 use crate::i18n::{Text, error_text, format, tr, use_i18n};
 use crate::routes::settings::role_text;
@@ -154,11 +154,7 @@ pub fn ProfileScreen(handle: String) -> impl IntoView {
     let show_back = state.history.with_untracked(|h| !h.is_empty());
     view! {
         {show_back.then(|| view! {
-            <header class="screen-head">
-                <button type="button" class="icon-button back" aria-label=i18n.t(Text::Back) on:click=move |_| state.back()>
-                    <BackIcon/>
-                </button>
-            </header>
+            <BackHeader/>
         })}
         {move || match profile.get() {
             None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
