@@ -322,15 +322,27 @@ impl App {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
-    /// Polls a JavaScript expression until it is truthy.
+    /// Polls a JavaScript expression until it is truthy. A script that fails while the
+    /// page is busy re-rendering (WebKitWebDriver then cannot read its result) counts as
+    /// "not yet"; the last such error is reported if time runs out.
     pub async fn wait_until(&self, expression: &str, what: &str) {
         let start = Instant::now();
+        let script = format!("return !!({expression});");
+        let mut last_error = None;
         loop {
-            let value = self.eval(&format!("return !!({expression});")).await;
-            if value == Value::Bool(true) {
-                return;
+            match self.client.execute(&script, Vec::new()).await {
+                Ok(Value::Bool(true)) => return,
+                Ok(_) => {}
+                Err(e) => last_error = Some(e.to_string()),
             }
-            assert!(start.elapsed() < WAIT, "timed out waiting until {what}");
+            assert!(
+                start.elapsed() < WAIT,
+                "timed out waiting until {what}{}",
+                last_error
+                    .as_deref()
+                    .map(|e| format!(" (last script error: {e})"))
+                    .unwrap_or_default()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
