@@ -150,6 +150,38 @@ impl Db {
     }
 }
 
+/// `$1, $2, ...` from `start`, for binding a list: sqlx's Any driver has no array binds.
+pub(crate) fn placeholders(start: usize, count: usize) -> String {
+    (start..start + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How many of `ids` a count query finds: `sql_head` ends where ` IN (...)` of the ids
+/// goes, with `$1` bound to `owner`, as in `SELECT COUNT(*) FROM media WHERE owner_id =
+/// $1 AND id`. Checks that a request names only things its sender may use.
+pub(crate) async fn count_among<'e, E>(
+    executor: E,
+    sql_head: &str,
+    owner: i64,
+    ids: &[i64],
+) -> Result<usize, sqlx::Error>
+where
+    E: Executor<'e, Database = sqlx::Any>,
+{
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!("{sql_head} IN ({})", placeholders(2, ids.len()));
+    let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(owner);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let (n,) = query.fetch_one(executor).await?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// The one clock the server reads, in the unit the database stores.
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
@@ -163,6 +195,12 @@ pub fn from_ms(ms: i64) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_from_the_start_given() {
+        assert_eq!(placeholders(1, 3), "$1, $2, $3");
+        assert_eq!(placeholders(2, 2), "$2, $3");
+    }
 
     #[test]
     fn database_url_picks_the_engine() {

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use souq_wire::{Author, Post, PostStats, ProductCard, QuotedPost, ViewerState};
 
-use crate::db::{Db, from_ms};
+use crate::db::{Db, from_ms, placeholders};
 use crate::error::ApiError;
-use crate::feed::{Entry, placeholders};
+use crate::feed::Entry;
 use crate::people::{self, ShownStore, shown_as};
 use crate::stores::cards::products_of_posts;
 

@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use souq_wire::{FeedPage, ViewerState};
 
 use crate::cache::{Caches, Store, Ticket};
-use crate::db::Db;
+use crate::db::{Db, placeholders};
 use crate::error::ApiError;
 use hydrate::StoredPost;
 pub use hydrate::hydrate;
@@ -82,14 +82,6 @@ pub enum Source<'a> {
     Bookmarks,
     /// Recent posts by others; the first page adds the most engaged of the last 48 hours.
     Candidates,
-}
-
-/// `$1, $2, ...` from `start`, for binding a list: sqlx's Any driver has no array binds.
-pub(crate) fn placeholders(start: usize, count: usize) -> String {
-    (start..start + count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 const LIVE: &str = "p.deleted_at IS NULL";
@@ -674,11 +666,5 @@ mod tests {
         for bad in ["", "12", "a_b", "1_x", "1_2_3"] {
             assert!(Cursor::parse(bad).is_err(), "{bad} should be rejected");
         }
-    }
-
-    #[test]
-    fn placeholders_are_numbered_from_the_start_given() {
-        assert_eq!(placeholders(1, 3), "$1, $2, $3");
-        assert_eq!(placeholders(2, 2), "$2, $3");
     }
 }

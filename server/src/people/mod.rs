@@ -8,9 +8,9 @@ use souq_wire::{
 };
 
 use crate::cache::{Change, publish};
-use crate::db::{Db, from_ms, now_ms};
+use crate::db::{Db, from_ms, now_ms, placeholders};
 use crate::error::ApiError;
-use crate::feed::{Cursor, cut_page, placeholders};
+use crate::feed::{Cursor, cut_page};
 use crate::notifications;
 
 #[derive(sqlx::FromRow)]

@@ -6,13 +6,12 @@
 
 use souq_wire::feed::{MAX_POST_CHARS, MAX_POST_IMAGES};
 use souq_wire::{NewPost, NotificationKind, Post, PostActivity, PostStats, User, ViewerState};
-use sqlx::{Any, Transaction};
 
 use crate::cache::{Change, publish};
-use crate::db::{Db, now_ms};
+use crate::db::{Db, count_among, now_ms};
 use crate::error::ApiError;
 use crate::feed::hydrate::stored_posts;
-use crate::feed::{Entry, hydrate, placeholders};
+use crate::feed::{Entry, hydrate};
 use crate::notifications;
 
 /// One post as `viewer` sees it; 404 when unknown or deleted.
@@ -69,21 +68,6 @@ fn check_shape(new: &NewPost) -> Result<String, ApiError> {
     Ok(body)
 }
 
-async fn count_matching(
-    tx: &mut Transaction<'static, Any>,
-    sql_head: &str,
-    owner: i64,
-    ids: &[i64],
-) -> Result<usize, ApiError> {
-    let sql = format!("{sql_head} IN ({})", placeholders(2, ids.len()));
-    let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(owner);
-    for id in ids {
-        query = query.bind(*id);
-    }
-    let (n,) = query.fetch_one(&mut **tx).await?;
-    Ok(usize::try_from(n).unwrap_or(0))
-}
-
 pub async fn create(db: &Db, author: &User, new: &NewPost) -> Result<Post, ApiError> {
     let body = check_shape(new)?;
     let store: Option<(i64,)> = sqlx::query_as("SELECT id FROM stores WHERE owner_id = $1")
@@ -106,8 +90,8 @@ pub async fn create(db: &Db, author: &User, new: &NewPost) -> Result<Post, ApiEr
         }
     }
     if !new.images.is_empty() {
-        let owned = count_matching(
-            &mut tx,
+        let owned = count_among(
+            &mut *tx,
             "SELECT COUNT(*) FROM media WHERE owner_id = $1 AND id",
             author.id,
             &new.images,
@@ -125,8 +109,8 @@ pub async fn create(db: &Db, author: &User, new: &NewPost) -> Result<Post, ApiEr
                 "only a store can attach products".into(),
             ));
         };
-        let own = count_matching(
-            &mut tx,
+        let own = count_among(
+            &mut *tx,
             "SELECT COUNT(*) FROM products WHERE store_id = $1 AND id",
             store_id,
             &new.products,

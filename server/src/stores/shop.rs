@@ -5,9 +5,8 @@ use souq_wire::{
     CategoryCount, CollectionCard, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard,
 };
 
-use crate::db::Db;
+use crate::db::{Db, placeholders};
 use crate::error::ApiError;
-use crate::feed::placeholders;
 use crate::search::{PAGE, Query};
 use crate::stores::cards::{self, SHOWN};
 use crate::stores::storefront::{StoreRow, store_columns};

@@ -18,9 +18,8 @@ use souq_wire::{
 use sqlx::AnyConnection;
 
 use crate::cache::{Change, publish as tell_caches};
-use crate::db::{Db, now_ms};
+use crate::db::{Db, count_among, now_ms, placeholders};
 use crate::error::ApiError;
-use crate::feed::placeholders;
 use crate::search;
 use crate::stores::cards;
 use crate::stores::storefront::{self, assemble, store_card};
@@ -144,20 +143,6 @@ pub fn check_product(draft: ProductDraft) -> Result<ProductDraft, ApiError> {
     })
 }
 
-/// How many of `ids` satisfy `condition` (with `$1` bound to `owner`).
-async fn count_of(db: &Db, sql_head: &str, owner: i64, ids: &[i64]) -> Result<usize, ApiError> {
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    let sql = format!("{sql_head} IN ({})", placeholders(2, ids.len()));
-    let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(owner);
-    for id in ids {
-        query = query.bind(*id);
-    }
-    let (n,) = query.fetch_one(&db.pool).await?;
-    Ok(usize::try_from(n).unwrap_or(0))
-}
-
 /// The rules that need the database: images are the owner's uploads, and variant ids
 /// are the product's own.
 async fn check_product_refs(
@@ -166,8 +151,8 @@ async fn check_product_refs(
     product_id: Option<i64>,
     draft: &ProductDraft,
 ) -> Result<(), ApiError> {
-    let owned = count_of(
-        db,
+    let owned = count_among(
+        &db.pool,
         "SELECT COUNT(*) FROM media WHERE owner_id = $1 AND id",
         store.owner_id,
         &draft.images,
@@ -179,8 +164,8 @@ async fn check_product_refs(
     let variant_ids: Vec<i64> = draft.variants.iter().filter_map(|v| v.id).collect();
     let mine = match product_id {
         Some(product) => {
-            count_of(
-                db,
+            count_among(
+                &db.pool,
                 "SELECT COUNT(*) FROM variants WHERE product_id = $1 AND id",
                 product,
                 &variant_ids,
@@ -323,8 +308,8 @@ pub async fn edit_page(
                 .filter(|id| seen.insert(*id))
                 .collect()
         };
-        let own = count_of(
-            db,
+        let own = count_among(
+            &db.pool,
             "SELECT COUNT(*) FROM products WHERE store_id = $1 AND id",
             store.id,
             &products,
@@ -340,8 +325,8 @@ pub async fn edit_page(
             product_ids: products,
         });
     }
-    let own = count_of(
-        db,
+    let own = count_among(
+        &db.pool,
         "SELECT COUNT(*) FROM collections WHERE store_id = $1 AND id",
         store.id,
         &collection_ids,
@@ -351,8 +336,8 @@ pub async fn edit_page(
         return Err(invalid("a collection id is not one of this store's"));
     }
     if let Some(banner) = page.banner_media_id {
-        let owned = count_of(
-            db,
+        let owned = count_among(
+            &db.pool,
             "SELECT COUNT(*) FROM media WHERE owner_id = $1 AND id",
             store.owner_id,
             &[banner],
@@ -592,19 +577,7 @@ async fn apply_product(
     .await?;
     // Variants: the draft's list is the whole list.
     let kept: Vec<i64> = draft.variants.iter().filter_map(|v| v.id).collect();
-    let sql = if kept.is_empty() {
-        "DELETE FROM variants WHERE product_id = $1".to_string()
-    } else {
-        format!(
-            "DELETE FROM variants WHERE product_id = $1 AND id NOT IN ({})",
-            placeholders(2, kept.len())
-        )
-    };
-    let mut delete = sqlx::query(&sql).bind(product.id);
-    for id in &kept {
-        delete = delete.bind(*id);
-    }
-    delete.execute(&mut *conn).await?;
+    delete_all_but(conn, "variants", "product_id", product.id, &kept).await?;
     for (n, variant) in (1i64..).zip(&draft.variants) {
         match variant.id {
             Some(id) => {
@@ -657,6 +630,27 @@ async fn apply_product(
     Ok(())
 }
 
+/// Deletes the rows of `table` that belong to `owner` (by `owner_column`) except those
+/// whose id is in `kept`: a published list becomes exactly its draft's list.
+async fn delete_all_but(
+    conn: &mut AnyConnection,
+    table: &str,
+    owner_column: &str,
+    owner: i64,
+    kept: &[i64],
+) -> Result<(), ApiError> {
+    let mut sql = format!("DELETE FROM {table} WHERE {owner_column} = $1");
+    if !kept.is_empty() {
+        sql.push_str(&format!(" AND id NOT IN ({})", placeholders(2, kept.len())));
+    }
+    let mut delete = sqlx::query(&sql).bind(owner);
+    for id in kept {
+        delete = delete.bind(*id);
+    }
+    delete.execute(conn).await?;
+    Ok(())
+}
+
 async fn apply_page(
     conn: &mut AnyConnection,
     store_id: i64,
@@ -669,19 +663,7 @@ async fn apply_page(
         .execute(&mut *conn)
         .await?;
     let kept: Vec<i64> = page.collections.iter().filter_map(|c| c.id).collect();
-    let sql = if kept.is_empty() {
-        "DELETE FROM collections WHERE store_id = $1".to_string()
-    } else {
-        format!(
-            "DELETE FROM collections WHERE store_id = $1 AND id NOT IN ({})",
-            placeholders(2, kept.len())
-        )
-    };
-    let mut delete = sqlx::query(&sql).bind(store_id);
-    for id in &kept {
-        delete = delete.bind(*id);
-    }
-    delete.execute(&mut *conn).await?;
+    delete_all_but(conn, "collections", "store_id", store_id, &kept).await?;
     for (position, collection) in (0i64..).zip(&page.collections) {
         let id = match collection.id {
             Some(id) => {
