@@ -2,8 +2,9 @@
 //! quoting another post. The limits are the server's own, checked as you type.
 
 use crate::api;
+use crate::components::error_message::ErrorMessage;
 use crate::components::files;
-use crate::i18n::{Text, error_text, format, tr, use_i18n};
+use crate::i18n::{Text, format, tr, use_i18n};
 use crate::state::use_app;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -210,7 +211,7 @@ pub fn Composer(
                 </button>
             </div>
             {move || error.get().map(|e| view! {
-                <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
+                <ErrorMessage error=e/>
             })}
         </form>
     }

@@ -13,9 +13,10 @@ use souq_wire::{ErrorBody, Post, RankReason, Timeline};
 use wasm_bindgen::JsCast;
 
 use crate::api;
+use crate::components::error_message::ErrorMessage;
 use crate::components::post_card::PostCard;
 use crate::components::window::{self, Pull};
-use crate::i18n::{Text, error_text, tr, use_i18n};
+use crate::i18n::{Text, tr, use_i18n};
 use crate::state::use_app;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,7 +290,7 @@ pub fn FeedList(source: FeedSource, #[prop(optional)] empty: Option<Text>) -> im
                 <div class="feed-spacer" style:height=move || format!("{}px", range.get().after_px)></div>
             </div>
             {move || error.get().map(|e| view! {
-                <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
+                <ErrorMessage error=e/>
             })}
             <div class="feed-footer">
                 {move || {

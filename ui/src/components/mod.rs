@@ -3,6 +3,7 @@
 pub mod avatar;
 pub mod back_header;
 pub mod composer;
+pub mod error_message;
 pub mod feed_list;
 pub mod files;
 pub mod icons;

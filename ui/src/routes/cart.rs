@@ -8,7 +8,8 @@ use souq_wire::{Cart, ErrorBody};
 
 use crate::api;
 use crate::components::back_header::BackHeader;
-use crate::i18n::{Text, error_text, format, tr, use_i18n};
+use crate::components::error_message::ErrorMessage;
+use crate::i18n::{Text, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
 #[component]
@@ -34,7 +35,7 @@ pub fn CartScreen() -> impl IntoView {
                 <h1>{i18n.t(Text::CartTitle)}</h1>
             </BackHeader>
         {move || error.get().map(|e| view! {
-            <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
+            <ErrorMessage error=e/>
         })}
         {move || match cart.get() {
             None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),

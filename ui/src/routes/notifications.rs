@@ -7,7 +7,8 @@ use souq_wire::{ErrorBody, Notification, NotificationKind};
 
 use crate::api;
 use crate::components::avatar::Avatar;
-use crate::i18n::{Text, error_text, format, tr, use_i18n};
+use crate::components::error_message::ErrorMessage;
+use crate::i18n::{Text, format, use_i18n};
 use crate::state::{Screen, use_app};
 
 fn kind_text(kind: NotificationKind) -> Text {
@@ -66,7 +67,7 @@ pub fn NotificationsScreen() -> impl IntoView {
         <header class="screen-head"><h1>{i18n.t(Text::NavNotifications)}</h1></header>
         {move || match entries.get() {
             None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorMessage error=e/> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! { <p class="muted empty">{i18n.t(Text::NoNotifications)}</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <ul class="notifications">

@@ -7,8 +7,9 @@ use souq_wire::{ErrorBody, ErrorCode, ProductDetail, Timeline};
 
 use crate::api;
 use crate::components::back_header::BackHeader;
+use crate::components::error_message::ErrorMessage;
 use crate::components::feed_list::{FeedList, FeedSource};
-use crate::i18n::{Text, category_name, error_text, format, tr, use_i18n};
+use crate::i18n::{Text, category_name, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
 #[component]
@@ -131,7 +132,7 @@ fn Details(product: ProductDetail) -> impl IntoView {
                 </div>
                 {move || added.get().then(|| view! { <p class="saved" role="status">{i18n.t(Text::AddedToCart)}</p> })}
                 {move || cart_error.get().map(|e| view! {
-                    <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
+                    <ErrorMessage error=e/>
                 })}
                 {product.external_url.is_some().then(|| view! {
                     <button type="button" class="button shop-on-website" on:click=move |_| {
@@ -141,7 +142,7 @@ fn Details(product: ProductDetail) -> impl IntoView {
                     }>{i18n.t(Text::ShopOnWebsite)}</button>
                 })}
                 {move || opening_failed.get().map(|e| view! {
-                    <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
+                    <ErrorMessage error=e/>
                 })}
                 <h2>{i18n.t(Text::Description)}</h2>
                 <p class="product-description" dir="auto">{product.description.clone()}</p>
@@ -164,7 +165,7 @@ pub fn ProductScreen(id: i64) -> impl IntoView {
             Some(Err(e)) if e.code == ErrorCode::NotFound => {
                 view! { <p class="muted" role="status">{i18n.t(Text::ProductNotFound)}</p> }.into_any()
             }
-            Some(Err(e)) => view! { <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorMessage error=e/> }.into_any(),
             Some(Ok(p)) => view! {
                 <Details product=p/>
                 <h2 class="section-title">{i18n.t(Text::PostsWithProduct)}</h2>

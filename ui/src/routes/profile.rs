@@ -7,9 +7,10 @@ use souq_wire::{Author, ErrorBody, Profile, Storefront, Timeline};
 use crate::api;
 use crate::components::avatar::Avatar;
 use crate::components::back_header::BackHeader;
+use crate::components::error_message::ErrorMessage;
 use crate::components::feed_list::{FeedList, FeedSource};
 use crate::components::storefront::StorefrontView;
-use crate::i18n::{Text, error_text, format, tr, use_i18n};
+use crate::i18n::{Text, format, tr, use_i18n};
 use crate::routes::settings::role_text;
 use crate::state::{Screen, use_app};
 
@@ -37,7 +38,7 @@ fn PeopleList(handle: String, followers: bool) -> impl IntoView {
     view! {
         {move || match people.get() {
             None => view! { <p class="muted">{i18n.t(Text::Loading)}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error">{move || tr(i18n.language.get(), error_text(&e))}</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorMessage error=e/> }.into_any(),
             Some(Ok(list)) => view! {
                 <ul class="people">
                     {list.into_iter().map(|person| {
@@ -114,12 +115,10 @@ fn StoreTab(handle: String) -> impl IntoView {
     spawn_local(async move {
         front.set(Some(api::storefront(&handle).await));
     });
-    move || {
-        match front.get() {
+    move || match front.get() {
         None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p> }.into_any(),
+        Some(Err(e)) => view! { <ErrorMessage error=e/> }.into_any(),
         Some(Ok(front)) => view! { <StorefrontView front=front/> }.into_any(),
-    }
     }
 }
 
@@ -158,7 +157,7 @@ pub fn ProfileScreen(handle: String) -> impl IntoView {
         })}
         {move || match profile.get() {
             None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorMessage error=e/> }.into_any(),
             Some(Ok(p)) => view! { <Header profile=p/> }.into_any(),
         }}
         <div class="tabs" role="tablist">

@@ -6,8 +6,9 @@ use leptos::task::spawn_local;
 use souq_wire::{ErrorBody, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard};
 
 use crate::api;
+use crate::components::error_message::ErrorMessage;
 use crate::components::product_card::ProductGrid;
-use crate::i18n::{Text, category_name, error_text, format, tr, use_i18n};
+use crate::i18n::{Text, category_name, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
 /// How long typing must pause before a search runs.
@@ -307,7 +308,7 @@ pub fn ShopScreen() -> impl IntoView {
         <section class="shop-results" aria-live="polite">
             {move || match results.get() {
                 None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorMessage error=e/> }.into_any(),
                 Some(Ok(found)) => {
                     let empty = found.products.is_empty() && found.stores.is_empty();
                     let more = found.next_offset.is_some();

@@ -8,8 +8,9 @@ use souq_wire::validate::{self, Invalid};
 use souq_wire::{DemoSignIn, ErrorBody, Role, SignInRequest, SignUpRequest};
 
 use crate::api;
+use crate::components::error_message::ErrorMessage;
 use crate::components::language_picker::LanguagePicker;
-use crate::i18n::{Text, error_text, tr, use_i18n};
+use crate::i18n::{Text, tr, use_i18n};
 use crate::routes::settings::role_text;
 use crate::state::use_app;
 
@@ -177,7 +178,7 @@ pub fn SignInScreen() -> impl IntoView {
                         </div>
                     </Show>
                     {move || error.get().map(|e| view! {
-                        <p class="error" role="alert">{move || tr(i18n.language.get(), error_text(&e))}</p>
+                        <ErrorMessage error=e/>
                     })}
                     <button type="submit" class="button button-primary submit" disabled=busy>
                         {move || tr(i18n.language.get(), if mode.get() == Mode::SignIn { Text::SignIn } else { Text::SignUp })}

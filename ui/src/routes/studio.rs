@@ -12,9 +12,10 @@ use souq_wire::{
 };
 
 use crate::api;
+use crate::components::error_message::ErrorMessage;
 use crate::components::files;
 use crate::components::storefront::StorefrontView;
-use crate::i18n::{Text, category_name, error_text, format, tr, use_i18n};
+use crate::i18n::{Text, category_name, format, tr, use_i18n};
 use crate::state::use_app;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,19 +25,6 @@ enum Pane {
     Editor(Option<i64>),
     Page,
     Preview,
-}
-
-/// A server error, translated, with the server's detail beneath it.
-#[component]
-fn Problem(error: ErrorBody) -> impl IntoView {
-    let i18n = use_i18n();
-    let detail = error.message.clone();
-    view! {
-        <div class="error" role="alert">
-            <p>{move || tr(i18n.language.get(), error_text(&error))}</p>
-            <p class="muted detail" dir="auto">{detail}</p>
-        </div>
-    }
 }
 
 #[component]
@@ -78,7 +66,7 @@ fn OpenStoreForm(on_open: Callback<Studio>) -> impl IntoView {
                 </select>
             </label>
             <button type="submit" class="button button-primary">{i18n.t(Text::OpenStore)}</button>
-            {move || error.get().map(|e| view! { <Problem error=e/> })}
+            {move || error.get().map(|e| view! { <ErrorMessage error=e detail=true/> })}
         </form>
     }
 }
@@ -303,7 +291,7 @@ fn ProductEditor(
                 <span>{i18n.t(Text::ArchivedHidden)}</span>
             </label>
             {move || bad_numbers.get().then(|| view! { <p class="error" role="alert">{i18n.t(Text::CheckPrices)}</p> })}
-            {move || error.get().map(|e| view! { <Problem error=e/> })}
+            {move || error.get().map(|e| view! { <ErrorMessage error=e detail=true/> })}
             {move || saved.get().then(|| view! { <p class="saved" role="status">{i18n.t(Text::SavedDraft)}</p> })}
             <button type="submit" class="button button-primary save-draft" disabled=busy>{i18n.t(Text::SaveDraft)}</button>
         </form>
@@ -427,7 +415,7 @@ fn PageEditor(
             <button type="button" class="button" on:click=move |_| collections.update(|list| {
                 list.push((None, RwSignal::new(String::new()), RwSignal::new(Vec::new())));
             })>{i18n.t(Text::AddCollection)}</button>
-            {move || error.get().map(|e| view! { <Problem error=e/> })}
+            {move || error.get().map(|e| view! { <ErrorMessage error=e detail=true/> })}
             {move || saved.get().then(|| view! { <p class="saved" role="status">{i18n.t(Text::SavedDraft)}</p> })}
             <button type="submit" class="button button-primary">{i18n.t(Text::SavePage)}</button>
         </form>
@@ -564,7 +552,7 @@ fn StudioView(
                 </button>
             </div>
             {move || notice.get().map(|t| view! { <p class="saved">{i18n.t(t)}</p> })}
-            {move || failure.get().map(|e| view! { <Problem error=e/> })}
+            {move || failure.get().map(|e| view! { <ErrorMessage error=e detail=true/> })}
         </div>
         <div class="tabs" role="tablist">
             {tab(Pane::Products, Text::Products)}
@@ -621,7 +609,7 @@ fn StudioView(
                         </button>
                         {move || match preview.get() {
                             None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
-                            Some(Err(e)) => view! { <Problem error=e/> }.into_any(),
+                            Some(Err(e)) => view! { <ErrorMessage error=e detail=true/> }.into_any(),
                             Some(Ok(front)) => view! { <PreviewFrames front=front/> }.into_any(),
                         }}
                     </div>
@@ -657,7 +645,7 @@ pub fn StudioScreen() -> impl IntoView {
         {move || match studio.get() {
             None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
             Some(Err(e)) if e.code == ErrorCode::NotFound => view! { <OpenStoreForm on_open=opened/> }.into_any(),
-            Some(Err(e)) => view! { <Problem error=e/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorMessage error=e detail=true/> }.into_any(),
             Some(Ok(_)) => ().into_any(),
         }}
         {move || loaded.get().then(|| view! {
