@@ -157,6 +157,7 @@ async fn a_demo_shopper_reads_the_feed_in_english_and_arabic_on_desktop_and_phon
 
     // Every other screen from the tab bar, in Arabic at phone width.
     for (screen, ready) in [
+        ("shop", ".shop-results .product-card"),
         ("profile", ".profile-head .who"),
         ("notifications", ".notification, .empty"),
         ("bookmarks", ".post, .empty"),

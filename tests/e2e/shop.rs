@@ -3,7 +3,7 @@
 
 use souq_e2e::Harness;
 
-use crate::signed_in_feed;
+use crate::{arabic_on_a_phone, fits_the_screen, signed_in_feed};
 
 /// Clicks the first element matching `css` whose text is `text`, through the page.
 const CLICK_BY_TEXT: &str = "const [css, text] = arguments;
@@ -68,5 +68,20 @@ async fn a_shopper_finds_a_product_by_an_arabic_spelling_and_opens_it() {
     app.wait_for(".storefront .collection .product-card").await;
     assert!(app.count(".storefront .collection").await >= 2);
     app.screenshot("storefront").await;
+
+    // The same screens in Arabic at a phone's width.
+    arabic_on_a_phone(&app).await;
+    app.click(".nav-item[data-screen='shop']").await;
+    app.wait_for(".shop-results .product-card").await;
+    fits_the_screen(&app, "shop-ar-phone").await;
+    app.click(".open-cart").await;
+    app.wait_for(".cart-line").await;
+    fits_the_screen(&app, "cart-ar-phone").await;
+    app.click(".cart-line-title").await;
+    app.wait_for(".product-page .variant").await;
+    fits_the_screen(&app, "product-ar-phone").await;
+    app.click(".product-store-link").await;
+    app.wait_for(".storefront .collection .product-card").await;
+    fits_the_screen(&app, "storefront-ar-phone").await;
     app.quit().await;
 }

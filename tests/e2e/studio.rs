@@ -4,7 +4,7 @@
 
 use souq_e2e::Harness;
 
-use crate::signed_in_feed;
+use crate::{arabic_on_a_phone, fits_the_screen, signed_in_feed};
 
 const MERCHANT: &str = ".demo-account[data-email='dar.al.oud@demo.souq.example']";
 const NEW_TITLE: &str = "عود ملكي للمناسبات";
@@ -56,6 +56,16 @@ async fn a_merchant_previews_a_draft_in_both_frames_publishes_it_and_a_shopper_f
         .await;
     assert_eq!(side_by_side, true, "the two frames stand side by side");
     app.screenshot("studio-preview").await;
+
+    // The studio in Arabic at a phone's width: its editor, and the preview.
+    arabic_on_a_phone(&app).await;
+    app.click(".nav-item[data-screen='studio']").await;
+    app.click(".studio-item .edit-product").await;
+    app.wait_for(".product-editor .variant-row").await;
+    fits_the_screen(&app, "studio-editor-ar-phone").await;
+    app.click(".preview-storefront").await;
+    app.wait_for(".preview-frame.desktop .product-card").await;
+    fits_the_screen(&app, "studio-preview-ar-phone").await;
 
     app.click(".publish").await;
     app.wait_until(
