@@ -338,6 +338,12 @@ async fn filters_and_sorts_narrow_and_order_the_results(engine: Engine) {
         ids(&server, &token, &format!("{mug}&store=store_b")).await,
         [dear]
     );
+    // A store that does not exist sells nothing.
+    assert!(
+        ids(&server, &token, &format!("{mug}&store=nobody"))
+            .await
+            .is_empty()
+    );
     assert_eq!(ids(&server, &token, "category=gifts").await, [dear]);
     // Browsing without words: newest first.
     assert_eq!(ids(&server, &token, "").await, [dear, mid, cheap]);
