@@ -86,8 +86,12 @@ pub struct Db {
 }
 
 impl Db {
-    /// Connects and brings the schema up to date.
-    pub async fn connect(config: &DatabaseConfig) -> Result<Db, DbError> {
+    /// Connects and brings the schema up to date. A request that waits longer than
+    /// `acquire_timeout` for a connection fails as busy (503).
+    pub async fn connect(
+        config: &DatabaseConfig,
+        acquire_timeout: Duration,
+    ) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let (url, backend) = match config {
             DatabaseConfig::Sqlite(path) => {
@@ -109,7 +113,7 @@ impl Db {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 32,
             })
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

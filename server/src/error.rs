@@ -34,10 +34,15 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("{0}")]
     Validation(String),
-    #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
+    #[error("too many requests; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
-    #[error("the service is unavailable; try again shortly")]
-    Unavailable(String),
+    /// Busy or down for a moment (the database, the password hashers): 503 with
+    /// Retry-After; the detail is logged, never returned.
+    #[error("the service is busy; try again in {retry_after_secs} seconds")]
+    Unavailable {
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error("internal error")]
     Internal(String),
 }
@@ -57,7 +62,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,7 +82,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             ApiError::Validation(_) => ErrorCode::Validation,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
-            ApiError::Unavailable(_) => ErrorCode::Unavailable,
+            ApiError::Unavailable { .. } => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -93,12 +98,15 @@ impl IntoResponse for ApiError {
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed with an internal error");
             }
-            ApiError::Unavailable(detail) => tracing::warn!(%detail, "service unavailable"),
+            ApiError::Unavailable { detail, .. } => tracing::warn!(%detail, "service unavailable"),
             _ => {}
         }
         let status = self.status();
         let retry_after = match &self {
-            ApiError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::Unavailable {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
             _ => None,
         };
         let body = ErrorBody {
@@ -116,8 +124,34 @@ impl IntoResponse for ApiError {
 }
 
 impl From<sqlx::Error> for ApiError {
+    /// A database that is only busy (no free connection in time, SQLite's writer lock
+    /// held too long, PostgreSQL out of connections or shutting down) is 503: the
+    /// request may well succeed in a moment. Anything else is a 500.
     fn from(e: sqlx::Error) -> Self {
+        if is_busy(&e) {
+            return ApiError::Unavailable {
+                detail: format!("database busy: {e}"),
+                retry_after_secs: 1,
+            };
+        }
         ApiError::Internal(format!("database: {e}"))
+    }
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes; PostgreSQL
+            // class 53 (insufficient resources), 57P01-03 (shutting down, cannot connect
+            // now) and lock timeouts (55P03).
+            let code = db.code().unwrap_or_default();
+            let sqlite_busy = code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
+            sqlite_busy
+                || code.starts_with("53")
+                || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "55P03")
+        }
+        _ => false,
     }
 }
 

@@ -13,17 +13,27 @@ use tracing_subscriber::EnvFilter;
 #[command(name = "souq-server", version, about)]
 struct Args {
     /// Directory for the SQLite database when DATABASE_URL is not set.
-    #[arg(long, env = "SOUQ_DATA_DIR", default_value = "souq-data")]
+    #[arg(
+        long,
+        env = "SOUQ_DATA_DIR",
+        default_value = "souq-data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// postgres://user:password@host/db for PostgreSQL; SQLite in the data dir otherwise.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database_url: Option<String>,
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, env = "SOUQ_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Do not load the demo data into an empty database.
-    #[arg(long, env = "SOUQ_NO_DEMO_DATA")]
-    no_demo_data: bool,
+    /// Load the demo stores, products, posts and drops into an empty database (for
+    /// trying Souq; a deployment starts empty).
+    #[arg(long, env = "SOUQ_DEMO_DATA")]
+    demo_data: bool,
+    /// Take each client's address from the last X-Forwarded-For hop, for rate limits.
+    /// Only behind a reverse proxy that writes that header: otherwise clients choose it.
+    #[arg(long, env = "SOUQ_BEHIND_PROXY")]
+    behind_proxy: bool,
     /// Log lines as JSON (the default, for log collectors) or as text.
     #[arg(long, env = "SOUQ_LOG_FORMAT", default_value = "json", value_parser = ["json", "text"])]
     log_format: String,
@@ -31,6 +41,15 @@ struct Args {
     /// load into the database, or to recover the index).
     #[arg(long)]
     reindex: bool,
+    #[command(subcommand)]
+    command: Option<Admin>,
+}
+
+/// Operator commands: they act on the database and exit.
+#[derive(clap::Subcommand, Debug)]
+enum Admin {
+    /// Verify a nonprofit's store (by its handle): its badge, and later Donate, appear.
+    VerifyNonprofit { handle: String },
 }
 
 #[tokio::main]
@@ -59,10 +78,16 @@ async fn main() -> ExitCode {
     if args.reindex {
         return reindex(&database).await;
     }
+    if let Some(Admin::VerifyNonprofit { handle }) = &args.command {
+        return verify_nonprofit(&database, handle).await;
+    }
     let config = Config {
-        database,
-        listen: args.listen,
-        demo_data: !args.no_demo_data,
+        demo_data: args.demo_data,
+        limits: souq_server::limits::Limits {
+            behind_proxy: args.behind_proxy,
+            ..souq_server::limits::Limits::default()
+        },
+        ..Config::new(database, args.listen)
     };
     let server = match souq_server::start(config).await {
         Ok(server) => server,
@@ -71,8 +96,16 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Listen for the signals before saying so: a supervisor may signal right away.
+    let stop = match stop_signals() {
+        Ok(stop) => stop,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot listen for SIGINT and SIGTERM");
+            return ExitCode::FAILURE;
+        }
+    };
     println!("souq-server listening on {}", server.url());
-    wait_for_signal().await;
+    stop.await;
     tracing::info!("shutting down: draining in-flight requests");
     match server.shutdown().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -83,13 +116,36 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn reindex(database: &DatabaseConfig) -> ExitCode {
-    let db = match souq_server::Db::connect(database).await {
-        Ok(db) => db,
+async fn open(database: &DatabaseConfig) -> Option<souq_server::Db> {
+    let timeout = souq_server::limits::Limits::default().db_acquire_timeout;
+    match souq_server::Db::connect(database, timeout).await {
+        Ok(db) => Some(db),
         Err(e) => {
             tracing::error!(error = %e, "cannot open the database");
-            return ExitCode::FAILURE;
+            None
         }
+    }
+}
+
+async fn verify_nonprofit(database: &DatabaseConfig, handle: &str) -> ExitCode {
+    let Some(db) = open(database).await else {
+        return ExitCode::FAILURE;
+    };
+    match souq_server::stores::verify_nonprofit(&db, handle).await {
+        Ok(()) => {
+            println!("souq-server verified the nonprofit @{handle}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("souq-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn reindex(database: &DatabaseConfig) -> ExitCode {
+    let Some(db) = open(database).await else {
+        return ExitCode::FAILURE;
     };
     match souq_server::search::reindex_all(&db).await {
         Ok((products, stores)) => {
@@ -105,26 +161,24 @@ async fn reindex(database: &DatabaseConfig) -> ExitCode {
     }
 }
 
-async fn wait_for_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on the first SIGINT or SIGTERM; both are listened for from the call on.
+fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

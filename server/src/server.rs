@@ -1,15 +1,28 @@
 //! Starting and stopping a server: connect and migrate, load the demo data into an empty
-//! database, bind, serve until asked to stop, then drain in-flight requests.
+//! database, bind, serve until asked to stop, then drain in-flight requests. Every
+//! connection is bounded in time: its request headers must arrive within
+//! `header_read_timeout`, a body within `body_read_timeout`, and a connection on which
+//! nothing arrives for `idle_timeout` is closed, so slow clients cannot hold it open.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_io_timeout::TimeoutStream;
+use tower::ServiceExt;
 
 use crate::db::{DatabaseConfig, Db, DbError};
 use crate::demo;
 use crate::http::{self, AppState};
+use crate::limits::Limits;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -18,6 +31,19 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Load the demo stores, products, posts and drops into an empty database.
     pub demo_data: bool,
+    pub limits: Limits,
+}
+
+impl Config {
+    /// A server with the default limits and no demo data.
+    pub fn new(database: DatabaseConfig, listen: SocketAddr) -> Config {
+        Config {
+            database,
+            listen,
+            demo_data: false,
+            limits: Limits::default(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,8 +60,11 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
     stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<std::io::Result<()>>,
+    task: JoinHandle<()>,
 }
+
+/// How long a shutdown waits for in-flight requests before it closes what is left.
+const DRAIN_FOR: Duration = Duration::from_secs(30);
 
 impl RunningServer {
     /// The base URL clients use, e.g. `http://127.0.0.1:41234`.
@@ -48,17 +77,14 @@ impl RunningServer {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        let result = (&mut self.task)
-            .await
-            .map_err(std::io::Error::other)
-            .and_then(|r| r);
+        let result = (&mut self.task).await.map_err(std::io::Error::other);
         self.db.pool.close().await;
         result
     }
 }
 
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
-    let db = Db::connect(&config.database).await?;
+    let db = Db::connect(&config.database, config.limits.db_acquire_timeout).await?;
     if config.demo_data {
         demo::load_into_empty(&db)
             .await
@@ -78,14 +104,14 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.listen, e))?;
-    let app = http::router(AppState::new(db.clone()));
+    let state = AppState::new(db.clone(), &config.limits);
+    let housekeeping = tokio::spawn(crate::housekeeping::run(state.clone()));
+    let app = http::router(state);
     let (stop, stopped) = oneshot::channel::<()>();
+    let limits = config.limits.clone();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        serve(listener, app, &limits, stopped).await;
+        housekeeping.abort();
     });
     tracing::info!(%addr, database = db.backend.name(), "souq server listening");
     Ok(RunningServer {
@@ -94,4 +120,67 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         stop: Some(stop),
         task,
     })
+}
+
+/// Accepts connections until `stopped`, then lets in-flight requests finish (for at
+/// most `DRAIN_FOR`).
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: &Limits,
+    stopped: oneshot::Receiver<()>,
+) {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(limits.idle_timeout))
+        .keep_alive_timeout(limits.header_read_timeout);
+    let graceful = GracefulShutdown::new();
+    let mut stopped = std::pin::pin!(stopped);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: pause rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stopped => break,
+        };
+        let _ = stream.set_nodelay(true);
+        // A read that waits longer than the idle timeout ends the connection.
+        let mut stream = TimeoutStream::new(stream);
+        stream.set_read_timeout(Some(limits.idle_timeout));
+        let io = TokioIo::new(Box::pin(stream));
+        let service = app
+            .clone()
+            .map_request(move |mut request: axum::extract::Request<_>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+        let connection = builder
+            .serve_connection_with_upgrades(io, TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(DRAIN_FOR, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("closed connections still busy after draining");
+    }
 }

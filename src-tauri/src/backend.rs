@@ -40,9 +40,11 @@ impl Backend {
     #[cfg(desktop)]
     async fn start_embedded(data_dir: &Path) -> Result<Backend, AppError> {
         let config = souq_server::Config {
-            database: souq_server::DatabaseConfig::Sqlite(data_dir.join("souq.db")),
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             demo_data: true,
+            ..souq_server::Config::new(
+                souq_server::DatabaseConfig::Sqlite(data_dir.join("souq.db")),
+                std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            )
         };
         let server = souq_server::start(config)
             .await

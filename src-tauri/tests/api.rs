@@ -12,9 +12,11 @@ use souq_wire::{ErrorCode, FeedPage, Session, SignInRequest};
 async fn server() -> (souq_server::RunningServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let running = souq_server::start(Config {
-        database: DatabaseConfig::Sqlite(dir.path().join("souq.db")),
-        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         demo_data: true,
+        ..Config::new(
+            DatabaseConfig::Sqlite(dir.path().join("souq.db")),
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
     })
     .await
     .unwrap();

@@ -205,9 +205,11 @@ async fn with_souq_api_url_the_app_uses_that_server_and_signs_in_by_form() {
     // A separate server, as a deployment would run it.
     let dir = tempfile::tempdir().unwrap();
     let server = souq_server::start(souq_server::Config {
-        database: souq_server::DatabaseConfig::Sqlite(dir.path().join("remote.db")),
-        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         demo_data: true,
+        ..souq_server::Config::new(
+            souq_server::DatabaseConfig::Sqlite(dir.path().join("remote.db")),
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
     })
     .await
     .unwrap();

@@ -185,9 +185,11 @@ async fn with_five_thousand_posts_loaded_only_those_near_the_screen_are_rendered
     // A server whose Latest timeline holds 5,000 more posts than the demo's.
     let dir = tempfile::tempdir().unwrap();
     let server = souq_server::start(souq_server::Config {
-        database: souq_server::DatabaseConfig::Sqlite(dir.path().join("many.db")),
-        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         demo_data: true,
+        ..souq_server::Config::new(
+            souq_server::DatabaseConfig::Sqlite(dir.path().join("many.db")),
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
     })
     .await
     .unwrap();

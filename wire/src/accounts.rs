@@ -80,6 +80,35 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// One of the signed-in user's sessions, as listed in their settings. Its `id` is public
+/// (neither the token nor its hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub id: String,
+    /// What signed in, as the client named itself (its User-Agent), e.g. `souq-app/0.1.0 (linux)`.
+    pub device: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    /// The session this request was made with.
+    pub current: bool,
+}
+
+/// Changing the password ends every other session.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// 8 to 128 characters.
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for ChangePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangePassword { <redacted> }")
+    }
+}
+
 /// The store a merchant or nonprofit account runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -14,7 +14,10 @@ pub mod studio;
 pub mod text;
 pub mod validate;
 
-pub use accounts::{DemoSignIn, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
+pub use accounts::{
+    ChangePassword, DemoSignIn, Role, Session, SessionInfo, SignInRequest, SignUpRequest,
+    StoreSummary, User,
+};
 pub use app::{
     AppInfo, DeepLink, ForYouPage, Language, PostAction, Preferences, RankReason, RankedPost,
     RankingSettings, Timeline,

@@ -62,10 +62,14 @@ fn psql(db_url: &str, sql: &str) -> Result<String, String> {
     }
 }
 
-fn curl_json(method: &str, url: &str, body: &str) -> Result<String, String> {
+/// Sends JSON from the loopback address `from` (sign-ins are limited per address, and
+/// a deployment's viewers come from many).
+fn curl_json(method: &str, url: &str, body: &str, from: &str) -> Result<String, String> {
     sh::output(Command::new("curl").args([
         "-sS",
         "-f",
+        "--interface",
+        from,
         "-X",
         method,
         "-H",
@@ -158,13 +162,7 @@ pub fn run() -> Result<(), String> {
 
     let binary = crate::tasks::target_dir().join("release/souq-server");
     let mut child = Command::new(&binary)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--no-demo-data",
-            "--log-format",
-            "text",
-        ])
+        .args(["--listen", "127.0.0.1:0", "--log-format", "text"])
         .env("DATABASE_URL", &db)
         .env("SOUQ_LOG", "warn")
         .stdout(Stdio::piped())
@@ -190,6 +188,7 @@ pub fn run() -> Result<(), String> {
             "{{\"email\":\"template@bench.example\",\"password\":\"{PASSWORD}\",\
              \"handle\":\"bench_template\",\"display_name\":\"Template\",\"role\":\"shopper\"}}"
         ),
+        "127.0.0.1",
     )?;
     let started = Instant::now();
     eprintln!("bench: generating {USERS} users and {POSTS} posts");
@@ -202,6 +201,7 @@ pub fn run() -> Result<(), String> {
             "POST",
             &format!("{base}/v1/sessions"),
             &format!("{{\"email\":\"bench{viewer}@bench.example\",\"password\":\"{PASSWORD}\"}}"),
+            &format!("127.0.1.{viewer}"),
         )?;
         tokens.push(token_of(&body).ok_or("no token in a session")?);
     }

@@ -1,15 +1,51 @@
-//! Accounts: sign up, sign in, sign out, and who a session belongs to.
+//! Accounts: sign up, sign in, sign out, password changes, and who a session belongs
+//! to. Everything that costs a password hash passes `Guard` first.
 
 pub mod password;
 pub mod sessions;
 pub mod throttle;
 pub mod validate;
 
-use souq_wire::{Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use souq_wire::{ChangePassword, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
 
 use crate::db::{Db, from_ms, now_ms};
 use crate::error::ApiError;
+use crate::limits::rate::AuthRate;
+use crate::limits::window::{self, Quota};
+use crate::limits::{Limits, client_key};
+use password::HashingBound;
 use validate::{DisplayName, Email, Handle, NewPassword};
+
+/// What stands between a client and a password hash: the rate limits per address and
+/// overall, the bound on hashes at once, and the sign-up quota per address.
+pub struct Guard {
+    pub rate: AuthRate,
+    pub hashing: HashingBound,
+    sign_ups_per_address: Quota,
+}
+
+impl Guard {
+    pub fn new(limits: &Limits) -> Guard {
+        Guard {
+            rate: AuthRate::new(limits),
+            hashing: HashingBound::new(limits),
+            sign_ups_per_address: Quota::new(
+                limits.sign_ups_per_address_per_hour,
+                Duration::from_secs(60 * 60),
+            ),
+        }
+    }
+}
+
+/// Who is asking: the client's address (for limits) and what it calls itself (shown in
+/// the list of sessions).
+pub struct Client {
+    pub addr: IpAddr,
+    pub device: String,
+}
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -72,8 +108,7 @@ impl NewAccount {
 }
 
 /// Inserts the account and returns its id; 409 when the email or handle is taken.
-pub async fn create(db: &Db, account: NewAccount) -> Result<i64, ApiError> {
-    let password_hash = password::hash(account.password.expose().to_string()).await?;
+pub async fn create(db: &Db, account: NewAccount, password_hash: String) -> Result<i64, ApiError> {
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
         "INSERT INTO users (email, handle, display_name, password_hash, role, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -100,17 +135,39 @@ pub async fn create(db: &Db, account: NewAccount) -> Result<i64, ApiError> {
     }
 }
 
-pub async fn sign_up(db: &Db, req: &SignUpRequest) -> Result<Session, ApiError> {
+pub async fn sign_up(
+    db: &Db,
+    guard: &Guard,
+    client: &Client,
+    req: &SignUpRequest,
+) -> Result<Session, ApiError> {
     let account = NewAccount::parse(req)?;
-    let id = create(db, account).await?;
-    session_for(db, id).await
+    guard.rate.check(client.addr)?;
+    window::take(
+        db,
+        &format!("sign-up:{}", client_key(client.addr)),
+        1,
+        guard.sign_ups_per_address,
+    )
+    .await?;
+    let hash = guard
+        .hashing
+        .hash(account.password.expose().to_string())
+        .await?;
+    let id = create(db, account, hash).await?;
+    session_for(db, id, &client.device).await
 }
 
-pub async fn sign_in(db: &Db, req: &SignInRequest) -> Result<Session, ApiError> {
+pub async fn sign_in(
+    db: &Db,
+    guard: &Guard,
+    client: &Client,
+    req: &SignInRequest,
+) -> Result<Session, ApiError> {
+    guard.rate.check(client.addr)?;
     // An unparseable email cannot belong to anyone: same answer as a wrong password.
     let email = Email::parse(&req.email).map_err(|_| ApiError::InvalidCredentials)?;
-    let throttle_key = format!("email:{}", email.as_str());
-    throttle::check(db, &throttle_key).await?;
+    let attempt = throttle::begin(db, email.as_str(), client.addr).await?;
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
             .bind(email.as_str())
@@ -120,24 +177,59 @@ pub async fn sign_in(db: &Db, req: &SignInRequest) -> Result<Session, ApiError> 
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
-    let matches = password::verify(req.password.clone(), stored).await?;
+    let matches = guard.hashing.verify(req.password.clone(), stored).await?;
     match id {
         Some(id) if matches => {
-            throttle::clear(db, &throttle_key).await?;
-            session_for(db, id).await
+            attempt.succeeded(db).await?;
+            session_for(db, id, &client.device).await
         }
-        _ => {
-            throttle::record_failure(db, &throttle_key).await?;
-            Err(ApiError::InvalidCredentials)
-        }
+        _ => Err(ApiError::InvalidCredentials),
     }
 }
 
-async fn session_for(db: &Db, user_id: i64) -> Result<Session, ApiError> {
+/// Changes the signed-in user's password after checking the current one (counted like
+/// a sign-in attempt), and ends every other session: whoever knew the old password is
+/// signed out everywhere but here.
+pub async fn change_password(
+    db: &Db,
+    guard: &Guard,
+    client: &Client,
+    user: &User,
+    current_token: &str,
+    req: &ChangePassword,
+) -> Result<(), ApiError> {
+    let new_password = NewPassword::parse(&req.new_password)?;
+    guard.rate.check(client.addr)?;
+    let attempt = throttle::begin(db, &user.email, client.addr).await?;
+    let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(&db.pool)
+        .await?;
+    if !guard
+        .hashing
+        .verify(req.current_password.clone(), Some(stored))
+        .await?
+    {
+        return Err(ApiError::Forbidden("the current password is wrong".into()));
+    }
+    attempt.succeeded(db).await?;
+    let hash = guard
+        .hashing
+        .hash(new_password.expose().to_string())
+        .await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user.id)
+        .execute(&db.pool)
+        .await?;
+    sessions::end_others(db, user.id, current_token).await
+}
+
+async fn session_for(db: &Db, user_id: i64, device: &str) -> Result<Session, ApiError> {
     let user = user_by_id(db, user_id)
         .await?
         .ok_or_else(|| ApiError::Internal(format!("user {user_id} vanished")))?;
-    let (token, expires_at) = sessions::issue(db, user_id).await?;
+    let (token, expires_at) = sessions::issue(db, user_id, device).await?;
     Ok(Session {
         token,
         user,

@@ -1,35 +1,70 @@
 //! Opaque session tokens. The client holds the token; the database holds only its
-//! SHA-256, so a leaked database cannot be replayed as sessions.
+//! SHA-256, so a leaked database cannot be replayed as sessions. Each session also has a
+//! public id, so its owner can list their sessions and end one without ever seeing
+//! another session's token.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use souq_wire::User;
+use souq_wire::{SessionInfo, User};
 
 use crate::cache::{CachedSession, Change, publish};
 use crate::db::{Db, from_ms, now_ms};
 use crate::error::ApiError;
 
 const SESSION_DAYS: i64 = 30;
+/// `last_used_at` is written at most this often per session: it is shown to the user,
+/// not used for security, and a write per request would cost more than it tells.
+const LAST_USED_GRANULARITY_MS: i64 = 5 * 60 * 1000;
+/// What is kept of the client's own name for itself.
+const MAX_DEVICE_CHARS: usize = 120;
 
 fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
+fn random_id(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// The client's User-Agent as shown in the list of sessions: printable, bounded.
+pub fn device_name(user_agent: Option<&str>) -> String {
+    let name: String = user_agent
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_DEVICE_CHARS)
+        .collect();
+    let name = name.trim();
+    if name.is_empty() {
+        "unknown client".into()
+    } else {
+        name.to_string()
+    }
+}
+
 /// Creates a session for `user_id` and returns the token, shown to the client once.
-pub async fn issue(db: &Db, user_id: i64) -> Result<(String, DateTime<Utc>), ApiError> {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+pub async fn issue(
+    db: &Db,
+    user_id: i64,
+    device: &str,
+) -> Result<(String, DateTime<Utc>), ApiError> {
+    let token = random_id(32);
     let now = now_ms();
     let expires = now + SESSION_DAYS * 24 * 60 * 60 * 1000;
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO sessions (token_hash, session_id, user_id, device, created_at, last_used_at,
+                               expires_at)
+         VALUES ($1, $2, $3, $4, $5, $5, $6)",
     )
     .bind(token_hash(&token))
+    .bind(random_id(12))
     .bind(user_id)
+    .bind(device)
     .bind(now)
     .bind(expires)
     .execute(&db.pool)
@@ -48,7 +83,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, ApiErr
     }
     let ticket = sessions.ticket();
     let sql = format!(
-        "SELECT {}, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+        "SELECT {}, s.expires_at, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",
         crate::accounts::USER_COLUMNS_OF_U
     );
@@ -60,6 +95,13 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, ApiErr
     let Some(row) = row else {
         return Ok(None);
     };
+    if now.saturating_sub(row.last_used_at) > LAST_USED_GRANULARITY_MS {
+        sqlx::query("UPDATE sessions SET last_used_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(&db.pool)
+            .await?;
+    }
     let user = row.user.into_user()?;
     sessions.fill(
         ticket,
@@ -77,6 +119,7 @@ struct SessionRow {
     #[sqlx(flatten)]
     user: crate::accounts::UserRow,
     expires_at: i64,
+    last_used_at: i64,
 }
 
 pub async fn revoke(db: &Db, token: &str) -> Result<(), ApiError> {
@@ -87,4 +130,91 @@ pub async fn revoke(db: &Db, token: &str) -> Result<(), ApiError> {
         .await?;
     publish(db, &[Change::SignedOut(hash)]).await;
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    token_hash: String,
+    session_id: String,
+    device: String,
+    created_at: i64,
+    last_used_at: i64,
+}
+
+/// The user's live sessions, most recently used first.
+pub async fn list(
+    db: &Db,
+    user_id: i64,
+    current_token: &str,
+) -> Result<Vec<SessionInfo>, ApiError> {
+    let current = token_hash(current_token);
+    let rows: Vec<ListedRow> = sqlx::query_as(
+        "SELECT token_hash, session_id, device, created_at, last_used_at FROM sessions
+         WHERE user_id = $1 AND expires_at > $2
+         ORDER BY last_used_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SessionInfo {
+            current: row.token_hash == current,
+            id: row.session_id,
+            device: row.device,
+            created_at: from_ms(row.created_at),
+            last_used_at: from_ms(row.last_used_at),
+        })
+        .collect())
+}
+
+/// Deletes the sessions a query picks and tells every instance to forget them.
+async fn end_where(db: &Db, condition: &str, user_id: i64, other: &str) -> Result<u64, ApiError> {
+    let mut tx = db.pool.begin().await?;
+    let ended: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT token_hash FROM sessions WHERE user_id = $1 AND {condition}"
+    ))
+    .bind(user_id)
+    .bind(other)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query(&format!(
+        "DELETE FROM sessions WHERE user_id = $1 AND {condition}"
+    ))
+    .bind(user_id)
+    .bind(other)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let changes: Vec<Change> = ended
+        .into_iter()
+        .map(|(hash,)| Change::SignedOut(hash))
+        .collect();
+    publish(db, &changes).await;
+    Ok(u64::try_from(changes.len()).unwrap_or(u64::MAX))
+}
+
+/// Ends one of the user's own sessions by its public id; 404 for any other id.
+pub async fn end(db: &Db, user_id: i64, session_id: &str) -> Result<(), ApiError> {
+    let ended = end_where(db, "session_id = $2", user_id, session_id).await?;
+    if ended == 0 {
+        return Err(ApiError::not_found("session"));
+    }
+    Ok(())
+}
+
+/// Ends every session of the user's but the one `current_token` belongs to.
+pub async fn end_others(db: &Db, user_id: i64, current_token: &str) -> Result<(), ApiError> {
+    end_where(db, "token_hash <> $2", user_id, &token_hash(current_token)).await?;
+    Ok(())
+}
+
+/// Deletes sessions that have expired; nothing reads them any more.
+pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?
+        .rows_affected())
 }

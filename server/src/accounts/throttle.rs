@@ -1,55 +1,63 @@
-//! Slows down password guessing: after a few failed sign-ins for one email within a
-//! window, further attempts get 429 until the window ends. The counter lives in the
-//! database so that every server instance sharing it enforces the same limit.
+//! Slows down password guessing. Every sign-in attempt is counted before its password is
+//! checked, under two keys: the account together with the client's address (5 failures
+//! in 15 minutes), and the address alone (20 in 15 minutes, which slows a spray of one
+//! password across many emails). An attempt that succeeds is uncounted. Someone else's
+//! wrong guesses from another address never count against the owner's own address, so
+//! they cannot lock the owner out. Counted in the database (`limits::window`), so every
+//! instance sharing it enforces the same limits, atomically.
 
-use crate::db::{Db, now_ms};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::db::Db;
 use crate::error::ApiError;
+use crate::limits::client_key;
+use crate::limits::window::{self, Quota};
 
-pub const MAX_FAILURES: i64 = 5;
-pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// Refuses the attempt when the key has used up its failures in the current window.
-pub async fn check(db: &Db, key: &str) -> Result<(), ApiError> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT window_start, failures FROM sign_in_failures WHERE throttle_key = $1",
+/// An attempt that has been counted; say how it went.
+pub struct Attempt {
+    account_key: String,
+    address_key: String,
+}
+
+/// Counts an attempt on `email` from `client`; 429 with Retry-After when either key has
+/// used up its failures in the current window.
+pub async fn begin(db: &Db, email: &str, client: IpAddr) -> Result<Attempt, ApiError> {
+    let address = client_key(client);
+    let attempt = Attempt {
+        account_key: format!("sign-in:{address}:{email}"),
+        address_key: format!("sign-in:{address}"),
+    };
+    window::take(
+        db,
+        &attempt.address_key,
+        1,
+        Quota::new(MAX_FAILURES_PER_ADDRESS, WINDOW),
     )
-    .bind(key)
-    .fetch_optional(&db.pool)
     .await?;
-    let now = now_ms();
-    match row {
-        Some((start, failures)) if failures >= MAX_FAILURES && now - start < WINDOW_MS => {
-            let remaining_ms = (start + WINDOW_MS - now).max(1000);
-            let retry_after_secs = u64::try_from((remaining_ms + 999) / 1000).unwrap_or(1);
-            Err(ApiError::TooManyRequests { retry_after_secs })
-        }
-        _ => Ok(()),
+    if let Err(refused) = window::take(
+        db,
+        &attempt.account_key,
+        1,
+        Quota::new(MAX_FAILURES_PER_ACCOUNT, WINDOW),
+    )
+    .await
+    {
+        window::give_back(db, &attempt.address_key, 1).await?;
+        return Err(refused);
     }
+    Ok(attempt)
 }
 
-/// Counts one failure, starting a new window when the old one has ended.
-pub async fn record_failure(db: &Db, key: &str) -> Result<(), ApiError> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO sign_in_failures (throttle_key, window_start, failures) VALUES ($1, $2, 1)
-         ON CONFLICT (throttle_key) DO UPDATE SET
-           failures = CASE WHEN sign_in_failures.window_start <= $3 THEN 1
-                           ELSE sign_in_failures.failures + 1 END,
-           window_start = CASE WHEN sign_in_failures.window_start <= $3 THEN $2
-                               ELSE sign_in_failures.window_start END",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(now - WINDOW_MS)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
-}
-
-pub async fn clear(db: &Db, key: &str) -> Result<(), ApiError> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE throttle_key = $1")
-        .bind(key)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+impl Attempt {
+    /// The password was right: this attempt and the account's earlier failures from
+    /// this address no longer count.
+    pub async fn succeeded(self, db: &Db) -> Result<(), ApiError> {
+        window::reset(db, &self.account_key).await?;
+        window::give_back(db, &self.address_key, 1).await
+    }
 }

@@ -172,21 +172,43 @@ pub async fn publish(db: &Db, changes: &[Change]) {
     if db.backend != crate::Backend::Postgres || changes.is_empty() {
         return;
     }
-    let payload = changes
-        .iter()
-        .map(Change::encode)
-        .collect::<Vec<_>>()
-        .join(" ");
     // The write has committed, so failing the request would mislead the client; the
     // other instances' entries age out within MAX_AGE.
-    if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(payload)
-        .execute(&db.pool)
-        .await
-    {
-        tracing::warn!(error = %e, "could not tell the other instances about a change");
+    for payload in payloads(changes) {
+        if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(payload)
+            .execute(&db.pool)
+            .await
+        {
+            tracing::warn!(error = %e, "could not tell the other instances about a change");
+        }
     }
+}
+
+/// PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more; each payload here stays
+/// under this, however many changes one write made (one change encodes to at most
+/// about 50 bytes).
+const MAX_PAYLOAD_BYTES: usize = 7_000;
+
+/// The changes as space-separated payloads, each under `MAX_PAYLOAD_BYTES`.
+fn payloads(changes: &[Change]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for change in changes {
+        let encoded = change.encode();
+        if !current.is_empty() && current.len() + 1 + encoded.len() > MAX_PAYLOAD_BYTES {
+            out.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&encoded);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// Listens for the other instances' changes on PostgreSQL. It returns once listening,
@@ -247,5 +269,21 @@ mod tests {
         for garbage in ["", "p:", "p:x", "q:1", "v"] {
             assert_eq!(Change::decode(garbage), Change::Everything);
         }
+    }
+
+    #[test]
+    fn every_notify_payload_stays_under_the_postgres_limit_and_loses_nothing() {
+        let changes: Vec<Change> = (0..5_000)
+            .map(|i| Change::SignedOut(format!("{i:0>43}")))
+            .chain((0..5_000).map(Change::Post))
+            .collect();
+        let sent = payloads(&changes);
+        assert!(sent.len() > 1);
+        assert!(sent.iter().all(|p| p.len() < 8_000), "a payload is too big");
+        let heard: Vec<Change> = sent
+            .iter()
+            .flat_map(|p| p.split(' ').map(Change::decode))
+            .collect();
+        assert_eq!(heard, changes);
     }
 }

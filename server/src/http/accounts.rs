@@ -1,35 +1,106 @@
-//! Sign up, sign in, sign out, and the signed-in account.
+//! Sign up, sign in, sign out, the signed-in account, its sessions and its password.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use souq_wire::{
-    ErrorBody, ProductCard, Session, SignInRequest, SignUpRequest, StoreSummary, User,
+    ChangePassword, ErrorBody, ProductCard, Session, SessionInfo, SignInRequest, SignUpRequest,
+    StoreSummary, User,
 };
 
 use crate::accounts;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::extract::{Json, SignedIn};
+use crate::http::extract::{Client, Json, Path, SignedIn};
 
+/// Signs up. Limited per client address and overall (429), and per address per hour;
+/// 503 when every password-hashing slot stays busy.
 #[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = SignUpRequest,
     responses((status = 201, body = Session), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, body = ErrorBody), (status = 429, body = ErrorBody),
+              (status = 503, body = ErrorBody)))]
 pub async fn sign_up(
     State(state): State<AppState>,
+    Client(client): Client,
     Json(req): Json<SignUpRequest>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
-    let session = accounts::sign_up(&state.db, &req).await?;
+    let session = accounts::sign_up(&state.db, &state.accounts, &client, &req).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
+/// Signs in. Limited per client address and overall, and failures per account and
+/// address and per address (429); 503 when every password-hashing slot stays busy.
 #[utoipa::path(post, path = "/v1/sessions", tag = "accounts", request_body = SignInRequest,
     responses((status = 200, body = Session), (status = 401, body = ErrorBody),
-              (status = 429, body = ErrorBody)))]
+              (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    Client(client): Client,
     Json(req): Json<SignInRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    Ok(Json(accounts::sign_in(&state.db, &req).await?))
+    Ok(Json(
+        accounts::sign_in(&state.db, &state.accounts, &client, &req).await?,
+    ))
+}
+
+/// The signed-in user's live sessions, most recently used first.
+#[utoipa::path(get, path = "/v1/sessions", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SessionInfo>), (status = 401, body = ErrorBody)))]
+pub async fn sessions(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<Vec<SessionInfo>>, ApiError> {
+    Ok(Json(
+        accounts::sessions::list(&state.db, signed_in.user.id, &signed_in.token).await?,
+    ))
+}
+
+/// Ends one of the user's sessions by its id; 404 for an id that is not theirs.
+#[utoipa::path(delete, path = "/v1/sessions/{id}", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "A session id from the list")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn end_session(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    accounts::sessions::end(&state.db, signed_in.user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends every session of the user's but this one.
+#[utoipa::path(delete, path = "/v1/sessions/others", tag = "accounts", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<StatusCode, ApiError> {
+    accounts::sessions::end_others(&state.db, signed_in.user.id, &signed_in.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the password; every other session ends. 403 when the current password is
+/// wrong (counted like a failed sign-in), 422 for a new one that breaks the rules.
+#[utoipa::path(put, path = "/v1/me/password", tag = "accounts", security(("bearer" = [])),
+    request_body = ChangePassword,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 429, body = ErrorBody),
+              (status = 503, body = ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Client(client): Client,
+    signed_in: SignedIn,
+    Json(req): Json<ChangePassword>,
+) -> Result<StatusCode, ApiError> {
+    accounts::change_password(
+        &state.db,
+        &state.accounts,
+        &client,
+        &signed_in.user,
+        &signed_in.token,
+        &req,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/v1/sessions/current", tag = "accounts",

@@ -1,6 +1,8 @@
 //! Request extractors whose rejections are `ApiError`s, so every failure a client can
 //! cause answers `{code, message}` with the fitting status.
 
+use std::net::{IpAddr, SocketAddr};
+
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
@@ -70,6 +72,48 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
                 }
             })?;
         Ok(Upload(bytes.to_vec()))
+    }
+}
+
+/// Who sent the request: the peer's address (or, behind a trusted reverse proxy, the
+/// last `X-Forwarded-For` hop, which that proxy wrote) and its User-Agent.
+pub struct Client(pub accounts::Client);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(|| ApiError::Internal("no peer address on the connection".into()))?;
+        // Only the hop the proxy itself wrote, the last one: any before it came from the
+        // client. An unreadable last hop falls back to the peer.
+        let forwarded = state
+            .limits
+            .behind_proxy
+            .then(|| {
+                parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .next_back()
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.rsplit(',').next())
+                    .and_then(|hop| hop.trim().parse::<IpAddr>().ok())
+            })
+            .flatten();
+        let device = accounts::sessions::device_name(
+            parts
+                .headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok()),
+        );
+        Ok(Client(accounts::Client {
+            addr: forwarded.unwrap_or(peer),
+            device,
+        }))
     }
 }
 

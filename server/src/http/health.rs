@@ -30,6 +30,9 @@ pub async fn ready(State(state): State<AppState>) -> Result<Json<Health>, ApiErr
     sqlx::query("SELECT 1")
         .execute(&state.db.pool)
         .await
-        .map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
+        .map_err(|e| ApiError::Unavailable {
+            detail: format!("database: {e}"),
+            retry_after_secs: 1,
+        })?;
     Ok(Json(health_of(&state)))
 }

@@ -18,14 +18,17 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::accounts as accounts_domain;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::limits::Limits;
 
 /// The largest request body the API reads; bigger ones get 413.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -33,11 +36,17 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub limits: Arc<Limits>,
+    pub accounts: Arc<accounts_domain::Guard>,
 }
 
 impl AppState {
-    pub fn new(db: Db) -> AppState {
-        AppState { db }
+    pub fn new(db: Db, limits: &Limits) -> AppState {
+        AppState {
+            db,
+            limits: Arc::new(limits.clone()),
+            accounts: Arc::new(accounts_domain::Guard::new(limits)),
+        }
     }
 }
 
@@ -61,12 +70,17 @@ impl Modify for BearerSecurity {
 }
 
 pub fn router(state: AppState) -> Router {
+    let body_read_timeout = state.limits.body_read_timeout;
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::live))
         .routes(routes!(health::ready))
         .routes(routes!(accounts::sign_up))
         .routes(routes!(accounts::sign_in))
         .routes(routes!(accounts::sign_out))
+        .routes(routes!(accounts::sessions))
+        .routes(routes!(accounts::end_session))
+        .routes(routes!(accounts::end_other_sessions))
+        .routes(routes!(accounts::change_password))
         .routes(routes!(accounts::me))
         .routes(routes!(accounts::my_store))
         .routes(routes!(accounts::my_products))
@@ -124,6 +138,9 @@ pub fn router(state: AppState) -> Router {
     .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
     .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
     .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+    // A body that dribbles in slower than this fails its read (a slow client's upload
+    // cannot hold the request open).
+    .layer(RequestBodyTimeoutLayer::new(body_read_timeout))
     .layer(TraceLayer::new_for_http())
     .with_state(state)
 }

@@ -768,7 +768,9 @@ pub async fn open_store(db: &Db, user: &User, new: NewStore) -> Result<Studio, A
     .bind(&user.handle)
     .bind(&name)
     .bind(&about)
-    .bind(i64::from(user.role == Role::Nonprofit))
+    // A nonprofit's store opens pending: only an operator's `souq-server
+    // verify-nonprofit` turns its badge on (`stores::verify_nonprofit`).
+    .bind(0i64)
     .bind(&currency)
     .bind(now_ms())
     .execute(&db.pool)

@@ -1,6 +1,7 @@
 //! API tests over real HTTP, each against SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod abuse;
 mod accounts;
 mod caches;
 mod cart;
@@ -10,6 +11,7 @@ mod feed;
 mod health;
 mod people;
 mod posts;
+mod sessions;
 mod shop;
 mod studio;
 mod support;

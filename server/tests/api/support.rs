@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::Value;
+use souq_server::limits::Limits;
 use souq_server::{Config, DatabaseConfig, RunningServer};
 use sqlx::Connection;
 
@@ -62,19 +63,27 @@ async fn database_for(engine: Engine, dir: &tempfile::TempDir) -> DatabaseConfig
 }
 
 pub async fn spawn(engine: Engine) -> TestServer {
-    spawn_with(engine, false).await
+    spawn_with(engine, false, Limits::default()).await
 }
 
 pub async fn spawn_with_demo(engine: Engine) -> TestServer {
-    spawn_with(engine, true).await
+    spawn_with(engine, true, Limits::default()).await
 }
 
-async fn spawn_with(engine: Engine, demo_data: bool) -> TestServer {
+/// A server without demo data whose limits are these.
+pub async fn spawn_with_limits(engine: Engine, limits: Limits) -> TestServer {
+    spawn_with(engine, false, limits).await
+}
+
+async fn spawn_with(engine: Engine, demo_data: bool, limits: Limits) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
-        database: database_for(engine, &dir).await,
-        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         demo_data,
+        limits,
+        ..Config::new(
+            database_for(engine, &dir).await,
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
     };
     let running = souq_server::start(config.clone())
         .await
@@ -198,6 +207,30 @@ impl TestServer {
             .await;
         assert_eq!(reply.status, 201, "{}", reply.body);
         reply.body["token"].as_str().expect("token").to_string()
+    }
+
+    /// A client whose requests come from another loopback address, as another machine's
+    /// would (the whole of 127.0.0.0/8 reaches this host).
+    pub fn client_from(&self, last_octet: u8) -> reqwest::Client {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, last_octet]))
+            .build()
+            .expect("a client on another loopback address")
+    }
+
+    /// Signs in through `client` and returns the reply.
+    pub async fn sign_in_with(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> Reply {
+        self.send(
+            client
+                .post(format!("{}/v1/sessions", self.url))
+                .json(&serde_json::json!({"email": email, "password": password})),
+        )
+        .await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
