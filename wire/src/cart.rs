@@ -8,6 +8,9 @@ use crate::money::Money;
 
 /// The most of one option a cart holds.
 pub const MAX_QUANTITY: i64 = 99;
+/// The most options one cart holds. With `MAX_QUANTITY` and `studio::MAX_PRICE_MINOR`
+/// this keeps any cart total far inside an i64 (100 x 99 x 10^10 < 10^14).
+pub const MAX_CART_LINES: i64 = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

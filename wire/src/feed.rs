@@ -8,6 +8,8 @@ use crate::money::Money;
 
 /// The most images a post may carry.
 pub const MAX_POST_IMAGES: usize = 4;
+/// Each mention notifies someone: a cap on what one post can fan out.
+pub const MAX_POST_MENTIONS: usize = 10;
 /// The most characters a post's text may have.
 pub const MAX_POST_CHARS: usize = 2000;
 

@@ -11,6 +11,9 @@ pub const MAX_PRODUCT_IMAGES: usize = 8;
 pub const MAX_VARIANTS: usize = 50;
 pub const MAX_VARIANT_NAME_CHARS: usize = 60;
 pub const MAX_STOCK: i64 = 1_000_000;
+/// The highest price of one option, in minor units: 100,000,000.00 of a two-decimal
+/// currency. Bounding prices is what keeps every total, cart or order, from overflowing.
+pub const MAX_PRICE_MINOR: i64 = 10_000_000_000;
 pub const MAX_COLLECTIONS: usize = 20;
 pub const MAX_COLLECTION_NAME_CHARS: usize = 60;
 pub const MAX_ABOUT_CHARS: usize = 1_000;

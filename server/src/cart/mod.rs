@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use souq_wire::cart::MAX_QUANTITY;
+use souq_wire::cart::{MAX_CART_LINES, MAX_QUANTITY};
 use souq_wire::{AddToCart, Cart, CartLine, Money, User};
 
 use crate::db::{Db, now_ms};
@@ -39,25 +39,64 @@ fn check_quantity(quantity: i64, stock: i64) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Adds to what the cart already holds of an option.
+/// Adds to what the cart already holds of an option, in one statement: concurrent adds
+/// of one option each count, and together never pass the stock or `MAX_QUANTITY`.
 pub async fn add(db: &Db, user: &User, add: &AddToCart) -> Result<Cart, ApiError> {
     if add.quantity < 1 {
         return Err(ApiError::Validation("add at least one".into()));
     }
     let stock = stock_of(db, add.variant_id).await?;
-    let held: Option<(i64,)> =
-        sqlx::query_as("SELECT quantity FROM cart_items WHERE user_id = $1 AND variant_id = $2")
-            .bind(user.id)
-            .bind(add.variant_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    let quantity = held
-        .map_or(0, |(q,)| q)
-        .checked_add(add.quantity)
-        .ok_or_else(|| ApiError::Validation("too many".into()))?;
-    check_quantity(quantity, stock)?;
-    store(db, user, add.variant_id, quantity).await?;
+    let most = stock.min(MAX_QUANTITY);
+    check_quantity(add.quantity, stock)?;
+    check_room(db, user, add.variant_id).await?;
+    let added: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO cart_items (user_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, variant_id) DO UPDATE
+           SET quantity = cart_items.quantity + excluded.quantity
+           WHERE cart_items.quantity + excluded.quantity <= $5
+         RETURNING quantity",
+    )
+    .bind(user.id)
+    .bind(add.variant_id)
+    .bind(add.quantity)
+    .bind(now_ms())
+    .bind(most)
+    .fetch_optional(&db.pool)
+    .await?;
+    if added.is_none() {
+        // Refused: say why, from what the cart holds now.
+        let held: Option<(i64,)> = sqlx::query_as(
+            "SELECT quantity FROM cart_items WHERE user_id = $1 AND variant_id = $2",
+        )
+        .bind(user.id)
+        .bind(add.variant_id)
+        .fetch_optional(&db.pool)
+        .await?;
+        let held = held.map_or(0, |(q,)| q);
+        check_quantity(held.saturating_add(add.quantity), stock)?;
+        return Err(ApiError::Conflict(
+            "the cart changed meanwhile; try again".into(),
+        ));
+    }
     get(db, user).await
+}
+
+/// A new option fits only while the cart holds fewer than `MAX_CART_LINES`.
+async fn check_room(db: &Db, user: &User, variant_id: i64) -> Result<(), ApiError> {
+    let (lines, holds_it): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN variant_id = $2 THEN 1 ELSE 0 END), 0)
+         FROM cart_items WHERE user_id = $1",
+    )
+    .bind(user.id)
+    .bind(variant_id)
+    .fetch_one(&db.pool)
+    .await?;
+    if holds_it == 0 && lines >= MAX_CART_LINES {
+        return Err(ApiError::Validation(format!(
+            "a cart holds at most {MAX_CART_LINES} different options"
+        )));
+    }
+    Ok(())
 }
 
 /// Sets how many of an option the cart holds; 0 takes it out.
@@ -72,6 +111,7 @@ pub async fn set(db: &Db, user: &User, variant_id: i64, quantity: i64) -> Result
     }
     let stock = stock_of(db, variant_id).await?;
     check_quantity(quantity, stock)?;
+    check_room(db, user, variant_id).await?;
     store(db, user, variant_id, quantity).await?;
     get(db, user).await
 }
@@ -126,11 +166,11 @@ pub async fn get(db: &Db, user: &User) -> Result<Cart, ApiError> {
         let line_total = row
             .price_minor
             .checked_mul(row.quantity)
-            .ok_or_else(|| ApiError::Internal("a cart line overflowed".into()))?;
+            .ok_or_else(|| ApiError::Validation("a cart line is too large".into()))?;
         let total = totals.entry(currency.clone()).or_default();
         *total = total
             .checked_add(line_total)
-            .ok_or_else(|| ApiError::Internal("a cart total overflowed".into()))?;
+            .ok_or_else(|| ApiError::Validation("a cart total is too large".into()))?;
         items = items.saturating_add(row.quantity);
         lines.push(CartLine {
             variant_id: row.variant_id,

@@ -14,10 +14,43 @@ use crate::accounts;
 use crate::error::ApiError;
 use crate::http::AppState;
 
-/// A JSON body; malformed JSON is 400, well-formed but wrong fields 422, too big 413.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// U+0000 is refused everywhere a client can put text: PostgreSQL cannot store it in
+/// text, so it must be a 422 before any query rather than a 500 from one.
+const NUL_REFUSED: &str = "text may not contain the character U+0000";
+
+fn holds_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(holds_nul),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .any(|(key, value)| key.contains('\0') || holds_nul(value)),
+        _ => false,
+    }
+}
+
+/// A JSON body; malformed JSON is 400, well-formed but wrong fields (or U+0000 in any
+/// string) 422, too big 413.
 pub struct Json<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        if holds_nul(&value) {
+            return Err(ApiError::Validation(NUL_REFUSED.into()));
+        }
+        // With the path of the field at fault, as axum's own extractor says it.
+        serde_path_to_error::deserialize(value)
+            .map(Json)
+            .map_err(|e| {
+                ApiError::Validation(format!(
+                    "Failed to deserialize the JSON body into the target type: {e}"
+                ))
+            })
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
@@ -25,13 +58,40 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
     }
 }
 
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
+/// Percent-encoded U+0000 in a path or query string.
+fn encodes_nul(raw: &str) -> bool {
+    raw.contains("%00")
+}
+
 pub struct Query<T>(pub T);
 
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(ApiError))]
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if parts.uri.query().is_some_and(encodes_nul) {
+            return Err(ApiError::Validation(NUL_REFUSED.into()));
+        }
+        let axum::extract::Query(value) =
+            axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Query(value))
+    }
+}
+
 pub struct Path<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if encodes_nul(parts.uri.path()) {
+            return Err(ApiError::Validation(NUL_REFUSED.into()));
+        }
+        let axum::extract::Path(value) =
+            axum::extract::Path::<T>::from_request_parts(parts, state).await?;
+        Ok(Path(value))
+    }
+}
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {

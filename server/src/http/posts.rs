@@ -18,7 +18,7 @@ pub async fn create(
     me: SignedIn,
     Json(new): Json<NewPost>,
 ) -> Result<(StatusCode, Json<Post>), ApiError> {
-    let post = posts::create(&state.db, &me.user, &new).await?;
+    let post = posts::create(&state.db, &state.limits, &me.user, &new).await?;
     Ok((StatusCode::CREATED, Json(post)))
 }
 

@@ -51,7 +51,7 @@ impl Default for Limits {
             auth_per_address_per_minute: 30,
             auth_overall_per_minute: 1_200,
             sign_ups_per_address_per_hour: 20,
-            posts_per_minute: 10,
+            posts_per_minute: 30,
             uploads_per_day: 200,
             upload_bytes_per_day: 256 * 1024 * 1024,
             products_per_store: 1_000,

@@ -4,7 +4,9 @@
 //! and takes the write lock up front (SQLite cannot upgrade a read transaction under
 //! contention; PostgreSQL serialises the counter), so counts stay exact.
 
-use souq_wire::feed::{MAX_POST_CHARS, MAX_POST_IMAGES};
+use std::time::Duration;
+
+use souq_wire::feed::{MAX_POST_CHARS, MAX_POST_IMAGES, MAX_POST_MENTIONS};
 use souq_wire::{NewPost, NotificationKind, Post, PostActivity, PostStats, User, ViewerState};
 
 use crate::cache::{Change, publish};
@@ -12,6 +14,8 @@ use crate::db::{Db, count_among, now_ms};
 use crate::error::ApiError;
 use crate::feed::hydrate::stored_posts;
 use crate::feed::{Entry, hydrate};
+use crate::limits::Limits;
+use crate::limits::window::{self, Quota};
 use crate::notifications;
 
 /// One post as `viewer` sees it; 404 when unknown or deleted.
@@ -50,6 +54,12 @@ fn check_shape(new: &NewPost) -> Result<String, ApiError> {
             "a post has at most {MAX_POST_CHARS} characters"
         )));
     }
+    souq_wire::validate::shown_text(&body, true)?;
+    if mentions(&body).len() > MAX_POST_MENTIONS {
+        return Err(ApiError::Validation(format!(
+            "a post mentions at most {MAX_POST_MENTIONS} people"
+        )));
+    }
     if new.images.len() > MAX_POST_IMAGES {
         return Err(ApiError::Validation(format!(
             "a post has at most {MAX_POST_IMAGES} images"
@@ -68,8 +78,33 @@ fn check_shape(new: &NewPost) -> Result<String, ApiError> {
     Ok(body)
 }
 
-pub async fn create(db: &Db, author: &User, new: &NewPost) -> Result<Post, ApiError> {
+/// Writes a post: at most `Limits::posts_per_minute` a minute per author (429 beyond);
+/// a post refused for what it holds does not count.
+pub async fn create(
+    db: &Db,
+    limits: &Limits,
+    author: &User,
+    new: &NewPost,
+) -> Result<Post, ApiError> {
     let body = check_shape(new)?;
+    let quota_key = format!("posts:{}", author.id);
+    window::take(
+        db,
+        &quota_key,
+        1,
+        Quota::new(limits.posts_per_minute, Duration::from_secs(60)),
+    )
+    .await?;
+    match insert(db, author, new, &body).await {
+        Ok(post) => Ok(post),
+        Err(e) => {
+            window::give_back(db, &quota_key, 1).await?;
+            Err(e)
+        }
+    }
+}
+
+async fn insert(db: &Db, author: &User, new: &NewPost, body: &str) -> Result<Post, ApiError> {
     let store: Option<(i64,)> = sqlx::query_as("SELECT id FROM stores WHERE owner_id = $1")
         .bind(author.id)
         .fetch_optional(&db.pool)
@@ -111,14 +146,17 @@ pub async fn create(db: &Db, author: &User, new: &NewPost) -> Result<Post, ApiEr
         };
         let own = count_among(
             &mut *tx,
-            "SELECT COUNT(*) FROM products WHERE store_id = $1 AND id",
+            &format!(
+                "SELECT COUNT(*) FROM products pr WHERE pr.store_id = $1 AND {} AND pr.id",
+                crate::stores::cards::SHOWN
+            ),
             store_id,
             &new.products,
         )
         .await?;
         if own != new.products.len() {
             return Err(ApiError::Validation(
-                "attach only your own store's products".into(),
+                "attach only your own store's published products".into(),
             ));
         }
     }
@@ -128,12 +166,12 @@ pub async fn create(db: &Db, author: &User, new: &NewPost) -> Result<Post, ApiEr
     )
     .bind(author.id)
     .bind(store_id)
-    .bind(&body)
+    .bind(body)
     .bind(now_ms())
     .bind(new.quote_of)
     .fetch_one(&mut *tx)
     .await?;
-    for tag in souq_wire::text::hashtags(&body) {
+    for tag in souq_wire::text::hashtags(body) {
         sqlx::query("INSERT INTO post_hashtags (post_id, tag) VALUES ($1, $2)")
             .bind(post_id)
             .bind(tag)
@@ -158,7 +196,7 @@ pub async fn create(db: &Db, author: &User, new: &NewPost) -> Result<Post, ApiEr
         .execute(&mut *tx)
         .await?;
     }
-    for handle in mentions(&body) {
+    for handle in mentions(body) {
         let mentioned: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE handle = $1")
             .bind(handle)
             .fetch_optional(&mut *tx)

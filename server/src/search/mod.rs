@@ -49,12 +49,20 @@ pub const PAGE: usize = 24;
 /// Stores shown beside the products of a search.
 pub const STORES_SHOWN: usize = 5;
 
+/// Words longer than this are not indexed: no real word in either language comes
+/// near it, and a 5,000-letter "word" would otherwise be a term of its own (and a
+/// value too long for an index on some engines).
+pub const MAX_INDEXED_WORD_CHARS: usize = 40;
+
 /// The rows to index for these weighted fields: each word and each stem that differs
 /// from its word, at the highest weight it appears with.
 pub fn terms(fields: &[(&str, i64)]) -> Vec<(String, i64, i64)> {
     let mut best: HashMap<(String, i64), i64> = HashMap::new();
     for (text, weight) in fields {
-        for word in normalize::words(text) {
+        for word in normalize::words(text)
+            .into_iter()
+            .filter(|w| w.chars().count() <= MAX_INDEXED_WORD_CHARS)
+        {
             let stem = normalize::stem(&word);
             if stem != word {
                 let w = best.entry((stem, STEM)).or_default();
@@ -245,6 +253,18 @@ impl Query {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_longer_than_any_real_one_is_not_indexed() {
+        let long = "ب".repeat(MAX_INDEXED_WORD_CHARS + 1);
+        let terms = terms(&[(&format!("عود {long} oud"), 8)]);
+        assert!(
+            terms
+                .iter()
+                .all(|(term, _, _)| term.chars().count() <= MAX_INDEXED_WORD_CHARS)
+        );
+        assert!(terms.iter().any(|(term, _, _)| term == "oud"));
+    }
 
     #[test]
     fn a_field_yields_its_words_and_differing_stems_at_their_best_weight() {

@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use souq_wire::shop::CATEGORIES;
 use souq_wire::studio::{
     MAX_ABOUT_CHARS, MAX_COLLECTION_NAME_CHARS, MAX_COLLECTIONS, MAX_DESCRIPTION_CHARS,
-    MAX_PRODUCT_IMAGES, MAX_STOCK, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_VARIANT_NAME_CHARS,
-    MAX_VARIANTS,
+    MAX_PRICE_MINOR, MAX_PRODUCT_IMAGES, MAX_STOCK, MAX_TITLE_CHARS, MAX_URL_CHARS,
+    MAX_VARIANT_NAME_CHARS, MAX_VARIANTS,
 };
 use souq_wire::{
     CollectionDraft, Money, NewStore, ProductCard, ProductDraft, Role, StoreDraft, Storefront,
@@ -20,9 +20,11 @@ use sqlx::AnyConnection;
 use crate::cache::{Change, publish as tell_caches};
 use crate::db::{Db, count_among, now_ms, placeholders};
 use crate::error::ApiError;
+use crate::limits::Limits;
 use crate::search;
 use crate::stores::cards;
 use crate::stores::storefront::{self, assemble, store_card};
+use souq_wire::validate::shown_text;
 
 /// The store a handle names, when `user` runs it: 404 when there is no such store,
 /// 403 when it is someone else's.
@@ -87,12 +89,14 @@ pub fn check_product(draft: ProductDraft) -> Result<ProductDraft, ApiError> {
             "a product name has 1 to {MAX_TITLE_CHARS} characters"
         )));
     }
+    shown_text(&title, false)?;
     let description = draft.description.trim().to_string();
     if chars(&description) > MAX_DESCRIPTION_CHARS {
         return Err(invalid(format!(
             "a description has at most {MAX_DESCRIPTION_CHARS} characters"
         )));
     }
+    shown_text(&description, true)?;
     if !CATEGORIES.contains(&draft.category.as_str()) {
         return Err(invalid(format!(
             "the category must be one of {}",
@@ -121,11 +125,14 @@ pub fn check_product(draft: ProductDraft) -> Result<ProductDraft, ApiError> {
                 "a variant name has 1 to {MAX_VARIANT_NAME_CHARS} characters"
             )));
         }
+        shown_text(&name, false)?;
         if !names.insert(name.to_lowercase()) {
             return Err(invalid(format!("two variants are named {name:?}")));
         }
-        if variant.price_minor <= 0 {
-            return Err(invalid("a price is above 0 (in minor units)"));
+        if !(1..=MAX_PRICE_MINOR).contains(&variant.price_minor) {
+            return Err(invalid(format!(
+                "a price is 1 to {MAX_PRICE_MINOR} (in minor units)"
+            )));
         }
         if !(0..=MAX_STOCK).contains(&variant.stock) {
             return Err(invalid(format!("stock is 0 to {MAX_STOCK}")));
@@ -209,12 +216,23 @@ async fn save_product_draft(
 /// Adds a product as a draft: no shopper sees it before it is published.
 pub async fn create_product(
     db: &Db,
+    limits: &Limits,
     user: &User,
     handle: &str,
     draft: ProductDraft,
 ) -> Result<StudioProduct, ApiError> {
     let store = owned_store(db, user, handle).await?;
     let draft = check_product(draft)?;
+    let (held,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products WHERE store_id = $1")
+        .bind(store.id)
+        .fetch_one(&db.pool)
+        .await?;
+    if held >= i64::from(limits.products_per_store) {
+        return Err(invalid(format!(
+            "a store holds at most {} products, archived ones included",
+            limits.products_per_store
+        )));
+    }
     if draft.variants.iter().any(|v| v.id.is_some()) {
         return Err(invalid("a new product's variants are new too"));
     }
@@ -286,6 +304,7 @@ pub async fn edit_page(
             "the about text has at most {MAX_ABOUT_CHARS} characters"
         )));
     }
+    shown_text(&about, true)?;
     if page.collections.len() > MAX_COLLECTIONS {
         return Err(invalid(format!(
             "a store has at most {MAX_COLLECTIONS} collections"
@@ -300,6 +319,7 @@ pub async fn edit_page(
                 "a collection name has 1 to {MAX_COLLECTION_NAME_CHARS} characters"
             )));
         }
+        shown_text(&name, false)?;
         let products: Vec<i64> = {
             let mut seen = HashSet::new();
             collection
@@ -526,26 +546,60 @@ pub async fn preview(db: &Db, user: &User, handle: &str) -> Result<Storefront, A
     Ok(front)
 }
 
-/// Makes every draft of the store what shoppers see, at once.
+/// Makes every draft of the store what shoppers see, at once. The drafts are read inside
+/// the publishing transaction and each is deleted only if it is still the one applied,
+/// so a draft saved meanwhile stays a draft instead of being lost. With no drafts,
+/// nothing changes and no cache is cleared.
 pub async fn publish(db: &Db, user: &User, handle: &str) -> Result<Storefront, ApiError> {
     let store = owned_store(db, user, handle).await?;
-    let studio = studio_of(db, &store).await?;
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    for product in studio.products.iter().filter(|p| p.has_draft) {
-        apply_product(&mut tx, &store, product, now).await?;
-    }
-    if let Some((data,)) =
-        sqlx::query_as::<_, (String,)>("SELECT data FROM store_drafts WHERE store_id = $1")
+    // Write first: SQLite takes its write lock now rather than failing to upgrade a read
+    // later, and on PostgreSQL two publishes of one store take turns.
+    sqlx::query("UPDATE stores SET id = id WHERE id = $1")
+        .bind(store.id)
+        .execute(&mut *tx)
+        .await?;
+    let product_drafts: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT d.product_id, d.data FROM product_drafts d
+         JOIN products pr ON pr.id = d.product_id
+         WHERE pr.store_id = $1 ORDER BY d.product_id",
+    )
+    .bind(store.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let page_draft: Option<(String,)> =
+        sqlx::query_as("SELECT data FROM store_drafts WHERE store_id = $1")
             .bind(store.id)
             .fetch_optional(&mut *tx)
-            .await?
-    {
-        apply_page(&mut tx, store.id, &from_json(&data)?).await?;
+            .await?;
+    if product_drafts.is_empty() && page_draft.is_none() {
+        tx.rollback().await?;
+        return storefront::storefront(db, &store.handle).await;
+    }
+    for (product_id, data) in &product_drafts {
+        apply_product(&mut tx, &store, *product_id, &from_json(data)?, now).await?;
+        sqlx::query("DELETE FROM product_drafts WHERE product_id = $1 AND data = $2")
+            .bind(product_id)
+            .bind(data)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some((data,)) = &page_draft {
+        apply_page(&mut tx, store.id, &from_json(data)?).await?;
+        sqlx::query("DELETE FROM store_drafts WHERE store_id = $1 AND data = $2")
+            .bind(store.id)
+            .bind(data)
+            .execute(&mut *tx)
+            .await?;
     }
     // Collection names are searched words of their products: index them all again.
-    for product in &studio.products {
-        search::index_product(&mut tx, product.id).await?;
+    let products: Vec<(i64,)> = sqlx::query_as("SELECT id FROM products WHERE store_id = $1")
+        .bind(store.id)
+        .fetch_all(&mut *tx)
+        .await?;
+    for (product_id,) in products {
+        search::index_product(&mut tx, product_id).await?;
     }
     search::index_store(&mut tx, store.id).await?;
     tx.commit().await?;
@@ -556,10 +610,10 @@ pub async fn publish(db: &Db, user: &User, handle: &str) -> Result<Storefront, A
 async fn apply_product(
     conn: &mut AnyConnection,
     store: &OwnedStore,
-    product: &StudioProduct,
+    product_id: i64,
+    draft: &ProductDraft,
     now: i64,
 ) -> Result<(), ApiError> {
-    let draft = &product.draft;
     sqlx::query(
         "UPDATE products SET title = $1, description = $2, category = $3, external_url = $4,
              published_at = COALESCE(published_at, $5),
@@ -572,12 +626,12 @@ async fn apply_product(
     .bind(&draft.external_url)
     .bind(now)
     .bind(i64::from(draft.archived))
-    .bind(product.id)
+    .bind(product_id)
     .execute(&mut *conn)
     .await?;
     // Variants: the draft's list is the whole list.
     let kept: Vec<i64> = draft.variants.iter().filter_map(|v| v.id).collect();
-    delete_all_but(conn, "variants", "product_id", product.id, &kept).await?;
+    delete_all_but(conn, "variants", "product_id", product_id, &kept).await?;
     for (n, variant) in (1i64..).zip(&draft.variants) {
         match variant.id {
             Some(id) => {
@@ -589,7 +643,7 @@ async fn apply_product(
                 .bind(variant.price_minor)
                 .bind(variant.stock)
                 .bind(id)
-                .bind(product.id)
+                .bind(product_id)
                 .execute(&mut *conn)
                 .await?;
             }
@@ -598,9 +652,9 @@ async fn apply_product(
                     "INSERT INTO variants (product_id, name, sku, price_minor, stock)
                      VALUES ($1, $2, $3, $4, $5)",
                 )
-                .bind(product.id)
+                .bind(product_id)
                 .bind(&variant.name)
-                .bind(format!("{}-{}-{n}-{now}", store.handle, product.id))
+                .bind(format!("{}-{}-{n}-{now}", store.handle, product_id))
                 .bind(variant.price_minor)
                 .bind(variant.stock)
                 .execute(&mut *conn)
@@ -609,25 +663,20 @@ async fn apply_product(
         }
     }
     sqlx::query("DELETE FROM product_images WHERE product_id = $1")
-        .bind(product.id)
+        .bind(product_id)
         .execute(&mut *conn)
         .await?;
     for (position, media) in (0i64..).zip(&draft.images) {
         sqlx::query(
             "INSERT INTO product_images (product_id, position, media_id) VALUES ($1, $2, $3)",
         )
-        .bind(product.id)
+        .bind(product_id)
         .bind(position)
         .bind(*media)
         .execute(&mut *conn)
         .await?;
     }
-    cards::refresh_summary(conn, product.id).await?;
-    sqlx::query("DELETE FROM product_drafts WHERE product_id = $1")
-        .bind(product.id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    cards::refresh_summary(conn, product_id).await
 }
 
 /// Deletes the rows of `table` that belong to `owner` (by `owner_column`) except those
@@ -707,10 +756,6 @@ async fn apply_page(
             .await?;
         }
     }
-    sqlx::query("DELETE FROM store_drafts WHERE store_id = $1")
-        .bind(store_id)
-        .execute(&mut *conn)
-        .await?;
     Ok(())
 }
 
@@ -750,12 +795,14 @@ pub async fn open_store(db: &Db, user: &User, new: NewStore) -> Result<Studio, A
             "a store name has 1 to {MAX_TITLE_CHARS} characters"
         )));
     }
+    shown_text(&name, false)?;
     let about = new.about.trim().to_string();
     if chars(&about) > MAX_ABOUT_CHARS {
         return Err(invalid(format!(
             "the about text has at most {MAX_ABOUT_CHARS} characters"
         )));
     }
+    shown_text(&about, true)?;
     let currency = new.currency.trim().to_ascii_uppercase();
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(invalid("the currency is a three-letter ISO 4217 code"));

@@ -8,7 +8,7 @@ use crate::support::{Engine, TestServer, spawn_with_demo};
 
 /// An option with stock of a shown product priced in `currency`: (variant id, stock,
 /// price in minor units).
-async fn option_in_stock(server: &TestServer, currency: &str) -> (i64, i64, i64) {
+pub(crate) async fn option_in_stock(server: &TestServer, currency: &str) -> (i64, i64, i64) {
     sqlx::query_as(
         "SELECT v.id, v.stock, v.price_minor FROM variants v JOIN products pr ON pr.id = v.product_id
          WHERE v.stock > 1 AND pr.currency = $1 AND pr.published_at IS NOT NULL

@@ -11,6 +11,7 @@ mod feed;
 mod health;
 mod people;
 mod posts;
+mod rules;
 mod sessions;
 mod shop;
 mod studio;

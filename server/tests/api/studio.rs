@@ -7,7 +7,7 @@ use crate::on_both_engines;
 use crate::support::{Engine, TestServer, spawn};
 
 /// A merchant with a store under their handle; returns their token.
-async fn merchant(server: &TestServer, handle: &str) -> String {
+pub(crate) async fn merchant(server: &TestServer, handle: &str) -> String {
     let reply = server
         .send(server.post("/v1/accounts").json(&json!({
             "email": format!("{handle}@example.com"),
@@ -28,7 +28,7 @@ async fn merchant(server: &TestServer, handle: &str) -> String {
     token
 }
 
-fn lamp() -> Value {
+pub(crate) fn lamp() -> Value {
     json!({
         "title": "Brass lamp",
         "description": "Hand-beaten brass.",
@@ -41,7 +41,7 @@ fn lamp() -> Value {
     })
 }
 
-fn studio(handle: &str, rest: &str) -> String {
+pub(crate) fn studio(handle: &str, rest: &str) -> String {
     format!("/v1/stores/{handle}/studio{rest}")
 }
 

@@ -26,6 +26,8 @@ fn invalid_text(invalid: Invalid) -> Text {
         Invalid::Handle => Text::CheckHandle,
         Invalid::DisplayName => Text::CheckDisplayName,
         Invalid::Password => Text::CheckPassword,
+        Invalid::Characters => Text::CheckCharacters,
+        Invalid::HandleReserved => Text::CheckHandleReserved,
     }
 }
 
