@@ -20,6 +20,8 @@ pub struct Api {
 /// A fetched binary resource (an image).
 pub struct Bytes {
     pub content_type: String,
+    /// As the server said: unpublished images must not be cached as public.
+    pub cache_control: String,
     pub bytes: Vec<u8>,
 }
 
@@ -157,8 +159,14 @@ impl Api {
         self.no_content(Method::DELETE, segments, token).await
     }
 
-    pub async fn bytes(&self, segments: &[&str]) -> Result<Bytes, AppError> {
-        let response = Self::send(self.request(Method::GET, segments, None)).await?;
+    pub async fn bytes(&self, segments: &[&str], token: Option<&str>) -> Result<Bytes, AppError> {
+        let response = Self::send(self.request(Method::GET, segments, token)).await?;
+        let cache_control = response
+            .headers()
+            .get(reqwest::header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("private, no-store")
+            .to_string();
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -172,6 +180,7 @@ impl Api {
             .to_vec();
         Ok(Bytes {
             content_type,
+            cache_control,
             bytes,
         })
     }

@@ -454,7 +454,11 @@ impl SouqClient {
             .await
     }
 
+    /// An image; the session goes along, so the user's own unpublished uploads load.
     pub async fn media(&self, id: i64) -> Result<Bytes, AppError> {
-        self.api.bytes(&["v1", "media", &id.to_string()]).await
+        let token = self.token.read().await.clone();
+        self.api
+            .bytes(&["v1", "media", &id.to_string()], token.as_deref())
+            .await
     }
 }

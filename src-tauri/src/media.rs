@@ -32,7 +32,7 @@ pub fn handle<R: Runtime>(
                     if let Ok(value) = media.content_type.parse() {
                         response.headers_mut().insert(header::CONTENT_TYPE, value);
                     }
-                    if let Ok(value) = "public, max-age=31536000, immutable".parse() {
+                    if let Ok(value) = media.cache_control.parse() {
                         response.headers_mut().insert(header::CACHE_CONTROL, value);
                     }
                     response

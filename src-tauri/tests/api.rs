@@ -85,7 +85,7 @@ async fn server_errors_pass_through_with_their_code() {
         Err(AppError::Server(body)) => assert_eq!(body.code, ErrorCode::InvalidCredentials),
         other => panic!("expected invalid credentials, got {other:?}"),
     }
-    let missing = api.bytes(&["v1", "media", "424242"]).await;
+    let missing = api.bytes(&["v1", "media", "424242"], None).await;
     assert!(matches!(missing, Err(AppError::Server(ref b)) if b.code == ErrorCode::NotFound));
 }
 

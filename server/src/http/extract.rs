@@ -202,3 +202,18 @@ impl FromRequestParts<AppState> for SignedIn {
         Ok(SignedIn { user, token })
     }
 }
+
+/// The signed-in user when the request carries a live session, or nobody; never 401.
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+impl FromRequestParts<AppState> for MaybeSignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match SignedIn::from_request_parts(parts, state).await {
+            Ok(signed_in) => Ok(MaybeSignedIn(Some(signed_in))),
+            Err(ApiError::Unauthorized) => Ok(MaybeSignedIn(None)),
+            Err(other) => Err(other),
+        }
+    }
+}

@@ -1,4 +1,5 @@
-//! Serves stored images. They never change once written, so clients may cache forever.
+//! Serves stored images. They never change once written: public ones may be cached by
+//! anyone forever, unpublished ones only privately by their uploader.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -7,15 +8,22 @@ use souq_wire::{ErrorBody, UploadedMedia};
 
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::extract::{Json, Path, SignedIn, Upload};
+use crate::http::extract::{Json, MaybeSignedIn, Path, SignedIn, Upload};
 use crate::media;
 
+/// An image. One not yet shown by anything published (a draft product's, an upload not
+/// attached) is served only to its uploader, signed in; anyone else gets 404.
 #[utoipa::path(get, path = "/v1/media/{id}", tag = "media",
     params(("id" = i64, Path, description = "Media id")),
+    security((), ("bearer" = [])),
     responses((status = 200, description = "The image bytes"),
               (status = 404, body = souq_wire::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    let media = media::get(&state.db, id).await?;
+pub async fn get(
+    State(state): State<AppState>,
+    viewer: MaybeSignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let media = media::get(&state.db, viewer.0.map(|v| v.user.id), id).await?;
     let content_type = HeaderValue::from_str(&media.content_type)
         .map_err(|e| ApiError::Internal(format!("stored content type: {e}")))?;
     Ok((
@@ -23,7 +31,11 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<R
             (header::CONTENT_TYPE, content_type),
             (
                 header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
+                HeaderValue::from_static(if media.public {
+                    "public, max-age=31536000, immutable"
+                } else {
+                    "private, no-store"
+                }),
             ),
             (
                 header::X_CONTENT_TYPE_OPTIONS,

@@ -1,6 +1,8 @@
 //! Media: images stored in the database, served immutable by id. Keeping the bytes in
 //! the database lets many stateless server instances share them with no file store.
-//! Uploads are typed by their content, never by what the client claims.
+//! Uploads are typed by their content, never by what the client claims. An image is
+//! public once something published shows it (a shown product, a post, a store's page);
+//! until then only its uploader may fetch it.
 
 use std::time::Duration;
 
@@ -15,6 +17,8 @@ pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 pub struct Media {
     pub content_type: String,
     pub bytes: Vec<u8>,
+    /// Shown by something published, so anyone may fetch (and cache) it.
+    pub public: bool,
 }
 
 /// The image type the bytes really are, from their signature.
@@ -79,16 +83,34 @@ pub async fn upload(db: &Db, limits: &Limits, owner: i64, bytes: Vec<u8>) -> Res
     insert(&db.pool, Some(owner), content_type, bytes).await
 }
 
-pub async fn get(db: &Db, id: i64) -> Result<Media, ApiError> {
-    let row: Option<(String, Vec<u8>)> =
-        sqlx::query_as("SELECT content_type, bytes FROM media WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
-    let (content_type, bytes) = row.ok_or_else(|| ApiError::not_found("media"))?;
+/// An image as `viewer` may see it: public ones to anyone, others only to whoever
+/// uploaded them; 404 otherwise, the same as for an image that does not exist.
+pub async fn get(db: &Db, viewer: Option<i64>, id: i64) -> Result<Media, ApiError> {
+    let row: Option<(String, Vec<u8>, Option<i64>, i64)> = sqlx::query_as(&format!(
+        "SELECT m.content_type, m.bytes, m.owner_id,
+                CASE WHEN EXISTS (SELECT 1 FROM product_images i
+                                  JOIN products pr ON pr.id = i.product_id
+                                  WHERE i.media_id = m.id AND {shown})
+                       OR EXISTS (SELECT 1 FROM post_images i JOIN posts p ON p.id = i.post_id
+                                  WHERE i.media_id = m.id AND p.deleted_at IS NULL)
+                       OR EXISTS (SELECT 1 FROM stores s
+                                  WHERE s.avatar_media_id = m.id OR s.banner_media_id = m.id)
+                     THEN 1 ELSE 0 END
+         FROM media m WHERE m.id = $1",
+        shown = crate::stores::cards::SHOWN
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let (content_type, bytes, owner, public) = row.ok_or_else(|| ApiError::not_found("media"))?;
+    let public = public != 0;
+    if !public && (owner.is_none() || owner != viewer) {
+        return Err(ApiError::not_found("media"));
+    }
     Ok(Media {
         content_type,
         bytes,
+        public,
     })
 }
 

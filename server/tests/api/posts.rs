@@ -134,7 +134,13 @@ async fn uploads_are_typed_by_their_bytes_and_limited_in_size(engine: Engine) {
     };
     assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line}");
     let id = image(&server, &token, 3).await;
-    let served = server.get(&format!("/v1/media/{id}")).send().await.unwrap();
+    // Not attached to anything yet, so only its uploader may fetch it.
+    let served = server
+        .get(&format!("/v1/media/{id}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(served.headers()["content-type"], "image/png");
     let anonymous = server.send(server.post("/v1/media").body(png(1))).await;
     assert_eq!(anonymous.status, 401);

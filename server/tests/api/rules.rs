@@ -423,7 +423,71 @@ async fn behind_a_proxy_the_last_forwarded_hop_is_the_client(engine: Engine) {
     assert_eq!(server.send(sign_in("198.51.100.2")).await.status, 401);
 }
 
+async fn unpublished_images_are_served_only_to_their_uploader(engine: Engine) {
+    let server = spawn(engine).await;
+    let owner = merchant(&server, "imagery").await;
+    let stranger = server.sign_up("stranger").await;
+    let uploaded = server.upload(&owner, png(200)).await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.body);
+    let image = uploaded.body["id"].as_i64().unwrap();
+    let fetch = |token: Option<&str>| {
+        let request = server.get(&format!("/v1/media/{image}"));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    };
+    let cache_of = |reply: &crate::support::Reply| {
+        reply.headers["cache-control"].to_str().unwrap().to_string()
+    };
+    assert_eq!(server.send(fetch(None)).await.status, 404);
+    assert_eq!(server.send(fetch(Some(&stranger))).await.status, 404);
+    let own = server.send(fetch(Some(&owner))).await;
+    assert_eq!(own.status, 200);
+    assert_eq!(cache_of(&own), "private, no-store");
+
+    let mut product = lamp();
+    product["images"] = json!([image]);
+    let created = server
+        .send(
+            server
+                .post(&studio("imagery", "/products"))
+                .bearer_auth(&owner)
+                .json(&product),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(
+        server.send(fetch(Some(&stranger))).await.status,
+        404,
+        "a draft's image is still private"
+    );
+    server
+        .send(
+            server
+                .post(&studio("imagery", "/publish"))
+                .bearer_auth(&owner),
+        )
+        .await;
+    let public = server.send(fetch(None)).await;
+    assert_eq!(public.status, 200);
+    assert_eq!(cache_of(&public), "public, max-age=31536000, immutable");
+
+    // A post's image is public once posted.
+    let snap = server.upload(&stranger, png(300)).await.body["id"]
+        .as_i64()
+        .unwrap();
+    let snap_url = format!("/v1/media/{snap}");
+    assert_eq!(server.send(server.get(&snap_url)).await.status, 404);
+    let posted = server
+        .post_as(&stranger, json!({"body": "look", "images": [snap]}))
+        .await;
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    assert_eq!(server.send(server.get(&snap_url)).await.status, 200);
+}
+
 on_both_engines!(
+    unpublished_images_are_served_only_to_their_uploader,
     u0000_anywhere_is_422_never_500,
     shown_text_refuses_direction_overrides_and_keeps_what_arabic_and_persian_need,
     reserved_handles_cannot_be_taken,
