@@ -32,6 +32,10 @@ pub struct Config {
     /// Load the demo stores, products, posts and drops into an empty database.
     pub demo_data: bool,
     pub limits: Limits,
+    /// Set by the app for its embedded server: every request must carry this secret
+    /// (made at each launch) and name a loopback Host, so that neither another local
+    /// user nor a web page (DNS rebinding) can talk to it.
+    pub app_secret: Option<String>,
 }
 
 impl Config {
@@ -42,6 +46,7 @@ impl Config {
             listen,
             demo_data: false,
             limits: Limits::default(),
+            app_secret: None,
         }
     }
 }
@@ -106,7 +111,10 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         .map_err(|e| StartError::Bind(config.listen, e))?;
     let state = AppState::new(db.clone(), &config.limits);
     let housekeeping = tokio::spawn(crate::housekeeping::run(state.clone()));
-    let app = http::router(state);
+    let app = match &config.app_secret {
+        Some(secret) => http::embedded::only_the_app(http::router(state), secret, addr.port()),
+        None => http::router(state),
+    };
     let (stop, stopped) = oneshot::channel::<()>();
     let limits = config.limits.clone();
     let task = tokio::spawn(async move {

@@ -26,11 +26,26 @@ pub struct Bytes {
 }
 
 impl Api {
-    pub fn new(base_url: &str) -> Result<Api, AppError> {
+    /// A client of the server at `base_url`; `app_secret` (the embedded server's launch
+    /// secret) goes with every request when given.
+    pub fn new(base_url: &str, app_secret: Option<&str>) -> Result<Api, AppError> {
         let base = Url::parse(base_url)
             .map_err(|e| AppError::Internal(format!("bad server URL {base_url:?}: {e}")))?;
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(secret) = app_secret {
+            let mut value = reqwest::header::HeaderValue::from_str(secret)
+                .map_err(|e| AppError::Internal(format!("launch secret: {e}")))?;
+            value.set_sensitive(true);
+            headers.insert(souq_wire::app::APP_SECRET_HEADER, value);
+        }
         let http = reqwest::Client::builder()
-            .user_agent(concat!("souq-app/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
+            // Shown to the user in their list of sessions.
+            .user_agent(format!(
+                "souq-app/{} ({})",
+                env!("CARGO_PKG_VERSION"),
+                std::env::consts::OS
+            ))
             .connect_timeout(std::time::Duration::from_secs(5))
             .timeout(std::time::Duration::from_secs(30))
             .build()
@@ -192,7 +207,7 @@ mod tests {
 
     #[test]
     fn path_segments_are_encoded_one_by_one() {
-        let api = Api::new("http://127.0.0.1:9/").unwrap_or_else(|e| panic!("{e}"));
+        let api = Api::new("http://127.0.0.1:9/", None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             api.url(&["v1", "hashtags", "عود", "posts"]).as_str(),
             "http://127.0.0.1:9/v1/hashtags/%D8%B9%D9%88%D8%AF/posts"

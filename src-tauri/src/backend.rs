@@ -11,6 +11,8 @@ use crate::error::AppError;
 
 pub struct Backend {
     pub url: String,
+    /// The embedded server's launch secret, sent with every request to it.
+    pub app_secret: Option<String>,
     #[cfg(desktop)]
     embedded: Option<souq_server::RunningServer>,
 }
@@ -24,12 +26,44 @@ fn remote_url() -> Option<String> {
         .filter(|url| !url.is_empty())
 }
 
+/// A remote server is reached over https; plain http only on this machine (a loopback
+/// address or `localhost`), where nothing travels over a network to be read or changed.
+pub fn check_remote_url(url: &str) -> Result<(), AppError> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| AppError::Internal(format!("SOUQ_API_URL {url:?} is not a URL: {e}")))?;
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(AppError::Internal(format!(
+            "SOUQ_API_URL must be https (plain http only for 127.0.0.1 or localhost); got {url:?}"
+        ))),
+    }
+}
+
+/// A fresh secret for the embedded server: 32 random bytes, hex.
+#[cfg(desktop)]
+fn launch_secret() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(format!("no randomness for the launch secret: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 impl Backend {
     pub async fn start(data_dir: &Path) -> Result<Backend, AppError> {
         if let Some(url) = remote_url() {
+            check_remote_url(&url)?;
             tracing::info!(%url, "using the remote Souq server");
             return Ok(Backend {
                 url,
+                app_secret: None,
                 #[cfg(desktop)]
                 embedded: None,
             });
@@ -39,8 +73,10 @@ impl Backend {
 
     #[cfg(desktop)]
     async fn start_embedded(data_dir: &Path) -> Result<Backend, AppError> {
+        let secret = launch_secret()?;
         let config = souq_server::Config {
             demo_data: true,
+            app_secret: Some(secret.clone()),
             ..souq_server::Config::new(
                 souq_server::DatabaseConfig::Sqlite(data_dir.join("souq.db")),
                 std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -52,6 +88,7 @@ impl Backend {
         tracing::info!(url = %server.url(), "embedded Souq server started");
         Ok(Backend {
             url: server.url(),
+            app_secret: Some(secret),
             embedded: Some(server),
         })
     }
@@ -83,6 +120,7 @@ impl Backend {
             embedded: self.is_embedded(),
             server_url: self.url.clone(),
             demo_sign_ins,
+            session_kept: crate::keychain::Keychain::keeps_sessions(),
         }
     }
 
@@ -93,6 +131,33 @@ impl Backend {
             && let Err(e) = server.shutdown().await
         {
             tracing::warn!(error = %e, "embedded server did not stop cleanly");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_remote_server_must_be_https_except_on_this_machine() {
+        for ok in [
+            "https://souq.example",
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9",
+            "http://localhost:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(check_remote_url(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://souq.example",
+            "http://192.168.1.5:8080",
+            "http://localhost.evil.example",
+            "ftp://souq.example",
+            "not a url",
+        ] {
+            assert!(check_remote_url(refused).is_err(), "{refused}");
         }
     }
 }

@@ -35,7 +35,7 @@ fn init_logging() {
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let data_dir = app.path().app_data_dir()?;
     let backend = tauri::async_runtime::block_on(Backend::start(&data_dir))?;
-    let api = Api::new(&backend.url)?;
+    let api = Api::new(&backend.url, backend.app_secret.as_deref())?;
     let keychain = Keychain::for_server(backend.is_embedded(), &backend.url);
     app.manage(SouqClient::new(api, keychain));
     app.manage(interests::Interests::load(app.handle())?);

@@ -41,7 +41,7 @@ async fn sign_in(api: &Api) -> String {
 #[tokio::test]
 async fn the_client_signs_in_and_pages_the_feed_and_an_arabic_hashtag() {
     let (running, _dir) = server().await;
-    let api = Api::new(&running.url()).unwrap();
+    let api = Api::new(&running.url(), None).unwrap();
     let token = sign_in(&api).await;
     let page: FeedPage = api
         .get(&["v1", "feed"], NO_QUERY, Some(&token))
@@ -70,7 +70,7 @@ async fn the_client_signs_in_and_pages_the_feed_and_an_arabic_hashtag() {
 #[tokio::test]
 async fn server_errors_pass_through_with_their_code() {
     let (running, _dir) = server().await;
-    let api = Api::new(&running.url()).unwrap();
+    let api = Api::new(&running.url(), None).unwrap();
     let wrong = api
         .post::<_, Session>(
             &["v1", "sessions"],
@@ -94,11 +94,53 @@ async fn an_unreachable_server_is_unavailable_not_a_crash() {
     let (running, _dir) = server().await;
     let url = running.url();
     running.shutdown().await.unwrap();
-    let api = Api::new(&url).unwrap();
+    let api = Api::new(&url, None).unwrap();
     let result = api
         .get::<FeedPage, _>(&["v1", "feed"], NO_QUERY, Some("token"))
         .await;
     let error = result.unwrap_err();
     assert!(matches!(error, AppError::Unreachable(_)), "{error:?}");
     assert_eq!(error.body().code, ErrorCode::Unavailable);
+}
+
+#[tokio::test]
+async fn an_embedded_server_answers_only_the_client_holding_its_launch_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = souq_server::start(Config {
+        app_secret: Some("launch-secret-for-this-test".into()),
+        ..Config::new(
+            DatabaseConfig::Sqlite(dir.path().join("souq.db")),
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
+    })
+    .await
+    .unwrap();
+    let health = ["v1", "health"];
+    let without = Api::new(&running.url(), None).unwrap();
+    match without
+        .get::<souq_wire::Health, _>(&health, NO_QUERY, None)
+        .await
+    {
+        Err(AppError::Server(body)) => assert_eq!(body.code, ErrorCode::Unauthorized),
+        other => panic!("answered a client without the secret: {other:?}"),
+    }
+    let wrong = Api::new(&running.url(), Some("a-guess")).unwrap();
+    assert!(
+        wrong
+            .get::<souq_wire::Health, _>(&health, NO_QUERY, None)
+            .await
+            .is_err()
+    );
+    let app = Api::new(&running.url(), Some("launch-secret-for-this-test")).unwrap();
+    let ok: souq_wire::Health = app.get(&health, NO_QUERY, None).await.unwrap();
+    assert_eq!(ok.status, "ok");
+    // A web page that rebound its own name to 127.0.0.1 sends that name as the Host.
+    let rebound = reqwest::Client::new()
+        .get(format!("{}/v1/health", running.url()))
+        .header("host", format!("attacker.example:{}", running.addr.port()))
+        .header("x-souq-app-secret", "launch-secret-for-this-test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status().as_u16(), 403);
 }

@@ -158,3 +158,34 @@ fn post_times_older_than_a_week_show_the_date() {
     let late: DateTime<Utc> = "2026-11-01T22:30:00Z".parse().unwrap();
     assert_eq!(relative(Language::En, late, now, 180), "2 Nov 2026");
 }
+
+/// Mounts the sign-in screen with what the app says of itself.
+fn mount_sign_in(language: Language, session_kept: bool) -> web_sys::HtmlElement {
+    let container = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    let container: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(container);
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        I18n::provide(language);
+        let state = AppState::provide();
+        state.info.set(Some(souq_wire::AppInfo {
+            embedded: false,
+            server_url: "https://souq.example".into(),
+            demo_sign_ins: Vec::new(),
+            session_kept,
+        }));
+        view! { <souq_ui::routes::sign_in::SignInScreen/> }
+    });
+    handle.forget();
+    container
+}
+
+#[wasm_bindgen_test]
+async fn without_a_keychain_the_sign_in_screen_says_the_session_is_not_kept() {
+    let without = mount_sign_in(Language::Ar, false);
+    leptos::task::tick().await;
+    let notice = text(&without, ".session-not-kept");
+    assert!(notice.contains("سلسلة مفاتيح"), "{notice}");
+    let with = mount_sign_in(Language::En, true);
+    leptos::task::tick().await;
+    assert!(with.query_selector(".session-not-kept").unwrap().is_none());
+}

@@ -1,5 +1,9 @@
 //! What the app's commands and the UI exchange over Tauri IPC, beyond server bodies.
 
+/// The header the app sends its embedded server's launch secret in; that server answers
+/// nothing without it.
+pub const APP_SECRET_HEADER: &str = "x-souq-app-secret";
+
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::DemoSignIn;
@@ -56,6 +60,9 @@ pub struct AppInfo {
     pub server_url: String,
     /// Offered one tap away on the sign-in screen, only in embedded mode.
     pub demo_sign_ins: Vec<DemoSignIn>,
+    /// False where this device has no keychain Souq can use: the session then lasts
+    /// only until the app quits, and the sign-in screen says so.
+    pub session_kept: bool,
 }
 
 #[cfg(test)]

@@ -126,15 +126,15 @@ fn parse_wrk(output: &str) -> Option<Figures> {
 }
 
 fn wrk(url: &str, script: &PathBuf) -> Result<Figures, String> {
-    wrk_with(url, script, CONNECTIONS)
+    wrk_with(url, script, CONNECTIONS, seconds())
 }
 
-fn wrk_with(url: &str, script: &PathBuf, connections: u32) -> Result<Figures, String> {
+fn wrk_with(url: &str, script: &PathBuf, connections: u32, secs: u32) -> Result<Figures, String> {
     let out = Command::new("wrk")
         .args([
             "-t2",
             &format!("-c{connections}"),
-            &format!("-d{}s", seconds()),
+            &format!("-d{secs}s"),
             "--latency",
             "-s",
         ])
@@ -152,6 +152,14 @@ fn wrk_with(url: &str, script: &PathBuf, connections: u32) -> Result<Figures, St
 pub fn run() -> Result<(), String> {
     setup::ensure(Purpose::Bench)?;
     sh::run(sh::cargo().args(["build", "--release", "-p", "souq-server"]))?;
+    sh::run(sh::cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "souq-server",
+        "--example",
+        "sign_in_flood",
+    ]))?;
     let pg = TempPostgres::start()?;
     let admin = pg.url.clone();
     psql(&admin, "CREATE DATABASE souq_bench;")?;
@@ -298,12 +306,31 @@ pub fn run() -> Result<(), String> {
         } else {
             "/v1/shop/search"
         };
-        let figures = wrk_with(&format!("{base}{path}"), &script, SEARCH_CONNECTIONS)?;
+        let figures = wrk_with(
+            &format!("{base}{path}"),
+            &script,
+            SEARCH_CONNECTIONS,
+            seconds(),
+        )?;
         eprintln!(
             "bench: {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
             figures.requests_per_sec, figures.p50_ms, figures.p99_ms
         );
         search_rows.push((name, figures));
+    }
+
+    // The abuse part: 1,500 sign-ins with random emails, 500 at once, from one address
+    // and then from 250, while health is measured and the server's memory sampled.
+    let script = dir.join("health.lua");
+    std::fs::write(&script, paths_lua(&tokens, &[String::new()])).map_err(|e| e.to_string())?;
+    let mut abuse_rows = Vec::new();
+    for addresses in [1, 250] {
+        let row = flood(&base, server.0.id(), addresses, &script)?;
+        eprintln!(
+            "bench: sign-in flood from {addresses} address(es): {}",
+            row.outcome
+        );
+        abuse_rows.push((addresses, row));
     }
     drop(server);
 
@@ -342,8 +369,99 @@ pub fn run() -> Result<(), String> {
         TYPED_PREFIXES.len(),
         WHOLE_WORDS.len()
     );
+    println!(
+        "\n| sign-in flood ({FLOOD_TOTAL} at {FLOOD_CONCURRENCY} at once) | outcome | \
+         memory before | peak | health p50 | health p99 |"
+    );
+    println!("|---|---|---:|---:|---:|---:|");
+    for (addresses, row) in &abuse_rows {
+        println!(
+            "| from {addresses} address(es) | {} | {} MiB | {} MiB | {:.2} ms | {:.2} ms |",
+            row.outcome,
+            row.before / (1024 * 1024),
+            row.peak / (1024 * 1024),
+            row.health.p50_ms,
+            row.health.p99_ms
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+const FLOOD_TOTAL: u32 = 1_500;
+const FLOOD_CONCURRENCY: u32 = 500;
+/// How long health is measured from the flood's start.
+const FLOOD_HEALTH_SECONDS: u32 = 8;
+
+struct FloodRow {
+    outcome: String,
+    before: u64,
+    peak: u64,
+    health: Figures,
+}
+
+/// The server's resident memory in bytes, from /proc.
+fn resident_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
+}
+
+/// Runs one flood while wrk measures health and a thread samples the server's memory.
+fn flood(
+    base: &str,
+    pid: u32,
+    addresses: u32,
+    health_script: &PathBuf,
+) -> Result<FloodRow, String> {
+    let before = resident_bytes(pid).ok_or("cannot read the server's memory")?;
+    let flooder = crate::tasks::target_dir().join("release/examples/sign_in_flood");
+    let child = Command::new(&flooder)
+        .args([
+            base,
+            &FLOOD_TOTAL.to_string(),
+            &FLOOD_CONCURRENCY.to_string(),
+            &addresses.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", flooder.display()))?;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = std::sync::Arc::clone(&done);
+        std::thread::spawn(move || {
+            let mut peak = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(resident_bytes(pid).unwrap_or(0));
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            peak
+        })
+    };
+    let health = wrk_with(
+        &format!("{base}/v1/health"),
+        health_script,
+        16,
+        FLOOD_HEALTH_SECONDS,
+    );
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("sign-in flood: {e}"))?;
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.join().map_err(|_| "memory sampler panicked")?;
+    Ok(FloodRow {
+        outcome: String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        before,
+        peak: peak.max(before),
+        health: health?,
+    })
 }
 
 const PRODUCTS: u32 = 100_000;

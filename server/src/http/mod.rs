@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod cart;
+pub mod embedded;
 pub mod extract;
 pub mod feed;
 pub mod health;

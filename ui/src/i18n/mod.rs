@@ -45,6 +45,7 @@ pub enum Text {
     CheckEmail,
     CheckPassword,
     CheckCharacters,
+    SessionNotKept,
     CheckHandleReserved,
     CheckHandle,
     CheckDisplayName,
@@ -234,6 +235,9 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             CheckEmail => "Enter a valid email address.",
             CheckPassword => "Use 8 to 128 characters.",
             CheckCharacters => "Remove control characters and text-direction overrides.",
+            SessionNotKept => {
+                "This device has no keychain Souq can use, so nothing is saved: you will sign in again after the app closes."
+            }
             CheckHandleReserved => "That handle is reserved. Try another.",
             CheckHandle => "3 to 30 letters, digits or underscores.",
             CheckDisplayName => "Enter 1 to 60 characters.",
@@ -421,6 +425,9 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             CheckEmail => "أدخل بريدًا إلكترونيًا صحيحًا.",
             CheckPassword => "استخدم من ٨ إلى ١٢٨ حرفًا.",
             CheckCharacters => "احذف محارف التحكم ومحارف تغيير اتجاه النص.",
+            SessionNotKept => {
+                "لا توجد على هذا الجهاز سلسلة مفاتيح يستطيع سوق استخدامها، فلن يُحفظ شيء: ستسجّل الدخول من جديد بعد إغلاق التطبيق."
+            }
             CheckHandleReserved => "هذا المعرّف محجوز. جرّب غيره.",
             CheckHandle => "من ٣ إلى ٣٠ حرفًا لاتينيًا أو رقمًا أو شرطة سفلية.",
             CheckDisplayName => "أدخل من ١ إلى ٦٠ حرفًا.",

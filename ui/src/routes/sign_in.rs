@@ -151,9 +151,20 @@ pub fn SignInScreen() -> impl IntoView {
         })
     };
 
+    // Said once, where the user signs in: without a keychain nothing is stored, so the
+    // session ends when the app quits.
+    let session_not_kept = move || {
+        state
+            .info
+            .with(|i| i.as_ref().is_some_and(|i| !i.session_kept))
+    };
+
     view! {
         <div class="auth">
             <div class="auth-card">
+                <Show when=session_not_kept>
+                    <p class="notice session-not-kept" role="status">{i18n.t(Text::SessionNotKept)}</p>
+                </Show>
                 <div class="auth-brand">
                     <span class="brand-mark large" aria-hidden="true"></span>
                     <h1>{i18n.t(Text::AppName)}</h1>

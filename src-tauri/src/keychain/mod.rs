@@ -1,0 +1,49 @@
+//! The session token, kept in the operating system's keychain and never in a plain file.
+//! Which keychain is the platform's business: `native.rs` where one exists, and
+//! `unavailable.rs` where none does, which keeps nothing (the session lasts until the
+//! app quits, and the UI says so).
+
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "ios", windows))]
+mod native;
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "ios", windows))]
+use native as platform;
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "ios", windows)))]
+mod unavailable;
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "ios", windows)))]
+use unavailable as platform;
+
+use crate::error::AppError;
+
+#[derive(Clone, Debug)]
+pub struct Keychain {
+    /// One entry per server: the embedded one, or a remote URL.
+    account: String,
+}
+
+impl Keychain {
+    pub fn for_server(embedded: bool, server_url: &str) -> Keychain {
+        let account = if embedded {
+            "session:embedded".to_string()
+        } else {
+            format!("session:{server_url}")
+        };
+        Keychain { account }
+    }
+
+    /// Whether a session survives a restart on this platform.
+    pub fn keeps_sessions() -> bool {
+        platform::AVAILABLE
+    }
+
+    pub async fn load(&self) -> Result<Option<String>, AppError> {
+        platform::load(&self.account).await
+    }
+
+    pub async fn save(&self, token: &str) -> Result<(), AppError> {
+        platform::save(&self.account, token).await
+    }
+
+    pub async fn delete(&self) -> Result<(), AppError> {
+        platform::delete(&self.account).await
+    }
+}

@@ -1,0 +1,42 @@
+//! The OS keychain through the keyring crate: Secret Service on Linux, Keychain on Apple
+//! platforms, Credential Manager on Windows. Its calls block (D-Bus, XPC), so they run
+//! off the async threads.
+
+use crate::error::AppError;
+
+pub const AVAILABLE: bool = true;
+
+const SERVICE: &str = "app.souq";
+
+async fn with_entry<T: Send + 'static>(
+    account: &str,
+    op: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static,
+) -> Result<T, AppError> {
+    let account = account.to_string();
+    tokio::task::spawn_blocking(move || keyring::Entry::new(SERVICE, &account).and_then(op))
+        .await
+        .map_err(|e| AppError::Internal(format!("keychain task: {e}")))?
+        .map_err(|e| AppError::Internal(format!("keychain: {e}")))
+}
+
+pub async fn load(account: &str) -> Result<Option<String>, AppError> {
+    with_entry(account, |entry| match entry.get_password() {
+        Ok(token) => Ok(Some(token)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(e),
+    })
+    .await
+}
+
+pub async fn save(account: &str, token: &str) -> Result<(), AppError> {
+    let token = token.to_string();
+    with_entry(account, move |entry| entry.set_password(&token)).await
+}
+
+pub async fn delete(account: &str) -> Result<(), AppError> {
+    with_entry(account, |entry| match entry.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(e),
+    })
+    .await
+}
