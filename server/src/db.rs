@@ -77,12 +77,11 @@ fn redact_url(url: &str) -> String {
     }
 }
 
-/// The database, and what this instance keeps in memory of it.
+/// The database: the pool, and which engine it is.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
-    pub cache: std::sync::Arc<crate::cache::Caches>,
 }
 
 impl Db {
@@ -128,15 +127,7 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        let cache = std::sync::Arc::new(crate::cache::Caches::default());
-        if let DatabaseConfig::Postgres(url) = config {
-            crate::cache::listen(url, &cache).await?;
-        }
-        let db = Db {
-            pool,
-            backend,
-            cache,
-        };
+        let db = Db { pool, backend };
         db.migrate().await?;
         Ok(db)
     }

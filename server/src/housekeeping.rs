@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::db::Db;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::limits::rate::FORGET_EVERY;
 
 /// How often the database is swept. Any instance may sweep; deleting twice is harmless.
@@ -19,7 +19,7 @@ pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
 }
 
 /// Runs until the server stops (its task is aborted then).
-pub async fn run(state: AppState) {
+pub async fn run(state: Souq) {
     let mut forget = tokio::time::interval(FORGET_EVERY);
     let mut sweep_clock = tokio::time::interval(SWEEP_EVERY);
     loop {

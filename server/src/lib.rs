@@ -18,6 +18,7 @@ pub mod people;
 pub mod posts;
 pub mod search;
 pub mod server;
+pub mod state;
 pub mod stores;
 
 pub use db::{Backend, DatabaseConfig, Db};

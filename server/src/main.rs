@@ -131,7 +131,9 @@ async fn verify_nonprofit(database: &DatabaseConfig, handle: &str) -> ExitCode {
     let Some(db) = open(database).await else {
         return ExitCode::FAILURE;
     };
-    match souq_server::stores::verify_nonprofit(&db, handle).await {
+    match souq_server::stores::verify_nonprofit(&db, &souq_server::cache::NothingCached, handle)
+        .await
+    {
         Ok(()) => {
             println!("souq-server verified the nonprofit @{handle}");
             ExitCode::SUCCESS
@@ -150,7 +152,12 @@ async fn reindex(database: &DatabaseConfig) -> ExitCode {
     match souq_server::search::reindex_all(&db).await {
         Ok((products, stores)) => {
             // Running servers load their search index again.
-            souq_server::cache::publish(&db, &[souq_server::cache::Change::Everything]).await;
+            souq_server::cache::publish(
+                &db,
+                &souq_server::cache::NothingCached,
+                &[souq_server::cache::Change::Everything],
+            )
+            .await;
             println!("souq-server indexed {products} products and {stores} stores");
             ExitCode::SUCCESS
         }

@@ -21,8 +21,9 @@ use tower::ServiceExt;
 
 use crate::db::{DatabaseConfig, Db, DbError};
 use crate::demo;
-use crate::http::{self, AppState};
+use crate::http;
 use crate::limits::Limits;
+use crate::state::Souq;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -64,6 +65,8 @@ pub enum StartError {
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
+    /// The server's whole state (its `db` among it), for tests and tools in-process.
+    pub souq: Souq,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
@@ -89,16 +92,17 @@ impl RunningServer {
 }
 
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
-    let db = Db::connect(&config.database, config.limits.db_acquire_timeout).await?;
+    let souq = Souq::connect(&config.database, &config.limits).await?;
+    let db = souq.db.clone();
     if config.demo_data {
-        demo::load_into_empty(&db)
+        demo::load_into_empty(&souq)
             .await
             .map_err(|e| StartError::Demo(e.to_string()))?;
     }
     {
-        let db = db.clone();
+        let souq = souq.clone();
         tokio::spawn(async move {
-            if let Err(e) = db.cache.search.refresh(&db).await {
+            if let Err(e) = souq.caches.search.refresh(&souq.db).await {
                 tracing::warn!(error = %e, "the search index will load on the first search");
             }
         });
@@ -109,7 +113,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let addr = listener
         .local_addr()
         .map_err(|e| StartError::Bind(config.listen, e))?;
-    let state = AppState::new(db.clone(), &config.limits);
+    let state = souq.clone();
     let housekeeping = tokio::spawn(crate::housekeeping::run(state.clone()));
     let app = match &config.app_secret {
         Some(secret) => http::embedded::only_the_app(http::router(state), secret, addr.port()),
@@ -125,6 +129,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     Ok(RunningServer {
         addr,
         db,
+        souq,
         stop: Some(stop),
         task,
     })

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::limits::rate::AuthRate;
 use crate::limits::window::{self, Quota};
 use crate::limits::{Limits, client_key};
+use crate::state::Souq;
 use password::HashingBound;
 use validate::{DisplayName, Email, Handle, NewPassword};
 
@@ -191,13 +192,13 @@ pub async fn sign_in(
 /// a sign-in attempt), and ends every other session: whoever knew the old password is
 /// signed out everywhere but here.
 pub async fn change_password(
-    db: &Db,
-    guard: &Guard,
+    souq: &Souq,
     client: &Client,
     user: &User,
     current_token: &str,
     req: &ChangePassword,
 ) -> Result<(), ApiError> {
+    let (db, guard) = (&souq.db, &souq.accounts);
     let new_password = NewPassword::parse(&req.new_password)?;
     guard.rate.check(client.addr)?;
     let attempt = throttle::begin(db, &user.email, client.addr).await?;
@@ -222,7 +223,7 @@ pub async fn change_password(
         .bind(user.id)
         .execute(&db.pool)
         .await?;
-    sessions::end_others(db, user.id, current_token).await
+    sessions::end_others(souq, user.id, current_token).await
 }
 
 async fn session_for(db: &Db, user_id: i64, device: &str) -> Result<Session, ApiError> {

@@ -10,9 +10,53 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use souq_wire::{SessionInfo, User};
 
-use crate::cache::{CachedSession, Change, publish};
+use crate::cache::{Change, Forget, MAX_AGE, Store, Weigh};
 use crate::db::{Db, from_ms, now_ms};
 use crate::error::ApiError;
+use crate::state::Souq;
+
+/// A live session as cached: its user, and when it expires (ms).
+#[derive(Clone)]
+pub struct CachedSession {
+    pub user: User,
+    pub expires_at: i64,
+}
+
+impl Weigh for CachedSession {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<User>()
+            + self.user.email.capacity()
+            + self.user.handle.capacity()
+            + self.user.display_name.capacity()
+    }
+}
+
+/// Live sessions by their token's hash: every request asks who it is.
+pub struct SessionCache {
+    sessions: Store<String, CachedSession>,
+}
+
+impl SessionCache {
+    pub fn new(max_bytes: u64) -> SessionCache {
+        SessionCache {
+            sessions: Store::new(max_bytes, MAX_AGE),
+        }
+    }
+
+    pub fn weighed_bytes(&self) -> u64 {
+        self.sessions.weighed_bytes()
+    }
+}
+
+impl Forget for SessionCache {
+    fn forget(&self, change: &Change) {
+        match change {
+            Change::SignedOut(hash) => self.sessions.remove(hash),
+            Change::Everything => self.sessions.clear(),
+            Change::Post(_) | Change::Author(_) | Change::Viewer(_) | Change::Catalog(_) => {}
+        }
+    }
+}
 
 const SESSION_DAYS: i64 = 30;
 /// `last_used_at` is written at most this often per session: it is shown to the user,
@@ -74,10 +118,11 @@ pub async fn issue(
 
 /// The user a live token belongs to, if any. Every request asks, so live sessions are
 /// cached; a sign-out anywhere removes its session from every instance's cache.
-pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, ApiError> {
+pub async fn user_for_token(souq: &Souq, token: &str) -> Result<Option<User>, ApiError> {
+    let db = &souq.db;
     let hash = token_hash(token);
     let now = now_ms();
-    let sessions = &db.cache.sessions;
+    let sessions = &souq.caches.sessions.sessions;
     if let Some(cached) = sessions.get(&hash) {
         return Ok((cached.expires_at > now).then_some(cached.user));
     }
@@ -122,13 +167,13 @@ struct SessionRow {
     last_used_at: i64,
 }
 
-pub async fn revoke(db: &Db, token: &str) -> Result<(), ApiError> {
+pub async fn revoke(souq: &Souq, token: &str) -> Result<(), ApiError> {
     let hash = token_hash(token);
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(&hash)
-        .execute(&db.pool)
+        .execute(&souq.db.pool)
         .await?;
-    publish(db, &[Change::SignedOut(hash)]).await;
+    souq.publish(&[Change::SignedOut(hash)]).await;
     Ok(())
 }
 
@@ -170,8 +215,13 @@ pub async fn list(
 }
 
 /// Deletes the sessions a query picks and tells every instance to forget them.
-async fn end_where(db: &Db, condition: &str, user_id: i64, other: &str) -> Result<u64, ApiError> {
-    let mut tx = db.pool.begin().await?;
+async fn end_where(
+    souq: &Souq,
+    condition: &str,
+    user_id: i64,
+    other: &str,
+) -> Result<u64, ApiError> {
+    let mut tx = souq.db.pool.begin().await?;
     let ended: Vec<(String,)> = sqlx::query_as(&format!(
         "SELECT token_hash FROM sessions WHERE user_id = $1 AND {condition}"
     ))
@@ -191,13 +241,13 @@ async fn end_where(db: &Db, condition: &str, user_id: i64, other: &str) -> Resul
         .into_iter()
         .map(|(hash,)| Change::SignedOut(hash))
         .collect();
-    publish(db, &changes).await;
+    souq.publish(&changes).await;
     Ok(u64::try_from(changes.len()).unwrap_or(u64::MAX))
 }
 
 /// Ends one of the user's own sessions by its public id; 404 for any other id.
-pub async fn end(db: &Db, user_id: i64, session_id: &str) -> Result<(), ApiError> {
-    let ended = end_where(db, "session_id = $2", user_id, session_id).await?;
+pub async fn end(souq: &Souq, user_id: i64, session_id: &str) -> Result<(), ApiError> {
+    let ended = end_where(souq, "session_id = $2", user_id, session_id).await?;
     if ended == 0 {
         return Err(ApiError::not_found("session"));
     }
@@ -205,8 +255,14 @@ pub async fn end(db: &Db, user_id: i64, session_id: &str) -> Result<(), ApiError
 }
 
 /// Ends every session of the user's but the one `current_token` belongs to.
-pub async fn end_others(db: &Db, user_id: i64, current_token: &str) -> Result<(), ApiError> {
-    end_where(db, "token_hash <> $2", user_id, &token_hash(current_token)).await?;
+pub async fn end_others(souq: &Souq, user_id: i64, current_token: &str) -> Result<(), ApiError> {
+    end_where(
+        souq,
+        "token_hash <> $2",
+        user_id,
+        &token_hash(current_token),
+    )
+    .await?;
     Ok(())
 }
 

@@ -1,23 +1,17 @@
-//! What each server keeps in memory so hot reads skip the database: sessions, posts as
-//! everyone sees them, how accounts are shown, each account's newest posts and reposts,
-//! whom each viewer follows and what they did to posts, the newest posts overall and
-//! the popular set. Writers report what they changed (`Change`); it is applied here at
-//! once and, on PostgreSQL, sent to every other instance by NOTIFY, so stateless
-//! instances sharing one database keep their caches in step with it.
+//! The caching mechanism each server uses so hot reads skip the database: the bounded
+//! store (`Store`, weighed in bytes), and how committed changes reach every cache.
+//! Writers report what they changed (`Change`); it is applied here at once and, on
+//! PostgreSQL, sent to every other instance by NOTIFY, so stateless instances sharing
+//! one database keep their caches in step with it. What is cached, and how a change
+//! affects it, belongs to each domain (`Forget`); this module names none of their types.
 
 mod store;
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use souq_wire::{Author, User, ViewerState};
-use tokio::sync::watch;
-
 use crate::db::Db;
-use crate::feed::hydrate::StoredPost;
-use crate::feed::{AuthorTimeline, FirstPage, PopularSet, RecentPost, ServedPage};
-pub use store::{Store, Ticket};
+pub use store::{Store, Ticket, Weigh};
 
 /// The PostgreSQL channel the instances tell each other about changes on.
 const CHANNEL: &str = "souq_cache";
@@ -65,109 +59,28 @@ impl Change {
     }
 }
 
-/// A live session as cached: its user, and when it expires (ms).
-#[derive(Clone)]
-pub struct CachedSession {
-    pub user: User,
-    pub expires_at: i64,
-}
-
 /// How long any entry may be served without the database confirming it: the bound on
 /// staleness should a change ever be missed.
-const MAX_AGE: Duration = Duration::from_secs(60);
+pub const MAX_AGE: Duration = Duration::from_secs(60);
 
-pub struct Caches {
-    pub sessions: Store<String, CachedSession>,
-    pub posts: Store<i64, Arc<StoredPost>>,
-    /// How each account is shown when it reposts.
-    pub accounts: Store<i64, Author>,
-    pub timelines: Store<i64, Arc<AuthorTimeline>>,
-    pub follows: Store<i64, Arc<Vec<i64>>>,
-    /// What each viewer did to the posts they were last shown.
-    pub viewer_state: Store<i64, Arc<HashMap<i64, ViewerState>>>,
-    pub recent: Store<(), Arc<Vec<RecentPost>>>,
-    pub popular: Store<(), Arc<PopularSet>>,
-    /// Held by the one request ranking the popular set again.
-    pub popular_ranking: tokio::sync::Mutex<()>,
-    /// The shop's search index.
-    pub search: crate::search::index::SearchIndex,
-    /// First pages as served, by viewer, timeline and page size.
-    pub pages: Store<(i64, FirstPage, i64), Arc<ServedPage>>,
-    /// Dropped with the caches, which ends the listener.
-    _alive: watch::Sender<()>,
-    alive: watch::Receiver<()>,
+/// What keeps a cache in step: each domain's caches forget what a change touched.
+pub trait Forget: Send + Sync {
+    fn forget(&self, change: &Change);
 }
 
-impl std::fmt::Debug for Caches {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Caches")
-    }
+/// For a process that caches nothing (an admin command) but must still tell the
+/// running servers.
+pub struct NothingCached;
+
+impl Forget for NothingCached {
+    fn forget(&self, _change: &Change) {}
 }
 
-impl Default for Caches {
-    fn default() -> Self {
-        let (tx, rx) = watch::channel(());
-        Caches {
-            sessions: Store::new(100_000, MAX_AGE),
-            posts: Store::new(100_000, MAX_AGE),
-            accounts: Store::new(100_000, MAX_AGE),
-            timelines: Store::new(100_000, MAX_AGE),
-            follows: Store::new(50_000, MAX_AGE),
-            viewer_state: Store::new(50_000, MAX_AGE),
-            recent: Store::new(1, MAX_AGE),
-            popular: Store::new(1, MAX_AGE),
-            popular_ranking: tokio::sync::Mutex::new(()),
-            pages: Store::new(50_000, MAX_AGE),
-            search: crate::search::index::SearchIndex::default(),
-            _alive: tx,
-            alive: rx,
-        }
-    }
-}
-
-impl Caches {
-    fn apply(&self, change: &Change) {
-        match change {
-            Change::SignedOut(hash) => self.sessions.remove(hash),
-            Change::Post(id) => self.posts.remove(id),
-            Change::Author(id) => {
-                self.timelines.remove(id);
-                self.recent.clear();
-            }
-            Change::Viewer(id) => {
-                self.follows.remove(id);
-                self.viewer_state.remove(id);
-            }
-            // Posts show its product cards, and reposts how its account is shown.
-            Change::Catalog(id) => {
-                self.posts.clear();
-                self.accounts.clear();
-                self.pages.clear();
-                self.search.forget_store(*id);
-            }
-            Change::Everything => self.clear(),
-        }
-    }
-
-    fn clear(&self) {
-        self.sessions.clear();
-        self.posts.clear();
-        self.accounts.clear();
-        self.timelines.clear();
-        self.follows.clear();
-        self.viewer_state.clear();
-        self.recent.clear();
-        self.popular.clear();
-        self.pages.clear();
-        self.search.forget_all();
-    }
-}
-
-/// Reports committed changes: this instance forgets them at once, and on PostgreSQL
-/// every other instance hears of them. Call it after the transaction commits.
-pub async fn publish(db: &Db, changes: &[Change]) {
+/// Reports committed changes: this instance's `caches` forget them at once, and on
+/// PostgreSQL every other instance hears of them. Call it after the transaction commits.
+pub async fn publish(db: &Db, caches: &dyn Forget, changes: &[Change]) {
     for change in changes {
-        db.cache.apply(change);
+        caches.forget(change);
     }
     if db.backend != crate::Backend::Postgres || changes.is_empty() {
         return;
@@ -212,36 +125,36 @@ fn payloads(changes: &[Change]) -> Vec<String> {
 }
 
 /// Listens for the other instances' changes on PostgreSQL. It returns once listening,
-/// so nothing this instance caches can predate a change it will not hear of.
-pub async fn listen(url: &str, caches: &Arc<Caches>) -> Result<(), sqlx::Error> {
+/// so nothing this instance caches can predate a change it will not hear of. It stops
+/// when `alive`'s sender is dropped (with the caches).
+pub async fn listen(
+    url: &str,
+    caches: Weak<dyn Forget>,
+    mut alive: tokio::sync::watch::Receiver<()>,
+) -> Result<(), sqlx::Error> {
     let mut listener = sqlx::postgres::PgListener::connect(url).await?;
     listener.listen(CHANNEL).await?;
-    let caches = Arc::downgrade(caches);
-    let mut alive = match caches.upgrade() {
-        Some(c) => c.alive.clone(),
-        None => return Ok(()),
-    };
     tokio::spawn(async move {
         loop {
             let received = tokio::select! {
                 received = listener.try_recv() => received,
                 _ = alive.changed() => return,
             };
-            let Some(caches) = caches.upgrade() else {
+            let Some(caches): Option<Arc<dyn Forget>> = caches.upgrade() else {
                 return;
             };
             match received {
                 Ok(Some(notification)) => {
                     for change in notification.payload().split(' ') {
-                        caches.apply(&Change::decode(change));
+                        caches.forget(&Change::decode(change));
                     }
                 }
                 // The connection dropped: what was said meanwhile is lost, so forget
                 // everything; the next receive reconnects.
-                Ok(None) => caches.clear(),
+                Ok(None) => caches.forget(&Change::Everything),
                 Err(e) => {
                     tracing::warn!(error = %e, "cache listener failed; retrying");
-                    caches.clear();
+                    caches.forget(&Change::Everything);
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }

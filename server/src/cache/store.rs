@@ -1,76 +1,72 @@
-//! One bounded in-memory map whose fills lose to invalidations.
+//! One bounded in-memory map whose fills lose to invalidations, on moka: bounded by the
+//! bytes its entries weigh (keys, values and moka's own bookkeeping), entries living at
+//! most the store's age limit, least-used ones evicted first.
 //!
 //! A reader takes a `ticket` before it reads the database and `fill`s afterwards; if
 //! anything was removed in between, the fill is dropped, because what it read may
-//! predate that change. Entries older than the store's age limit count as missing.
-//! When the newer of two generations is full it becomes the older one and the oldest
-//! is dropped: bounded memory at the cost of an approximate LRU.
+//! predate that change. Fills and removals take turns under one lock, so a removal can
+//! never slip between a fill's check and its insert; reads take no lock.
 
 use std::collections::HashMap;
 use std::hash::Hash;
-
-/// Keys are mostly ids: a fast non-cryptographic hash; nothing here faces a chosen key
-/// that could not equally be an id.
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-pub struct Store<K, V> {
-    inner: Mutex<Inner<K, V>>,
-    capacity: usize,
-    max_age: Duration,
+/// What an entry costs in memory, in bytes: a fair estimate that does not undercount.
+pub trait Weigh {
+    fn weigh(&self) -> usize;
 }
 
-struct Inner<K, V> {
-    newer: Map<K, (V, Instant)>,
-    older: Map<K, (V, Instant)>,
+/// What moka and its maps keep for each entry besides the key and value themselves.
+const ENTRY_OVERHEAD_BYTES: usize = 160;
+
+pub struct Store<K, V> {
+    map: moka::sync::Cache<K, V, foldhash::fast::RandomState>,
     /// Bumped by every removal; a fill with an older ticket is dropped.
-    epoch: u64,
+    epoch: Mutex<u64>,
 }
 
 /// Proof of when a reader started reading the database.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Ticket(u64);
 
-impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
-    pub fn new(capacity: usize, max_age: Duration) -> Self {
+impl<K, V> Store<K, V>
+where
+    K: Eq + Hash + Clone + Send + Sync + 'static,
+    V: Clone + Weigh + Send + Sync + 'static,
+{
+    /// A store holding at most `max_bytes` of entries, each for at most `max_age`.
+    pub fn new(max_bytes: u64, max_age: Duration) -> Self {
+        let map = moka::sync::Cache::builder()
+            .max_capacity(max_bytes.max(1))
+            .weigher(|_key: &K, value: &V| {
+                let bytes = std::mem::size_of::<K>() + value.weigh() + ENTRY_OVERHEAD_BYTES;
+                u32::try_from(bytes).unwrap_or(u32::MAX)
+            })
+            .time_to_live(max_age)
+            .build_with_hasher(foldhash::fast::RandomState::default());
         Store {
-            inner: Mutex::new(Inner {
-                newer: Map::default(),
-                older: Map::default(),
-                epoch: 0,
-            }),
-            capacity: capacity.max(1),
-            max_age,
+            map,
+            epoch: Mutex::new(0),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner<K, V>> {
-        // A panic while holding the lock cannot leave a map half-written in a way that
-        // matters to a cache: keep serving.
-        self.inner
+    fn epoch(&self) -> MutexGuard<'_, u64> {
+        // A panic while holding the lock cannot leave the counter half-written.
+        self.epoch
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Whether each key still holds the value given, by `same`, without cloning any.
+    /// Whether each key still holds the value given, by `same`.
     pub fn all_current(&self, items: &[(K, V)], same: impl Fn(&V, &V) -> bool) -> bool {
-        let inner = self.lock();
-        let now = Instant::now();
-        items.iter().all(|(key, value)| {
-            inner
-                .newer
-                .get(key)
-                .or_else(|| inner.older.get(key))
-                .is_some_and(|(held, at)| {
-                    now.duration_since(*at) < self.max_age && same(value, held)
-                })
-        })
+        items
+            .iter()
+            .all(|(key, value)| self.map.get(key).is_some_and(|held| same(value, &held)))
     }
 
     pub fn get(&self, key: &K) -> Option<V> {
-        let mut inner = self.lock();
-        inner.lookup(key, self.max_age, self.capacity)
+        self.map.get(key)
     }
 
     /// The cached values of these keys; missing ones are left out.
@@ -78,13 +74,8 @@ impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
     where
         K: 'k,
     {
-        let mut inner = self.lock();
         keys.into_iter()
-            .filter_map(|key| {
-                inner
-                    .lookup(key, self.max_age, self.capacity)
-                    .map(|value| (key.clone(), value))
-            })
+            .filter_map(|key| self.map.get(key).map(|value| (key.clone(), value)))
             .collect()
     }
 
@@ -113,12 +104,12 @@ impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
     }
 
     pub fn ticket(&self) -> Ticket {
-        Ticket(self.lock().epoch)
+        Ticket(*self.epoch())
     }
 
     /// Nothing was removed since the ticket was taken.
     pub fn unchanged_since(&self, ticket: Ticket) -> bool {
-        self.lock().epoch == ticket.0
+        *self.epoch() == ticket.0
     }
 
     pub fn fill(&self, ticket: Ticket, key: K, value: V) {
@@ -126,51 +117,56 @@ impl<K: Eq + Hash + Clone, V: Clone> Store<K, V> {
     }
 
     pub fn fill_many(&self, ticket: Ticket, entries: impl IntoIterator<Item = (K, V)>) {
-        let mut inner = self.lock();
-        if inner.epoch != ticket.0 {
+        let epoch = self.epoch();
+        if *epoch != ticket.0 {
             return;
         }
-        let now = Instant::now();
         for (key, value) in entries {
-            inner.insert(key, value, now, self.capacity);
+            self.map.insert(key, value);
         }
     }
 
     pub fn remove(&self, key: &K) {
-        let mut inner = self.lock();
-        inner.epoch = inner.epoch.wrapping_add(1);
-        inner.newer.remove(key);
-        inner.older.remove(key);
+        let mut epoch = self.epoch();
+        *epoch = epoch.wrapping_add(1);
+        self.map.invalidate(key);
     }
 
     pub fn clear(&self) {
-        let mut inner = self.lock();
-        inner.epoch = inner.epoch.wrapping_add(1);
-        inner.newer.clear();
-        inner.older.clear();
+        let mut epoch = self.epoch();
+        *epoch = epoch.wrapping_add(1);
+        self.map.invalidate_all();
+    }
+
+    /// The bytes held now, once moka has applied what it had pending (evictions among
+    /// them): for tests and figures, not for the hot path.
+    pub fn weighed_bytes(&self) -> u64 {
+        self.map.run_pending_tasks();
+        self.map.weighted_size()
     }
 }
 
-impl<K: Eq + Hash + Clone, V: Clone> Inner<K, V> {
-    fn lookup(&mut self, key: &K, max_age: Duration, capacity: usize) -> Option<V> {
-        if let Some((value, at)) = self.newer.get(key) {
-            return (at.elapsed() < max_age).then(|| value.clone());
-        }
-        // Used again: bring it into the newer generation so it outlives the next turn.
-        let (value, at) = self.older.remove(key)?;
-        if at.elapsed() >= max_age {
-            return None;
-        }
-        self.insert(key.clone(), value.clone(), at, capacity);
-        Some(value)
+impl Weigh for () {
+    fn weigh(&self) -> usize {
+        0
     }
+}
 
-    fn insert(&mut self, key: K, value: V, at: Instant, capacity: usize) {
-        if self.newer.len() >= capacity && !self.newer.contains_key(&key) {
-            self.older = std::mem::take(&mut self.newer);
-        }
-        self.older.remove(&key);
-        self.newer.insert(key, (value, at));
+impl<T: Weigh> Weigh for std::sync::Arc<T> {
+    fn weigh(&self) -> usize {
+        std::mem::size_of::<T>() + T::weigh(self)
+    }
+}
+
+impl Weigh for Vec<i64> {
+    fn weigh(&self) -> usize {
+        self.capacity() * std::mem::size_of::<i64>()
+    }
+}
+
+impl Weigh for String {
+    fn weigh(&self) -> usize {
+        self.capacity()
     }
 }
 
@@ -180,35 +176,43 @@ mod tests {
 
     const AGE: Duration = Duration::from_secs(60);
 
-    #[test]
-    fn a_fill_that_started_before_a_removal_is_dropped() {
-        let store: Store<i64, &str> = Store::new(10, AGE);
-        let ticket = store.ticket();
-        store.remove(&1);
-        store.fill(ticket, 1, "read before the change");
-        assert_eq!(store.get(&1), None);
-        let ticket = store.ticket();
-        store.fill(ticket, 1, "read after the change");
-        assert_eq!(store.get(&1), Some("read after the change"));
+    #[derive(Clone, Debug, PartialEq)]
+    struct Blob(usize);
+
+    impl Weigh for Blob {
+        fn weigh(&self) -> usize {
+            self.0
+        }
     }
 
     #[test]
-    fn memory_stays_within_two_generations_and_used_entries_survive() {
-        let store: Store<i64, i64> = Store::new(2, AGE);
+    fn a_fill_that_started_before_a_removal_is_dropped() {
+        let store: Store<i64, Blob> = Store::new(1 << 20, AGE);
         let ticket = store.ticket();
-        store.fill_many(ticket, [(1, 1), (2, 2)]);
-        store.fill(ticket, 3, 3); // 1 and 2 become the older generation
-        assert_eq!(store.get(&1), Some(1)); // used: back into the newer one
-        store.fill(ticket, 4, 4); // turns again: 2 was not used and is gone
-        assert_eq!(store.get(&2), None);
-        assert_eq!(store.get(&1), Some(1));
-        assert_eq!(store.get(&4), Some(4));
+        store.remove(&1);
+        store.fill(ticket, 1, Blob(1));
+        assert_eq!(store.get(&1), None);
+        let ticket = store.ticket();
+        store.fill(ticket, 1, Blob(2));
+        assert_eq!(store.get(&1), Some(Blob(2)));
+    }
+
+    #[test]
+    fn the_bytes_held_stay_within_the_bound() {
+        let store: Store<i64, Blob> = Store::new(100_000, AGE);
+        for i in 0..1_000 {
+            store.fill(store.ticket(), i, Blob(1_000));
+        }
+        let held = store.weighed_bytes();
+        assert!(held <= 100_000, "{held} bytes held");
+        assert!(held > 50_000, "the store keeps what fits: {held}");
     }
 
     #[test]
     fn entries_older_than_the_age_limit_are_missing() {
-        let store: Store<i64, i64> = Store::new(10, Duration::ZERO);
-        store.fill(store.ticket(), 1, 1);
+        let store: Store<i64, Blob> = Store::new(1 << 20, Duration::from_millis(1));
+        store.fill(store.ticket(), 1, Blob(1));
+        std::thread::sleep(Duration::from_millis(5));
         assert_eq!(store.get(&1), None);
     }
 }

@@ -9,10 +9,11 @@ use souq_wire::{DemoSignIn, Role};
 use sqlx::{Any, Transaction};
 
 use crate::accounts::password;
-use crate::db::{Db, now_ms};
+use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::media;
 use crate::search;
+use crate::state::Souq;
 use crate::stores::cards;
 use catalog::{DEMO_PASSWORD, DROPS, EMAIL_DOMAIN, SHOPPER_LINES, SHOPPERS, STORES};
 
@@ -51,7 +52,8 @@ pub fn sign_ins() -> Vec<DemoSignIn> {
 /// Loads the demo data unless this database already decided about it. Returns whether
 /// it loaded. Safe when several instances start at once on one PostgreSQL: the first
 /// to record the fact loads, the others wait on its row and then skip.
-pub async fn load_into_empty(db: &Db) -> Result<bool, ApiError> {
+pub async fn load_into_empty(souq: &Souq) -> Result<bool, ApiError> {
+    let db = &souq.db;
     let already: Option<(i64,)> =
         sqlx::query_as("SELECT created_at FROM server_facts WHERE fact = 'demo_data'")
             .fetch_optional(&db.pool)
@@ -91,7 +93,7 @@ pub async fn load_into_empty(db: &Db) -> Result<bool, ApiError> {
     loader.posts(&stores, &shoppers).await?;
     loader.social(&stores, &shoppers).await?;
     loader.tx.commit().await?;
-    crate::cache::publish(db, &[crate::cache::Change::Everything]).await;
+    souq.publish(&[crate::cache::Change::Everything]).await;
     tracing::info!(
         stores = stores.len(),
         shoppers = shoppers.len(),

@@ -12,6 +12,7 @@ use crate::db::{Db, from_ms, placeholders};
 use crate::error::ApiError;
 use crate::feed::Entry;
 use crate::people::{self, ShownStore, shown_as};
+use crate::state::Souq;
 use crate::stores::cards::products_of_posts;
 
 /// The columns every post query selects; it must join `users u` on the author and
@@ -98,22 +99,22 @@ impl StoredPost {
 }
 
 /// Completes a page of entries for `viewer`, keeping their order.
-pub async fn hydrate(db: &Db, viewer: i64, entries: &[Entry]) -> Result<Vec<Post>, ApiError> {
+pub async fn hydrate(souq: &Souq, viewer: i64, entries: &[Entry]) -> Result<Vec<Post>, ApiError> {
     if entries.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-    let mut posts = stored_posts(db, &ids).await?;
+    let mut posts = stored_posts(souq, &ids).await?;
     let quote_ids: Vec<i64> = posts
         .values()
         .filter_map(|p| p.quote_of)
         .filter(|q| !posts.contains_key(q))
         .collect();
-    let quotes = stored_posts(db, &quote_ids).await?;
+    let quotes = stored_posts(souq, &quote_ids).await?;
     posts.extend(quotes);
     let reposter_ids: Vec<i64> = entries.iter().filter_map(|e| e.reposter_id).collect();
-    let reposters = shown_accounts(db, &reposter_ids).await?;
-    let viewer_state = viewer_state(db, viewer, &ids).await?;
+    let reposters = shown_accounts(souq, &reposter_ids).await?;
+    let viewer_state = viewer_state(souq, viewer, &ids).await?;
 
     Ok(entries
         .iter()
@@ -146,8 +147,13 @@ fn distinct(ids: &[i64]) -> Vec<i64> {
 
 /// The posts with these ids as everyone sees them, deleted ones included, by id:
 /// from the cache, and what it lacks from the database in one query per kind.
-pub async fn stored_posts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Arc<StoredPost>>, ApiError> {
-    db.cache
+pub async fn stored_posts(
+    souq: &Souq,
+    ids: &[i64],
+) -> Result<HashMap<i64, Arc<StoredPost>>, ApiError> {
+    let db = &souq.db;
+    souq.caches
+        .feed
         .posts
         .get_or_load(ids, |missing| load_posts(db, missing))
         .await
@@ -188,8 +194,10 @@ async fn load_posts(db: &Db, ids: Vec<i64>) -> Result<Vec<(i64, Arc<StoredPost>)
 }
 
 /// How these accounts are shown (as their store, or as the person), by id.
-async fn shown_accounts(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
-    db.cache
+async fn shown_accounts(souq: &Souq, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
+    let db = &souq.db;
+    souq.caches
+        .feed
         .accounts
         .get_or_load(ids, |missing| async move {
             Ok(people::authors(db, &missing).await?.into_iter().collect())
@@ -203,11 +211,12 @@ const VIEWER_STATE_KEPT: usize = 1_000;
 /// What `viewer` did to these posts: from what is cached for the viewer, and the
 /// posts it has not seen from the database.
 async fn viewer_state(
-    db: &Db,
+    souq: &Souq,
     viewer: i64,
     ids: &[i64],
 ) -> Result<Arc<HashMap<i64, ViewerState>>, ApiError> {
-    let cache = &db.cache.viewer_state;
+    let db = &souq.db;
+    let cache = &souq.caches.feed.viewer_state;
     let known = cache.get(&viewer);
     let missing: Vec<i64> = distinct(ids)
         .into_iter()

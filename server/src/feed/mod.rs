@@ -6,6 +6,7 @@
 //! page of Following and of the candidates, which nearly every visit opens, is put
 //! together from cached per-account timelines and the cached newest posts.
 
+pub mod cache;
 pub mod hydrate;
 
 use std::collections::HashMap;
@@ -14,9 +15,11 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use souq_wire::{FeedPage, ViewerState};
 
-use crate::cache::{Caches, Store, Ticket};
+use crate::cache::{Store, Ticket};
 use crate::db::{Db, placeholders};
 use crate::error::ApiError;
+use crate::state::Souq;
+use cache::FeedCache;
 use hydrate::StoredPost;
 pub use hydrate::hydrate;
 
@@ -171,7 +174,7 @@ fn entries_sql(source: &Source<'_>) -> String {
 }
 
 pub async fn page(
-    db: &Db,
+    souq: &Souq,
     viewer: i64,
     source: Source<'_>,
     before: Cursor,
@@ -181,8 +184,8 @@ pub async fn page(
     // One extra entry tells whether another page follows.
     let cached = if before == Cursor::START && limit < RECENT_PER_ACCOUNT {
         match source {
-            Source::Following => Some(following_first_entries(db, viewer, limit + 1).await?),
-            Source::Candidates => recent_first_entries(db, viewer, limit + 1).await?,
+            Source::Following => Some(following_first_entries(souq, viewer, limit + 1).await?),
+            Source::Candidates => recent_first_entries(souq, viewer, limit + 1).await?,
             _ => None,
         }
     } else {
@@ -190,14 +193,14 @@ pub async fn page(
     };
     let mut entries = match cached {
         Some(entries) => entries,
-        None => entries_from_db(db, viewer, &source, before, limit + 1).await?,
+        None => entries_from_db(&souq.db, viewer, &source, before, limit + 1).await?,
     };
     let next_cursor = cut_page(&mut entries, limit, |e| Cursor {
         at_ms: e.activity_at,
         id: e.id,
     });
     if matches!(source, Source::Candidates) && before == Cursor::START {
-        for popular in &popular(db).await?.posts {
+        for popular in &popular(souq).await?.posts {
             if !entries.iter().any(|e| e.id == popular.id) && popular.author != viewer {
                 entries.push(Entry {
                     id: popular.id,
@@ -210,7 +213,7 @@ pub async fn page(
     // A post reposted by two followed accounts shows once, at its latest activity.
     let mut seen = std::collections::HashSet::new();
     entries.retain(|e| seen.insert(e.id));
-    let posts = hydrate(db, viewer, &entries).await?;
+    let posts = hydrate(souq, viewer, &entries).await?;
     Ok(FeedPage { posts, next_cursor })
 }
 
@@ -250,11 +253,15 @@ pub struct AuthorTimeline {
 /// The first `count` entries of the viewer's Following timeline, merged in memory from
 /// the cached timelines of the viewer and of everyone they follow. It gives what
 /// `entries_sql(Following)` gives: each account contributes at most `count` entries.
-async fn following_first_entries(db: &Db, viewer: i64, count: i64) -> Result<Vec<Entry>, ApiError> {
-    let followed = followed_by(db, viewer).await?;
+async fn following_first_entries(
+    souq: &Souq,
+    viewer: i64,
+    count: i64,
+) -> Result<Vec<Entry>, ApiError> {
+    let followed = followed_by(souq, viewer).await?;
     let mut accounts: Vec<i64> = followed.as_ref().clone();
     accounts.push(viewer);
-    let timelines = account_timelines(db, &accounts).await?;
+    let timelines = account_timelines(souq, &accounts).await?;
     let mut entries: Vec<Entry> = Vec::new();
     for (account, timeline) in &timelines {
         entries.extend(&timeline.posts);
@@ -269,8 +276,8 @@ async fn following_first_entries(db: &Db, viewer: i64, count: i64) -> Result<Vec
 }
 
 /// Whom the viewer follows, cached per viewer.
-async fn followed_by(db: &Db, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError> {
-    let cache = &db.cache.follows;
+async fn followed_by(souq: &Souq, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError> {
+    let cache = &souq.caches.feed.follows;
     if let Some(followed) = cache.get(&viewer) {
         return Ok(followed);
     }
@@ -278,7 +285,7 @@ async fn followed_by(db: &Db, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError> {
     let rows: Vec<(i64,)> =
         sqlx::query_as("SELECT followee_id FROM follows WHERE follower_id = $1")
             .bind(viewer)
-            .fetch_all(&db.pool)
+            .fetch_all(&souq.db.pool)
             .await?;
     let followed = Arc::new(rows.into_iter().map(|(id,)| id).collect::<Vec<_>>());
     cache.fill(ticket, viewer, Arc::clone(&followed));
@@ -287,12 +294,13 @@ async fn followed_by(db: &Db, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError> {
 
 /// The cached timelines of these accounts; the missing ones are loaded together.
 async fn account_timelines(
-    db: &Db,
+    souq: &Souq,
     accounts: &[i64],
 ) -> Result<HashMap<i64, Arc<AuthorTimeline>>, ApiError> {
-    db.cache
+    souq.caches
+        .feed
         .timelines
-        .get_or_load(accounts, |missing| load_timelines(db, missing))
+        .get_or_load(accounts, |missing| load_timelines(&souq.db, missing))
         .await
 }
 
@@ -369,11 +377,11 @@ const RECENT_OVERALL: i64 = 200;
 /// The first `count` candidates (recent posts by others) from the cached newest
 /// posts; `None` when the viewer wrote so many of them that the cache cannot say.
 async fn recent_first_entries(
-    db: &Db,
+    souq: &Souq,
     viewer: i64,
     count: i64,
 ) -> Result<Option<Vec<Entry>>, ApiError> {
-    let cache = &db.cache.recent;
+    let cache = &souq.caches.feed.recent;
     let recent = match cache.get(&()) {
         Some(recent) => recent,
         None => {
@@ -383,7 +391,7 @@ async fn recent_first_entries(
                  ORDER BY p.created_at DESC, p.id DESC LIMIT $1"
             ))
             .bind(RECENT_OVERALL)
-            .fetch_all(&db.pool)
+            .fetch_all(&souq.db.pool)
             .await?;
             let recent = Arc::new(rows);
             cache.fill(ticket, (), Arc::clone(&recent));
@@ -424,8 +432,9 @@ pub struct PopularSet {
     posts: Vec<Popular>,
 }
 
-async fn popular(db: &Db) -> Result<Arc<PopularSet>, ApiError> {
-    let cache = &db.cache.popular;
+async fn popular(souq: &Souq) -> Result<Arc<PopularSet>, ApiError> {
+    let feed = &souq.caches.feed;
+    let cache = &feed.popular;
     let cached = cache.get(&());
     if let Some(set) = &cached
         && set.at.elapsed() < POPULAR_FRESH_FOR
@@ -434,11 +443,11 @@ async fn popular(db: &Db) -> Result<Arc<PopularSet>, ApiError> {
     }
     // One request ranks again; the others show the last set meanwhile, so the turn
     // costs no one a wait, unless there is no set at all yet.
-    let _ranking = match db.cache.popular_ranking.try_lock() {
+    let _ranking = match feed.popular_ranking.try_lock() {
         Ok(guard) => guard,
         Err(_) => match cached {
             Some(stale) => return Ok(stale),
-            None => db.cache.popular_ranking.lock().await,
+            None => feed.popular_ranking.lock().await,
         },
     };
     if let Some(set) = cache.get(&())
@@ -456,7 +465,7 @@ async fn popular(db: &Db) -> Result<Arc<PopularSet>, ApiError> {
     )
     .bind(since)
     .bind(POPULAR_COUNT + 1)
-    .fetch_all(&db.pool)
+    .fetch_all(&souq.db.pool)
     .await?;
     let set = Arc::new(PopularSet {
         at: std::time::Instant::now(),
@@ -501,13 +510,21 @@ fn same<T>(kept: &Option<Arc<T>>, now: Option<Arc<T>>) -> bool {
     }
 }
 
-fn all_same<T>(kept: &[(i64, Arc<T>)], store: &Store<i64, Arc<T>>) -> bool {
+fn all_same<T: crate::cache::Weigh + Send + Sync + 'static>(
+    kept: &[(i64, Arc<T>)],
+    store: &Store<i64, Arc<T>>,
+) -> bool {
     store.all_current(kept, Arc::ptr_eq)
 }
 
 impl Parts {
-    fn still_cached(&self, db: &Db, viewer: i64, kind: FirstPage) -> bool {
-        let c = &db.cache;
+    /// What the page holds of its parts themselves: their handles, not what they share.
+    pub(crate) fn handles_bytes(&self) -> usize {
+        let handle = std::mem::size_of::<(i64, Arc<()>)>();
+        (self.timelines.len() + self.posts.len() + 4) * handle
+    }
+
+    fn still_cached(&self, c: &FeedCache, viewer: i64, kind: FirstPage) -> bool {
         let source_same = match kind {
             FirstPage::Following => {
                 same(&self.follows, c.follows.get(&viewer))
@@ -526,13 +543,12 @@ impl Parts {
     /// The parts a page just made from the caches was made of. `None` when one of them
     /// was removed meanwhile (the page may show what it held before) or is gone.
     fn collect(
-        db: &Db,
+        c: &FeedCache,
         viewer: i64,
         kind: FirstPage,
         page: &FeedPage,
         before: &Tickets,
     ) -> Option<Parts> {
-        let c = &db.cache;
         let mut parts = Parts {
             accounts: before.accounts,
             viewer_state: Some(c.viewer_state.get(&viewer)?),
@@ -584,7 +600,7 @@ struct Tickets {
 }
 
 impl Tickets {
-    fn take(c: &Caches) -> Tickets {
+    fn take(c: &FeedCache) -> Tickets {
         Tickets {
             follows: c.follows.ticket(),
             timelines: c.timelines.ticket(),
@@ -597,7 +613,7 @@ impl Tickets {
     }
 
     /// Nothing was removed from any of them since.
-    fn still(&self, c: &Caches) -> bool {
+    fn still(&self, c: &FeedCache) -> bool {
         c.follows.unchanged_since(self.follows)
             && c.timelines.unchanged_since(self.timelines)
             && c.recent.unchanged_since(self.recent)
@@ -610,9 +626,10 @@ impl Tickets {
 
 /// A page as the JSON body of the answer. The first pages of Following and of the
 /// candidates, which nearly every visit opens, are served again as they were while
-/// nothing they show has changed.
+/// nothing they show has changed; only those of the app's page size are kept, so no
+/// one can fill the cache with every size there is.
 pub async fn page_json(
-    db: &Db,
+    souq: &Souq,
     viewer: i64,
     source: Source<'_>,
     before: Cursor,
@@ -623,25 +640,25 @@ pub async fn page_json(
         Source::Candidates if before == Cursor::START => Some(FirstPage::Candidates),
         _ => None,
     };
-    let Some(kind) = kind else {
-        return serialize(&page(db, viewer, source, before, limit).await?);
+    let Some(kind) = kind.filter(|_| limit == DEFAULT_PAGE) else {
+        return serialize(&page(souq, viewer, source, before, limit).await?);
     };
-    let key = (viewer, kind, limit);
-    if let Some(served) = db.cache.pages.get(&key)
-        && served.parts.still_cached(db, viewer, kind)
+    let c = &souq.caches.feed;
+    let key = (viewer, kind);
+    if let Some(served) = c.pages.get(&key)
+        && served.parts.still_cached(c, viewer, kind)
     {
         return Ok(served.body.clone());
     }
-    let tickets = Tickets::take(&db.cache);
-    let made = page(db, viewer, source, before, limit).await?;
+    let tickets = Tickets::take(c);
+    let made = page(souq, viewer, source, before, limit).await?;
     let body = serialize(&made)?;
-    if let Some(parts) = Parts::collect(db, viewer, kind, &made, &tickets) {
+    if let Some(parts) = Parts::collect(c, viewer, kind, &made, &tickets) {
         let served = Arc::new(ServedPage {
             body: body.clone(),
             parts,
         });
-        let pages = &db.cache.pages;
-        pages.fill(pages.ticket(), key, served);
+        c.pages.fill(c.pages.ticket(), key, served);
     }
     Ok(body)
 }

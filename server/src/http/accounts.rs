@@ -9,7 +9,7 @@ use souq_wire::{
 
 use crate::accounts;
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::{Client, Json, Path, SignedIn};
 
 /// Signs up. Limited per client address and overall (429), and per address per hour;
@@ -19,7 +19,7 @@ use crate::http::extract::{Client, Json, Path, SignedIn};
               (status = 422, body = ErrorBody), (status = 429, body = ErrorBody),
               (status = 503, body = ErrorBody)))]
 pub async fn sign_up(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     Client(client): Client,
     Json(req): Json<SignUpRequest>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
@@ -33,7 +33,7 @@ pub async fn sign_up(
     responses((status = 200, body = Session), (status = 401, body = ErrorBody),
               (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn sign_in(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     Client(client): Client,
     Json(req): Json<SignInRequest>,
 ) -> Result<Json<Session>, ApiError> {
@@ -46,7 +46,7 @@ pub async fn sign_in(
 #[utoipa::path(get, path = "/v1/sessions", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = Vec<SessionInfo>), (status = 401, body = ErrorBody)))]
 pub async fn sessions(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     signed_in: SignedIn,
 ) -> Result<Json<Vec<SessionInfo>>, ApiError> {
     Ok(Json(
@@ -59,11 +59,11 @@ pub async fn sessions(
     params(("id" = String, Path, description = "A session id from the list")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn end_session(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     signed_in: SignedIn,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    accounts::sessions::end(&state.db, signed_in.user.id, &id).await?;
+    accounts::sessions::end(&state, signed_in.user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -71,10 +71,10 @@ pub async fn end_session(
 #[utoipa::path(delete, path = "/v1/sessions/others", tag = "accounts", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn end_other_sessions(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     signed_in: SignedIn,
 ) -> Result<StatusCode, ApiError> {
-    accounts::sessions::end_others(&state.db, signed_in.user.id, &signed_in.token).await?;
+    accounts::sessions::end_others(&state, signed_in.user.id, &signed_in.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -86,20 +86,12 @@ pub async fn end_other_sessions(
               (status = 422, body = ErrorBody), (status = 429, body = ErrorBody),
               (status = 503, body = ErrorBody)))]
 pub async fn change_password(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     Client(client): Client,
     signed_in: SignedIn,
     Json(req): Json<ChangePassword>,
 ) -> Result<StatusCode, ApiError> {
-    accounts::change_password(
-        &state.db,
-        &state.accounts,
-        &client,
-        &signed_in.user,
-        &signed_in.token,
-        &req,
-    )
-    .await?;
+    accounts::change_password(&state, &client, &signed_in.user, &signed_in.token, &req).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -107,10 +99,10 @@ pub async fn change_password(
     security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn sign_out(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     signed_in: SignedIn,
 ) -> Result<StatusCode, ApiError> {
-    accounts::sessions::revoke(&state.db, &signed_in.token).await?;
+    accounts::sessions::revoke(&state, &signed_in.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -125,7 +117,7 @@ pub async fn me(signed_in: SignedIn) -> Json<User> {
     responses((status = 200, body = Vec<ProductCard>), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn my_products(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     signed_in: SignedIn,
 ) -> Result<Json<Vec<ProductCard>>, ApiError> {
     Ok(Json(
@@ -137,7 +129,7 @@ pub async fn my_products(
     responses((status = 200, body = StoreSummary), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn my_store(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     signed_in: SignedIn,
 ) -> Result<Json<StoreSummary>, ApiError> {
     Ok(Json(accounts::own_store(&state.db, &signed_in.user).await?))

@@ -5,12 +5,12 @@ use souq_wire::{AddToCart, Cart, ErrorBody, SetQuantity};
 
 use crate::cart;
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 
 #[utoipa::path(get, path = "/v1/cart", tag = "cart", security(("bearer" = [])),
     responses((status = 200, body = Cart), (status = 401, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, me: SignedIn) -> Result<Json<Cart>, ApiError> {
+pub async fn get(State(state): State<Souq>, me: SignedIn) -> Result<Json<Cart>, ApiError> {
     Ok(Json(cart::get(&state.db, &me.user).await?))
 }
 
@@ -20,7 +20,7 @@ pub async fn get(State(state): State<AppState>, me: SignedIn) -> Result<Json<Car
     responses((status = 200, body = Cart), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn add(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Json(add): Json<AddToCart>,
 ) -> Result<Json<Cart>, ApiError> {
@@ -33,7 +33,7 @@ pub async fn add(
     responses((status = 200, body = Cart), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn set(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(variant_id): Path<i64>,
     Json(set): Json<SetQuantity>,

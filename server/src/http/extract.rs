@@ -12,7 +12,7 @@ use souq_wire::User;
 
 use crate::accounts;
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 
 /// U+0000 is refused everywhere a client can put text: PostgreSQL cannot store it in
 /// text, so it must be a 422 before any query rather than a 500 from one.
@@ -139,10 +139,10 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
 /// last `X-Forwarded-For` hop, which that proxy wrote) and its User-Agent.
 pub struct Client(pub accounts::Client);
 
-impl FromRequestParts<AppState> for Client {
+impl FromRequestParts<Souq> for Client {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &Souq) -> Result<Self, ApiError> {
         let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<SocketAddr>>()
@@ -183,10 +183,10 @@ pub struct SignedIn {
     pub token: String,
 }
 
-impl FromRequestParts<AppState> for SignedIn {
+impl FromRequestParts<Souq> for SignedIn {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &Souq) -> Result<Self, ApiError> {
         let token = parts
             .headers
             .get(AUTHORIZATION)
@@ -196,7 +196,7 @@ impl FromRequestParts<AppState> for SignedIn {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?
             .to_string();
-        let user = accounts::sessions::user_for_token(&state.db, &token)
+        let user = accounts::sessions::user_for_token(state, &token)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(SignedIn { user, token })
@@ -206,10 +206,10 @@ impl FromRequestParts<AppState> for SignedIn {
 /// The signed-in user when the request carries a live session, or nobody; never 401.
 pub struct MaybeSignedIn(pub Option<SignedIn>);
 
-impl FromRequestParts<AppState> for MaybeSignedIn {
+impl FromRequestParts<Souq> for MaybeSignedIn {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &Souq) -> Result<Self, ApiError> {
         match SignedIn::from_request_parts(parts, state).await {
             Ok(signed_in) => Ok(MaybeSignedIn(Some(signed_in))),
             Err(ApiError::Unauthorized) => Ok(MaybeSignedIn(None)),

@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 use crate::error::ApiError;
 use crate::feed::{self, Cursor, Source};
 use crate::hashtags;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::{Json, Path, Query, SignedIn};
 use crate::people;
 
@@ -42,13 +42,12 @@ impl PageParams {
 }
 
 async fn page(
-    state: &AppState,
+    state: &Souq,
     viewer: i64,
     source: Source<'_>,
     params: &PageParams,
 ) -> Result<Response, ApiError> {
-    let body =
-        feed::page_json(&state.db, viewer, source, params.cursor()?, params.limit()?).await?;
+    let body = feed::page_json(state, viewer, source, params.cursor()?, params.limit()?).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
@@ -58,7 +57,7 @@ async fn page(
     responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody)))]
 pub async fn home(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
@@ -71,7 +70,7 @@ pub async fn home(
     responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody)))]
 pub async fn following(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
@@ -85,7 +84,7 @@ pub async fn following(
     responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody)))]
 pub async fn candidates(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
@@ -96,7 +95,7 @@ pub async fn candidates(
     security(("bearer" = [])),
     responses((status = 200, body = FeedPage), (status = 401, body = ErrorBody)))]
 pub async fn bookmarks(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
@@ -107,7 +106,7 @@ pub async fn bookmarks(
     params(("handle" = String, Path), PageParams), security(("bearer" = [])),
     responses((status = 200, body = FeedPage), (status = 404, body = ErrorBody)))]
 pub async fn author(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
     Query(params): Query<PageParams>,
@@ -122,7 +121,7 @@ pub async fn author(
     responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody)))]
 pub async fn hashtag(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(tag): Path<String>,
     Query(params): Query<PageParams>,
@@ -137,7 +136,7 @@ pub async fn hashtag(
     security(("bearer" = [])),
     responses((status = 200, body = HashtagInfo), (status = 401, body = ErrorBody)))]
 pub async fn hashtag_info(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     _me: SignedIn,
     Path(tag): Path<String>,
 ) -> Result<Json<HashtagInfo>, ApiError> {
@@ -150,7 +149,7 @@ pub async fn hashtag_info(
     responses((status = 200, body = FeedPage), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody)))]
 pub async fn product_posts(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(id): Path<i64>,
     Query(params): Query<PageParams>,

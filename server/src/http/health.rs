@@ -4,10 +4,10 @@ use axum::extract::State;
 use souq_wire::Health;
 
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::Json;
 
-fn health_of(state: &AppState) -> Health {
+fn health_of(state: &Souq) -> Health {
     Health {
         status: "ok".into(),
         database: state.db.backend.name().into(),
@@ -19,14 +19,14 @@ fn health_of(state: &AppState) -> Health {
 /// of the HTTP stack in benchmarks.
 #[utoipa::path(get, path = "/v1/health", tag = "health",
     responses((status = 200, body = Health)))]
-pub async fn live(State(state): State<AppState>) -> Json<Health> {
+pub async fn live(State(state): State<Souq>) -> Json<Health> {
     Json(health_of(&state))
 }
 
 /// Readiness: the database answers too; 503 when it does not.
 #[utoipa::path(get, path = "/v1/health/ready", tag = "health",
     responses((status = 200, body = Health), (status = 503, body = souq_wire::ErrorBody)))]
-pub async fn ready(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+pub async fn ready(State(state): State<Souq>) -> Result<Json<Health>, ApiError> {
     sqlx::query("SELECT 1")
         .execute(&state.db.pool)
         .await

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use souq_wire::{ErrorBody, UploadedMedia};
 
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::{Json, MaybeSignedIn, Path, SignedIn, Upload};
 use crate::media;
 
@@ -19,7 +19,7 @@ use crate::media;
     responses((status = 200, description = "The image bytes"),
               (status = 404, body = souq_wire::ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     viewer: MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
@@ -60,7 +60,7 @@ pub async fn get(
     responses((status = 201, body = UploadedMedia), (status = 413, body = ErrorBody),
               (status = 415, body = ErrorBody)))]
 pub async fn upload(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Upload(bytes): Upload,
 ) -> Result<(StatusCode, Json<UploadedMedia>), ApiError> {

@@ -26,30 +26,11 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::accounts as accounts_domain;
-use crate::db::Db;
 use crate::error::ApiError;
-use crate::limits::Limits;
+pub use crate::state::Souq;
 
 /// The largest request body the API reads; bigger ones get 413.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub limits: Arc<Limits>,
-    pub accounts: Arc<accounts_domain::Guard>,
-}
-
-impl AppState {
-    pub fn new(db: Db, limits: &Limits) -> AppState {
-        AppState {
-            db,
-            limits: Arc::new(limits.clone()),
-            accounts: Arc::new(accounts_domain::Guard::new(limits)),
-        }
-    }
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -70,7 +51,7 @@ impl Modify for BearerSecurity {
     }
 }
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: Souq) -> Router {
     let body_read_timeout = state.limits.body_read_timeout;
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::live))

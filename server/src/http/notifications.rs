@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use souq_wire::{ErrorBody, NotificationPage};
 
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::{Json, Query, SignedIn};
 use crate::http::feed::PageParams;
 use crate::notifications;
@@ -14,7 +14,7 @@ use crate::notifications;
     security(("bearer" = [])),
     responses((status = 200, body = NotificationPage), (status = 401, body = ErrorBody)))]
 pub async fn inbox(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Query(params): Query<PageParams>,
 ) -> Result<Json<NotificationPage>, ApiError> {
@@ -26,10 +26,7 @@ pub async fn inbox(
 #[utoipa::path(post, path = "/v1/me/notifications/read", tag = "people",
     security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn mark_read(
-    State(state): State<AppState>,
-    me: SignedIn,
-) -> Result<StatusCode, ApiError> {
+pub async fn mark_read(State(state): State<Souq>, me: SignedIn) -> Result<StatusCode, ApiError> {
     notifications::mark_all_read(&state.db, me.user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

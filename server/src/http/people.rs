@@ -4,7 +4,7 @@ use axum::extract::State;
 use souq_wire::{ErrorBody, FollowState, PeoplePage, Profile};
 
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::{Json, Path, Query, SignedIn};
 use crate::http::feed::PageParams;
 use crate::people::{self, Direction};
@@ -13,7 +13,7 @@ use crate::people::{self, Direction};
     security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 404, body = ErrorBody)))]
 pub async fn profile(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Profile>, ApiError> {
@@ -25,12 +25,12 @@ pub async fn profile(
     responses((status = 200, body = FollowState), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn follow(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<FollowState>, ApiError> {
     Ok(Json(
-        people::set_follow(&state.db, me.user.id, &handle, true).await?,
+        people::set_follow(&state, me.user.id, &handle, true).await?,
     ))
 }
 
@@ -38,12 +38,12 @@ pub async fn follow(
     params(("handle" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = FollowState), (status = 404, body = ErrorBody)))]
 pub async fn unfollow(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<FollowState>, ApiError> {
     Ok(Json(
-        people::set_follow(&state.db, me.user.id, &handle, false).await?,
+        people::set_follow(&state, me.user.id, &handle, false).await?,
     ))
 }
 
@@ -51,7 +51,7 @@ pub async fn unfollow(
     params(("handle" = String, Path), PageParams), security(("bearer" = [])),
     responses((status = 200, body = PeoplePage), (status = 404, body = ErrorBody)))]
 pub async fn followers(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     _me: SignedIn,
     Path(handle): Path<String>,
     Query(params): Query<PageParams>,
@@ -71,7 +71,7 @@ pub async fn followers(
     params(("handle" = String, Path), PageParams), security(("bearer" = [])),
     responses((status = 200, body = PeoplePage), (status = 404, body = ErrorBody)))]
 pub async fn following(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     _me: SignedIn,
     Path(handle): Path<String>,
     Query(params): Query<PageParams>,

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use souq_wire::{ErrorBody, NewPost, Post, PostActivity};
 
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 use crate::posts::{self, Action};
 
@@ -14,11 +14,11 @@ use crate::posts::{self, Action};
     responses((status = 201, body = Post), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn create(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Json(new): Json<NewPost>,
 ) -> Result<(StatusCode, Json<Post>), ApiError> {
-    let post = posts::create(&state.db, &state.limits, &me.user, &new).await?;
+    let post = posts::create(&state, &me.user, &new).await?;
     Ok((StatusCode::CREATED, Json(post)))
 }
 
@@ -26,35 +26,33 @@ pub async fn create(
     security(("bearer" = [])),
     responses((status = 200, body = Post), (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<Post>, ApiError> {
-    Ok(Json(posts::get(&state.db, me.user.id, id).await?))
+    Ok(Json(posts::get(&state, me.user.id, id).await?))
 }
 
 #[utoipa::path(delete, path = "/v1/posts/{id}", tag = "posts", params(("id" = i64, Path)),
     security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    posts::delete(&state.db, me.user.id, id).await?;
+    posts::delete(&state, me.user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn act(
-    state: &AppState,
+    state: &Souq,
     me: &SignedIn,
     id: i64,
     action: Action,
     on: bool,
 ) -> Result<Json<PostActivity>, ApiError> {
-    Ok(Json(
-        posts::act(&state.db, me.user.id, id, action, on).await?,
-    ))
+    Ok(Json(posts::act(state, me.user.id, id, action, on).await?))
 }
 
 /// PUT sets an action and DELETE clears it; repeating either changes nothing.
@@ -64,7 +62,7 @@ macro_rules! action_routes {
             security(("bearer" = [])),
             responses((status = 200, body = PostActivity), (status = 404, body = ErrorBody)))]
         pub async fn $set(
-            State(state): State<AppState>,
+            State(state): State<Souq>,
             me: SignedIn,
             Path(id): Path<i64>,
         ) -> Result<Json<PostActivity>, ApiError> {
@@ -75,7 +73,7 @@ macro_rules! action_routes {
             security(("bearer" = [])),
             responses((status = 200, body = PostActivity), (status = 404, body = ErrorBody)))]
         pub async fn $clear(
-            State(state): State<AppState>,
+            State(state): State<Souq>,
             me: SignedIn,
             Path(id): Path<i64>,
         ) -> Result<Json<PostActivity>, ApiError> {
@@ -98,7 +96,7 @@ action_routes!(
     security(("bearer" = [])),
     responses((status = 200, body = PostActivity), (status = 404, body = ErrorBody)))]
 pub async fn share(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<PostActivity>, ApiError> {

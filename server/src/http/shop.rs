@@ -4,17 +4,14 @@ use axum::extract::State;
 use souq_wire::{ErrorBody, ProductDetail, ShopHome, ShopQuery, ShopResults, Storefront};
 
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::{Json, Path, Query, SignedIn};
 use crate::stores::{shop, storefront};
 
 /// The categories and stores the Shop tab opens on.
 #[utoipa::path(get, path = "/v1/shop", tag = "shop", security(("bearer" = [])),
     responses((status = 200, body = ShopHome), (status = 401, body = ErrorBody)))]
-pub async fn home(
-    State(state): State<AppState>,
-    _me: SignedIn,
-) -> Result<Json<ShopHome>, ApiError> {
+pub async fn home(State(state): State<Souq>, _me: SignedIn) -> Result<Json<ShopHome>, ApiError> {
     Ok(Json(shop::home(&state.db).await?))
 }
 
@@ -25,11 +22,11 @@ pub async fn home(
     responses((status = 200, body = ShopResults), (status = 400, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn search(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     _me: SignedIn,
     Query(query): Query<ShopQuery>,
 ) -> Result<Json<ShopResults>, ApiError> {
-    Ok(Json(shop::search(&state.db, &query).await?))
+    Ok(Json(shop::search(&state, &query).await?))
 }
 
 /// A store's mini-store: banner, about, collections and products.
@@ -37,7 +34,7 @@ pub async fn search(
     params(("handle" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Storefront), (status = 404, body = ErrorBody)))]
 pub async fn store(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     _me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Storefront>, ApiError> {
@@ -48,7 +45,7 @@ pub async fn store(
     params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ProductDetail), (status = 404, body = ErrorBody)))]
 pub async fn product(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     _me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<ProductDetail>, ApiError> {

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use souq_wire::{ErrorBody, NewStore, ProductDraft, StoreDraft, Storefront, Studio, StudioProduct};
 
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 use crate::stores::studio;
 
@@ -17,11 +17,11 @@ use crate::stores::studio;
     responses((status = 201, body = Studio), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn open_store(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Json(new): Json<NewStore>,
 ) -> Result<(StatusCode, Json<Studio>), ApiError> {
-    let studio = studio::open_store(&state.db, &me.user, new).await?;
+    let studio = studio::open_store(&state, &me.user, new).await?;
     Ok((StatusCode::CREATED, Json(studio)))
 }
 
@@ -30,7 +30,7 @@ pub async fn open_store(
     responses((status = 200, body = Studio), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Studio>, ApiError> {
@@ -43,7 +43,7 @@ pub async fn get(
     responses((status = 201, body = StudioProduct), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_product(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
     Json(draft): Json<ProductDraft>,
@@ -60,7 +60,7 @@ pub async fn create_product(
     responses((status = 200, body = StudioProduct), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn edit_product(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path((handle, id)): Path<(String, i64)>,
     Json(draft): Json<ProductDraft>,
@@ -76,7 +76,7 @@ pub async fn edit_product(
     responses((status = 200, body = Studio), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn edit_page(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
     Json(page): Json<StoreDraft>,
@@ -92,7 +92,7 @@ pub async fn edit_page(
     responses((status = 200, body = Storefront), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn preview(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Storefront>, ApiError> {
@@ -105,11 +105,11 @@ pub async fn preview(
     responses((status = 200, body = Storefront), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn publish(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Storefront>, ApiError> {
-    Ok(Json(studio::publish(&state.db, &me.user, &handle).await?))
+    Ok(Json(studio::publish(&state, &me.user, &handle).await?))
 }
 
 /// Throws every draft away.
@@ -118,7 +118,7 @@ pub async fn publish(
     responses((status = 200, body = Studio), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn discard(
-    State(state): State<AppState>,
+    State(state): State<Souq>,
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Studio>, ApiError> {

@@ -37,6 +37,8 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// How long a request waits for a database connection before 503.
     pub db_acquire_timeout: Duration,
+    /// What the in-memory caches together may hold, in bytes.
+    pub cache_bytes: u64,
     /// Take the client's address from the last `X-Forwarded-For` hop (set this only
     /// behind a reverse proxy that writes it; otherwise clients could choose it).
     pub behind_proxy: bool,
@@ -59,6 +61,7 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),
             db_acquire_timeout: Duration::from_secs(5),
+            cache_bytes: 256 * 1024 * 1024,
             behind_proxy: false,
         }
     }

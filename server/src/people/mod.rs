@@ -7,11 +7,12 @@ use souq_wire::{
     Author, AuthorKind, FollowState, NotificationKind, PeoplePage, Profile, Role, StoreSummary,
 };
 
-use crate::cache::{Change, publish};
+use crate::cache::Change;
 use crate::db::{Db, from_ms, now_ms, placeholders};
 use crate::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::notifications;
+use crate::state::Souq;
 
 #[derive(sqlx::FromRow)]
 struct AuthorRow {
@@ -186,11 +187,12 @@ async fn follow_state(db: &Db, viewer: i64, followee: i64) -> Result<FollowState
 /// Follows or unfollows; doing it twice changes nothing. Counts move in the same
 /// transaction as the follow row, so they stay exact.
 pub async fn set_follow(
-    db: &Db,
+    souq: &Souq,
     viewer: i64,
     handle: &str,
     on: bool,
 ) -> Result<FollowState, ApiError> {
+    let db = &souq.db;
     let followee = id_by_handle(db, handle).await?;
     if followee == viewer {
         return Err(ApiError::Validation("you cannot follow yourself".into()));
@@ -237,7 +239,7 @@ pub async fn set_follow(
     }
     tx.commit().await?;
     if changed == 1 {
-        publish(db, &[Change::Viewer(viewer)]).await;
+        souq.publish(&[Change::Viewer(viewer)]).await;
     }
     follow_state(db, viewer, followee).await
 }

@@ -9,25 +9,25 @@ use std::time::Duration;
 use souq_wire::feed::{MAX_POST_CHARS, MAX_POST_IMAGES, MAX_POST_MENTIONS};
 use souq_wire::{NewPost, NotificationKind, Post, PostActivity, PostStats, User, ViewerState};
 
-use crate::cache::{Change, publish};
-use crate::db::{Db, count_among, now_ms};
+use crate::cache::Change;
+use crate::db::{count_among, now_ms};
 use crate::error::ApiError;
 use crate::feed::hydrate::stored_posts;
 use crate::feed::{Entry, hydrate};
-use crate::limits::Limits;
 use crate::limits::window::{self, Quota};
 use crate::notifications;
+use crate::state::Souq;
 
 /// One post as `viewer` sees it; 404 when unknown or deleted.
-pub async fn get(db: &Db, viewer: i64, id: i64) -> Result<Post, ApiError> {
-    let alive = stored_posts(db, &[id])
+pub async fn get(souq: &Souq, viewer: i64, id: i64) -> Result<Post, ApiError> {
+    let alive = stored_posts(souq, &[id])
         .await?
         .get(&id)
         .is_some_and(|post| !post.deleted);
     if !alive {
         return Err(ApiError::not_found("post"));
     }
-    hydrate(db, viewer, &[Entry::post(id)])
+    hydrate(souq, viewer, &[Entry::post(id)])
         .await?
         .pop()
         .ok_or_else(|| ApiError::not_found("post"))
@@ -80,12 +80,8 @@ fn check_shape(new: &NewPost) -> Result<String, ApiError> {
 
 /// Writes a post: at most `Limits::posts_per_minute` a minute per author (429 beyond);
 /// a post refused for what it holds does not count.
-pub async fn create(
-    db: &Db,
-    limits: &Limits,
-    author: &User,
-    new: &NewPost,
-) -> Result<Post, ApiError> {
+pub async fn create(souq: &Souq, author: &User, new: &NewPost) -> Result<Post, ApiError> {
+    let (db, limits) = (&souq.db, &souq.limits);
     let body = check_shape(new)?;
     let quota_key = format!("posts:{}", author.id);
     window::take(
@@ -95,7 +91,7 @@ pub async fn create(
         Quota::new(limits.posts_per_minute, Duration::from_secs(60)),
     )
     .await?;
-    match insert(db, author, new, &body).await {
+    match insert(souq, author, new, &body).await {
         Ok(post) => Ok(post),
         Err(e) => {
             window::give_back(db, &quota_key, 1).await?;
@@ -104,7 +100,8 @@ pub async fn create(
     }
 }
 
-async fn insert(db: &Db, author: &User, new: &NewPost, body: &str) -> Result<Post, ApiError> {
+async fn insert(souq: &Souq, author: &User, new: &NewPost, body: &str) -> Result<Post, ApiError> {
+    let db = &souq.db;
     let store: Option<(i64,)> = sqlx::query_as("SELECT id FROM stores WHERE owner_id = $1")
         .bind(author.id)
         .fetch_optional(&db.pool)
@@ -215,8 +212,8 @@ async fn insert(db: &Db, author: &User, new: &NewPost, body: &str) -> Result<Pos
     tx.commit().await?;
     let mut changes = vec![Change::Author(author.id)];
     changes.extend(new.quote_of.map(Change::Post));
-    publish(db, &changes).await;
-    get(db, author.id, post_id).await
+    souq.publish(&changes).await;
+    get(souq, author.id, post_id).await
 }
 
 /// The distinct handles a text mentions, lower case.
@@ -235,7 +232,8 @@ fn mentions(body: &str) -> Vec<String> {
 
 /// Deletes the viewer's own post: 404 when unknown or already deleted, 403 for anyone
 /// else's. The post stays as a tombstone so quotes of it keep their place.
-pub async fn delete(db: &Db, viewer: i64, id: i64) -> Result<(), ApiError> {
+pub async fn delete(souq: &Souq, viewer: i64, id: i64) -> Result<(), ApiError> {
+    let db = &souq.db;
     let mut tx = db.pool.begin().await?;
     let deleted = sqlx::query(
         "UPDATE posts SET deleted_at = $1 WHERE id = $2 AND author_id = $3 AND deleted_at IS NULL",
@@ -278,7 +276,7 @@ pub async fn delete(db: &Db, viewer: i64, id: i64) -> Result<(), ApiError> {
     let mut changes = vec![Change::Post(id), Change::Author(viewer)];
     changes.extend(quote_of.map(Change::Post));
     changes.extend(reposters.into_iter().map(|(user,)| Change::Author(user)));
-    publish(db, &changes).await;
+    souq.publish(&changes).await;
     Ok(())
 }
 
@@ -321,12 +319,13 @@ impl Action {
 
 /// Sets (`on`) or clears an action; repeating either changes nothing.
 pub async fn act(
-    db: &Db,
+    souq: &Souq,
     viewer: i64,
     post_id: i64,
     action: Action,
     on: bool,
 ) -> Result<PostActivity, ApiError> {
+    let db = &souq.db;
     let mut tx = db.pool.begin().await?;
     let author: Option<(i64,)> = sqlx::query_as(&format!(
         "UPDATE posts SET {counter} = {counter} WHERE id = $1 AND deleted_at IS NULL
@@ -385,9 +384,9 @@ pub async fn act(
         if action == Action::Repost {
             changes.push(Change::Author(viewer));
         }
-        publish(db, &changes).await;
+        souq.publish(&changes).await;
     }
-    activity(db, viewer, post_id).await
+    activity(souq, viewer, post_id).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -403,7 +402,8 @@ struct ActivityRow {
 }
 
 /// A post's counts and what the viewer has done to it.
-pub async fn activity(db: &Db, viewer: i64, post_id: i64) -> Result<PostActivity, ApiError> {
+pub async fn activity(souq: &Souq, viewer: i64, post_id: i64) -> Result<PostActivity, ApiError> {
+    let db = &souq.db;
     let row: Option<ActivityRow> = sqlx::query_as(
         "SELECT p.like_count, p.repost_count, p.quote_count, p.bookmark_count, p.share_count,
                 (SELECT COUNT(*) FROM likes WHERE user_id = $1 AND post_id = p.id) AS liked,

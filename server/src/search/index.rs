@@ -59,6 +59,17 @@ pub struct SearchIndex {
     refreshing: tokio::sync::Mutex<()>,
 }
 
+impl crate::cache::Forget for SearchIndex {
+    fn forget(&self, change: &crate::cache::Change) {
+        use crate::cache::Change;
+        match change {
+            Change::Catalog(store) => self.forget_store(*store),
+            Change::Everything => self.forget_all(),
+            Change::SignedOut(_) | Change::Post(_) | Change::Author(_) | Change::Viewer(_) => {}
+        }
+    }
+}
+
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SearchIndex")

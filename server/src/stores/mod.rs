@@ -21,7 +21,11 @@ pub async fn own_products(db: &Db, user: &User) -> Result<Vec<ProductCard>, ApiE
 
 /// An operator's verification of a nonprofit's store (by handle): from now on it shows
 /// as a nonprofit. 404 unless the handle names a store run by a nonprofit account.
-pub async fn verify_nonprofit(db: &Db, handle: &str) -> Result<(), ApiError> {
+pub async fn verify_nonprofit(
+    db: &Db,
+    caches: &dyn crate::cache::Forget,
+    handle: &str,
+) -> Result<(), ApiError> {
     let handle = handle.trim().trim_start_matches('@').to_ascii_lowercase();
     let verified: Option<(i64,)> = sqlx::query_as(
         "UPDATE stores SET is_nonprofit = 1, nonprofit_verified_at = $2
@@ -38,6 +42,6 @@ pub async fn verify_nonprofit(db: &Db, handle: &str) -> Result<(), ApiError> {
         ))
     })?;
     // Posts and profiles show the badge from their caches.
-    publish(db, &[Change::Catalog(store_id)]).await;
+    publish(db, caches, &[Change::Catalog(store_id)]).await;
     Ok(())
 }

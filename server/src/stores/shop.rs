@@ -8,6 +8,7 @@ use souq_wire::{
 use crate::db::{Db, placeholders};
 use crate::error::ApiError;
 use crate::search::{PAGE, Query};
+use crate::state::Souq;
 use crate::stores::cards::{self, SHOWN};
 use crate::stores::storefront::{StoreRow, store_columns};
 
@@ -86,7 +87,8 @@ fn check(query: &ShopQuery) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub async fn search(db: &Db, query: &ShopQuery) -> Result<ShopResults, ApiError> {
+pub async fn search(souq: &Souq, query: &ShopQuery) -> Result<ShopResults, ApiError> {
+    let db = &souq.db;
     check(query)?;
     let words = Query::parse(query.q.as_deref().unwrap_or_default());
     let store_id = match &query.store {
@@ -110,7 +112,11 @@ pub async fn search(db: &Db, query: &ShopQuery) -> Result<ShopResults, ApiError>
         }
         None => None,
     };
-    let found = db.cache.search.search(db, &words, query, store_id).await?;
+    let found = souq
+        .caches
+        .search
+        .search(db, &words, query, store_id)
+        .await?;
     let offset = query.offset.unwrap_or(0);
     let page = i64::try_from(PAGE).unwrap_or(i64::MAX);
     Ok(ShopResults {

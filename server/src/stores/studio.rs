@@ -17,11 +17,12 @@ use souq_wire::{
 };
 use sqlx::AnyConnection;
 
-use crate::cache::{Change, publish as tell_caches};
+use crate::cache::Change;
 use crate::db::{Db, count_among, now_ms, placeholders};
 use crate::error::ApiError;
 use crate::limits::Limits;
 use crate::search;
+use crate::state::Souq;
 use crate::stores::cards;
 use crate::stores::storefront::{self, assemble, store_card};
 use souq_wire::validate::shown_text;
@@ -550,7 +551,8 @@ pub async fn preview(db: &Db, user: &User, handle: &str) -> Result<Storefront, A
 /// the publishing transaction and each is deleted only if it is still the one applied,
 /// so a draft saved meanwhile stays a draft instead of being lost. With no drafts,
 /// nothing changes and no cache is cleared.
-pub async fn publish(db: &Db, user: &User, handle: &str) -> Result<Storefront, ApiError> {
+pub async fn publish(souq: &Souq, user: &User, handle: &str) -> Result<Storefront, ApiError> {
+    let db = &souq.db;
     let store = owned_store(db, user, handle).await?;
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
@@ -603,7 +605,7 @@ pub async fn publish(db: &Db, user: &User, handle: &str) -> Result<Storefront, A
     }
     search::index_store(&mut tx, store.id).await?;
     tx.commit().await?;
-    tell_caches(db, &[Change::Catalog(store.id)]).await;
+    souq.publish(&[Change::Catalog(store.id)]).await;
     storefront::storefront(db, &store.handle).await
 }
 
@@ -783,7 +785,8 @@ pub async fn discard(db: &Db, user: &User, handle: &str) -> Result<Studio, ApiEr
 }
 
 /// Opens the merchant's store, under their own handle; 409 when they already run one.
-pub async fn open_store(db: &Db, user: &User, new: NewStore) -> Result<Studio, ApiError> {
+pub async fn open_store(souq: &Souq, user: &User, new: NewStore) -> Result<Studio, ApiError> {
+    let db = &souq.db;
     if user.role == Role::Shopper {
         return Err(ApiError::Forbidden(
             "only merchant and nonprofit accounts run a store".into(),
@@ -829,6 +832,6 @@ pub async fn open_store(db: &Db, user: &User, new: NewStore) -> Result<Studio, A
     let store = owned_store(db, user, &user.handle).await?;
     let mut conn = db.pool.acquire().await?;
     search::index_store(&mut conn, store.id).await?;
-    tell_caches(db, &[Change::Catalog(store.id)]).await;
+    souq.publish(&[Change::Catalog(store.id)]).await;
     studio_of(db, &store).await
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::on_both_engines;
-use crate::support::{Engine, TestServer, spawn, spawn_with_demo};
+use crate::support::{Engine, TestServer, spawn, spawn_with_demo, spawn_with_limits};
 
 /// (post id, reposter id) of each post of a page, in order.
 async fn entries(server: &TestServer, token: &str, path: &str) -> Vec<(i64, Option<i64>)> {
@@ -160,9 +160,100 @@ async fn a_viewer_sees_their_own_writes_at_once(engine: Engine) {
     assert_eq!(after.status, 401);
 }
 
+/// The biggest post the API accepts: 2,000 four-byte characters (and as many hashtags as
+/// fit among them) with four images.
+async fn largest_post(server: &TestServer, token: &str, n: usize) -> i64 {
+    let mut images = Vec::new();
+    for _ in 0..4 {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.resize(64, 0);
+        images.push(server.upload(token, png).await.body["id"].as_i64().unwrap());
+    }
+    let tags: String = (0..100).map(|t| format!("#t{n}x{t} ")).collect();
+    let fill = 2_000 - tags.chars().count();
+    let body = format!("{tags}{}", "𝕊".repeat(fill));
+    let reply = server
+        .post_as(token, json!({"body": body, "images": images}))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.body["id"].as_i64().unwrap()
+}
+
+async fn a_flood_of_the_largest_posts_keeps_the_caches_within_their_bytes(engine: Engine) {
+    let bound: u64 = 512 * 1024;
+    let server = spawn_with_limits(
+        engine,
+        souq_server::limits::Limits {
+            cache_bytes: bound,
+            posts_per_minute: 10_000,
+            uploads_per_day: 10_000,
+            ..souq_server::limits::Limits::default()
+        },
+    )
+    .await;
+    let token = server.sign_up("prolific").await;
+    let mut ids = Vec::new();
+    for n in 0..120 {
+        ids.push(largest_post(&server, &token, n).await);
+    }
+    // Every post read once and every page of the timeline walked: far more than fits.
+    for id in &ids {
+        let reply = server
+            .send(server.get(&format!("/v1/posts/{id}")).bearer_auth(&token))
+            .await;
+        assert_eq!(reply.status, 200);
+    }
+    let mut path = "/v1/feed?limit=100".to_string();
+    loop {
+        let page = server.send(server.get(&path).bearer_auth(&token)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        match page.body["next_cursor"].as_str() {
+            Some(next) => path = format!("/v1/feed?limit=100&before={next}"),
+            None => break,
+        }
+    }
+    let held = server.running.souq.caches.weighed_bytes();
+    assert!(
+        held <= bound,
+        "the caches hold {held} bytes; the bound is {bound}"
+    );
+    assert!(held > bound / 10, "the caches still cache: {held} bytes");
+}
+
+async fn only_first_pages_of_the_apps_size_are_kept_as_served(engine: Engine) {
+    let server = spawn(engine).await;
+    let token = server.sign_up("pager").await;
+    server.post_as(&token, json!({"body": "one post"})).await;
+    let me = server
+        .send(server.get("/v1/me").bearer_auth(&token))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let pages = &server.running.souq.caches.feed.pages;
+    let key = (me, souq_server::feed::FirstPage::Following);
+    for odd in [7, 19, 33] {
+        let reply = server
+            .send(
+                server
+                    .get(&format!("/v1/feed/following?limit={odd}"))
+                    .bearer_auth(&token),
+            )
+            .await;
+        assert_eq!(reply.status, 200);
+        assert!(pages.get(&key).is_none(), "a page of {odd} was kept");
+    }
+    server
+        .send(server.get("/v1/feed/following").bearer_auth(&token))
+        .await;
+    assert!(pages.get(&key).is_some(), "the app's first page is kept");
+}
+
 on_both_engines!(
     first_pages_from_the_caches_match_the_database_through_every_kind_of_write,
     a_viewer_sees_their_own_writes_at_once,
+    a_flood_of_the_largest_posts_keeps_the_caches_within_their_bytes,
+    only_first_pages_of_the_apps_size_are_kept_as_served,
 );
 
 /// Polls `path` on `server` until `done` holds of the reply (status, body).

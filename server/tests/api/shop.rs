@@ -3,7 +3,7 @@
 //! server's own indexer, so each test controls exactly what there is to find.
 
 use serde_json::Value;
-use souq_server::cache::{Change, publish};
+use souq_server::cache::Change;
 use souq_server::search;
 use souq_server::stores::cards;
 
@@ -30,7 +30,7 @@ async fn store(server: &TestServer, handle: &str, name: &str) -> i64 {
     .unwrap();
     let mut conn = pool.acquire().await.unwrap();
     search::index_store(&mut conn, id).await.unwrap();
-    publish(&server.running.db, &[Change::Catalog(id)]).await;
+    server.running.souq.publish(&[Change::Catalog(id)]).await;
     id
 }
 
@@ -88,7 +88,11 @@ async fn product(server: &TestServer, store_id: i64, item: Item<'_>) -> i64 {
     let mut conn = pool.acquire().await.unwrap();
     cards::refresh_summary(&mut conn, id).await.unwrap();
     search::index_product(&mut conn, id).await.unwrap();
-    publish(&server.running.db, &[Change::Catalog(store_id)]).await;
+    server
+        .running
+        .souq
+        .publish(&[Change::Catalog(store_id)])
+        .await;
     id
 }
 
@@ -371,7 +375,7 @@ async fn hidden_products_are_never_found_or_shown(engine: Engine) {
         .unwrap();
     let mut conn = pool.acquire().await.unwrap();
     search::index_product(&mut conn, id).await.unwrap();
-    publish(&server.running.db, &[Change::Catalog(shop)]).await;
+    server.running.souq.publish(&[Change::Catalog(shop)]).await;
     assert!(ids(&server, &token, &q("lamp ")).await.is_empty());
     assert!(ids(&server, &token, "").await.is_empty());
     let page = server

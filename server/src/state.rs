@@ -1,0 +1,94 @@
+//! The server's state, shared by every request: the database (`Db`, the pool alone),
+//! and beside it what each domain keeps in memory, the limits, and the guard on
+//! password hashing. This is where the domains' caches are put together; each domain
+//! owns its cached shapes and how a change affects them.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::accounts::Guard;
+use crate::accounts::sessions::SessionCache;
+use crate::cache::{self, Change, Forget};
+use crate::db::{DatabaseConfig, Db, DbError};
+use crate::feed::cache::FeedCache;
+use crate::limits::Limits;
+use crate::search::index::SearchIndex;
+
+/// Every domain's in-memory caches, which together hold at most `Limits::cache_bytes`
+/// (the search index aside: it is the shown catalogue's terms, sized by the catalogue).
+pub struct Caches {
+    pub sessions: SessionCache,
+    pub feed: FeedCache,
+    pub search: SearchIndex,
+    /// Dropped with the caches, which ends the NOTIFY listener.
+    _alive: watch::Sender<()>,
+    alive: watch::Receiver<()>,
+}
+
+impl std::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Caches")
+    }
+}
+
+impl Caches {
+    pub fn new(limits: &Limits) -> Caches {
+        let (tx, rx) = watch::channel(());
+        // A tenth of the budget for sessions, the rest for what feeds show.
+        let sessions = limits.cache_bytes / 10;
+        Caches {
+            sessions: SessionCache::new(sessions),
+            feed: FeedCache::new(limits.cache_bytes.saturating_sub(sessions)),
+            search: SearchIndex::default(),
+            _alive: tx,
+            alive: rx,
+        }
+    }
+
+    /// The bytes the bounded caches hold now.
+    pub fn weighed_bytes(&self) -> u64 {
+        self.sessions.weighed_bytes() + self.feed.weighed_bytes()
+    }
+}
+
+impl Forget for Caches {
+    fn forget(&self, change: &Change) {
+        self.sessions.forget(change);
+        self.feed.forget(change);
+        self.search.forget(change);
+    }
+}
+
+#[derive(Clone)]
+pub struct Souq {
+    pub db: Db,
+    pub caches: Arc<Caches>,
+    pub limits: Arc<Limits>,
+    pub accounts: Arc<Guard>,
+}
+
+impl Souq {
+    /// Connects (and migrates), and on PostgreSQL listens for the other instances'
+    /// changes before anything is cached.
+    pub async fn connect(database: &DatabaseConfig, limits: &Limits) -> Result<Souq, DbError> {
+        let db = Db::connect(database, limits.db_acquire_timeout).await?;
+        let caches = Arc::new(Caches::new(limits));
+        if let DatabaseConfig::Postgres(url) = database {
+            let weak_caches = Arc::downgrade(&caches);
+            let weak: std::sync::Weak<dyn Forget> = weak_caches;
+            cache::listen(url, weak, caches.alive.clone()).await?;
+        }
+        Ok(Souq {
+            db,
+            caches,
+            limits: Arc::new(limits.clone()),
+            accounts: Arc::new(Guard::new(limits)),
+        })
+    }
+
+    /// Reports committed changes to this instance's caches and every other instance's.
+    pub async fn publish(&self, changes: &[Change]) {
+        cache::publish(&self.db, self.caches.as_ref(), changes).await;
+    }
+}
