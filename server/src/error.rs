@@ -2,7 +2,6 @@
 //! Database and unexpected errors become 500 with the detail logged, never returned.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use souq_wire::{ErrorBody, ErrorCode};
@@ -152,19 +151,5 @@ fn is_busy(e: &sqlx::Error) -> bool {
                 || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "55P03")
         }
         _ => false,
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(rejection: JsonRejection) -> Self {
-        match rejection {
-            JsonRejection::JsonDataError(e) => ApiError::Validation(e.body_text()),
-            JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(e.body_text()),
-            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
-            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::PayloadTooLarge(crate::http::BODY_LIMIT_BYTES)
-            }
-            other => ApiError::BadRequest(other.body_text()),
-        }
     }
 }

@@ -34,6 +34,9 @@ struct Args {
     /// Only behind a reverse proxy that writes that header: otherwise clients choose it.
     #[arg(long, env = "SOUQ_BEHIND_PROXY")]
     behind_proxy: bool,
+    /// What the in-memory caches together may hold, in MiB.
+    #[arg(long, env = "SOUQ_CACHE_MIB", default_value_t = 256)]
+    cache_mib: u64,
     /// Log lines as JSON (the default, for log collectors) or as text.
     #[arg(long, env = "SOUQ_LOG_FORMAT", default_value = "json", value_parser = ["json", "text"])]
     log_format: String,
@@ -85,6 +88,7 @@ async fn main() -> ExitCode {
         demo_data: args.demo_data,
         limits: souq_server::limits::Limits {
             behind_proxy: args.behind_proxy,
+            cache_bytes: args.cache_mib.saturating_mul(1024 * 1024),
             ..souq_server::limits::Limits::default()
         },
         ..Config::new(database, args.listen)
