@@ -58,7 +58,8 @@ pub async fn get(
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     security(("bearer" = [])),
     responses((status = 201, body = UploadedMedia), (status = 413, body = ErrorBody),
-              (status = 415, body = ErrorBody)))]
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, description = "over the uploads a day", body = ErrorBody)))]
 pub async fn upload(
     State(state): State<Souq>,
     me: SignedIn,

@@ -35,9 +35,73 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Souq API", description = "Social commerce: accounts, feed, stores."),
-    modifiers(&BearerSecurity)
+    modifiers(&BearerSecurity),
+    // Schemas only query parameters name, which the handlers' annotations do not register.
+    components(schemas(souq_wire::ShopSort))
 )]
 struct ApiDoc;
+
+/// The statuses the shared layers give, documented on every operation they can reach:
+/// 503 anywhere (a busy database); 401 where a session is required; 400 and 422 where
+/// a path or query is read (malformed, or U+0000); 400, 413, 415 and 422 where a JSON
+/// body is. Each handler documents what is its own.
+fn document_common_responses(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            // A requirement that is empty ({}) makes the session optional.
+            let security = serde_json::to_value(&operation.security).unwrap_or_default();
+            let signed_in = security.as_array().is_some_and(|reqs| {
+                !reqs.is_empty() && reqs.iter().all(|r| r != &serde_json::json!({}))
+            });
+            let reads_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let reads_json = operation
+                .request_body
+                .as_ref()
+                .is_some_and(|body| body.content.contains_key("application/json"));
+            let mut add = |status: &str, description: &str| {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| error(description).into());
+            };
+            add("503", "busy for a moment (the database); see Retry-After");
+            if signed_in {
+                add("401", "no live session");
+            }
+            if reads_params || reads_json {
+                add("400", "a malformed path, query or body");
+                add(
+                    "422",
+                    "a value breaks a rule (U+0000 is refused everywhere)",
+                );
+            }
+            if reads_json {
+                add("413", "the body is over 64 KiB");
+                add("415", "the body is not JSON");
+            }
+        }
+    }
+}
 
 struct BearerSecurity;
 
@@ -109,6 +173,8 @@ pub fn router(state: Souq) -> Router {
                 .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES)),
         )
         .split_for_parts();
+    let mut openapi = openapi;
+    document_common_responses(&mut openapi);
     let openapi = Arc::new(openapi);
     api.route(
         "/v1/openapi.json",

@@ -12,7 +12,8 @@ use crate::posts::{self, Action};
 #[utoipa::path(post, path = "/v1/posts", tag = "posts", request_body = NewPost,
     security(("bearer" = [])),
     responses((status = 201, body = Post), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, body = ErrorBody),
+              (status = 429, description = "over the posts a minute", body = ErrorBody)))]
 pub async fn create(
     State(state): State<Souq>,
     me: SignedIn,

@@ -71,7 +71,69 @@ async fn shutdown_stops_listening(engine: Engine) {
     assert!(after.is_err(), "still serving after shutdown");
 }
 
+/// Every `$ref` in a JSON document, with where it points.
+fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value.as_str()) {
+                    ("$ref", Some(target)) => out.push(target.to_string()),
+                    _ => refs(value, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+async fn every_operation_documents_the_shared_statuses_and_every_reference_resolves(
+    engine: Engine,
+) {
+    let server = spawn(engine).await;
+    let doc = server.send(server.get("/v1/openapi.json")).await.body;
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let has = |status: &str| responses.contains_key(status);
+            assert!(has("503"), "{method} {path} does not document 503");
+            let signed_in = operation["security"]
+                .as_array()
+                .is_some_and(|reqs| reqs.iter().all(|r| r != &serde_json::json!({})));
+            if signed_in {
+                assert!(has("401"), "{method} {path} does not document 401");
+            }
+            if operation["parameters"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty())
+            {
+                assert!(has("400") && has("422"), "{method} {path}: 400 and 422");
+            }
+            if operation["requestBody"]["content"]["application/json"].is_object() {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(has(status), "{method} {path} does not document {status}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} operations");
+    let mut targets = Vec::new();
+    refs(&doc, &mut targets);
+    for target in targets {
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("a reference outside the schemas: {target}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{target} does not resolve"
+        );
+    }
+}
+
 on_both_engines!(
+    every_operation_documents_the_shared_statuses_and_every_reference_resolves,
     health_names_the_engine_and_ready_checks_the_database,
     the_openapi_document_describes_every_route,
     shutdown_stops_listening,
