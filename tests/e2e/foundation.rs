@@ -24,6 +24,7 @@ async fn a_demo_shopper_reads_the_feed_in_english_and_arabic_on_desktop_and_phon
     // The sign-in screen follows the system language (English here).
     app.wait_for(SHOPPER).await;
     assert_eq!(app.eval("return document.documentElement.dir").await, "ltr");
+    app.check_accessibility("sign-in-en").await;
     signed_in_feed(&app).await;
 
     // Posts show authors, relative times, tappable hashtags and priced product cards.

@@ -356,7 +356,102 @@ impl App {
     }
 
     /// Saves a PNG of the window under target/e2e-screenshots.
+    /// Presses a key on whatever has the focus, as a person at the keyboard would.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        let focused = self
+            .client
+            .active_element()
+            .await
+            .expect("a focused element");
+        focused
+            .send_keys(&key.to_string())
+            .await
+            .expect("a key press");
+    }
+
+    /// Describes the focused element: its tag, class and text, and whether a focus ring
+    /// shows (an outline or a box shadow drawn for it).
+    pub async fn focused(&self) -> Value {
+        self.eval(
+            "const e = document.activeElement; if (!e || e === document.body) return null; \
+             const s = getComputedStyle(e); \
+             const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) \
+                          || s.boxShadow !== 'none'; \
+             const control = e.matches('button, a[href], input, select, textarea, \
+                          [tabindex]:not([tabindex=\"-1\"])'); \
+             return {tag: e.tagName.toLowerCase(), cls: e.className, \
+                     text: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40), \
+                     ring, control, \
+                     key: e.dataset.email || e.dataset.screen || e.dataset.tag || ''};",
+        )
+        .await
+    }
+
+    /// Presses Tab until `css` has the focus; fails after `most` presses.
+    pub async fn tab_to(&self, css: &str, most: usize) {
+        for _ in 0..most {
+            self.press(fantoccini::key::Key::Tab).await;
+            let there = self
+                .eval(&format!(
+                    "return document.activeElement?.matches({css:?}) === true"
+                ))
+                .await;
+            if there == true {
+                return;
+            }
+        }
+        panic!("{css} was not reached with {most} presses of Tab");
+    }
+
+    /// Runs axe-core (the npm package, from SOUQ_AXE_JS) on the screen as it is and
+    /// fails on any serious or critical violation, naming each rule and element.
+    pub async fn check_accessibility(&self, screen: &str) {
+        let path = std::env::var("SOUQ_AXE_JS").unwrap_or_else(|_| {
+            panic!("SOUQ_AXE_JS is not set: run the suite with `cargo xtask test`")
+        });
+        let loaded = self.eval("return typeof window.axe !== 'undefined'").await;
+        if loaded != true {
+            let source = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("axe-core at {path}: {e}"));
+            self.client
+                .execute(&format!("{source}\nreturn true;"), Vec::new())
+                .await
+                .expect("axe-core loads into the page");
+        }
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {resultTypes: ['violations']})
+                   .then(r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' +
+                          v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(' | '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                Vec::new(),
+            )
+            .await
+            .expect("axe-core runs");
+        let problems: Vec<String> = found
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            problems.is_empty(),
+            "{screen}: {} accessibility violations:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
+
+    /// Saves a screenshot of the screen, after checking its accessibility: every screen
+    /// the suite records, in whichever language it is in, is held to axe-core's rules.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.check_accessibility(name).await;
         // On a cold shader cache the first frame can still be blank: wait two frames.
         self.client
             .execute_async(

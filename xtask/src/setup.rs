@@ -14,6 +14,8 @@ pub const TRUNK: &str = "0.21.14";
 pub const TAURI_DRIVER: &str = "2.1.0";
 /// Debian's binaryen 108 emits wasm that crashes at start; npm's 132 is good.
 pub const BINARYEN: &str = "132";
+/// The accessibility engine the end-to-end suite loads into the app's webview.
+pub const AXE_CORE: &str = "4.14.1";
 
 /// What building and running the desktop app needs.
 const APT_RUN: &[&str] = &[
@@ -70,6 +72,7 @@ pub fn ensure(purpose: Purpose) -> Result<(), String> {
     ensure_cargo_tool(&installed, "wasm-bindgen-cli", WASM_BINDGEN, false)?;
     if purpose == Purpose::Test {
         ensure_cargo_tool(&installed, "tauri-driver", TAURI_DRIVER, true)?;
+        ensure_axe()?;
     }
     ensure_binaryen()?;
     check_wasm_bindgen_lock()
@@ -162,6 +165,27 @@ fn ensure_binaryen() -> Result<(), String> {
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&prefix)
             .arg(format!("binaryen@{BINARYEN}")),
+    )
+}
+
+/// axe-core's script, which the end-to-end suite injects into every screen it checks.
+pub fn axe_script() -> std::path::PathBuf {
+    sh::tools_dir().join("axe/node_modules/axe-core/axe.min.js")
+}
+
+fn ensure_axe() -> Result<(), String> {
+    let manifest = sh::tools_dir().join("axe/node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{AXE_CORE}\"")) && axe_script().exists() {
+        return Ok(());
+    }
+    let prefix = sh::tools_dir().join("axe");
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
+    sh::run(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(format!("axe-core@{AXE_CORE}")),
     )
 }
 

@@ -125,6 +125,7 @@ pub fn test() -> Result<(), String> {
             .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["test", "-p", "souq-e2e", "--", "--test-threads=1"])
             .env("SOUQ_E2E_APP", &app)
+            .env("SOUQ_AXE_JS", setup::axe_script())
             .env("PATH", sh::tool_path())
             .current_dir(sh::root()),
     )?;

@@ -83,16 +83,20 @@ pub fn PostActions(post: Post, removed: RwSignal<bool>) -> impl IntoView {
     view! {
         <div class="post-actions" role="group">
             <button type="button" class="action like" class:on=move || viewer.with(|v| v.liked)
-                aria-pressed=pressed(|v| v.liked) aria-label=i18n.t(Text::Like) disabled=busy
+                aria-pressed=pressed(|v| v.liked) disabled=busy
                 on:click=move |_| act(PostAction::Like, !viewer.with_untracked(|v| v.liked))>
+                // The name is the action and then the count that shows, so what is read
+                // out contains what is seen.
+                <span class="visually-hidden">{i18n.t(Text::Like)}</span>
                 <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 20.5s-7.5-4.6-7.5-10.2A4.3 4.3 0 0 1 12 7.7a4.3 4.3 0 0 1 7.5 2.6c0 5.6-7.5 10.2-7.5 10.2z"/></svg>
                 <span class="count">{count(|s| s.likes)}</span>
             </button>
             <div class="action-menu">
                 <button type="button" class="action repost" class:on=move || viewer.with(|v| v.reposted)
-                    aria-pressed=pressed(|v| v.reposted) aria-label=i18n.t(Text::Repost)
+                    aria-pressed=pressed(|v| v.reposted)
                     aria-expanded=move || repost_menu.get().to_string()
                     on:click=move |_| repost_menu.update(|open| *open = !*open)>
+                    <span class="visually-hidden">{i18n.t(Text::Repost)}</span>
                     <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M7 7h10l-2.5-2.5M17 17H7l2.5 2.5M17 7v5M7 17v-5"/></svg>
                     <span class="count">{count(|s| s.reposts + s.quotes)}</span>
                 </button>
@@ -119,7 +123,8 @@ pub fn PostActions(post: Post, removed: RwSignal<bool>) -> impl IntoView {
                 on:click=move |_| act(PostAction::Bookmark, !viewer.with_untracked(|v| v.bookmarked))>
                 <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6.5 4h11v16l-5.5-4-5.5 4z"/></svg>
             </button>
-            <button type="button" class="action share" aria-label=i18n.t(Text::Share) on:click=share_post>
+            <button type="button" class="action share" on:click=share_post>
+                <span class="visually-hidden">{i18n.t(Text::Share)}</span>
                 <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 15V4M8 8l4-4 4 4M5 13v6h14v-6"/></svg>
                 <span class="count">{count(|s| s.shares)}</span>
             </button>

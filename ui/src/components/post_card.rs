@@ -79,7 +79,9 @@ fn Byline(author: Author, created: chrono::DateTime<chrono::Utc>) -> impl IntoVi
     let handle = author.handle.clone();
     view! {
         <header class="post-head">
-            <button type="button" class="author-link" on:click=move |_| state.open(Screen::Profile(handle.clone()))>
+            // Named by whose profile it opens: the picture alone says nothing to a reader.
+            <button type="button" class="author-link" aria-label=author.display_name.clone()
+                on:click=move |_| state.open(Screen::Profile(handle.clone()))>
                 <Avatar author=author.clone()/>
             </button>
             <div class="who">
@@ -102,7 +104,13 @@ fn Quote(quote: QuotedPost) -> impl IntoView {
             .into_any();
     }
     view! {
-        <div class="quote" role="link" tabindex="0" on:click=move |_| state.open(Screen::Post(id))>
+        <div class="quote" role="link" tabindex="0" on:click=move |_| state.open(Screen::Post(id))
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                // A link opens with Enter, as a real one would.
+                if ev.key() == "Enter" {
+                    state.open(Screen::Post(id));
+                }
+            }>
             <div class="quote-head">
                 <span class="author-name" dir="auto">{quote.author.display_name.clone()}</span>
                 <span class="author-handle" dir="ltr">{format!("@{}", quote.author.handle)}</span>

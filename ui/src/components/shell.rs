@@ -114,7 +114,13 @@ pub fn Shell() -> impl IntoView {
             {move || state.composing.get().map(|quote| {
                 let close = Callback::new(move |()| state.composing.set(None));
                 view! {
-                    <div class="dialog-backdrop" on:click=move |_| state.composing.set(None)>
+                    <div class="dialog-backdrop" on:click=move |_| state.composing.set(None)
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            // Escape closes the dialog, as the backdrop does for a pointer.
+                            if ev.key() == "Escape" {
+                                state.composing.set(None);
+                            }
+                        }>
                         <div class="dialog" role="dialog" aria-modal="true" on:click=|ev| ev.stop_propagation()>
                             {match quote {
                                 Some(quote) => view! { <Composer quote=quote on_done=close/> }.into_any(),

@@ -14,21 +14,28 @@ use crate::state::{Screen, use_app};
 
 #[component]
 fn Gallery(images: Vec<i64>, title: String) -> impl IntoView {
+    let i18n = use_i18n();
     let shown = RwSignal::new(images.first().copied());
     let many = images.len() > 1;
+    let main_title = title.clone();
     view! {
         <div class="gallery">
             {move || shown.get().map(|id| view! {
-                <img class="gallery-main" src=api::media_url(id) alt=title.clone()/>
+                <img class="gallery-main" src=api::media_url(id) alt=main_title.clone()/>
             })}
             {many.then(|| view! {
                 <div class="gallery-thumbs">
-                    {images.iter().copied().map(|id| view! {
-                        <button type="button" class="gallery-thumb" class:active=move || shown.get() == Some(id)
-                            aria-pressed=move || (shown.get() == Some(id)).to_string()
-                            on:click=move |_| shown.set(Some(id))>
-                            <img src=api::media_url(id) alt=""/>
-                        </button>
+                    {images.iter().copied().zip(1u64..).map(|(id, n)| {
+                        // Each thumbnail is named by the picture it shows: the title and its place.
+                        let title = title.clone();
+                        let name = move || format!("{title} {}", format::number(i18n.language.get(), n));
+                        view! {
+                            <button type="button" class="gallery-thumb" class:active=move || shown.get() == Some(id)
+                                aria-pressed=move || (shown.get() == Some(id)).to_string()
+                                on:click=move |_| shown.set(Some(id))>
+                                <img src=api::media_url(id) alt=name/>
+                            </button>
+                        }
                     }).collect_view()}
                 </div>
             })}
