@@ -25,6 +25,19 @@ async fn a_demo_shopper_reads_the_feed_in_english_and_arabic_on_desktop_and_phon
     app.wait_for(SHOPPER).await;
     assert_eq!(app.eval("return document.documentElement.dir").await, "ltr");
     app.check_accessibility("sign-in-en").await;
+    // The check sees what a reader would miss: a button with no name fails it.
+    app.eval(
+        "const b = document.createElement('button'); b.id = 'nameless'; \
+         document.body.append(b); return true",
+    )
+    .await;
+    let found = app.accessibility_violations().await;
+    assert!(
+        found.iter().any(|v| v.starts_with("critical button-name")),
+        "{found:?}"
+    );
+    app.eval("document.getElementById('nameless').remove(); return true")
+        .await;
     signed_in_feed(&app).await;
 
     // Posts show authors, relative times, tappable hashtags and priced product cards.
