@@ -34,10 +34,24 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignUpRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = r"^\s*[^@\s]+@[^@\s.][^@\s]*\.[^@\s]*[^@\s.]\s*$"
+        )
+    )]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: String,
     /// 3 to 30 characters: ASCII letters, digits and underscore.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*@*[A-Za-z0-9_]{3,30}\s*$"))]
     pub handle: String,
+    /// 1 to 60 characters once trimmed; no control characters or direction overrides.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 60, pattern = r"\S")
+    )]
     pub display_name: String,
     pub role: Role,
 }
@@ -100,6 +114,7 @@ pub struct SessionInfo {
 pub struct ChangePassword {
     pub current_password: String,
     /// 8 to 128 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 

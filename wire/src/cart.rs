@@ -40,6 +40,7 @@ pub struct Cart {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddToCart {
     pub variant_id: i64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub quantity: i64,
 }
 
@@ -47,5 +48,6 @@ pub struct AddToCart {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetQuantity {
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 99))]
     pub quantity: i64,
 }

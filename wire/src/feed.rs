@@ -110,10 +110,14 @@ pub struct FeedPage {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPost {
+    /// At most 2,000 characters once trimmed; text or an image is needed.
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub body: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 4))]
     pub images: Vec<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub products: Vec<i64>,
     #[serde(default)]
     pub quote_of: Option<i64>,

@@ -57,9 +57,11 @@ pub struct ShopQuery {
     pub currency: Option<String>,
     /// Lowest price, in minor units of `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 0))]
     pub min_price: Option<i64>,
     /// Highest price, in minor units of `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 0))]
     pub max_price: Option<i64>,
     /// Only products with a variant in stock.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -68,6 +70,7 @@ pub struct ShopQuery {
     pub sort: ShopSort,
     /// How many results to skip: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 0))]
     pub offset: Option<i64>,
 }
 

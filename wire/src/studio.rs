@@ -25,8 +25,14 @@ pub struct VariantDraft {
     /// The published variant this edits; none for a new one.
     #[serde(default)]
     pub id: Option<i64>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 60, pattern = r"\S")
+    )]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10_000_000_000i64))]
     pub price_minor: i64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000))]
     pub stock: i64,
 }
 
@@ -34,8 +40,13 @@ pub struct VariantDraft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductDraft {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 120, pattern = r"\S")
+    )]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub description: String,
     /// One of `shop::CATEGORIES`.
     pub category: String,
@@ -44,7 +55,9 @@ pub struct ProductDraft {
     pub external_url: Option<String>,
     /// Uploaded images (`/v1/media`), in order.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 8))]
     pub images: Vec<i64>,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
     pub variants: Vec<VariantDraft>,
     /// Archived products are hidden from shoppers once published.
     #[serde(default)]
@@ -69,6 +82,10 @@ pub struct CollectionDraft {
     /// The published collection this edits; none for a new one.
     #[serde(default)]
     pub id: Option<i64>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 60, pattern = r"\S")
+    )]
     pub name: String,
     pub product_ids: Vec<i64>,
 }
@@ -77,9 +94,11 @@ pub struct CollectionDraft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreDraft {
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub about: String,
     #[serde(default)]
     pub banner_media_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub collections: Vec<CollectionDraft>,
 }
 
@@ -99,9 +118,15 @@ pub struct Studio {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewStore {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 120, pattern = r"\S")
+    )]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub about: String,
     /// ISO 4217, e.g. SAR.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[A-Za-z]{3}\s*$"))]
     pub currency: String,
 }

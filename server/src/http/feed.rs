@@ -17,8 +17,10 @@ use crate::people;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PageParams {
     /// The `next_cursor` of the previous page.
+    #[param(pattern = r"^-?[0-9]{1,18}_-?[0-9]{1,18}$")]
     pub before: Option<String>,
     /// 1 to 100; 20 when absent.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

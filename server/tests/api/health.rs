@@ -132,7 +132,62 @@ async fn every_operation_documents_the_shared_statuses_and_every_reference_resol
     }
 }
 
+async fn documented_constraints_are_the_ones_the_server_validates(engine: Engine) {
+    use souq_wire::{cart, feed, studio};
+    let server = spawn(engine).await;
+    let doc = server.send(server.get("/v1/openapi.json")).await.body;
+    let schema =
+        |name: &str, field: &str| doc["components"]["schemas"][name]["properties"][field].clone();
+    let n = |v: &serde_json::Value, key: &str| {
+        v[key].as_i64().unwrap_or_else(|| panic!("no {key} in {v}"))
+    };
+    let password = schema("SignUpRequest", "password");
+    assert_eq!(
+        (n(&password, "minLength"), n(&password, "maxLength")),
+        (8, 128)
+    );
+    assert_eq!(
+        n(&schema("NewPost", "body"), "maxLength"),
+        i64::try_from(feed::MAX_POST_CHARS).unwrap()
+    );
+    assert_eq!(
+        n(&schema("NewPost", "images"), "maxItems"),
+        i64::try_from(feed::MAX_POST_IMAGES).unwrap()
+    );
+    assert_eq!(
+        n(&schema("AddToCart", "quantity"), "maximum"),
+        cart::MAX_QUANTITY
+    );
+    assert_eq!(
+        n(&schema("ProductDraft", "title"), "maxLength"),
+        i64::try_from(studio::MAX_TITLE_CHARS).unwrap()
+    );
+    assert_eq!(
+        n(&schema("ProductDraft", "variants"), "maxItems"),
+        i64::try_from(studio::MAX_VARIANTS).unwrap()
+    );
+    assert_eq!(
+        n(&schema("VariantDraft", "price_minor"), "maximum"),
+        studio::MAX_PRICE_MINOR
+    );
+    assert_eq!(
+        n(&schema("VariantDraft", "stock"), "maximum"),
+        studio::MAX_STOCK
+    );
+    assert_eq!(
+        n(&schema("StoreDraft", "collections"), "maxItems"),
+        i64::try_from(studio::MAX_COLLECTIONS).unwrap()
+    );
+    let feed_params = doc["paths"]["/v1/feed"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let limit = feed_params.iter().find(|p| p["name"] == "limit").unwrap()["schema"].clone();
+    assert_eq!((n(&limit, "minimum"), n(&limit, "maximum")), (1, 100));
+}
+
 on_both_engines!(
+    documented_constraints_are_the_ones_the_server_validates,
     every_operation_documents_the_shared_statuses_and_every_reference_resolves,
     health_names_the_engine_and_ready_checks_the_database,
     the_openapi_document_describes_every_route,
