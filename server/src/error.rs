@@ -29,8 +29,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
-    #[error("send JSON with content-type application/json")]
-    UnsupportedMediaType,
+    /// What was sent is not what the endpoint reads (JSON; an image).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("{0}")]
     Validation(String),
     #[error("too many requests; try again in {retry_after_secs} seconds")]
@@ -58,7 +59,7 @@ impl ApiError {
                 StatusCode::CONFLICT
             }
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -78,7 +79,7 @@ impl ApiError {
             ApiError::HandleTaken => ErrorCode::HandleTaken,
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
-            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             ApiError::Validation(_) => ErrorCode::Validation,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             ApiError::Unavailable { .. } => ErrorCode::Unavailable,

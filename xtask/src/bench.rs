@@ -30,7 +30,7 @@ fn seconds() -> u32 {
         .unwrap_or(20)
 }
 
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -41,7 +41,40 @@ impl Drop for Server {
     }
 }
 
-fn psql(db_url: &str, sql: &str) -> Result<String, String> {
+/// Starts a `souq-server` binary on a free port with these flags and variables, and
+/// returns it (stopped when dropped) with its base URL, read from its first line.
+pub(crate) fn start_server(
+    binary: &std::path::Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> Result<(Server, String), String> {
+    let mut command = Command::new(binary);
+    command
+        .args(["--listen", "127.0.0.1:0", "--log-format", "text"])
+        .args(args)
+        .env("SOUQ_LOG", "warn")
+        .stdout(Stdio::piped());
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("{}: {e}", binary.display()))?;
+    let stdout = child.stdout.take().ok_or("server stdout")?;
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| format!("server output: {e}"))?;
+    let base = line
+        .trim()
+        .strip_prefix("souq-server listening on ")
+        .ok_or_else(|| format!("unexpected server output {line:?}"))?
+        .to_string();
+    Ok((server, base))
+}
+
+pub(crate) fn psql(db_url: &str, sql: &str) -> Result<String, String> {
     let mut child = Command::new("psql")
         .args(["-v", "ON_ERROR_STOP=1", "-q", "-t", "-A", db_url])
         .stdin(Stdio::piped())
@@ -64,7 +97,7 @@ fn psql(db_url: &str, sql: &str) -> Result<String, String> {
 
 /// Sends JSON from the loopback address `from` (sign-ins are limited per address, and
 /// a deployment's viewers come from many).
-fn curl_json(method: &str, url: &str, body: &str, from: &str) -> Result<String, String> {
+pub(crate) fn curl_json(method: &str, url: &str, body: &str, from: &str) -> Result<String, String> {
     sh::output(Command::new("curl").args([
         "-sS",
         "-f",
@@ -82,7 +115,7 @@ fn curl_json(method: &str, url: &str, body: &str, from: &str) -> Result<String, 
 }
 
 /// The `"token"` field of a session body, without a JSON parser.
-fn token_of(body: &str) -> Option<String> {
+pub(crate) fn token_of(body: &str) -> Option<String> {
     let start = body.find("\"token\":\"")? + 9;
     let rest = body.get(start..)?;
     Some(rest.get(..rest.find('"')?)?.to_string())
@@ -169,24 +202,7 @@ pub fn run() -> Result<(), String> {
     };
 
     let binary = crate::tasks::target_dir().join("release/souq-server");
-    let mut child = Command::new(&binary)
-        .args(["--listen", "127.0.0.1:0", "--log-format", "text"])
-        .env("DATABASE_URL", &db)
-        .env("SOUQ_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("{}: {e}", binary.display()))?;
-    let stdout = child.stdout.take().ok_or("server stdout")?;
-    let server = Server(child);
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .map_err(|e| format!("server output: {e}"))?;
-    let base = line
-        .trim()
-        .strip_prefix("souq-server listening on ")
-        .ok_or_else(|| format!("unexpected server output {line:?}"))?
-        .to_string();
+    let (server, base) = start_server(&binary, &[], &[("DATABASE_URL", &db)])?;
 
     // One real sign-up gives a real argon2 hash for every generated account.
     curl_json(

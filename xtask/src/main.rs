@@ -2,6 +2,7 @@
 //! `cargo xtask test` runs every check CI runs. See `cargo xtask help`.
 
 mod bench;
+mod fuzz;
 mod postgres;
 mod setup;
 mod sh;

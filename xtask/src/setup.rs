@@ -16,6 +16,8 @@ pub const TAURI_DRIVER: &str = "2.1.0";
 pub const BINARYEN: &str = "132";
 /// The accessibility engine the end-to-end suite loads into the app's webview.
 pub const AXE_CORE: &str = "4.14.1";
+/// The API fuzzer, from PyPI, in a virtualenv of Debian's Python.
+pub const SCHEMATHESIS: &str = "4.32.5";
 
 /// What building and running the desktop app needs.
 const APT_RUN: &[&str] = &[
@@ -45,6 +47,7 @@ const APT_TEST: &[&str] = &[
     "chromium",
     "chromium-driver",
     "postgresql",
+    "python3-venv",
 ];
 
 const TARGETS: &[&str] = &["wasm32-unknown-unknown", "aarch64-linux-android"];
@@ -73,6 +76,7 @@ pub fn ensure(purpose: Purpose) -> Result<(), String> {
     if purpose == Purpose::Test {
         ensure_cargo_tool(&installed, "tauri-driver", TAURI_DRIVER, true)?;
         ensure_axe()?;
+        ensure_schemathesis()?;
     }
     ensure_binaryen()?;
     check_wasm_bindgen_lock()
@@ -165,6 +169,30 @@ fn ensure_binaryen() -> Result<(), String> {
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&prefix)
             .arg(format!("binaryen@{BINARYEN}")),
+    )
+}
+
+/// The schemathesis command in its virtualenv.
+pub fn schemathesis() -> std::path::PathBuf {
+    sh::tools_dir().join("schemathesis/bin/schemathesis")
+}
+
+fn ensure_schemathesis() -> Result<(), String> {
+    let found = sh::output(Command::new(schemathesis()).arg("--version")).unwrap_or_default();
+    if found.contains(SCHEMATHESIS) {
+        return Ok(());
+    }
+    let venv = sh::tools_dir().join("schemathesis");
+    // Debian's Python, not whatever else is first on PATH: a fresh machine has it.
+    sh::run(
+        Command::new("/usr/bin/python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+    )?;
+    sh::run(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("schemathesis=={SCHEMATHESIS}")),
     )
 }
 

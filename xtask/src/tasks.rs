@@ -88,6 +88,7 @@ pub fn test() -> Result<(), String> {
                 ])
                 .env("SOUQ_TEST_POSTGRES_URL", &postgres.url),
         )?;
+        crate::fuzz::run(&postgres)?;
     }
 
     sh::run(

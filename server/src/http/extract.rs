@@ -99,7 +99,9 @@ impl From<JsonRejection> for ApiError {
         match rejection {
             JsonRejection::JsonDataError(e) => ApiError::Validation(e.body_text()),
             JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(e.body_text()),
-            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
+                "send JSON with content-type application/json".into(),
+            ),
             JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 ApiError::PayloadTooLarge(crate::http::BODY_LIMIT_BYTES)
             }

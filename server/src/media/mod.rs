@@ -66,7 +66,9 @@ pub async fn upload(db: &Db, limits: &Limits, owner: i64, bytes: Vec<u8>) -> Res
     if bytes.is_empty() {
         return Err(ApiError::Validation("the image is empty".into()));
     }
-    let content_type = sniff(&bytes).ok_or(ApiError::UnsupportedMediaType)?;
+    let content_type = sniff(&bytes).ok_or_else(|| {
+        ApiError::UnsupportedMediaType("send a PNG, JPEG, GIF or WebP image".into())
+    })?;
     let day = Duration::from_secs(24 * 60 * 60);
     let count_key = format!("uploads:{owner}");
     window::take(db, &count_key, 1, Quota::new(limits.uploads_per_day, day)).await?;
