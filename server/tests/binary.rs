@@ -135,20 +135,23 @@ async fn verify_nonprofit_turns_on_a_pending_nonprofits_badge() {
         "{}",
         opened.text().await.unwrap()
     );
-    let badge = || async {
-        let store: serde_json::Value = http
-            .get(format!("{url}/v1/stores/good_cause"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        store["store"]["is_nonprofit"].clone()
+    let badge = |base: String| {
+        let http = http.clone();
+        async move {
+            let store: serde_json::Value = http
+                .get(format!("{base}/v1/stores/good_cause"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            store["store"]["is_nonprofit"].clone()
+        }
     };
     assert_eq!(
-        badge().await,
+        badge(url.clone()).await,
         false,
         "pending until an operator verifies it"
     );
@@ -171,16 +174,7 @@ async fn verify_nonprofit_turns_on_a_pending_nonprofits_badge() {
     signal(&child, "TERM");
     child.wait().unwrap();
     let (mut child, restarted) = start(dir.path());
-    let store: serde_json::Value = http
-        .get(format!("{restarted}/v1/stores/good_cause"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(store["store"]["is_nonprofit"], true);
+    assert_eq!(badge(restarted).await, true);
     signal(&child, "TERM");
     child.wait().unwrap();
 }

@@ -8,7 +8,7 @@ use souq_server::limits::Limits;
 
 use crate::cart::option_in_stock;
 use crate::on_both_engines;
-use crate::studio::{lamp, merchant, studio};
+use crate::studio::{create_product, lamp, merchant, studio};
 use crate::support::{Engine, spawn, spawn_with_demo, spawn_with_limits};
 
 fn sign_up_body(handle: &str, display_name: &str) -> Value {
@@ -44,14 +44,7 @@ async fn u0000_anywhere_is_422_never_500(engine: Engine) {
         server
             .send(server.get("/v1/stores/nul%00store").bearer_auth(&token))
             .await,
-        server
-            .send(
-                server
-                    .post(&studio("nul_store", "/products"))
-                    .bearer_auth(&owner)
-                    .json(&nul_product),
-            )
-            .await,
+        create_product(&server, &owner, "nul_store", &nul_product).await,
         server
             .send(server.post("/v1/posts").bearer_auth(&token).json(&json!({
                 "body": "fine", "k\u{0}ey": 1})))
@@ -92,14 +85,7 @@ async fn shown_text_refuses_direction_overrides_and_keeps_what_arabic_and_persia
     let owner = merchant(&server, "text_store").await;
     let mut product = lamp();
     product["title"] = json!("Lamp\u{202D}");
-    let title = server
-        .send(
-            server
-                .post(&studio("text_store", "/products"))
-                .bearer_auth(&owner)
-                .json(&product),
-        )
-        .await;
+    let title = create_product(&server, &owner, "text_store", &product).await;
     assert_eq!(title.status, 422, "{}", title.body);
     let page = server
         .send(
@@ -145,14 +131,7 @@ async fn a_post_mentions_at_most_ten_people(engine: Engine) {
 async fn a_post_attaches_only_published_products(engine: Engine) {
     let server = spawn(engine).await;
     let owner = merchant(&server, "drafty").await;
-    let created = server
-        .send(
-            server
-                .post(&studio("drafty", "/products"))
-                .bearer_auth(&owner)
-                .json(&lamp()),
-        )
-        .await;
+    let created = create_product(&server, &owner, "drafty", &lamp()).await;
     let id = created.body["id"].as_i64().unwrap();
     let draft_only = server
         .post_as(&owner, json!({"body": "coming soon", "products": [id]}))
@@ -177,24 +156,10 @@ async fn prices_have_an_upper_bound(engine: Engine) {
     let owner = merchant(&server, "pricey").await;
     let mut product = lamp();
     product["variants"] = json!([{"name": "One", "price_minor": 10_000_000_001i64, "stock": 1}]);
-    let reply = server
-        .send(
-            server
-                .post(&studio("pricey", "/products"))
-                .bearer_auth(&owner)
-                .json(&product),
-        )
-        .await;
+    let reply = create_product(&server, &owner, "pricey", &product).await;
     assert_eq!(reply.status, 422, "{}", reply.body);
     product["variants"] = json!([{"name": "One", "price_minor": 10_000_000_000i64, "stock": 1}]);
-    let reply = server
-        .send(
-            server
-                .post(&studio("pricey", "/products"))
-                .bearer_auth(&owner)
-                .json(&product),
-        )
-        .await;
+    let reply = create_product(&server, &owner, "pricey", &product).await;
     assert_eq!(reply.status, 201, "{}", reply.body);
 }
 
@@ -259,14 +224,7 @@ async fn publishing_with_no_drafts_changes_nothing_and_clears_no_cache(engine: E
 async fn a_draft_saved_while_publishing_is_never_lost(engine: Engine) {
     let server = std::sync::Arc::new(spawn(engine).await);
     let owner = merchant(&server, "racer").await;
-    let created = server
-        .send(
-            server
-                .post(&studio("racer", "/products"))
-                .bearer_auth(&owner)
-                .json(&lamp()),
-        )
-        .await;
+    let created = create_product(&server, &owner, "racer", &lamp()).await;
     let id = created.body["id"].as_i64().unwrap();
     for round in 0..6 {
         let title = format!("Lamp edition {round}");
@@ -448,14 +406,7 @@ async fn unpublished_images_are_served_only_to_their_uploader(engine: Engine) {
 
     let mut product = lamp();
     product["images"] = json!([image]);
-    let created = server
-        .send(
-            server
-                .post(&studio("imagery", "/products"))
-                .bearer_auth(&owner)
-                .json(&product),
-        )
-        .await;
+    let created = create_product(&server, &owner, "imagery", &product).await;
     assert_eq!(created.status, 201, "{}", created.body);
     assert_eq!(
         server.send(fetch(Some(&stranger))).await.status,

@@ -45,6 +45,23 @@ pub(crate) fn studio(handle: &str, rest: &str) -> String {
     format!("/v1/stores/{handle}/studio{rest}")
 }
 
+/// Saves a new product as a draft in `handle`'s studio, as its owner.
+pub(crate) async fn create_product(
+    server: &TestServer,
+    owner: &str,
+    handle: &str,
+    product: &Value,
+) -> crate::support::Reply {
+    server
+        .send(
+            server
+                .post(&studio(handle, "/products"))
+                .bearer_auth(owner)
+                .json(product),
+        )
+        .await
+}
+
 async fn search(server: &TestServer, token: &str, words: &str) -> Vec<i64> {
     let reply = server
         .send(
