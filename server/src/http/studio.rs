@@ -41,7 +41,8 @@ pub async fn get(
 #[utoipa::path(post, path = "/v1/stores/{handle}/studio/products", tag = "studio",
     params(("handle" = String, Path)), request_body = ProductDraft, security(("bearer" = [])),
     responses((status = 201, body = StudioProduct), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, description = "over the products a store creates a day", body = ErrorBody)))]
 pub async fn create_product(
     State(state): State<Souq>,
     me: SignedIn,

@@ -26,8 +26,10 @@ pub struct Limits {
     /// Uploads a day by one account, by count and by bytes.
     pub uploads_per_day: u32,
     pub upload_bytes_per_day: u64,
-    /// Products one store may hold, published or drafted.
+    /// Products one store may hold, published or drafted (beyond: 422).
     pub products_per_store: u32,
+    /// Products one store may create a day (beyond: 429).
+    pub products_per_store_per_day: u32,
     /// A request's headers must arrive within this, from the connection's start or the
     /// previous response.
     pub header_read_timeout: Duration,
@@ -57,6 +59,7 @@ impl Default for Limits {
             uploads_per_day: 200,
             upload_bytes_per_day: 256 * 1024 * 1024,
             products_per_store: 1_000,
+            products_per_store_per_day: 200,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),

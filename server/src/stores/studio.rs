@@ -21,6 +21,7 @@ use crate::cache::Change;
 use crate::db::{Db, count_among, now_ms, placeholders};
 use crate::error::ApiError;
 use crate::limits::Limits;
+use crate::limits::window::{self, Quota};
 use crate::search;
 use crate::state::Souq;
 use crate::stores::cards;
@@ -234,6 +235,16 @@ pub async fn create_product(
             limits.products_per_store
         )));
     }
+    window::take(
+        db,
+        &format!("products:{}", store.id),
+        1,
+        Quota::new(
+            limits.products_per_store_per_day,
+            std::time::Duration::from_secs(24 * 60 * 60),
+        ),
+    )
+    .await?;
     if draft.variants.iter().any(|v| v.id.is_some()) {
         return Err(invalid("a new product's variants are new too"));
     }

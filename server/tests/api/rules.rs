@@ -353,6 +353,29 @@ async fn a_store_holds_a_bounded_number_of_products(engine: Engine) {
     assert_eq!(third.status, 422, "{}", third.body);
 }
 
+async fn a_store_creates_a_bounded_number_of_products_a_day(engine: Engine) {
+    let server = spawn_with_limits(
+        engine,
+        Limits {
+            products_per_store_per_day: 2,
+            ..Limits::default()
+        },
+    )
+    .await;
+    let owner = merchant(&server, "busy_shop").await;
+    for _ in 0..2 {
+        let made = create_product(&server, &owner, "busy_shop", &lamp()).await;
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+    let third = create_product(&server, &owner, "busy_shop", &lamp()).await;
+    assert_eq!(third.status, 429, "{}", third.body);
+    assert!(third.headers.contains_key("retry-after"));
+    // Each store has its own allowance.
+    let other = merchant(&server, "calm_shop").await;
+    let made = create_product(&server, &other, "calm_shop", &lamp()).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+}
+
 async fn behind_a_proxy_the_last_forwarded_hop_is_the_client(engine: Engine) {
     let server = spawn_with_limits(
         engine,
@@ -451,5 +474,6 @@ on_both_engines!(
     posts_beyond_the_quota_per_minute_get_429,
     uploads_beyond_the_daily_count_or_bytes_get_429,
     a_store_holds_a_bounded_number_of_products,
+    a_store_creates_a_bounded_number_of_products_a_day,
     behind_a_proxy_the_last_forwarded_hop_is_the_client,
 );
