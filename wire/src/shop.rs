@@ -34,6 +34,10 @@ pub enum ShopSort {
     PriceHighToLow,
 }
 
+/// The deepest a search pages: nobody reads 400 pages of results, and a bound keeps
+/// every page's arithmetic in range.
+pub const MAX_OFFSET: i64 = 10_000;
+
 /// A search or a browse of the Shop. Every field is optional; none at all lists the
 /// newest products.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,7 +74,7 @@ pub struct ShopQuery {
     pub sort: ShopSort,
     /// How many results to skip: the `next_offset` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", param(minimum = 0))]
+    #[cfg_attr(feature = "openapi", param(minimum = 0, maximum = 10_000))]
     pub offset: Option<i64>,
 }
 

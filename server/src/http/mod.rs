@@ -18,7 +18,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
 use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -189,6 +191,13 @@ pub fn router(state: Souq) -> Router {
     // A body that dribbles in slower than this fails its read (a slow client's upload
     // cannot hold the request open).
     .layer(RequestBodyTimeoutLayer::new(body_read_timeout))
+    // A bug that panics answers 500 like any other internal error, logged, instead of
+    // dropping the connection.
+    .layer(CatchPanicLayer::custom(
+        |_: Box<dyn std::any::Any + Send>| {
+            ApiError::Internal("a handler panicked".into()).into_response()
+        },
+    ))
     .layer(TraceLayer::new_for_http())
     .with_state(state)
 }

@@ -5,6 +5,8 @@ use souq_wire::{
     CategoryCount, CollectionCard, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard,
 };
 
+use souq_wire::shop::MAX_OFFSET;
+
 use crate::db::{Db, placeholders};
 use crate::error::ApiError;
 use crate::search::{PAGE, Query};
@@ -72,8 +74,8 @@ fn check(query: &ShopQuery) -> Result<(), ApiError> {
     if by_price && query.currency.is_none() {
         return bad("prices compare only within one currency: choose a currency");
     }
-    if query.offset.is_some_and(|o| o < 0) {
-        return bad("offset is 0 or more");
+    if query.offset.is_some_and(|o| !(0..=MAX_OFFSET).contains(&o)) {
+        return bad(&format!("offset is 0 to {MAX_OFFSET}"));
     }
     if query
         .q
@@ -122,7 +124,7 @@ pub async fn search(souq: &Souq, query: &ShopQuery) -> Result<ShopResults, ApiEr
     Ok(ShopResults {
         products: cards::cards(db, &found.products).await?,
         stores: store_cards_by_id(db, &found.stores).await?,
-        next_offset: found.has_more.then_some(offset + page),
+        next_offset: found.has_more.then(|| offset.saturating_add(page)),
     })
 }
 

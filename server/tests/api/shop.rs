@@ -397,6 +397,7 @@ async fn bad_searches_get_clear_errors(engine: Engine) {
         ("min_price=100", 422),
         ("sort=price_low_to_high", 422),
         ("offset=-3", 422),
+        ("offset=9223372036854775807", 422),
         ("sort=cheapest", 400),
         ("min_price=abc", 400),
     ] {
