@@ -3,6 +3,7 @@
 
 mod foundation;
 mod keyboard;
+mod privacy;
 mod shop;
 mod social;
 mod studio;
