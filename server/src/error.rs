@@ -146,7 +146,10 @@ fn is_busy(e: &sqlx::Error) -> bool {
             // class 53 (insufficient resources), 57P01-03 (shutting down, cannot connect
             // now) and lock timeouts (55P03).
             let code = db.code().unwrap_or_default();
-            let sqlite_busy = code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
+            // SQLite's codes are numbers under 10,000; PostgreSQL's are five characters,
+            // some all digits, which must not be read as SQLite's.
+            let sqlite_busy =
+                code.len() < 5 && code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
             sqlite_busy
                 || code.starts_with("53")
                 || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "55P03")
