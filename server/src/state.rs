@@ -22,8 +22,7 @@ pub struct Caches {
     pub feed: FeedCache,
     pub search: SearchIndex,
     /// Dropped with the caches, which ends the NOTIFY listener.
-    _alive: watch::Sender<()>,
-    alive: watch::Receiver<()>,
+    alive: watch::Sender<()>,
 }
 
 impl std::fmt::Debug for Caches {
@@ -34,15 +33,13 @@ impl std::fmt::Debug for Caches {
 
 impl Caches {
     pub fn new(limits: &Limits) -> Caches {
-        let (tx, rx) = watch::channel(());
         // A tenth of the budget for sessions, the rest for what feeds show.
         let sessions = limits.cache_bytes / 10;
         Caches {
             sessions: SessionCache::new(sessions),
             feed: FeedCache::new(limits.cache_bytes.saturating_sub(sessions)),
             search: SearchIndex::default(),
-            _alive: tx,
-            alive: rx,
+            alive: watch::Sender::new(()),
         }
     }
 
@@ -77,7 +74,7 @@ impl Souq {
         if let DatabaseConfig::Postgres(url) = database {
             let weak_caches = Arc::downgrade(&caches);
             let weak: std::sync::Weak<dyn Forget> = weak_caches;
-            cache::listen(url, weak, caches.alive.clone()).await?;
+            cache::listen(url, weak, caches.alive.subscribe()).await?;
         }
         Ok(Souq {
             db,

@@ -137,11 +137,11 @@ pub async fn create(db: &Db, account: NewAccount, password_hash: String) -> Resu
 }
 
 pub async fn sign_up(
-    db: &Db,
-    guard: &Guard,
+    souq: &Souq,
     client: &Client,
     req: &SignUpRequest,
 ) -> Result<Session, ApiError> {
+    let (db, guard) = (&souq.db, &souq.accounts);
     let account = NewAccount::parse(req)?;
     guard.rate.check(client.addr)?;
     window::take(
@@ -160,11 +160,11 @@ pub async fn sign_up(
 }
 
 pub async fn sign_in(
-    db: &Db,
-    guard: &Guard,
+    souq: &Souq,
     client: &Client,
     req: &SignInRequest,
 ) -> Result<Session, ApiError> {
+    let (db, guard) = (&souq.db, &souq.accounts);
     guard.rate.check(client.addr)?;
     // An unparseable email cannot belong to anyone: same answer as a wrong password.
     let email = Email::parse(&req.email).map_err(|_| ApiError::InvalidCredentials)?;

@@ -132,16 +132,13 @@ impl HashingBound {
         let pool = Arc::clone(&self.memory);
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
-            let lock = |pool: &Mutex<Vec<Memory>>| {
+            let idle = || {
                 pool.lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .pop()
             };
-            let mut memory = lock(&pool).unwrap_or_default();
+            let mut memory = idle().pop().unwrap_or_default();
             let result = work(&mut memory);
-            pool.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(memory);
+            idle().push(memory);
             result
         })
         .await
@@ -163,17 +160,6 @@ impl HashingBound {
         })
         .await
     }
-}
-
-/// A hash outside any request (demo data, the admin command), still on a blocking thread.
-pub async fn hash_unbounded(password: String) -> Result<String, ApiError> {
-    HashingBound {
-        slots: Arc::new(Semaphore::new(1)),
-        memory: Arc::new(Mutex::new(Vec::new())),
-        wait: Duration::MAX,
-    }
-    .hash(password)
-    .await
 }
 
 #[cfg(test)]

@@ -221,22 +221,13 @@ async fn end_where(
     user_id: i64,
     other: &str,
 ) -> Result<u64, ApiError> {
-    let mut tx = souq.db.pool.begin().await?;
     let ended: Vec<(String,)> = sqlx::query_as(&format!(
-        "SELECT token_hash FROM sessions WHERE user_id = $1 AND {condition}"
+        "DELETE FROM sessions WHERE user_id = $1 AND {condition} RETURNING token_hash"
     ))
     .bind(user_id)
     .bind(other)
-    .fetch_all(&mut *tx)
+    .fetch_all(&souq.db.pool)
     .await?;
-    sqlx::query(&format!(
-        "DELETE FROM sessions WHERE user_id = $1 AND {condition}"
-    ))
-    .bind(user_id)
-    .bind(other)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
     let changes: Vec<Change> = ended
         .into_iter()
         .map(|(hash,)| Change::SignedOut(hash))

@@ -32,24 +32,22 @@ pub async fn begin(db: &Db, email: &str, client: IpAddr) -> Result<Attempt, ApiE
         account_key: format!("sign-in:{address}:{email}"),
         address_key: format!("sign-in:{address}"),
     };
-    window::take(
+    window::take_all(
         db,
-        &attempt.address_key,
-        1,
-        Quota::new(MAX_FAILURES_PER_ADDRESS, WINDOW),
+        &[
+            (
+                &attempt.address_key,
+                1,
+                Quota::new(MAX_FAILURES_PER_ADDRESS, WINDOW),
+            ),
+            (
+                &attempt.account_key,
+                1,
+                Quota::new(MAX_FAILURES_PER_ACCOUNT, WINDOW),
+            ),
+        ],
     )
     .await?;
-    if let Err(refused) = window::take(
-        db,
-        &attempt.account_key,
-        1,
-        Quota::new(MAX_FAILURES_PER_ACCOUNT, WINDOW),
-    )
-    .await
-    {
-        window::give_back(db, &attempt.address_key, 1).await?;
-        return Err(refused);
-    }
     Ok(attempt)
 }
 

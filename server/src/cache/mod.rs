@@ -11,7 +11,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use crate::db::Db;
-pub use store::{Store, Ticket, Weigh};
+pub use store::{Store, Ticket, Weigh, vec_bytes};
 
 /// The PostgreSQL channel the instances tell each other about changes on.
 const CHANNEL: &str = "souq_cache";

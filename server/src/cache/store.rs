@@ -249,27 +249,21 @@ impl<K: Eq + Hash + Clone, V: Clone> Inner<K, V> {
     }
 }
 
-impl Weigh for () {
-    fn weigh(&self) -> usize {
-        0
-    }
-}
-
 impl<T: Weigh> Weigh for std::sync::Arc<T> {
     fn weigh(&self) -> usize {
         std::mem::size_of::<T>() + T::weigh(self)
     }
 }
 
-impl Weigh for Vec<i64> {
-    fn weigh(&self) -> usize {
-        self.capacity() * std::mem::size_of::<i64>()
-    }
+/// What a list of plain values holds (`Copy` items own nothing beyond themselves).
+#[allow(clippy::ptr_arg)] // the capacity is what is held, and only a Vec has one
+pub fn vec_bytes<T: Copy>(items: &Vec<T>) -> usize {
+    items.capacity() * std::mem::size_of::<T>()
 }
 
-impl Weigh for String {
+impl Weigh for Vec<i64> {
     fn weigh(&self) -> usize {
-        self.capacity()
+        vec_bytes(self)
     }
 }
 

@@ -8,7 +8,6 @@ pub mod catalog;
 use souq_wire::{DemoSignIn, Role};
 use sqlx::{Any, Transaction};
 
-use crate::accounts::password;
 use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::media;
@@ -64,7 +63,12 @@ pub async fn load_into_empty(souq: &Souq) -> Result<bool, ApiError> {
     // Hash before taking any lock: argon2 is slow on purpose.
     let mut hashes = Vec::new();
     for _ in 0..STORES.len() + SHOPPERS.len() {
-        hashes.push(password::hash_unbounded(DEMO_PASSWORD.to_string()).await?);
+        hashes.push(
+            souq.accounts
+                .hashing
+                .hash(DEMO_PASSWORD.to_string())
+                .await?,
+        );
     }
 
     let now = now_ms();

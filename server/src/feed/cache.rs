@@ -11,7 +11,7 @@ use souq_wire::{Author, ProductCard, ViewerState};
 
 use super::hydrate::StoredPost;
 use super::{AuthorTimeline, FirstPage, PopularSet, RecentPost, ServedPage};
-use crate::cache::{Change, Forget, MAX_AGE, Store, Weigh};
+use crate::cache::{Change, Forget, MAX_AGE, Store, Weigh, vec_bytes};
 
 pub struct FeedCache {
     pub posts: Store<i64, Arc<StoredPost>>,
@@ -96,10 +96,6 @@ impl Forget for FeedCache {
     }
 }
 
-fn vec_bytes<T>(items: &[T], capacity: usize) -> usize {
-    capacity.max(items.len()) * std::mem::size_of::<T>()
-}
-
 impl Weigh for Author {
     fn weigh(&self) -> usize {
         self.handle.capacity() + self.display_name.capacity()
@@ -125,15 +121,14 @@ impl Weigh for StoredPost {
                 .iter()
                 .map(|t| std::mem::size_of::<String>() + t.capacity())
                 .sum::<usize>()
-            + vec_bytes(&self.images, self.images.capacity())
+            + vec_bytes(&self.images)
             + self.products.iter().map(Weigh::weigh).sum::<usize>()
     }
 }
 
 impl Weigh for AuthorTimeline {
     fn weigh(&self) -> usize {
-        vec_bytes(&self.posts, self.posts.capacity())
-            + vec_bytes(&self.reposts, self.reposts.capacity())
+        vec_bytes(&self.posts) + vec_bytes(&self.reposts)
     }
 }
 
@@ -146,13 +141,13 @@ impl Weigh for HashMap<i64, ViewerState> {
 
 impl Weigh for Vec<RecentPost> {
     fn weigh(&self) -> usize {
-        vec_bytes(self, self.capacity())
+        vec_bytes(self)
     }
 }
 
 impl Weigh for PopularSet {
     fn weigh(&self) -> usize {
-        vec_bytes(&self.posts, self.posts.capacity())
+        vec_bytes(&self.posts)
     }
 }
 

@@ -23,7 +23,7 @@ pub async fn sign_up(
     Client(client): Client,
     Json(req): Json<SignUpRequest>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
-    let session = accounts::sign_up(&state.db, &state.accounts, &client, &req).await?;
+    let session = accounts::sign_up(&state, &client, &req).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
@@ -37,9 +37,7 @@ pub async fn sign_in(
     Client(client): Client,
     Json(req): Json<SignInRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    Ok(Json(
-        accounts::sign_in(&state.db, &state.accounts, &client, &req).await?,
-    ))
+    Ok(Json(accounts::sign_in(&state, &client, &req).await?))
 }
 
 /// The signed-in user's live sessions, most recently used first.

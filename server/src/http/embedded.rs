@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::header::HOST;
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
@@ -55,8 +55,7 @@ pub fn only_the_app(router: Router, secret: &str, port: u16) -> Router {
             if !secret_ok {
                 return ApiError::Unauthorized.into_response();
             }
-            let response: Response = next.run(request).await;
-            response
+            next.run(request).await
         }
     }))
 }

@@ -119,7 +119,7 @@ impl Modify for BearerSecurity {
 
 pub fn router(state: Souq) -> Router {
     let body_read_timeout = state.limits.body_read_timeout;
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::live))
         .routes(routes!(health::ready))
         .routes(routes!(accounts::sign_up))
@@ -175,7 +175,6 @@ pub fn router(state: Souq) -> Router {
                 .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES)),
         )
         .split_for_parts();
-    let mut openapi = openapi;
     document_common_responses(&mut openapi);
     let openapi = Arc::new(openapi);
     api.route(

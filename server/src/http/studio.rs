@@ -49,8 +49,7 @@ pub async fn create_product(
     Path(handle): Path<String>,
     Json(draft): Json<ProductDraft>,
 ) -> Result<(StatusCode, Json<StudioProduct>), ApiError> {
-    let product =
-        studio::create_product(&state.db, &state.limits, &me.user, &handle, draft).await?;
+    let product = studio::create_product(&state, &me.user, &handle, draft).await?;
     Ok((StatusCode::CREATED, Json(product)))
 }
 

@@ -50,10 +50,6 @@ impl AuthRate {
         self.per_address.retain_recent();
         self.per_address.shrink_to_fit();
     }
-
-    pub fn addresses_held(&self) -> usize {
-        self.per_address.len()
-    }
 }
 
 /// How often idle clients are forgotten.

@@ -84,22 +84,18 @@ fn refused(window_start: i64, window_ms: i64, now: i64) -> ApiError {
     }
 }
 
-/// Whether `key` has used up its quota in the current window, without counting.
-pub async fn check(db: &Db, key: &str, quota: Quota) -> Result<(), ApiError> {
-    let now = now_ms();
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT window_start, used FROM usage_windows WHERE usage_key = $1")
-            .bind(key)
-            .fetch_optional(&db.pool)
-            .await?;
-    match row {
-        Some((start, used))
-            if used >= quota.limit && now.saturating_sub(start) < quota.window_ms() =>
-        {
-            Err(refused(start, quota.window_ms(), now))
+/// Takes each of `takes` (key, amount, quota) in turn; when one is refused, the ones
+/// already taken are given back and the refusal is the answer: all or none.
+pub async fn take_all(db: &Db, takes: &[(&str, i64, Quota)]) -> Result<(), ApiError> {
+    for (done, (key, amount, quota)) in takes.iter().enumerate() {
+        if let Err(refused) = take(db, key, *amount, *quota).await {
+            for (key, amount, _) in takes.iter().take(done) {
+                give_back(db, key, *amount).await?;
+            }
+            return Err(refused);
         }
-        _ => Ok(()),
     }
+    Ok(())
 }
 
 /// Uncounts what a take counted, for work that turned out not to count (a sign-in

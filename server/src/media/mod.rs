@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use crate::db::{Db, now_ms};
 use crate::error::ApiError;
-use crate::limits::Limits;
 use crate::limits::window::{self, Quota};
+use crate::state::Souq;
 
 /// The largest image one upload may carry.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
@@ -62,7 +62,8 @@ where
 /// An upload from a user: PNG, JPEG, GIF or WebP by content, else 415. At most
 /// `Limits::uploads_per_day` uploads and `Limits::upload_bytes_per_day` bytes a day per
 /// user (429 beyond).
-pub async fn upload(db: &Db, limits: &Limits, owner: i64, bytes: Vec<u8>) -> Result<i64, ApiError> {
+pub async fn upload(souq: &Souq, owner: i64, bytes: Vec<u8>) -> Result<i64, ApiError> {
+    let (db, limits) = (&souq.db, &souq.limits);
     if bytes.is_empty() {
         return Err(ApiError::Validation("the image is empty".into()));
     }
@@ -70,18 +71,24 @@ pub async fn upload(db: &Db, limits: &Limits, owner: i64, bytes: Vec<u8>) -> Res
         ApiError::UnsupportedMediaType("send a PNG, JPEG, GIF or WebP image".into())
     })?;
     let day = Duration::from_secs(24 * 60 * 60);
-    let count_key = format!("uploads:{owner}");
-    window::take(db, &count_key, 1, Quota::new(limits.uploads_per_day, day)).await?;
     let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
-    let byte_quota = Quota::new(
-        i64::try_from(limits.upload_bytes_per_day).unwrap_or(i64::MAX),
-        day,
-    );
-    if let Err(refused) = window::take(db, &format!("upload-bytes:{owner}"), size, byte_quota).await
-    {
-        window::give_back(db, &count_key, 1).await?;
-        return Err(refused);
-    }
+    let byte_limit = i64::try_from(limits.upload_bytes_per_day).unwrap_or(i64::MAX);
+    window::take_all(
+        db,
+        &[
+            (
+                &format!("uploads:{owner}"),
+                1,
+                Quota::new(limits.uploads_per_day, day),
+            ),
+            (
+                &format!("upload-bytes:{owner}"),
+                size,
+                Quota::new(byte_limit, day),
+            ),
+        ],
+    )
+    .await?;
     insert(&db.pool, Some(owner), content_type, bytes).await
 }
 

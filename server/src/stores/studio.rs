@@ -20,7 +20,6 @@ use sqlx::AnyConnection;
 use crate::cache::Change;
 use crate::db::{Db, count_among, now_ms, placeholders};
 use crate::error::ApiError;
-use crate::limits::Limits;
 use crate::limits::window::{self, Quota};
 use crate::search;
 use crate::state::Souq;
@@ -217,12 +216,12 @@ async fn save_product_draft(
 
 /// Adds a product as a draft: no shopper sees it before it is published.
 pub async fn create_product(
-    db: &Db,
-    limits: &Limits,
+    souq: &Souq,
     user: &User,
     handle: &str,
     draft: ProductDraft,
 ) -> Result<StudioProduct, ApiError> {
+    let (db, limits) = (&souq.db, &souq.limits);
     let store = owned_store(db, user, handle).await?;
     let draft = check_product(draft)?;
     let (held,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products WHERE store_id = $1")
