@@ -19,7 +19,7 @@ use tokio::task::JoinHandle;
 use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
 
-use crate::db::{DatabaseConfig, Db, DbError};
+use crate::db::{DatabaseConfig, DbError};
 use crate::demo;
 use crate::http;
 use crate::limits::Limits;
@@ -64,8 +64,7 @@ pub enum StartError {
 
 pub struct RunningServer {
     pub addr: SocketAddr,
-    pub db: Db,
-    /// The server's whole state (its `db` among it), for tests and tools in-process.
+    /// The server's state (its database and caches), for tests and tools in-process.
     pub souq: Souq,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
@@ -86,14 +85,13 @@ impl RunningServer {
             let _ = stop.send(());
         }
         let result = (&mut self.task).await.map_err(std::io::Error::other);
-        self.db.pool.close().await;
+        self.souq.db.pool.close().await;
         result
     }
 }
 
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let souq = Souq::connect(&config.database, &config.limits).await?;
-    let db = souq.db.clone();
     if config.demo_data {
         demo::load_into_empty(&souq)
             .await
@@ -125,10 +123,9 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         serve(listener, app, &limits, stopped).await;
         housekeeping.abort();
     });
-    tracing::info!(%addr, database = db.backend.name(), "souq server listening");
+    tracing::info!(%addr, database = souq.db.backend.name(), "souq server listening");
     Ok(RunningServer {
         addr,
-        db,
         souq,
         stop: Some(stop),
         task,

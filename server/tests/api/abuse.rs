@@ -397,7 +397,7 @@ async fn an_exhausted_database_pool_answers_503_not_500(engine: Engine) {
             .status,
         200
     );
-    let pool = &server.running.db.pool;
+    let pool = &server.running.souq.db.pool;
     let mut held = Vec::new();
     while let Ok(Ok(conn)) = tokio::time::timeout(Duration::from_millis(500), pool.acquire()).await
     {

@@ -13,7 +13,7 @@ use crate::support::{Engine, TestServer, spawn, spawn_with_demo};
 /// A store run by a new merchant; returns its id.
 async fn store(server: &TestServer, handle: &str, name: &str) -> i64 {
     server.sign_up(handle).await;
-    let pool = &server.running.db.pool;
+    let pool = &server.running.souq.db.pool;
     sqlx::query("UPDATE users SET role = 'merchant' WHERE handle = $1")
         .bind(handle)
         .execute(pool)
@@ -56,7 +56,7 @@ impl Default for Item<'_> {
 
 /// A published product with one variant, indexed; returns its id.
 async fn product(server: &TestServer, store_id: i64, item: Item<'_>) -> i64 {
-    let pool = &server.running.db.pool;
+    let pool = &server.running.souq.db.pool;
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products")
         .fetch_one(pool)
         .await
@@ -367,7 +367,7 @@ async fn hidden_products_are_never_found_or_shown(engine: Engine) {
     )
     .await;
     assert_eq!(ids(&server, &token, &q("lamp ")).await, [id]);
-    let pool = &server.running.db.pool;
+    let pool = &server.running.souq.db.pool;
     sqlx::query("UPDATE products SET archived_at = 1 WHERE id = $1")
         .bind(id)
         .execute(pool)
@@ -495,7 +495,7 @@ async fn a_product_page_lists_the_posts_that_carry_it(engine: Engine) {
     let token = server.demo("layla").await;
     let (product_id,): (i64,) =
         sqlx::query_as("SELECT product_id FROM post_products ORDER BY post_id LIMIT 1")
-            .fetch_one(&server.running.db.pool)
+            .fetch_one(&server.running.souq.db.pool)
             .await
             .unwrap();
     let page = server
