@@ -7,12 +7,12 @@
 //! stack with no database work). It prints requests/s, p50 and p99 as a Markdown table
 //! for docs/BENCHMARKS.md.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use crate::postgres::TempPostgres;
+use crate::postgres::{TempPostgres, psql};
 use crate::setup::{self, Purpose};
 use crate::sh;
 
@@ -72,27 +72,6 @@ pub(crate) fn start_server(
         .ok_or_else(|| format!("unexpected server output {line:?}"))?
         .to_string();
     Ok((server, base))
-}
-
-pub(crate) fn psql(db_url: &str, sql: &str) -> Result<String, String> {
-    let mut child = Command::new("psql")
-        .args(["-v", "ON_ERROR_STOP=1", "-q", "-t", "-A", db_url])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("psql: {e}"))?;
-    child
-        .stdin
-        .take()
-        .ok_or("psql stdin")?
-        .write_all(sql.as_bytes())
-        .map_err(|e| format!("psql stdin: {e}"))?;
-    let out = child.wait_with_output().map_err(|e| format!("psql: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-    } else {
-        Err(format!("psql failed ({})", out.status))
-    }
 }
 
 /// Sends JSON from the loopback address `from` (sign-ins are limited per address, and
@@ -194,12 +173,7 @@ pub fn run() -> Result<(), String> {
         "sign_in_flood",
     ]))?;
     let pg = TempPostgres::start()?;
-    let admin = pg.url.clone();
-    psql(&admin, "CREATE DATABASE souq_bench;")?;
-    let db = match admin.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/souq_bench"),
-        None => return Err(format!("cannot read the database URL {admin}")),
-    };
+    let db = pg.create_database("souq_bench")?;
 
     let binary = crate::tasks::target_dir().join("release/souq-server");
     let (server, base) = start_server(&binary, &[], &[("DATABASE_URL", &db)])?;

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use crate::bench::{curl_json, psql, start_server, token_of};
+use crate::bench::{curl_json, start_server, token_of};
 use crate::postgres::TempPostgres;
 use crate::{setup, sh};
 
@@ -40,11 +40,7 @@ pub fn run(postgres: &TempPostgres) -> Result<(), String> {
         eprintln!("xtask: fuzzing the API on SQLite");
         fuzz(&base)?;
     }
-    psql(&postgres.url, "CREATE DATABASE souq_fuzz;")?;
-    let db = match postgres.url.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/souq_fuzz"),
-        None => return Err(format!("cannot read the database URL {}", postgres.url)),
-    };
+    let db = postgres.create_database("souq_fuzz")?;
     {
         let (_server, base) = start_server(&binary, &["--demo-data"], &[("DATABASE_URL", &db)])?;
         eprintln!("xtask: fuzzing the API on PostgreSQL");

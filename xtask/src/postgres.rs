@@ -2,9 +2,10 @@
 //! free loopback port, stopped and deleted when dropped. As root it runs the server as
 //! the `postgres` user, since PostgreSQL refuses to run as root.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use crate::sh;
 
@@ -99,6 +100,39 @@ impl TempPostgres {
                 .current_dir(&dir),
         )?;
         Ok(pg)
+    }
+}
+
+impl TempPostgres {
+    /// Creates a database on this server and returns its URL.
+    pub fn create_database(&self, name: &str) -> Result<String, String> {
+        psql(&self.url, &format!("CREATE DATABASE {name};"))?;
+        match self.url.rsplit_once('/') {
+            Some((server, _)) => Ok(format!("{server}/{name}")),
+            None => Err(format!("cannot read the database URL {}", self.url)),
+        }
+    }
+}
+
+/// Runs SQL through psql on `db_url` and returns what it printed.
+pub(crate) fn psql(db_url: &str, sql: &str) -> Result<String, String> {
+    let mut child = Command::new("psql")
+        .args(["-v", "ON_ERROR_STOP=1", "-q", "-t", "-A", db_url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("psql: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("psql stdin")?
+        .write_all(sql.as_bytes())
+        .map_err(|e| format!("psql stdin: {e}"))?;
+    let out = child.wait_with_output().map_err(|e| format!("psql: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    } else {
+        Err(format!("psql failed ({})", out.status))
     }
 }
 

@@ -162,13 +162,18 @@ fn ensure_binaryen() -> Result<(), String> {
     if found.contains(&format!("version {BINARYEN}")) {
         return Ok(());
     }
-    let prefix = sh::tools_dir().join("binaryen");
+    npm_install("binaryen", &format!("binaryen@{BINARYEN}"))
+}
+
+/// Installs a pinned npm package into its own folder of the tools dir.
+fn npm_install(folder: &str, package: &str) -> Result<(), String> {
+    let prefix = sh::tools_dir().join(folder);
     std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
     sh::run(
         Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&prefix)
-            .arg(format!("binaryen@{BINARYEN}")),
+            .arg(package),
     )
 }
 
@@ -207,14 +212,7 @@ fn ensure_axe() -> Result<(), String> {
     if installed.contains(&format!("\"version\": \"{AXE_CORE}\"")) && axe_script().exists() {
         return Ok(());
     }
-    let prefix = sh::tools_dir().join("axe");
-    std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
-    sh::run(
-        Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&prefix)
-            .arg(format!("axe-core@{AXE_CORE}")),
-    )
+    npm_install("axe", &format!("axe-core@{AXE_CORE}"))
 }
 
 /// trunk refuses a wasm-bindgen CLI that differs from the library; say so early.
