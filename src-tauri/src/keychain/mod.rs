@@ -3,14 +3,15 @@
 //! `unavailable.rs` where none does, which keeps nothing (the session lasts until the
 //! app quits, and the UI says so).
 
-#[cfg(any(target_os = "linux", target_os = "macos", target_os = "ios", windows))]
-mod native;
-#[cfg(any(target_os = "linux", target_os = "macos", target_os = "ios", windows))]
-use native as platform;
-#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "ios", windows)))]
-mod unavailable;
-#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "ios", windows)))]
-use unavailable as platform;
+#[cfg_attr(
+    any(target_os = "linux", target_os = "macos", target_os = "ios", windows),
+    path = "native.rs"
+)]
+#[cfg_attr(
+    not(any(target_os = "linux", target_os = "macos", target_os = "ios", windows)),
+    path = "unavailable.rs"
+)]
+mod platform;
 
 use crate::error::AppError;
 
