@@ -141,19 +141,36 @@ impl From<sqlx::Error> for ApiError {
 fn is_busy(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
-        sqlx::Error::Database(db) => {
-            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes; PostgreSQL
-            // class 53 (insufficient resources), 57P01-03 (shutting down, cannot connect
-            // now) and lock timeouts (55P03).
-            let code = db.code().unwrap_or_default();
-            // SQLite's codes are numbers under 10,000; PostgreSQL's are five characters,
-            // some all digits, which must not be read as SQLite's.
-            let sqlite_busy =
-                code.len() < 5 && code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
-            sqlite_busy
-                || code.starts_with("53")
-                || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "55P03")
-        }
+        sqlx::Error::Database(db) => busy_code(&db.code().unwrap_or_default()),
         _ => false,
+    }
+}
+
+/// Whether a database error code says "busy": SQLITE_BUSY (5) and SQLITE_LOCKED (6),
+/// with their extended codes; PostgreSQL class 53 (insufficient resources), 57P01-03
+/// (shutting down, cannot connect now) and lock timeouts (55P03).
+fn busy_code(code: &str) -> bool {
+    // SQLite's codes are numbers under 10,000; PostgreSQL's are five characters, some
+    // all digits, which must not be read as SQLite's.
+    let sqlite_busy =
+        code.len() < 5 && code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
+    sqlite_busy || code.starts_with("53") || matches!(code, "57P01" | "57P02" | "57P03" | "55P03")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_busy_codes_of_either_engine_read_as_busy() {
+        // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT; too many connections, shutdown.
+        for busy in ["5", "6", "517", "53300", "57P01", "55P03"] {
+            assert!(busy_code(busy), "{busy}");
+        }
+        // A unique violation on either engine, and PostgreSQL's 22021 (bad character),
+        // whose low byte is 5 like SQLITE_BUSY's.
+        for not_busy in ["2067", "23505", "22021", "42P01", ""] {
+            assert!(!busy_code(not_busy), "{not_busy}");
+        }
     }
 }
