@@ -81,6 +81,12 @@ fn redact_url(url: &str) -> String {
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
+    /// For writes that must survive a power cut once acknowledged (money, stock,
+    /// orders). On SQLite its connections sync the WAL on every commit
+    /// (`synchronous = FULL`), where `pool`'s sync only at checkpoints (`NORMAL`: a
+    /// crash may lose the last likes, never corrupt); PostgreSQL flushes every commit
+    /// anyway (`synchronous_commit` on), so there it is the same pool.
+    pub durable: AnyPool,
     pub backend: Backend,
 }
 
@@ -106,30 +112,41 @@ impl Db {
             DatabaseConfig::Postgres(url) => (url.clone(), Backend::Postgres),
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                // SQLite has one writer; a few readers are enough for WAL mode.
-                Backend::Sqlite => 8,
-                Backend::Postgres => 32,
-            })
-            .acquire_timeout(acquire_timeout)
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        let db = Db { pool, backend };
+        let pool = match backend {
+            // SQLite has one writer; a few readers are enough for WAL mode.
+            Backend::Sqlite => sqlite_pool(&options, 8, "NORMAL", acquire_timeout).await?,
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(32)
+                    .acquire_timeout(acquire_timeout)
+                    .connect_with(options.clone())
+                    .await?
+            }
+        };
+        let durable = match backend {
+            Backend::Sqlite => sqlite_pool(&options, 4, "FULL", acquire_timeout).await?,
+            Backend::Postgres => pool.clone(),
+        };
+        let db = Db {
+            pool,
+            durable,
+            backend,
+        };
         db.migrate().await?;
         Ok(db)
+    }
+
+    /// A transaction on the durable pool for work that reads, then writes what it read
+    /// (money, stock, orders). On SQLite it takes the writer's lock at BEGIN, so that no
+    /// other writer can commit between its read and its write: the write waits its turn
+    /// (busy_timeout) instead of failing on a stale snapshot.
+    pub async fn begin_durable(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.durable.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.durable.begin().await,
+        }
     }
 
     async fn migrate(&self) -> Result<(), DbError> {
@@ -143,6 +160,30 @@ impl Db {
         }
         Ok(())
     }
+}
+
+/// A pool over one SQLite file whose connections sync as `synchronous` says.
+async fn sqlite_pool(
+    options: &AnyConnectOptions,
+    connections: u32,
+    synchronous: &'static str,
+    acquire_timeout: Duration,
+) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(acquire_timeout)
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                let pragmas = format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+                );
+                conn.execute(pragmas.as_str()).await?;
+                Ok(())
+            })
+        })
+        .connect_with(options.clone())
+        .await
 }
 
 /// `$1, $2, ...` from `start`, for binding a list: sqlx's Any driver has no array binds.

@@ -34,6 +34,14 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Validation(String),
+    #[error("not enough money in the wallet")]
+    InsufficientFunds,
+    /// The payment processor said no (a declined card, an abandoned second step).
+    #[error("{0}")]
+    PaymentDeclined(String),
+    /// Nothing (or not enough) is left of an option.
+    #[error("{0}")]
+    SoldOut(String),
     #[error("too many requests; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     /// Busy or down for a moment (the database, the password hashers): 503 with
@@ -60,7 +68,11 @@ impl ApiError {
             }
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::InsufficientFunds => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::PaymentDeclined(_) => StatusCode::PAYMENT_REQUIRED,
+            ApiError::SoldOut(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,6 +93,9 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             ApiError::Validation(_) => ErrorCode::Validation,
+            ApiError::InsufficientFunds => ErrorCode::InsufficientFunds,
+            ApiError::PaymentDeclined(_) => ErrorCode::PaymentDeclined,
+            ApiError::SoldOut(_) => ErrorCode::SoldOut,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             ApiError::Unavailable { .. } => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -148,13 +163,19 @@ fn is_busy(e: &sqlx::Error) -> bool {
 
 /// Whether a database error code says "busy": SQLITE_BUSY (5) and SQLITE_LOCKED (6),
 /// with their extended codes; PostgreSQL class 53 (insufficient resources), 57P01-03
-/// (shutting down, cannot connect now) and lock timeouts (55P03).
+/// (shutting down, cannot connect now), lock timeouts (55P03), and a transaction chosen
+/// to end a deadlock or a serialization conflict (40P01, 40001): sent again, it runs.
 fn busy_code(code: &str) -> bool {
     // SQLite's codes are numbers under 10,000; PostgreSQL's are five characters, some
     // all digits, which must not be read as SQLite's.
     let sqlite_busy =
         code.len() < 5 && code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
-    sqlite_busy || code.starts_with("53") || matches!(code, "57P01" | "57P02" | "57P03" | "55P03")
+    sqlite_busy
+        || code.starts_with("53")
+        || matches!(
+            code,
+            "57P01" | "57P02" | "57P03" | "55P03" | "40P01" | "40001"
+        )
 }
 
 #[cfg(test)]

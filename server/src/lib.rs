@@ -11,6 +11,7 @@ pub mod feed;
 pub mod hashtags;
 pub mod housekeeping;
 pub mod http;
+pub mod ledger;
 pub mod limits;
 pub mod media;
 pub mod notifications;

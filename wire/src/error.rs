@@ -20,6 +20,12 @@ pub enum ErrorCode {
     PayloadTooLarge,
     UnsupportedMediaType,
     Validation,
+    /// The wallet holds less than the payment.
+    InsufficientFunds,
+    /// The card was declined or its second step abandoned.
+    PaymentDeclined,
+    /// Not enough is left of an option.
+    SoldOut,
     TooManyRequests,
     Internal,
     Unavailable,

@@ -9,6 +9,7 @@ mod demo;
 mod errors;
 mod feed;
 mod health;
+mod ledger;
 mod people;
 mod posts;
 mod rules;
