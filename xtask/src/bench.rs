@@ -578,8 +578,10 @@ SELECT s.id,
 FROM generate_series(1, {PRODUCTS}) g
 JOIN bench_stores s ON s.n = g % {STORES} + 1;
 
-INSERT INTO variants (product_id, name, sku, price_minor, stock)
-SELECT id, 'Standard', 'bench-' || id, price_minor, in_stock * 10 FROM products;
+INSERT INTO variants (product_id, name, sku, price_minor)
+SELECT id, 'Standard', 'bench-' || id, price_minor FROM products;
+INSERT INTO stock_lots (variant_id, lot, units)
+SELECT v.id, 0, pr.in_stock * 10 FROM variants v JOIN products pr ON pr.id = v.product_id;
 COMMIT;
 VACUUM ANALYZE;
 "

@@ -9,12 +9,13 @@ use souq_wire::{AddToCart, Cart, CartLine, Money, User};
 use crate::db::{Db, now_ms};
 use crate::error::ApiError;
 use crate::stores::cards::{self, SHOWN};
+use crate::stores::stock::UNITS_OF_V;
 
 /// The stock of an option of a shown product; 404 when there is none.
 async fn stock_of(db: &Db, variant_id: i64) -> Result<i64, ApiError> {
     let row: Option<(i64,)> = sqlx::query_as(&format!(
-        "SELECT v.stock FROM variants v JOIN products pr ON pr.id = v.product_id
-         WHERE v.id = $1 AND {SHOWN}"
+        "SELECT {UNITS_OF_V} FROM variants v JOIN products pr ON pr.id = v.product_id
+         WHERE v.id = $1 AND v.archived_at IS NULL AND {SHOWN}"
     ))
     .bind(variant_id)
     .fetch_optional(&db.pool)
@@ -143,11 +144,11 @@ struct LineRow {
 /// The cart, oldest line first; options of products no longer shown are left out.
 pub async fn get(db: &Db, user: &User) -> Result<Cart, ApiError> {
     let rows: Vec<LineRow> = sqlx::query_as(&format!(
-        "SELECT c.variant_id, v.name AS variant_name, v.product_id, v.price_minor, v.stock,
-                c.quantity
+        "SELECT c.variant_id, v.name AS variant_name, v.product_id, v.price_minor,
+                {UNITS_OF_V} AS stock, c.quantity
          FROM cart_items c JOIN variants v ON v.id = c.variant_id
          JOIN products pr ON pr.id = v.product_id
-         WHERE c.user_id = $1 AND {SHOWN}
+         WHERE c.user_id = $1 AND v.archived_at IS NULL AND {SHOWN}
          ORDER BY c.added_at, c.variant_id"
     ))
     .bind(user.id)

@@ -14,6 +14,7 @@ use crate::media;
 use crate::search;
 use crate::state::Souq;
 use crate::stores::cards;
+use crate::stores::stock;
 use catalog::{DEMO_PASSWORD, DROPS, EMAIL_DOMAIN, SHOPPER_LINES, SHOPPERS, STORES};
 
 const MINUTE_MS: i64 = 60_000;
@@ -228,17 +229,17 @@ impl Loader {
                     } else {
                         i64::from((p * 7 + v * 3) % 20 + 3)
                     };
-                    sqlx::query(
-                        "INSERT INTO variants (product_id, name, sku, price_minor, stock)
-                         VALUES ($1, $2, $3, $4, $5)",
+                    let (variant_id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO variants (product_id, name, sku, price_minor)
+                         VALUES ($1, $2, $3, $4) RETURNING id",
                     )
                     .bind(product_id)
                     .bind(*name)
                     .bind(format!("{}-{}-{}", spec.handle, p + 1, v + 1))
                     .bind(*price)
-                    .bind(stock)
-                    .execute(&mut *self.tx)
+                    .fetch_one(&mut *self.tx)
                     .await?;
+                    stock::set(&mut self.tx, variant_id, stock).await?;
                 }
                 cards::refresh_summary(&mut self.tx, product_id).await?;
                 products.push((product_id, product.title));

@@ -142,11 +142,12 @@ pub async fn index_product(conn: &mut AnyConnection, product_id: i64) -> Result<
     let Some(product) = product.filter(|p| p.shown == 1) else {
         return forget(conn, Target::Product, product_id).await;
     };
-    let variants: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM variants WHERE product_id = $1 ORDER BY id")
-            .bind(product_id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let variants: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM variants WHERE product_id = $1 AND archived_at IS NULL ORDER BY id",
+    )
+    .bind(product_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let collections: Vec<(String,)> = sqlx::query_as(
         "SELECT c.name FROM collections c
          JOIN collection_products cp ON cp.collection_id = c.id

@@ -60,9 +60,12 @@ impl CardRow {
 pub async fn refresh_summary(conn: &mut AnyConnection, product_id: i64) -> Result<(), ApiError> {
     sqlx::query(
         "UPDATE products SET
-           price_minor = (SELECT MIN(v.price_minor) FROM variants v WHERE v.product_id = $1),
+           price_minor = (SELECT MIN(v.price_minor) FROM variants v
+                          WHERE v.product_id = $1 AND v.archived_at IS NULL),
            in_stock = CASE WHEN EXISTS (SELECT 1 FROM variants v
-                                        WHERE v.product_id = $1 AND v.stock > 0)
+                                        JOIN stock_lots l ON l.variant_id = v.id
+                                        WHERE v.product_id = $1 AND v.archived_at IS NULL
+                                          AND l.units > 0)
                       THEN 1 ELSE 0 END
          WHERE id = $1",
     )

@@ -2,6 +2,7 @@
 
 pub mod cards;
 pub mod shop;
+pub mod stock;
 pub mod storefront;
 pub mod studio;
 

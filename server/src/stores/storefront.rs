@@ -9,6 +9,7 @@ use souq_wire::{
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::stores::cards::{self, SHOWN};
+use crate::stores::stock::UNITS_OF_V;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct StoreRow {
@@ -169,9 +170,10 @@ pub async fn product(db: &Db, id: i64) -> Result<ProductDetail, ApiError> {
     .bind(id)
     .fetch_all(&db.pool)
     .await?;
-    let variants: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT id, name, price_minor, stock FROM variants WHERE product_id = $1 ORDER BY id",
-    )
+    let variants: Vec<(i64, String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT v.id, v.name, v.price_minor, {UNITS_OF_V} FROM variants v
+         WHERE v.product_id = $1 AND v.archived_at IS NULL ORDER BY v.id"
+    ))
     .bind(id)
     .fetch_all(&db.pool)
     .await?;

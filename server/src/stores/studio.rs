@@ -24,6 +24,7 @@ use crate::limits::window::{self, Quota};
 use crate::search;
 use crate::state::Souq;
 use crate::stores::cards;
+use crate::stores::stock::{self, UNITS_OF_V};
 use crate::stores::storefront::{self, assemble, store_card};
 use souq_wire::validate::shown_text;
 
@@ -171,15 +172,13 @@ async fn check_product_refs(
     }
     let variant_ids: Vec<i64> = draft.variants.iter().filter_map(|v| v.id).collect();
     let mine = match product_id {
-        Some(product) => {
-            count_among(
-                &db.pool,
-                "SELECT COUNT(*) FROM variants WHERE product_id = $1 AND id",
-                product,
-                &variant_ids,
-            )
-            .await?
-        }
+        Some(product) => count_among(
+            &db.pool,
+            "SELECT COUNT(*) FROM variants WHERE product_id = $1 AND archived_at IS NULL AND id",
+            product,
+            &variant_ids,
+        )
+        .await?,
         None => 0,
     };
     if mine != variant_ids.len() || variant_ids.iter().collect::<HashSet<_>>().len() != mine {
@@ -428,11 +427,11 @@ async fn products_of(db: &Db, store_id: i64) -> Result<Vec<StudioProduct>, ApiEr
     .bind(store_id)
     .fetch_all(&db.pool)
     .await?;
-    let variants: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT v.product_id, v.id, v.name, v.price_minor, v.stock FROM variants v
+    let variants: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT v.product_id, v.id, v.name, v.price_minor, {UNITS_OF_V} FROM variants v
          JOIN products pr ON pr.id = v.product_id
-         WHERE pr.store_id = $1 ORDER BY v.product_id, v.id",
-    )
+         WHERE pr.store_id = $1 AND v.archived_at IS NULL ORDER BY v.product_id, v.id"
+    ))
     .bind(store_id)
     .fetch_all(&db.pool)
     .await?;
@@ -643,36 +642,37 @@ async fn apply_product(
     .await?;
     // Variants: the draft's list is the whole list.
     let kept: Vec<i64> = draft.variants.iter().filter_map(|v| v.id).collect();
-    delete_all_but(conn, "variants", "product_id", product_id, &kept).await?;
+    retire_variants_but(conn, product_id, &kept, now).await?;
     for (n, variant) in (1i64..).zip(&draft.variants) {
-        match variant.id {
+        let id = match variant.id {
             Some(id) => {
                 sqlx::query(
-                    "UPDATE variants SET name = $1, price_minor = $2, stock = $3
-                     WHERE id = $4 AND product_id = $5",
+                    "UPDATE variants SET name = $1, price_minor = $2
+                     WHERE id = $3 AND product_id = $4",
                 )
                 .bind(&variant.name)
                 .bind(variant.price_minor)
-                .bind(variant.stock)
                 .bind(id)
                 .bind(product_id)
                 .execute(&mut *conn)
                 .await?;
+                id
             }
             None => {
-                sqlx::query(
-                    "INSERT INTO variants (product_id, name, sku, price_minor, stock)
-                     VALUES ($1, $2, $3, $4, $5)",
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO variants (product_id, name, sku, price_minor)
+                     VALUES ($1, $2, $3, $4) RETURNING id",
                 )
                 .bind(product_id)
                 .bind(&variant.name)
                 .bind(format!("{}-{}-{n}-{now}", store.handle, product_id))
                 .bind(variant.price_minor)
-                .bind(variant.stock)
-                .execute(&mut *conn)
+                .fetch_one(&mut *conn)
                 .await?;
+                id
             }
-        }
+        };
+        stock::set(conn, id, variant.stock).await?;
     }
     sqlx::query("DELETE FROM product_images WHERE product_id = $1")
         .bind(product_id)
@@ -709,6 +709,43 @@ async fn delete_all_but(
         delete = delete.bind(*id);
     }
     delete.execute(conn).await?;
+    Ok(())
+}
+
+/// Variants the draft no longer lists leave the shop: those that orders name are
+/// archived (their orders keep showing what was bought), the others deleted.
+async fn retire_variants_but(
+    conn: &mut AnyConnection,
+    product_id: i64,
+    kept: &[i64],
+    now: i64,
+) -> Result<(), ApiError> {
+    let not_kept = |from: usize| {
+        if kept.is_empty() {
+            String::new()
+        } else {
+            format!(" AND id NOT IN ({})", placeholders(from, kept.len()))
+        }
+    };
+    let archive = format!(
+        "UPDATE variants SET archived_at = $2 WHERE product_id = $1 AND archived_at IS NULL
+           AND EXISTS (SELECT 1 FROM order_lines o WHERE o.variant_id = variants.id){}",
+        not_kept(3)
+    );
+    let mut query = sqlx::query(&archive).bind(product_id).bind(now);
+    for id in kept {
+        query = query.bind(*id);
+    }
+    query.execute(&mut *conn).await?;
+    let delete = format!(
+        "DELETE FROM variants WHERE product_id = $1 AND archived_at IS NULL{}",
+        not_kept(2)
+    );
+    let mut query = sqlx::query(&delete).bind(product_id);
+    for id in kept {
+        query = query.bind(*id);
+    }
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 

@@ -3,17 +3,20 @@
 
 use serde_json::json;
 
+use souq_server::stores::stock::UNITS_OF_V;
+
 use crate::on_both_engines;
 use crate::support::{Engine, TestServer, spawn_with_demo};
 
 /// An option with stock of a shown product priced in `currency`: (variant id, stock,
 /// price in minor units).
 pub(crate) async fn option_in_stock(server: &TestServer, currency: &str) -> (i64, i64, i64) {
-    sqlx::query_as(
-        "SELECT v.id, v.stock, v.price_minor FROM variants v JOIN products pr ON pr.id = v.product_id
-         WHERE v.stock > 1 AND pr.currency = $1 AND pr.published_at IS NOT NULL
-         ORDER BY v.id LIMIT 1",
-    )
+    sqlx::query_as(&format!(
+        "SELECT v.id, {UNITS_OF_V} AS stock, v.price_minor FROM variants v
+         JOIN products pr ON pr.id = v.product_id
+         WHERE {UNITS_OF_V} > 1 AND pr.currency = $1 AND pr.published_at IS NOT NULL
+         ORDER BY v.id LIMIT 1"
+    ))
     .bind(currency)
     .fetch_one(&server.running.souq.db.pool)
     .await

@@ -67,7 +67,8 @@ async fn demo_drops_are_timed_relative_to_the_first_start(engine: Engine) {
     let server = spawn_with_demo(engine).await;
     let now = chrono::Utc::now().timestamp_millis();
     let drops: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT d.launch_at, (SELECT COALESCE(MAX(v.stock), 0) FROM variants v
+        "SELECT d.launch_at, (SELECT COALESCE(MAX(l.units), 0) FROM variants v
+                              JOIN stock_lots l ON l.variant_id = v.id
                               WHERE v.product_id = d.product_id) AS stock
          FROM drops d ORDER BY d.launch_at",
     )

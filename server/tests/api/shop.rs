@@ -5,7 +5,7 @@
 use serde_json::Value;
 use souq_server::cache::Change;
 use souq_server::search;
-use souq_server::stores::cards;
+use souq_server::stores::{cards, stock};
 
 use crate::on_both_engines;
 use crate::support::{Engine, TestServer, spawn, spawn_with_demo};
@@ -74,18 +74,18 @@ async fn product(server: &TestServer, store_id: i64, item: Item<'_>) -> i64 {
     .fetch_one(pool)
     .await
     .unwrap();
-    sqlx::query(
-        "INSERT INTO variants (product_id, name, sku, price_minor, stock)
-         VALUES ($1, 'One size', $2, $3, $4)",
+    let (variant_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO variants (product_id, name, sku, price_minor)
+         VALUES ($1, 'One size', $2, $3) RETURNING id",
     )
     .bind(id)
     .bind(format!("sku-{id}"))
     .bind(item.price)
-    .bind(item.stock)
-    .execute(pool)
+    .fetch_one(pool)
     .await
     .unwrap();
     let mut conn = pool.acquire().await.unwrap();
+    stock::set(&mut conn, variant_id, item.stock).await.unwrap();
     cards::refresh_summary(&mut conn, id).await.unwrap();
     search::index_product(&mut conn, id).await.unwrap();
     server
