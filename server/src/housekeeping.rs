@@ -1,5 +1,8 @@
 //! What each server does on its own clock: purging expired sessions and ended quota
-//! windows from the database, and forgetting idle clients from the in-memory limits.
+//! windows from the database, forgetting idle clients from the in-memory limits, and
+//! keeping money moving: reservations and holds that ran out, the sandbox's slow
+//! payments, card refunds still owed. Any instance may do any of it: each step claims
+//! its rows, so two instances at once do each thing once.
 
 use std::time::Duration;
 
@@ -18,13 +21,36 @@ pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// How often money's clocks are looked at: a reservation ends within a second of its time.
+const MONEY_EVERY: Duration = Duration::from_secs(1);
+
+/// One look at money's clocks.
+pub async fn keep_money_moving(state: &Souq) {
+    let now = crate::db::now_ms();
+    if let Err(e) = crate::checkout::expire_due(state).await {
+        tracing::warn!(error = %e, "ending expired reservations failed; trying again");
+    }
+    if let Err(e) = crate::ledger::expire_due(&state.db, now).await {
+        tracing::warn!(error = %e, "expiring ledger holds failed; trying again");
+    }
+    if let Some(sandbox) = &state.payments.sandbox
+        && let Err(e) = sandbox.settle_due().await
+    {
+        tracing::warn!(error = %e, "settling sandbox payments failed; trying again");
+    }
+    crate::checkout::refund_owed(state).await;
+}
+
 /// Runs until the server stops (its task is aborted then).
 pub async fn run(state: Souq) {
     let mut forget = tokio::time::interval(FORGET_EVERY);
     let mut sweep_clock = tokio::time::interval(SWEEP_EVERY);
+    let mut money = tokio::time::interval(MONEY_EVERY);
+    money.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = forget.tick() => state.accounts.rate.forget_idle(),
+            _ = money.tick() => keep_money_moving(&state).await,
             _ = sweep_clock.tick() => {
                 if let Err(e) = sweep(&state.db).await {
                     tracing::warn!(error = %e, "sweeping expired rows failed; trying again later");

@@ -23,6 +23,7 @@ use crate::db::{DatabaseConfig, DbError};
 use crate::demo;
 use crate::http;
 use crate::limits::Limits;
+use crate::payments::PaymentSettings;
 use crate::state::Souq;
 
 #[derive(Debug, Clone)]
@@ -37,6 +38,7 @@ pub struct Config {
     /// (made at each launch) and name a loopback Host, so that neither another local
     /// user nor a web page (DNS rebinding) can talk to it.
     pub app_secret: Option<String>,
+    pub payments: PaymentSettings,
 }
 
 impl Config {
@@ -48,6 +50,7 @@ impl Config {
             demo_data: false,
             limits: Limits::default(),
             app_secret: None,
+            payments: PaymentSettings::default(),
         }
     }
 }
@@ -91,7 +94,7 @@ impl RunningServer {
 }
 
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
-    let souq = Souq::connect(&config.database, &config.limits).await?;
+    let souq = Souq::connect(&config.database, &config.limits, &config.payments).await?;
     if config.demo_data {
         demo::load_into_empty(&souq)
             .await
@@ -113,6 +116,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         .map_err(|e| StartError::Bind(config.listen, e))?;
     let state = souq.clone();
     let housekeeping = tokio::spawn(crate::housekeeping::run(state.clone()));
+    let callbacks = tokio::spawn(crate::checkout::deliver_callbacks(state.clone()));
     let app = match &config.app_secret {
         Some(secret) => http::embedded::only_the_app(http::router(state), secret, addr.port()),
         None => http::router(state),
@@ -122,6 +126,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let task = tokio::spawn(async move {
         serve(listener, app, &limits, stopped).await;
         housekeeping.abort();
+        callbacks.abort();
     });
     tracing::info!(%addr, database = souq.db.backend.name(), "souq server listening");
     Ok(RunningServer {

@@ -13,6 +13,7 @@ use crate::cache::{self, Change, Forget};
 use crate::db::{DatabaseConfig, Db, DbError};
 use crate::feed::cache::FeedCache;
 use crate::limits::Limits;
+use crate::payments::{PaymentSettings, Payments};
 use crate::search::index::SearchIndex;
 
 /// Every domain's in-memory caches, which together hold at most `Limits::cache_bytes`
@@ -63,12 +64,17 @@ pub struct Souq {
     pub caches: Arc<Caches>,
     pub limits: Arc<Limits>,
     pub accounts: Arc<Guard>,
+    pub payments: Arc<Payments>,
 }
 
 impl Souq {
     /// Connects (and migrates), and on PostgreSQL listens for the other instances'
     /// changes before anything is cached.
-    pub async fn connect(database: &DatabaseConfig, limits: &Limits) -> Result<Souq, DbError> {
+    pub async fn connect(
+        database: &DatabaseConfig,
+        limits: &Limits,
+        payments: &PaymentSettings,
+    ) -> Result<Souq, DbError> {
         let db = Db::connect(database, limits.db_acquire_timeout).await?;
         let caches = Arc::new(Caches::new(limits));
         if let DatabaseConfig::Postgres(url) = database {
@@ -76,7 +82,9 @@ impl Souq {
             let weak: std::sync::Weak<dyn Forget> = weak_caches;
             cache::listen(url, weak, caches.alive.subscribe()).await?;
         }
+        let payments = Arc::new(Payments::sandbox(&db, payments));
         Ok(Souq {
+            payments,
             db,
             caches,
             limits: Arc::new(limits.clone()),

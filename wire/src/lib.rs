@@ -2,12 +2,16 @@
 //! server, the app and the UI. Times are UTC; money is an integer of minor units.
 
 pub mod accounts;
+pub mod address;
 pub mod app;
 pub mod cart;
+pub mod checkout;
 pub mod error;
 pub mod feed;
 pub mod health;
 pub mod money;
+pub mod orders;
+pub mod secret;
 pub mod shop;
 pub mod social;
 pub mod studio;
@@ -23,6 +27,12 @@ pub use app::{
     RankingSettings, Timeline,
 };
 pub use cart::{AddToCart, Cart, CartLine, SetQuantity};
+pub use checkout::{
+    Address, AddressInput, CardDetails, ChallengeAnswer, Checkout, CheckoutLine, CheckoutOptions,
+    CheckoutRequest, CheckoutStatus, NextAction, PaymentMethod, ShippingOption,
+    ShippingOptionInput, ShippingOptions, StoreShipping, StoreShippingOptions, TopUpRequest,
+    Wallet,
+};
 pub use error::{ErrorBody, ErrorCode};
 pub use feed::{
     Author, AuthorKind, FeedPage, NewPost, Post, PostActivity, PostStats, ProductCard, QuotedPost,
@@ -30,6 +40,8 @@ pub use feed::{
 };
 pub use health::Health;
 pub use money::Money;
+pub use orders::{CancelOrder, Order, OrderEvent, OrderLine, OrderPage, OrderStatus, ShipOrder};
+pub use secret::Secret;
 pub use shop::{
     CategoryCount, CollectionCard, CollectionView, ProductDetail, ShopHome, ShopQuery, ShopResults,
     ShopSort, StoreCard, Storefront, Variant,

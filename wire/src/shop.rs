@@ -159,6 +159,8 @@ pub struct Variant {
     pub name: String,
     pub price: Money,
     pub stock: i64,
+    /// The most of it one shopper may buy, when the store caps it.
+    pub per_customer_limit: Option<i64>,
 }
 
 /// A product page.

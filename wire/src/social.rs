@@ -43,6 +43,9 @@ pub enum NotificationKind {
     Liked,
     Reposted,
     Mentioned,
+    /// A store moved one of your orders along (paid, shipped, delivered, cancelled,
+    /// refunded).
+    Order,
 }
 
 impl NotificationKind {
@@ -52,6 +55,7 @@ impl NotificationKind {
             NotificationKind::Liked => "liked",
             NotificationKind::Reposted => "reposted",
             NotificationKind::Mentioned => "mentioned",
+            NotificationKind::Order => "order",
         }
     }
 
@@ -61,6 +65,7 @@ impl NotificationKind {
             "liked" => Some(NotificationKind::Liked),
             "reposted" => Some(NotificationKind::Reposted),
             "mentioned" => Some(NotificationKind::Mentioned),
+            "order" => Some(NotificationKind::Order),
             _ => None,
         }
     }
@@ -75,6 +80,11 @@ pub struct Notification {
     /// The post it is about (liked, reposted, mentioned in), with the start of its text.
     pub post_id: Option<i64>,
     pub post_excerpt: Option<String>,
+    /// The order it is about, and the status it reached.
+    #[serde(default)]
+    pub order_id: Option<i64>,
+    #[serde(default)]
+    pub order_status: Option<crate::orders::OrderStatus>,
     pub read: bool,
     pub created_at: DateTime<Utc>,
 }

@@ -34,6 +34,10 @@ pub struct VariantDraft {
     pub price_minor: i64,
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000))]
     pub stock: i64,
+    /// The most of it one shopper may buy; none for no cap.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1_000_000))]
+    pub per_customer_limit: Option<i64>,
 }
 
 /// Everything a merchant edits about a product.

@@ -74,8 +74,8 @@ CREATE TABLE checkouts (
     total_minor     BIGINT NOT NULL DEFAULT 0,
     payment_id      TEXT,
     card_last4      TEXT,
-    -- A refused or failed checkout's first answer, replayed to a retry.
-    error_status    BIGINT,
+    -- A refused checkout's first answer (its ErrorCode), or why a payment failed (the
+    -- processor's code), replayed to a retry.
     error_code      TEXT,
     error_message   TEXT,
     -- Until when the stock is held for a payment still in progress.
@@ -94,7 +94,7 @@ CREATE TABLE orders (
     checkout_id      BIGINT NOT NULL REFERENCES checkouts(id),
     user_id          BIGINT NOT NULL REFERENCES users(id),
     store_id         BIGINT NOT NULL REFERENCES stores(id),
-    -- awaiting_payment, paid, shipped, delivered, cancelled, refunded
+    -- placed, paid, shipped, delivered, cancelled, refunded
     status           TEXT   NOT NULL,
     currency         TEXT   NOT NULL,
     items_minor      BIGINT NOT NULL CHECK (items_minor >= 0),
@@ -114,6 +114,17 @@ CREATE TABLE orders (
 CREATE INDEX orders_shopper ON orders(user_id, created_at DESC, id DESC);
 CREATE INDEX orders_store ON orders(store_id, created_at DESC, id DESC);
 CREATE INDEX orders_checkout ON orders(checkout_id);
+
+-- Card refunds owed: written in the transaction that cancels or refunds, then made at
+-- the processor (again until it says done), so a refund is never lost nor made twice.
+CREATE TABLE card_refunds (
+    idempotency_key TEXT   NOT NULL PRIMARY KEY,
+    payment_id      TEXT   NOT NULL,
+    amount_minor    BIGINT NOT NULL CHECK (amount_minor > 0),
+    created_at      BIGINT NOT NULL,
+    done_at         BIGINT
+);
+CREATE INDEX card_refunds_owed ON card_refunds(created_at) WHERE done_at IS NULL;
 
 CREATE TABLE order_lines (
     order_id         BIGINT NOT NULL REFERENCES orders(id),
@@ -160,3 +171,10 @@ CREATE TABLE sandbox_refunds (
     amount_minor    BIGINT NOT NULL,
     created_at      BIGINT NOT NULL
 );
+
+-- The inbox also tells a shopper that a store moved one of their orders along.
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check
+    CHECK (kind IN ('followed', 'liked', 'reposted', 'mentioned', 'order'));
+ALTER TABLE notifications ADD COLUMN order_id BIGINT REFERENCES orders(id);
+ALTER TABLE notifications ADD COLUMN order_status TEXT;

@@ -74,8 +74,8 @@ CREATE TABLE checkouts (
     total_minor     BIGINT NOT NULL DEFAULT 0,
     payment_id      TEXT,
     card_last4      TEXT,
-    -- A refused or failed checkout's first answer, replayed to a retry.
-    error_status    BIGINT,
+    -- A refused checkout's first answer (its ErrorCode), or why a payment failed (the
+    -- processor's code), replayed to a retry.
     error_code      TEXT,
     error_message   TEXT,
     -- Until when the stock is held for a payment still in progress.
@@ -94,7 +94,7 @@ CREATE TABLE orders (
     checkout_id      BIGINT NOT NULL REFERENCES checkouts(id),
     user_id          BIGINT NOT NULL REFERENCES users(id),
     store_id         BIGINT NOT NULL REFERENCES stores(id),
-    -- awaiting_payment, paid, shipped, delivered, cancelled, refunded
+    -- placed, paid, shipped, delivered, cancelled, refunded
     status           TEXT   NOT NULL,
     currency         TEXT   NOT NULL,
     items_minor      BIGINT NOT NULL CHECK (items_minor >= 0),
@@ -114,6 +114,17 @@ CREATE TABLE orders (
 CREATE INDEX orders_shopper ON orders(user_id, created_at DESC, id DESC);
 CREATE INDEX orders_store ON orders(store_id, created_at DESC, id DESC);
 CREATE INDEX orders_checkout ON orders(checkout_id);
+
+-- Card refunds owed: written in the transaction that cancels or refunds, then made at
+-- the processor (again until it says done), so a refund is never lost nor made twice.
+CREATE TABLE card_refunds (
+    idempotency_key TEXT   NOT NULL PRIMARY KEY,
+    payment_id      TEXT   NOT NULL,
+    amount_minor    BIGINT NOT NULL CHECK (amount_minor > 0),
+    created_at      BIGINT NOT NULL,
+    done_at         BIGINT
+);
+CREATE INDEX card_refunds_owed ON card_refunds(created_at) WHERE done_at IS NULL;
 
 CREATE TABLE order_lines (
     order_id         BIGINT NOT NULL REFERENCES orders(id),
@@ -160,3 +171,23 @@ CREATE TABLE sandbox_refunds (
     amount_minor    BIGINT NOT NULL,
     created_at      BIGINT NOT NULL
 );
+
+-- The inbox also tells a shopper that a store moved one of their orders along. SQLite
+-- cannot change a CHECK in place, so the table is rebuilt with the new kind.
+CREATE TABLE notifications_new (
+    id           INTEGER PRIMARY KEY,
+    user_id      BIGINT  NOT NULL REFERENCES users(id),
+    kind         TEXT    NOT NULL
+                 CHECK (kind IN ('followed', 'liked', 'reposted', 'mentioned', 'order')),
+    actor_id     BIGINT  NOT NULL REFERENCES users(id),
+    post_id      BIGINT  REFERENCES posts(id) ON DELETE CASCADE,
+    order_id     BIGINT  REFERENCES orders(id),
+    order_status TEXT,
+    created_at   BIGINT  NOT NULL,
+    read_at      BIGINT
+);
+INSERT INTO notifications_new (id, user_id, kind, actor_id, post_id, created_at, read_at)
+    SELECT id, user_id, kind, actor_id, post_id, created_at, read_at FROM notifications;
+DROP TABLE notifications;
+ALTER TABLE notifications_new RENAME TO notifications;
+CREATE INDEX notifications_inbox ON notifications(user_id, id DESC);

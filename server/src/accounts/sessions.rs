@@ -3,7 +3,6 @@
 //! public id, so its owner can list their sessions and end one without ever seeing
 //! another session's token.
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -13,6 +12,7 @@ use souq_wire::{SessionInfo, User};
 use crate::cache::{Change, Forget, MAX_AGE, Store, Weigh};
 use crate::db::{Db, from_ms, now_ms};
 use crate::error::ApiError;
+use crate::random;
 use crate::state::Souq;
 
 /// A live session as cached: its user, and when it expires (ms).
@@ -69,12 +69,6 @@ fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
-fn random_id(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    OsRng.fill_bytes(&mut buf);
-    URL_SAFE_NO_PAD.encode(buf)
-}
-
 /// The client's User-Agent as shown in the list of sessions: printable, bounded.
 pub fn device_name(user_agent: Option<&str>) -> String {
     let name: String = user_agent
@@ -97,7 +91,7 @@ pub async fn issue(
     user_id: i64,
     device: &str,
 ) -> Result<(String, DateTime<Utc>), ApiError> {
-    let token = random_id(32);
+    let token = random::id(32);
     let now = now_ms();
     let expires = now + SESSION_DAYS * 24 * 60 * 60 * 1000;
     sqlx::query(
@@ -106,7 +100,7 @@ pub async fn issue(
          VALUES ($1, $2, $3, $4, $5, $5, $6)",
     )
     .bind(token_hash(&token))
-    .bind(random_id(12))
+    .bind(random::id(12))
     .bind(user_id)
     .bind(device)
     .bind(now)

@@ -188,6 +188,35 @@ impl Loader {
             .bind(spec.currency)
             .fetch_one(&mut *self.tx)
             .await?;
+            // Every demo store ships, standard and express, or free for a nonprofit.
+            let standard: i64 = match spec.currency {
+                "KWD" => 1_000,
+                "USD" => 500,
+                _ => 1_500,
+            };
+            let shipping: &[(&str, i64, i64, i64)] = if spec.nonprofit {
+                &[("Free delivery · توصيل مجاني", 0, 3, 7)]
+            } else {
+                &[
+                    ("Standard · توصيل عادي", standard, 3, 5),
+                    ("Express · توصيل سريع", standard * 2, 1, 2),
+                ]
+            };
+            for (position, (name, price, min_days, max_days)) in (0i64..).zip(shipping) {
+                sqlx::query(
+                    "INSERT INTO shipping_options (store_id, name, price_minor, min_days,
+                                                   max_days, position)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(store_id)
+                .bind(*name)
+                .bind(*price)
+                .bind(*min_days)
+                .bind(*max_days)
+                .bind(position)
+                .execute(&mut *self.tx)
+                .await?;
+            }
             let mut products = Vec::new();
             for (p, product) in (0u32..).zip(spec.products) {
                 let external = spec

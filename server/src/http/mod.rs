@@ -3,12 +3,15 @@
 
 pub mod accounts;
 pub mod cart;
+pub mod checkout;
 pub mod embedded;
 pub mod extract;
 pub mod feed;
 pub mod health;
 pub mod media;
 pub mod notifications;
+pub mod orders;
+pub mod payments;
 pub mod people;
 pub mod posts;
 pub mod shop;
@@ -159,6 +162,29 @@ pub fn router(state: Souq) -> Router {
         .routes(routes!(cart::get))
         .routes(routes!(cart::add))
         .routes(routes!(cart::set))
+        .routes(routes!(checkout::options))
+        .routes(routes!(checkout::create))
+        .routes(routes!(checkout::get))
+        .routes(routes!(checkout::refresh))
+        .routes(routes!(checkout::abandon))
+        .routes(routes!(checkout::wallet))
+        .routes(routes!(checkout::top_up))
+        .routes(routes!(checkout::addresses, checkout::add_address))
+        .routes(routes!(checkout::edit_address, checkout::delete_address))
+        .routes(routes!(orders::mine))
+        .routes(routes!(orders::get))
+        .routes(routes!(orders::cancel))
+        .routes(routes!(orders::of_store))
+        .routes(routes!(orders::ship))
+        .routes(routes!(orders::deliver))
+        .routes(routes!(orders::store_cancel))
+        .routes(routes!(orders::refund))
+        .routes(routes!(
+            orders::shipping_options,
+            orders::set_shipping_options
+        ))
+        .routes(routes!(payments::callback))
+        .routes(routes!(payments::challenge))
         .routes(routes!(studio::open_store))
         .routes(routes!(studio::get))
         .routes(routes!(studio::create_product))

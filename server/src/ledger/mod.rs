@@ -210,6 +210,38 @@ pub async fn balance(conn: &mut AnyConnection, account: AccountId) -> Result<Bal
     Ok(balance.unwrap_or_default())
 }
 
+/// Every account `holder` has, one per currency, with its amounts.
+pub async fn balances_of(
+    conn: &mut AnyConnection,
+    holder: Holder,
+) -> Result<Vec<(Currency, Balance)>, sqlx::Error> {
+    let (kind, owner) = holder.key();
+    let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT currency, debits_pending, debits_posted, credits_pending, credits_posted
+         FROM ledger_accounts WHERE kind = $1 AND owner_id = $2 ORDER BY currency",
+    )
+    .bind(kind)
+    .bind(owner)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(currency, debits_pending, debits_posted, credits_pending, credits_posted)| {
+                Some((
+                    Currency::parse(&currency).ok()?,
+                    Balance {
+                        debits_pending,
+                        debits_posted,
+                        credits_pending,
+                        credits_posted,
+                    },
+                ))
+            },
+        )
+        .collect())
+}
+
 #[derive(sqlx::FromRow)]
 struct TransferRow {
     debit_account_id: i64,

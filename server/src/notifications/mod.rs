@@ -1,8 +1,9 @@
 //! The notifications inbox: someone followed you, liked or reposted your post, or
-//! mentioned you. Written in the same transaction as the event; undoing the event
-//! (an unlike) withdraws it, so the inbox never shows what no longer holds.
+//! mentioned you; a store moved your order along. Written in the same transaction as
+//! the event; undoing the event (an unlike) withdraws it, so the inbox never shows what
+//! no longer holds.
 
-use souq_wire::{Notification, NotificationKind, NotificationPage};
+use souq_wire::{Notification, NotificationKind, NotificationPage, OrderStatus};
 use sqlx::{Any, Transaction};
 
 use crate::db::{Db, from_ms, now_ms};
@@ -34,6 +35,28 @@ pub async fn notify(
     Ok(())
 }
 
+/// Tells a shopper their order reached `status`; `actor` is the store's account.
+pub async fn notify_order(
+    conn: &mut sqlx::AnyConnection,
+    recipient: i64,
+    actor: i64,
+    order_id: i64,
+    status: OrderStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, actor_id, order_id, order_status, created_at)
+         VALUES ($1, 'order', $2, $3, $4, $5)",
+    )
+    .bind(recipient)
+    .bind(actor)
+    .bind(order_id)
+    .bind(status.as_str())
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn withdraw(
     tx: &mut Transaction<'static, Any>,
     recipient: i64,
@@ -61,6 +84,8 @@ struct Row {
     actor_id: i64,
     post_id: Option<i64>,
     body: Option<String>,
+    order_id: Option<i64>,
+    order_status: Option<String>,
     created_at: i64,
     read_at: Option<i64>,
 }
@@ -81,7 +106,8 @@ pub async fn page(
     limit: i64,
 ) -> Result<NotificationPage, ApiError> {
     let mut rows: Vec<Row> = sqlx::query_as(
-        "SELECT n.id, n.kind, n.actor_id, n.post_id, p.body, n.created_at, n.read_at
+        "SELECT n.id, n.kind, n.actor_id, n.post_id, p.body, n.order_id, n.order_status,
+                n.created_at, n.read_at
          FROM notifications n LEFT JOIN posts p ON p.id = n.post_id AND p.deleted_at IS NULL
          WHERE n.user_id = $1 AND n.id < $2
          ORDER BY n.id DESC LIMIT $3",
@@ -111,6 +137,8 @@ pub async fn page(
                 actor: actors.get(&row.actor_id)?.clone(),
                 post_id: row.post_id,
                 post_excerpt: row.body.as_deref().map(excerpt),
+                order_id: row.order_id,
+                order_status: row.order_status.as_deref().and_then(OrderStatus::parse),
                 read: row.read_at.is_some(),
                 created_at: from_ms(row.created_at),
             })

@@ -1,6 +1,7 @@
 //! Stores as catalogues: the products a store sells, as cards.
 
 pub mod cards;
+pub mod shipping;
 pub mod shop;
 pub mod stock;
 pub mod storefront;

@@ -4,9 +4,9 @@
 //! lock held only until its own commit; the sum of the lots is never below zero, so an
 //! option never sells more than it has.
 
-use std::hash::{BuildHasher, Hasher};
-
 use sqlx::AnyConnection;
+
+use crate::random;
 
 /// Lots per option; enough to spread a rush over the connections two or three server
 /// instances hold, few enough that summing them stays cheap.
@@ -55,13 +55,6 @@ pub async fn set(conn: &mut AnyConnection, variant_id: i64, units: i64) -> Resul
     Ok(())
 }
 
-/// A random number, different each call, for picking a lot.
-fn random() -> u64 {
-    foldhash::fast::RandomState::default()
-        .build_hasher()
-        .finish()
-}
-
 /// Takes `quantity` units of an option in the caller's transaction: from one lot that
 /// holds them all when there is one (picked at random), else from several in lot order
 /// (so two buyers never wait on each other's lots in a cycle).
@@ -91,9 +84,7 @@ pub async fn take(
             .filter(|(_, units)| *units >= need)
             .map(|(lot, _)| *lot)
             .collect();
-        let pick =
-            usize::try_from(random() % u64::try_from(whole.len().max(1)).unwrap_or(1)).unwrap_or(0);
-        if let Some(lot) = whole.get(pick) {
+        if let Some(lot) = whole.get(random::below(whole.len())) {
             if take_from(conn, variant_id, *lot, need).await? {
                 return Ok(());
             }

@@ -170,8 +170,8 @@ pub async fn product(db: &Db, id: i64) -> Result<ProductDetail, ApiError> {
     .bind(id)
     .fetch_all(&db.pool)
     .await?;
-    let variants: Vec<(i64, String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT v.id, v.name, v.price_minor, {UNITS_OF_V} FROM variants v
+    let variants: Vec<(i64, String, i64, i64, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT v.id, v.name, v.price_minor, {UNITS_OF_V}, v.per_customer_limit FROM variants v
          WHERE v.product_id = $1 AND v.archived_at IS NULL ORDER BY v.id"
     ))
     .bind(id)
@@ -186,15 +186,18 @@ pub async fn product(db: &Db, id: i64) -> Result<ProductDetail, ApiError> {
         images: images.into_iter().map(|(m,)| m).collect(),
         variants: variants
             .into_iter()
-            .map(|(id, name, amount_minor, stock)| Variant {
-                id,
-                name,
-                price: Money {
-                    amount_minor,
-                    currency: row.currency.clone(),
+            .map(
+                |(id, name, amount_minor, stock, per_customer_limit)| Variant {
+                    id,
+                    name,
+                    price: Money {
+                        amount_minor,
+                        currency: row.currency.clone(),
+                    },
+                    stock,
+                    per_customer_limit,
                 },
-                stock,
-            })
+            )
             .collect(),
         external_url: row.external_url,
     })

@@ -139,6 +139,14 @@ pub fn check_product(draft: ProductDraft) -> Result<ProductDraft, ApiError> {
         if !(0..=MAX_STOCK).contains(&variant.stock) {
             return Err(invalid(format!("stock is 0 to {MAX_STOCK}")));
         }
+        if variant
+            .per_customer_limit
+            .is_some_and(|most| !(1..=MAX_STOCK).contains(&most))
+        {
+            return Err(invalid(format!(
+                "a limit per customer is 1 to {MAX_STOCK}, or none"
+            )));
+        }
         variants.push(VariantDraft { name, ..variant });
     }
     Ok(ProductDraft {
@@ -427,8 +435,9 @@ async fn products_of(db: &Db, store_id: i64) -> Result<Vec<StudioProduct>, ApiEr
     .bind(store_id)
     .fetch_all(&db.pool)
     .await?;
-    let variants: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT v.product_id, v.id, v.name, v.price_minor, {UNITS_OF_V} FROM variants v
+    let variants: Vec<(i64, i64, String, i64, i64, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT v.product_id, v.id, v.name, v.price_minor, {UNITS_OF_V}, v.per_customer_limit
+         FROM variants v
          JOIN products pr ON pr.id = v.product_id
          WHERE pr.store_id = $1 AND v.archived_at IS NULL ORDER BY v.product_id, v.id"
     ))
@@ -440,12 +449,13 @@ async fn products_of(db: &Db, store_id: i64) -> Result<Vec<StudioProduct>, ApiEr
         images_of.entry(product).or_default().push(media);
     }
     let mut variants_of: HashMap<i64, Vec<VariantDraft>> = HashMap::new();
-    for (product, id, name, price_minor, stock) in variants {
+    for (product, id, name, price_minor, stock, per_customer_limit) in variants {
         variants_of.entry(product).or_default().push(VariantDraft {
             id: Some(id),
             name,
             price_minor,
             stock,
+            per_customer_limit,
         });
     }
     rows.into_iter()
@@ -647,11 +657,12 @@ async fn apply_product(
         let id = match variant.id {
             Some(id) => {
                 sqlx::query(
-                    "UPDATE variants SET name = $1, price_minor = $2
-                     WHERE id = $3 AND product_id = $4",
+                    "UPDATE variants SET name = $1, price_minor = $2, per_customer_limit = $3
+                     WHERE id = $4 AND product_id = $5",
                 )
                 .bind(&variant.name)
                 .bind(variant.price_minor)
+                .bind(variant.per_customer_limit)
                 .bind(id)
                 .bind(product_id)
                 .execute(&mut *conn)
@@ -660,13 +671,14 @@ async fn apply_product(
             }
             None => {
                 let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO variants (product_id, name, sku, price_minor)
-                     VALUES ($1, $2, $3, $4) RETURNING id",
+                    "INSERT INTO variants (product_id, name, sku, price_minor, per_customer_limit)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
                 .bind(product_id)
                 .bind(&variant.name)
                 .bind(format!("{}-{}-{n}-{now}", store.handle, product_id))
                 .bind(variant.price_minor)
+                .bind(variant.per_customer_limit)
                 .fetch_one(&mut *conn)
                 .await?;
                 id

@@ -5,6 +5,7 @@ mod abuse;
 mod accounts;
 mod caches;
 mod cart;
+mod checkout;
 mod demo;
 mod errors;
 mod feed;

@@ -76,15 +76,21 @@ pub async fn spawn_with_limits(engine: Engine, limits: Limits) -> TestServer {
 }
 
 async fn spawn_with(engine: Engine, demo_data: bool, limits: Limits) -> TestServer {
+    spawn_configured(engine, |config| {
+        config.demo_data = demo_data;
+        config.limits = limits;
+    })
+    .await
+}
+
+/// A server over a fresh database with the configuration `edit` makes.
+pub async fn spawn_configured(engine: Engine, edit: impl FnOnce(&mut Config)) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = Config {
-        demo_data,
-        limits,
-        ..Config::new(
-            database_for(engine, &dir).await,
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-        )
-    };
+    let mut config = Config::new(
+        database_for(engine, &dir).await,
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    );
+    edit(&mut config);
     let running = souq_server::start(config.clone())
         .await
         .expect("server starts");

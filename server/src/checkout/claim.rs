@@ -1,0 +1,260 @@
+//! Exactly once: a checkout attempt is named by the idempotency key its app made and
+//! saved before sending. The first request claims the key (a row committed before any
+//! work, with a lease); the work writes its outcome into that row in its own
+//! transaction; a retry reads the row. So a retry after a timeout replays the first
+//! answer and charges nothing again, the same key with another request is 422, and a
+//! request while the first still runs is 409. A claim whose request died (its lease ran
+//! out with the work unfinished) is taken over by the next retry, which resumes it.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use souq_wire::checkout::valid_idempotency_key;
+use souq_wire::{CardDetails, ErrorCode};
+
+use crate::db::{Db, now_ms};
+use crate::error::ApiError;
+
+/// How long a claimed attempt counts as running. A checkout does its work in well under a
+/// second; a request that has not finished by then has died.
+pub const LEASE: Duration = Duration::from_secs(30);
+
+/// An attempt's row: the idempotency record and the checkout in one.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Attempt {
+    pub id: i64,
+    pub user_id: i64,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    /// `order` or `top_up`.
+    pub purpose: String,
+    /// `claimed`, `reserved`, `requires_action`, `processing`, `paid`, `failed`,
+    /// `expired`, `refused`.
+    pub status: String,
+    /// `wallet` or `card`.
+    pub method: String,
+    pub currency: String,
+    pub total_minor: i64,
+    pub payment_id: Option<String>,
+    pub card_last4: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub expires_at: Option<i64>,
+    pub locked_until: i64,
+    pub created_at: i64,
+}
+
+pub const COLUMNS: &str = "id, user_id, idempotency_key, request_hash, purpose, status, method,
+    currency, total_minor, payment_id, card_last4, error_code, error_message,
+    expires_at, locked_until, created_at";
+
+/// What a request to check out means, for telling a retry from a different request.
+/// A card is known by its last four digits and expiry: its number never reaches the
+/// database, not even hashed (card numbers are few enough to guess from a hash).
+#[derive(Serialize)]
+pub struct Fingerprint<'a, T: Serialize> {
+    pub purpose: &'a str,
+    pub request: T,
+    pub card: Option<CardPrint>,
+}
+
+#[derive(Serialize)]
+pub struct CardPrint {
+    pub last4: String,
+    pub exp_month: u32,
+    pub exp_year: u32,
+}
+
+impl CardPrint {
+    pub fn of(card: &CardDetails) -> CardPrint {
+        CardPrint {
+            last4: last4(card),
+            exp_month: card.exp_month,
+            exp_year: card.exp_year,
+        }
+    }
+}
+
+/// The card number's last four digits.
+pub fn last4(card: &CardDetails) -> String {
+    let digits: Vec<char> = card
+        .number
+        .expose()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits
+        .get(digits.len().saturating_sub(4)..)
+        .unwrap_or_default()
+        .iter()
+        .collect()
+}
+
+pub fn hash<T: Serialize>(fingerprint: &Fingerprint<'_, T>) -> Result<String, ApiError> {
+    let json = serde_json::to_vec(fingerprint)
+        .map_err(|e| ApiError::Internal(format!("fingerprint: {e}")))?;
+    Ok(URL_SAFE_NO_PAD.encode(Sha256::digest(&json)))
+}
+
+/// What the claim found.
+pub enum Claim {
+    /// This request does the work (a new attempt, or one whose request died).
+    Mine(Attempt),
+    /// The attempt was made before: answer what it came to.
+    Replay(Attempt),
+}
+
+pub async fn find(db: &Db, user_id: i64, key: &str) -> Result<Option<Attempt>, ApiError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM checkouts WHERE user_id = $1 AND idempotency_key = $2"
+    ))
+    .bind(user_id)
+    .bind(key)
+    .fetch_optional(&db.durable)
+    .await?)
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Attempt>, ApiError> {
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM checkouts WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&db.durable)
+            .await?,
+    )
+}
+
+fn lease_end(now: i64) -> i64 {
+    now.saturating_add(i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Claims `key` for this request, or says why not.
+pub async fn claim(
+    db: &Db,
+    user_id: i64,
+    key: Option<&str>,
+    request_hash: &str,
+    purpose: &str,
+    method: &str,
+) -> Result<Claim, ApiError> {
+    let key = key.ok_or_else(|| {
+        ApiError::Validation(
+            "send an Idempotency-Key header: a key the app made for this attempt".into(),
+        )
+    })?;
+    if !valid_idempotency_key(key) {
+        return Err(ApiError::Validation(
+            "an idempotency key is 16 to 64 letters, digits and dashes".into(),
+        ));
+    }
+    let now = now_ms();
+    let inserted: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO checkouts (user_id, idempotency_key, request_hash, purpose, status, method,
+                                currency, locked_until, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'claimed', $5, '', $6, $7, $7)
+         ON CONFLICT (user_id, idempotency_key) DO NOTHING
+         RETURNING id",
+    )
+    .bind(user_id)
+    .bind(key)
+    .bind(request_hash)
+    .bind(purpose)
+    .bind(method)
+    .bind(lease_end(now))
+    .bind(now)
+    .fetch_optional(&db.durable)
+    .await?;
+    let attempt = find(db, user_id, key)
+        .await?
+        .ok_or_else(|| ApiError::Internal("a claimed checkout vanished".into()))?;
+    if inserted.is_some() {
+        return Ok(Claim::Mine(attempt));
+    }
+    if attempt.request_hash != request_hash {
+        return Err(ApiError::Validation(
+            "this idempotency key was used for a different request; make a new one".into(),
+        ));
+    }
+    if !matches!(attempt.status.as_str(), "claimed" | "reserved") {
+        return Ok(Claim::Replay(attempt));
+    }
+    if attempt.locked_until > now {
+        return Err(ApiError::Conflict(
+            "this checkout is still being processed; ask again in a moment".into(),
+        ));
+    }
+    // Its request died: take it over, unless another retry just did.
+    let taken =
+        sqlx::query("UPDATE checkouts SET locked_until = $1 WHERE id = $2 AND locked_until = $3")
+            .bind(lease_end(now))
+            .bind(attempt.id)
+            .bind(attempt.locked_until)
+            .execute(&db.durable)
+            .await?;
+    if taken.rows_affected() == 1 {
+        Ok(Claim::Mine(attempt))
+    } else {
+        Err(ApiError::Conflict(
+            "this checkout is still being processed; ask again in a moment".into(),
+        ))
+    }
+}
+
+/// Lets the next retry go at once (this request failed for a passing reason).
+pub async fn release(db: &Db, id: i64) {
+    let released = sqlx::query("UPDATE checkouts SET locked_until = 0 WHERE id = $1")
+        .bind(id)
+        .execute(&db.durable)
+        .await;
+    if let Err(e) = released {
+        tracing::warn!(error = %e, checkout = id, "cannot release a checkout's claim");
+    }
+}
+
+/// Keeps a refusal as the attempt's answer, for its retries to get too.
+pub async fn refuse(db: &Db, id: i64, error: &ApiError) -> Result<(), ApiError> {
+    sqlx::query(
+        "UPDATE checkouts SET status = 'refused', error_code = $1, error_message = $2,
+             locked_until = 0, updated_at = $3
+         WHERE id = $4 AND status = 'claimed'",
+    )
+    .bind(code_name(error.code()))
+    .bind(error.to_string())
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.durable)
+    .await?;
+    Ok(())
+}
+
+/// Whether an error is an answer to keep (the request itself was refused), as opposed
+/// to a passing failure (busy, down) after which a retry may succeed.
+pub fn is_answer(error: &ApiError) -> bool {
+    !matches!(
+        error,
+        ApiError::Unavailable { .. } | ApiError::Internal(_) | ApiError::TooManyRequests { .. }
+    )
+}
+
+fn code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The refusal an attempt keeps, as the error it was.
+pub fn kept_refusal(attempt: &Attempt) -> ApiError {
+    let message = attempt.error_message.clone().unwrap_or_default();
+    match attempt.error_code.as_deref() {
+        Some("not_found") => ApiError::NotFound(message),
+        Some("conflict") => ApiError::Conflict(message),
+        Some("sold_out") => ApiError::SoldOut(message),
+        Some("insufficient_funds") => ApiError::InsufficientFunds,
+        Some("payment_declined") => ApiError::PaymentDeclined(message),
+        Some("forbidden") => ApiError::Forbidden(message),
+        _ => ApiError::Validation(message),
+    }
+}

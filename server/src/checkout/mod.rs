@@ -1,0 +1,407 @@
+//! Checkout: from the cart to paid orders, and money into the wallet from a card.
+//!
+//! One attempt, named by the app's idempotency key (`claim.rs`), places the orders and
+//! reserves their stock in one transaction (`place.rs`). From the wallet it pays in that
+//! same transaction; by card, the processor is then asked to charge once per attempt and
+//! its outcome applied whenever and however it arrives (`settle.rs`). The address book
+//! lives here too (`addresses.rs`).
+
+pub mod addresses;
+mod claim;
+mod place;
+mod settle;
+
+use std::collections::BTreeSet;
+
+use souq_wire::checkout::MAX_TOP_UP_MINOR;
+use souq_wire::{
+    CardDetails, Checkout, CheckoutOptions, CheckoutRequest, CheckoutStatus, Money, NextAction,
+    PaymentMethod, StoreShippingOptions, TopUpRequest, User, Wallet,
+};
+
+pub use claim::LEASE;
+use claim::{Attempt, CardPrint, Claim, Fingerprint};
+pub use place::{record_step, release_limit};
+pub use settle::{
+    deliver_callbacks, expire_due, failure_words, on_callback, owe_refund, refund_owed,
+};
+
+use crate::cache::Change;
+use crate::db::{from_ms, now_ms};
+use crate::error::ApiError;
+use crate::ledger::{self, Currency, Holder};
+use crate::orders;
+use crate::payments::Charge;
+use crate::state::Souq;
+use crate::stores::cards;
+
+/// The checkout's status as the wire says it.
+fn status_of(attempt: &Attempt) -> CheckoutStatus {
+    match attempt.status.as_str() {
+        "paid" => CheckoutStatus::Paid,
+        "requires_action" => CheckoutStatus::RequiresAction,
+        "failed" | "refused" => CheckoutStatus::Failed,
+        "expired" => CheckoutStatus::Expired,
+        // Claimed or reserved: the charge is being made.
+        _ => CheckoutStatus::Processing,
+    }
+}
+
+async fn view(souq: &Souq, attempt: &Attempt, replayed: bool) -> Result<Checkout, ApiError> {
+    let mut conn = souq.db.durable.acquire().await?;
+    let orders = orders::of_checkout(&mut conn, attempt.id).await?;
+    let status = status_of(attempt);
+    Ok(Checkout {
+        id: attempt.id,
+        status,
+        total: Money {
+            amount_minor: attempt.total_minor,
+            currency: attempt.currency.clone(),
+        },
+        method: attempt.method.clone(),
+        card_last4: attempt.card_last4.clone(),
+        orders,
+        next_action: match (&attempt.payment_id, status) {
+            (Some(payment_id), CheckoutStatus::RequiresAction) => Some(NextAction {
+                payment_id: payment_id.clone(),
+                expires_at: from_ms(attempt.expires_at.unwrap_or_default()),
+            }),
+            _ => None,
+        },
+        failure: attempt.error_message.clone(),
+        failure_code: attempt.error_code.clone(),
+        replayed,
+        created_at: from_ms(attempt.created_at),
+    })
+}
+
+/// The answer to a request that made (or replayed) an attempt: a refusal or a declined
+/// card is the error it was; anything else is the checkout as it stands.
+async fn answer(souq: &Souq, attempt: &Attempt, replayed: bool) -> Result<Checkout, ApiError> {
+    match attempt.status.as_str() {
+        "refused" => Err(claim::kept_refusal(attempt)),
+        "failed" => Err(ApiError::PaymentDeclined(
+            attempt
+                .error_message
+                .clone()
+                .unwrap_or_else(|| failure_words(None).into()),
+        )),
+        _ => view(souq, attempt, replayed).await,
+    }
+}
+
+async fn current(souq: &Souq, id: i64) -> Result<Attempt, ApiError> {
+    claim::by_id(&souq.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("checkout"))
+}
+
+/// Product cards show what is in stock: after a checkout sells an option out (or gives
+/// stock back), refresh them and tell every instance.
+pub async fn restock(souq: &Souq, products: &[(i64, i64)]) {
+    let products: BTreeSet<(i64, i64)> = products.iter().copied().collect();
+    if products.is_empty() {
+        return;
+    }
+    let mut changes = Vec::new();
+    for (store_id, product_id) in products {
+        let refreshed = async {
+            let mut conn = souq.db.pool.acquire().await?;
+            cards::refresh_summary(&mut conn, product_id).await
+        };
+        match refreshed.await {
+            Ok(()) => changes.push(Change::Catalog(store_id)),
+            Err(e) => tracing::warn!(error = %e, product_id, "cannot refresh a product's card"),
+        }
+    }
+    changes.dedup();
+    souq.publish(&changes).await;
+}
+
+/// Runs `work` for a claimed attempt; a refusal becomes the attempt's kept answer, a
+/// passing failure lets the next retry try again at once.
+async fn claimed<F>(souq: &Souq, attempt: &Attempt, work: F) -> Result<Checkout, ApiError>
+where
+    F: std::future::Future<Output = Result<Checkout, ApiError>>,
+{
+    match work.await {
+        Ok(checkout) => Ok(checkout),
+        Err(e) if claim::is_answer(&e) => {
+            claim::refuse(&souq.db, attempt.id, &e).await?;
+            claim::release(&souq.db, attempt.id).await;
+            Err(e)
+        }
+        Err(e) => {
+            claim::release(&souq.db, attempt.id).await;
+            Err(e)
+        }
+    }
+}
+
+/// Charges the attempt's card (the processor answers the same payment for the same
+/// attempt, however often asked) and applies the outcome.
+async fn charge(souq: &Souq, attempt: &Attempt, card: &CardDetails) -> Result<Checkout, ApiError> {
+    let payment = souq
+        .payments
+        .processor
+        .charge(Charge {
+            idempotency_key: &settle::processor_key(attempt.id),
+            amount_minor: attempt.total_minor,
+            currency: &attempt.currency,
+            card,
+        })
+        .await?;
+    settle::apply(souq, attempt.id, &payment, settle::Cause::Answer).await?;
+    answer(souq, &current(souq, attempt.id).await?, false).await
+}
+
+/// Pays for the reviewed lines of the cart: one order per store, from the wallet or a
+/// card. `key` is the app's idempotency key for this attempt.
+pub async fn checkout(
+    souq: &Souq,
+    user: &User,
+    key: Option<&str>,
+    request: &CheckoutRequest,
+) -> Result<Checkout, ApiError> {
+    let (method, card) = match &request.payment {
+        PaymentMethod::Wallet => ("wallet", None),
+        PaymentMethod::Card { card } => ("card", Some(card)),
+    };
+    let hash = claim::hash(&Fingerprint {
+        purpose: "order",
+        request: (&request.lines, request.address_id, &request.shipping),
+        card: card.map(CardPrint::of),
+    })?;
+    let attempt = match claim::claim(&souq.db, user.id, key, &hash, "order", method).await? {
+        Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
+        Claim::Mine(attempt) => attempt,
+    };
+    claimed(souq, &attempt, async {
+        if attempt.status == "claimed" {
+            place_orders(souq, &attempt, request).await?;
+        }
+        let attempt = current(souq, attempt.id).await?;
+        match card {
+            Some(card) if attempt.status == "reserved" => charge(souq, &attempt, card).await,
+            _ => answer(souq, &attempt, false).await,
+        }
+    })
+    .await
+}
+
+/// The one transaction that places the orders (and pays them, from the wallet).
+async fn place_orders(
+    souq: &Souq,
+    attempt: &Attempt,
+    request: &CheckoutRequest,
+) -> Result<(), ApiError> {
+    let now = now_ms();
+    let mut tx = souq.db.begin_durable().await?;
+    // Still unplaced: a retry that took the claim over may have placed it meanwhile.
+    let unplaced =
+        sqlx::query("UPDATE checkouts SET updated_at = $1 WHERE id = $2 AND status = 'claimed'")
+            .bind(now)
+            .bind(attempt.id)
+            .execute(&mut *tx)
+            .await?;
+    if unplaced.rows_affected() != 1 {
+        return Ok(());
+    }
+    let placed = place::place(
+        &mut tx,
+        attempt,
+        request,
+        souq.payments.settings.fee_basis_points,
+        now,
+    )
+    .await?;
+    match request.payment {
+        PaymentMethod::Wallet => {
+            let currency = Currency::parse(&placed.currency)
+                .map_err(|e| ApiError::Validation(e.to_string()))?;
+            let wallet = ledger::find_account(
+                &mut tx,
+                Holder::Wallet {
+                    user_id: attempt.user_id,
+                },
+                &currency,
+            )
+            .await?
+            .ok_or(ApiError::InsufficientFunds)?;
+            place::pay_orders(&mut tx, attempt, wallet, now).await?;
+            sqlx::query("UPDATE checkouts SET status = 'paid', locked_until = 0 WHERE id = $1")
+                .bind(attempt.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        PaymentMethod::Card { .. } => {
+            sqlx::query("UPDATE checkouts SET status = 'reserved', expires_at = $1 WHERE id = $2")
+                .bind(reservation_end(souq, now))
+                .bind(attempt.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    restock(souq, &placed.sold_out).await;
+    Ok(())
+}
+
+fn reservation_end(souq: &Souq, now: i64) -> i64 {
+    now.saturating_add(
+        i64::try_from(souq.payments.settings.reservation.as_millis()).unwrap_or(i64::MAX),
+    )
+}
+
+/// Puts money in the wallet from a card.
+pub async fn top_up(
+    souq: &Souq,
+    user: &User,
+    key: Option<&str>,
+    request: &TopUpRequest,
+) -> Result<Checkout, ApiError> {
+    if !(1..=MAX_TOP_UP_MINOR).contains(&request.amount_minor) {
+        return Err(ApiError::Validation(format!(
+            "a top-up is 1 to {MAX_TOP_UP_MINOR} minor units"
+        )));
+    }
+    let currency =
+        Currency::parse(&request.currency).map_err(|e| ApiError::Validation(e.to_string()))?;
+    let hash = claim::hash(&Fingerprint {
+        purpose: "top_up",
+        request: (request.amount_minor, &request.currency),
+        card: Some(CardPrint::of(&request.card)),
+    })?;
+    let attempt = match claim::claim(&souq.db, user.id, key, &hash, "top_up", "card").await? {
+        Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
+        Claim::Mine(attempt) => attempt,
+    };
+    claimed(souq, &attempt, async {
+        let now = now_ms();
+        sqlx::query(
+            "UPDATE checkouts SET status = 'reserved', currency = $1, total_minor = $2,
+                 card_last4 = $3, expires_at = $4, updated_at = $5
+             WHERE id = $6 AND status = 'claimed'",
+        )
+        .bind(currency.as_str())
+        .bind(request.amount_minor)
+        .bind(claim::last4(&request.card))
+        .bind(reservation_end(souq, now))
+        .bind(now)
+        .bind(attempt.id)
+        .execute(&souq.db.durable)
+        .await?;
+        let attempt = current(souq, attempt.id).await?;
+        if attempt.status == "reserved" {
+            charge(souq, &attempt, &request.card).await
+        } else {
+            answer(souq, &attempt, false).await
+        }
+    })
+    .await
+}
+
+/// One of the shopper's checkouts as it stands; 404 for anyone else's.
+pub async fn get(souq: &Souq, user: &User, id: i64) -> Result<Checkout, ApiError> {
+    let attempt = current(souq, id).await?;
+    if attempt.user_id != user.id || attempt.status == "claimed" {
+        return Err(ApiError::not_found("checkout"));
+    }
+    view(souq, &attempt, false).await
+}
+
+/// Asks the processor how the checkout's payment stands and applies it: what the app
+/// calls when the shopper comes back from a card's second step.
+pub async fn refresh(souq: &Souq, user: &User, id: i64) -> Result<Checkout, ApiError> {
+    let attempt = current(souq, id).await?;
+    if attempt.user_id != user.id {
+        return Err(ApiError::not_found("checkout"));
+    }
+    if let Some(payment_id) = &attempt.payment_id {
+        let payment = souq.payments.processor.retrieve(payment_id).await?;
+        settle::apply(souq, id, &payment, settle::Cause::Answer).await?;
+    }
+    get(souq, user, id).await
+}
+
+/// The shopper's answer to the sandbox's second step for their payment, then applied.
+pub async fn answer_challenge(
+    souq: &Souq,
+    user: &User,
+    payment_id: &str,
+    approve: bool,
+) -> Result<Checkout, ApiError> {
+    let owner: Option<(i64, i64)> =
+        sqlx::query_as("SELECT id, user_id FROM checkouts WHERE payment_id = $1")
+            .bind(payment_id)
+            .fetch_optional(&souq.db.durable)
+            .await?;
+    let Some((checkout_id, _)) = owner.filter(|(_, owner)| *owner == user.id) else {
+        return Err(ApiError::not_found("payment"));
+    };
+    let sandbox = souq
+        .payments
+        .sandbox
+        .as_ref()
+        .ok_or_else(|| ApiError::not_found("sandbox"))?;
+    let payment = sandbox.answer_challenge(payment_id, approve).await?;
+    settle::apply(souq, checkout_id, &payment, settle::Cause::Answer).await?;
+    get(souq, user, checkout_id).await
+}
+
+/// The shopper gives up on a card's second step: the payment is cancelled and the
+/// stock goes back at once (if the payment succeeded meanwhile, it stays paid).
+pub async fn abandon(souq: &Souq, user: &User, id: i64) -> Result<Checkout, ApiError> {
+    let attempt = current(souq, id).await?;
+    if attempt.user_id != user.id {
+        return Err(ApiError::not_found("checkout"));
+    }
+    if let Some(payment_id) = &attempt.payment_id
+        && matches!(attempt.status.as_str(), "requires_action" | "processing")
+    {
+        let payment = souq.payments.processor.cancel(payment_id).await?;
+        settle::apply(souq, id, &payment, settle::Cause::Answer).await?;
+    }
+    get(souq, user, id).await
+}
+
+/// What the checkout screen needs: the cart, the address book, each store's shipping
+/// options for its part of the cart, and the wallet.
+pub async fn options(souq: &Souq, user: &User) -> Result<CheckoutOptions, ApiError> {
+    let cart = crate::cart::get(&souq.db, user).await?;
+    let variant_ids: Vec<i64> = cart.lines.iter().map(|l| l.variant_id).collect();
+    let mut conn = souq.db.pool.acquire().await?;
+    let stores_of = crate::stores::shipping::stores_of_variants(&mut conn, &variant_ids).await?;
+    let store_ids: Vec<i64> = stores_of.iter().map(|(id, _, _)| *id).collect();
+    let mut options = crate::stores::shipping::of_stores(&mut conn, &store_ids).await?;
+    drop(conn);
+    Ok(CheckoutOptions {
+        addresses: addresses::list(&souq.db, user.id).await?,
+        stores: stores_of
+            .into_iter()
+            .map(|(store_id, store_name, variant_ids)| StoreShippingOptions {
+                options: options.remove(&store_id).unwrap_or_default(),
+                store_id,
+                store_name,
+                variant_ids,
+            })
+            .collect(),
+        wallet: wallet(souq, user).await?,
+        cart,
+    })
+}
+
+/// The wallet's balance in each currency it holds, what holds set aside excluded.
+pub async fn wallet(souq: &Souq, user: &User) -> Result<Wallet, ApiError> {
+    let mut conn = souq.db.durable.acquire().await?;
+    let balances = ledger::balances_of(&mut conn, Holder::Wallet { user_id: user.id }).await?;
+    Ok(Wallet {
+        balances: balances
+            .into_iter()
+            .map(|(currency, balance)| Money {
+                amount_minor: balance.available(),
+                currency: currency.as_str().to_string(),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,166 @@
+//! Checkout, the address book and the wallet. Requests that move money or stock carry
+//! the app's `Idempotency-Key` header.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use souq_wire::checkout::IDEMPOTENCY_HEADER;
+use souq_wire::{
+    Address, AddressInput, Checkout, CheckoutOptions, CheckoutRequest, ErrorBody, TopUpRequest,
+    Wallet,
+};
+
+use crate::checkout::{self, addresses};
+use crate::error::ApiError;
+use crate::http::Souq;
+use crate::http::extract::{Json, Path, SignedIn};
+
+fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|value| value.to_str().ok())
+}
+
+/// The cart, the address book, each store's shipping options and the wallet, at once.
+#[utoipa::path(get, path = "/v1/checkout", tag = "checkout", security(("bearer" = [])),
+    responses((status = 200, body = CheckoutOptions)))]
+pub async fn options(
+    State(state): State<Souq>,
+    me: SignedIn,
+) -> Result<Json<CheckoutOptions>, ApiError> {
+    Ok(Json(checkout::options(&state, &me.user).await?))
+}
+
+/// Pays for the reviewed cart lines: each store becomes its own order. Sent again with
+/// the same key it answers the first result (`replayed`) and charges nothing again.
+#[utoipa::path(post, path = "/v1/checkouts", tag = "checkout", request_body = CheckoutRequest,
+    params(("Idempotency-Key" = String, Header,
+            description = "16 to 64 letters, digits and dashes, made by the app per attempt")),
+    security(("bearer" = [])),
+    responses((status = 200, body = Checkout),
+              (status = 402, description = "the card was declined", body = ErrorBody),
+              (status = 404, description = "an unknown or archived option, or address",
+               body = ErrorBody),
+              (status = 409, description = "sold out, a price changed, or this key's request \
+               is still running", body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<Souq>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Json(request): Json<CheckoutRequest>,
+) -> Result<Json<Checkout>, ApiError> {
+    Ok(Json(
+        checkout::checkout(&state, &me.user, idempotency_key(&headers), &request).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/checkouts/{id}", tag = "checkout",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Checkout), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<Checkout>, ApiError> {
+    Ok(Json(checkout::get(&state, &me.user, id).await?))
+}
+
+/// Asks the processor how the payment stands (after a card's second step).
+#[utoipa::path(post, path = "/v1/checkouts/{id}/refresh", tag = "checkout",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Checkout), (status = 404, body = ErrorBody)))]
+pub async fn refresh(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<Checkout>, ApiError> {
+    Ok(Json(checkout::refresh(&state, &me.user, id).await?))
+}
+
+/// Gives up a card's second step: the payment is cancelled, the stock goes back.
+#[utoipa::path(post, path = "/v1/checkouts/{id}/abandon", tag = "checkout",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Checkout), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn abandon(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<Checkout>, ApiError> {
+    Ok(Json(checkout::abandon(&state, &me.user, id).await?))
+}
+
+#[utoipa::path(get, path = "/v1/wallet", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, body = Wallet)))]
+pub async fn wallet(State(state): State<Souq>, me: SignedIn) -> Result<Json<Wallet>, ApiError> {
+    Ok(Json(checkout::wallet(&state, &me.user).await?))
+}
+
+/// Puts money in the wallet from a card; idempotent like a checkout.
+#[utoipa::path(post, path = "/v1/wallet/top-ups", tag = "wallet", request_body = TopUpRequest,
+    params(("Idempotency-Key" = String, Header,
+            description = "16 to 64 letters, digits and dashes, made by the app per attempt")),
+    security(("bearer" = [])),
+    responses((status = 200, body = Checkout),
+              (status = 402, description = "the card was declined", body = ErrorBody),
+              (status = 409, description = "this key's request is still running",
+               body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn top_up(
+    State(state): State<Souq>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Json(request): Json<TopUpRequest>,
+) -> Result<Json<Checkout>, ApiError> {
+    Ok(Json(
+        checkout::top_up(&state, &me.user, idempotency_key(&headers), &request).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/addresses", tag = "checkout", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Address>)))]
+pub async fn addresses(
+    State(state): State<Souq>,
+    me: SignedIn,
+) -> Result<Json<Vec<Address>>, ApiError> {
+    Ok(Json(addresses::list(&state.db, me.user.id).await?))
+}
+
+#[utoipa::path(post, path = "/v1/addresses", tag = "checkout", request_body = AddressInput,
+    security(("bearer" = [])),
+    responses((status = 201, body = Address), (status = 422, body = ErrorBody)))]
+pub async fn add_address(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Json(input): Json<AddressInput>,
+) -> Result<(StatusCode, Json<Address>), ApiError> {
+    let address = addresses::add(&state.db, me.user.id, &input).await?;
+    Ok((StatusCode::CREATED, Json(address)))
+}
+
+#[utoipa::path(put, path = "/v1/addresses/{id}", tag = "checkout", request_body = AddressInput,
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Address), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn edit_address(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(input): Json<AddressInput>,
+) -> Result<Json<Address>, ApiError> {
+    Ok(Json(
+        addresses::update(&state.db, me.user.id, id, &input).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/v1/addresses/{id}", tag = "checkout",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody)))]
+pub async fn delete_address(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    addresses::delete(&state.db, me.user.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

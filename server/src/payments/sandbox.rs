@@ -1,0 +1,448 @@
+//! The sandbox payment processor: the one Souq ships, behaving like a real one with
+//! Stripe's test cards, so people recognise them. No real money moves and nothing leaves
+//! the machine; its records live in its own tables (`sandbox_*`), which only this file
+//! reads, as a real processor's live on its side.
+//!
+//! | card                | what happens                                              |
+//! |---------------------|-----------------------------------------------------------|
+//! | 4242 4242 4242 4242 | succeeds                                                  |
+//! | 4000 0000 0000 0002 | declined (`card_declined`)                                |
+//! | 4000 0000 0000 9995 | declined (`insufficient_funds`)                           |
+//! | 4000 0027 6000 3184 | asks for a second step (3-D Secure) the shopper completes |
+//! | 4000 0000 0000 7072 | Souq's own: processing, settles after a delay             |
+//!
+//! Any other number is refused (`test_card_required`), a number that fails the Luhn
+//! check is `incorrect_number`, a past expiry `expired_card`. Like a real processor it
+//! reports each change by a signed callback, and on purpose delivers each one twice, at
+//! random moments, so that callbacks arrive late and out of order.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{Datelike, Utc};
+use tokio::sync::mpsc;
+
+use super::{BoxFuture, Charge, Event, Payment, PaymentStatus, ProcessorError, sign};
+use crate::db::{Db, now_ms};
+use crate::random;
+
+pub const SUCCEEDS: &str = "4242424242424242";
+pub const DECLINED: &str = "4000000000000002";
+pub const INSUFFICIENT_FUNDS: &str = "4000000000009995";
+pub const NEEDS_SECOND_STEP: &str = "4000002760003184";
+pub const SETTLES_LATER: &str = "4000000000007072";
+
+/// A signed callback on its way: the body and its signature.
+pub type Delivery = (Vec<u8>, String);
+
+pub struct Sandbox {
+    db: Db,
+    secret: Arc<[u8]>,
+    deliveries: mpsc::UnboundedSender<Delivery>,
+    /// How long a `SETTLES_LATER` payment stays processing.
+    settle_after: Duration,
+}
+
+/// The card's digits, spaces and dashes left out.
+fn digits(number: &str) -> String {
+    number.chars().filter(|c| !matches!(c, ' ' | '-')).collect()
+}
+
+fn luhn_valid(number: &str) -> bool {
+    if !(12..=19).contains(&number.len()) || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = number
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// What the sandbox does with a card: its first status, and why it failed.
+fn judge(
+    number: &str,
+    exp_month: u32,
+    exp_year: u32,
+    cvc: &str,
+) -> (PaymentStatus, Option<&'static str>) {
+    let today = Utc::now();
+    let (year, month) = (u32::try_from(today.year()).unwrap_or(0), today.month());
+    if !luhn_valid(number) {
+        return (PaymentStatus::Failed, Some("incorrect_number"));
+    }
+    if !(1..=12).contains(&exp_month) || (exp_year, exp_month) < (year, month) {
+        return (PaymentStatus::Failed, Some("expired_card"));
+    }
+    if !(3..=4).contains(&cvc.len()) || !cvc.bytes().all(|b| b.is_ascii_digit()) {
+        return (PaymentStatus::Failed, Some("incorrect_cvc"));
+    }
+    match number {
+        SUCCEEDS => (PaymentStatus::Succeeded, None),
+        DECLINED => (PaymentStatus::Failed, Some("card_declined")),
+        INSUFFICIENT_FUNDS => (PaymentStatus::Failed, Some("insufficient_funds")),
+        NEEDS_SECOND_STEP => (PaymentStatus::RequiresAction, None),
+        SETTLES_LATER => (PaymentStatus::Processing, None),
+        _ => (PaymentStatus::Failed, Some("test_card_required")),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    status: String,
+    amount_minor: i64,
+    currency: String,
+    card_last4: String,
+    failure_code: Option<String>,
+}
+
+impl Row {
+    fn payment(self) -> Payment {
+        Payment {
+            status: PaymentStatus::parse(&self.status).unwrap_or(PaymentStatus::Failed),
+            id: self.id,
+            amount_minor: self.amount_minor,
+            currency: self.currency,
+            card_last4: self.card_last4,
+            failure_code: self.failure_code,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, status, amount_minor, currency, card_last4, failure_code";
+
+impl Sandbox {
+    /// A sandbox over Souq's database that signs its callbacks with `secret` and hands
+    /// them to `deliveries`.
+    pub fn new(
+        db: Db,
+        secret: Arc<[u8]>,
+        deliveries: mpsc::UnboundedSender<Delivery>,
+        settle_after: Duration,
+    ) -> Sandbox {
+        Sandbox {
+            db,
+            secret,
+            deliveries,
+            settle_after,
+        }
+    }
+
+    async fn by(&self, column: &str, value: &str) -> Result<Option<Payment>, ProcessorError> {
+        let row: Option<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM sandbox_payments WHERE {column} = $1"
+        ))
+        .bind(value)
+        .fetch_optional(&self.db.durable)
+        .await?;
+        Ok(row.map(Row::payment))
+    }
+
+    /// Sends the callback for a change twice, each after a random pause: so they arrive
+    /// late, twice, and (between payments, or a change and the next) out of order.
+    fn announce(&self, payment: &Payment) {
+        let event = Event {
+            id: format!("evt_{}", random::id(12)),
+            payment_id: payment.id.clone(),
+            status: payment.status.as_str().to_string(),
+            created_ms: now_ms(),
+        };
+        let Ok(body) = serde_json::to_vec(&event) else {
+            return;
+        };
+        let signature = sign(&self.secret, &body);
+        for most_ms in [300, 1_500] {
+            let pause = Duration::from_millis(u64::try_from(random::below(most_ms)).unwrap_or(0));
+            let (deliveries, body, signature) =
+                (self.deliveries.clone(), body.clone(), signature.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(pause).await;
+                // Nobody listening: the server is stopping; a real processor would retry.
+                let _ = deliveries.send((body, signature));
+            });
+        }
+    }
+
+    /// Moves a payment from one status to another, if it is still in the first; the
+    /// change is announced once, by whoever made it.
+    async fn change(
+        &self,
+        payment_id: &str,
+        from: &[PaymentStatus],
+        to: PaymentStatus,
+        failure_code: Option<&str>,
+    ) -> Result<Payment, ProcessorError> {
+        let sql = format!(
+            "UPDATE sandbox_payments SET status = $1, failure_code = $2, settle_at = NULL,
+                 updated_at = $3
+             WHERE id = $4 AND status IN ({})
+             RETURNING {COLUMNS}",
+            crate::db::placeholders(5, from.len())
+        );
+        let mut query = sqlx::query_as::<_, Row>(&sql)
+            .bind(to.as_str())
+            .bind(failure_code)
+            .bind(now_ms())
+            .bind(payment_id);
+        for status in from {
+            query = query.bind(status.as_str());
+        }
+        let changed = query.fetch_optional(&self.db.durable).await?;
+        match changed {
+            Some(row) => {
+                let payment = row.payment();
+                self.announce(&payment);
+                Ok(payment)
+            }
+            None => self
+                .by("id", payment_id)
+                .await?
+                .ok_or(ProcessorError::NotFound),
+        }
+    }
+
+    /// The shopper's answer to a card's second step, as a bank's 3-D Secure page takes it.
+    pub async fn answer_challenge(
+        &self,
+        payment_id: &str,
+        approve: bool,
+    ) -> Result<Payment, ProcessorError> {
+        let payment = self
+            .by("id", payment_id)
+            .await?
+            .ok_or(ProcessorError::NotFound)?;
+        if payment.status != PaymentStatus::RequiresAction {
+            return Err(ProcessorError::InvalidState(format!(
+                "the payment is {}",
+                payment.status.as_str()
+            )));
+        }
+        if approve {
+            self.change(
+                payment_id,
+                &[PaymentStatus::RequiresAction],
+                PaymentStatus::Succeeded,
+                None,
+            )
+            .await
+        } else {
+            self.change(
+                payment_id,
+                &[PaymentStatus::RequiresAction],
+                PaymentStatus::Failed,
+                Some("authentication_failed"),
+            )
+            .await
+        }
+    }
+
+    /// Settles the payments whose delay has passed; each instance's housekeeping calls
+    /// it, and each payment settles once whichever instance gets there.
+    pub async fn settle_due(&self) -> Result<usize, ProcessorError> {
+        let due: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM sandbox_payments WHERE settle_at IS NOT NULL AND settle_at <= $1",
+        )
+        .bind(now_ms())
+        .fetch_all(&self.db.durable)
+        .await?;
+        let mut settled = 0;
+        for (id,) in due {
+            let payment = self
+                .change(
+                    &id,
+                    &[PaymentStatus::Processing],
+                    PaymentStatus::Succeeded,
+                    None,
+                )
+                .await?;
+            settled += usize::from(payment.status == PaymentStatus::Succeeded);
+        }
+        Ok(settled)
+    }
+}
+
+impl super::Processor for Sandbox {
+    fn charge<'a>(&'a self, charge: Charge<'a>) -> BoxFuture<'a, Result<Payment, ProcessorError>> {
+        Box::pin(async move {
+            if let Some(payment) = self.by("idempotency_key", charge.idempotency_key).await? {
+                return Ok(payment);
+            }
+            let number = digits(charge.card.number.expose());
+            let (status, failure_code) = judge(
+                &number,
+                charge.card.exp_month,
+                charge.card.exp_year,
+                charge.card.cvc.expose(),
+            );
+            let last4: String = number
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let now = now_ms();
+            let settle_at = (status == PaymentStatus::Processing).then(|| {
+                now.saturating_add(i64::try_from(self.settle_after.as_millis()).unwrap_or(0))
+            });
+            let inserted = sqlx::query(
+                "INSERT INTO sandbox_payments (id, idempotency_key, amount_minor, currency, status,
+                     card_last4, failure_code, settle_at, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+                 ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(format!("pay_{}", random::id(18)))
+            .bind(charge.idempotency_key)
+            .bind(charge.amount_minor)
+            .bind(charge.currency)
+            .bind(status.as_str())
+            .bind(&last4)
+            .bind(failure_code)
+            .bind(settle_at)
+            .bind(now)
+            .execute(&self.db.durable)
+            .await?;
+            let payment = self
+                .by("idempotency_key", charge.idempotency_key)
+                .await?
+                .ok_or(ProcessorError::NotFound)?;
+            if inserted.rows_affected() == 1 {
+                self.announce(&payment);
+            }
+            Ok(payment)
+        })
+    }
+
+    fn retrieve<'a>(
+        &'a self,
+        payment_id: &'a str,
+    ) -> BoxFuture<'a, Result<Payment, ProcessorError>> {
+        Box::pin(async move {
+            self.by("id", payment_id)
+                .await?
+                .ok_or(ProcessorError::NotFound)
+        })
+    }
+
+    fn find<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Payment>, ProcessorError>> {
+        Box::pin(async move { self.by("idempotency_key", idempotency_key).await })
+    }
+
+    fn cancel<'a>(&'a self, payment_id: &'a str) -> BoxFuture<'a, Result<Payment, ProcessorError>> {
+        Box::pin(async move {
+            self.change(
+                payment_id,
+                &[PaymentStatus::RequiresAction, PaymentStatus::Processing],
+                PaymentStatus::Cancelled,
+                None,
+            )
+            .await
+        })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        payment_id: &'a str,
+        amount_minor: i64,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProcessorError>> {
+        Box::pin(async move {
+            let mut tx = self.db.begin_durable().await?;
+            let done: Option<(String,)> =
+                sqlx::query_as("SELECT payment_id FROM sandbox_refunds WHERE idempotency_key = $1")
+                    .bind(idempotency_key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if done.is_some() {
+                return Ok(());
+            }
+            let refunded = sqlx::query(
+                "UPDATE sandbox_payments SET refunded_minor = refunded_minor + $1, updated_at = $2
+                 WHERE id = $3 AND status = 'succeeded' AND refunded_minor + $1 <= amount_minor",
+            )
+            .bind(amount_minor)
+            .bind(now_ms())
+            .bind(payment_id)
+            .execute(&mut *tx)
+            .await?;
+            if refunded.rows_affected() != 1 {
+                return Err(ProcessorError::InvalidState(
+                    "only a succeeded payment is refunded, up to its amount".into(),
+                ));
+            }
+            sqlx::query(
+                "INSERT INTO sandbox_refunds (idempotency_key, payment_id, amount_minor, created_at)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(idempotency_key)
+            .bind(payment_id)
+            .bind(amount_minor)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_test_cards_do_what_their_table_says() {
+        let future = 2099;
+        assert_eq!(
+            judge(SUCCEEDS, 12, future, "123").0,
+            PaymentStatus::Succeeded
+        );
+        assert_eq!(
+            judge(DECLINED, 12, future, "123"),
+            (PaymentStatus::Failed, Some("card_declined"))
+        );
+        assert_eq!(
+            judge(INSUFFICIENT_FUNDS, 12, future, "123"),
+            (PaymentStatus::Failed, Some("insufficient_funds"))
+        );
+        assert_eq!(
+            judge(NEEDS_SECOND_STEP, 12, future, "123").0,
+            PaymentStatus::RequiresAction
+        );
+        assert_eq!(
+            judge(SETTLES_LATER, 12, future, "123").0,
+            PaymentStatus::Processing
+        );
+        assert_eq!(
+            judge("4242424242424241", 12, future, "123").1,
+            Some("incorrect_number")
+        );
+        assert_eq!(judge(SUCCEEDS, 1, 2001, "123").1, Some("expired_card"));
+        assert_eq!(judge(SUCCEEDS, 12, future, "12").1, Some("incorrect_cvc"));
+        assert_eq!(
+            judge("5555555555554444", 12, future, "123").1,
+            Some("test_card_required"),
+            "a real-looking card is not charged"
+        );
+    }
+
+    #[test]
+    fn card_numbers_are_read_with_spaces_and_dashes() {
+        assert_eq!(digits("4242 4242-4242 4242"), SUCCEEDS);
+    }
+}
