@@ -37,6 +37,18 @@ struct Args {
     /// What the in-memory caches together may hold, in MiB.
     #[arg(long, env = "SOUQ_CACHE_MIB", default_value_t = 256)]
     cache_mib: u64,
+    /// The platform's fee on each order, in per cent (up to two decimals).
+    #[arg(long, env = "SOUQ_FEE_PERCENT", default_value = "5",
+          value_parser = souq_server::payments::fee_basis_points)]
+    fee_percent: i64,
+    /// How long stock waits for a card payment still in progress (a second step) before
+    /// it goes back on sale, in seconds.
+    #[arg(long, env = "SOUQ_RESERVATION_SECS", default_value_t = 600)]
+    reservation_secs: u64,
+    /// The secret the payment processor signs its callbacks with. Every instance behind
+    /// one processor needs the same; made at start when unset.
+    #[arg(long, env = "SOUQ_PAYMENTS_CALLBACK_SECRET", hide_env_values = true)]
+    payments_callback_secret: Option<String>,
     /// Log lines as JSON (the default, for log collectors) or as text.
     #[arg(long, env = "SOUQ_LOG_FORMAT", default_value = "json", value_parser = ["json", "text"])]
     log_format: String,
@@ -90,6 +102,12 @@ async fn main() -> ExitCode {
             behind_proxy: args.behind_proxy,
             cache_bytes: args.cache_mib.saturating_mul(1024 * 1024),
             ..souq_server::limits::Limits::default()
+        },
+        payments: souq_server::payments::PaymentSettings {
+            fee_basis_points: args.fee_percent,
+            reservation: std::time::Duration::from_secs(args.reservation_secs),
+            callback_secret: args.payments_callback_secret,
+            ..souq_server::payments::PaymentSettings::default()
         },
         ..Config::new(database, args.listen)
     };

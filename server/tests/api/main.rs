@@ -11,6 +11,7 @@ mod errors;
 mod feed;
 mod health;
 mod ledger;
+mod orders;
 mod people;
 mod posts;
 mod rules;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::{ErrorBody, Notification, NotificationKind};
+use souq_wire::{ErrorBody, Notification, NotificationKind, OrderStatus};
 
 use crate::api;
 use crate::components::avatar::Avatar;
@@ -11,12 +11,19 @@ use crate::components::error_message::ErrorMessage;
 use crate::i18n::{Text, format, use_i18n};
 use crate::state::{Screen, use_app};
 
-fn kind_text(kind: NotificationKind) -> Text {
-    match kind {
+fn kind_text(notification: &Notification) -> Text {
+    match notification.kind {
         NotificationKind::Followed => Text::NotifFollowed,
         NotificationKind::Liked => Text::NotifLiked,
         NotificationKind::Reposted => Text::NotifReposted,
         NotificationKind::Mentioned => Text::NotifMentioned,
+        NotificationKind::Order => match notification.order_status {
+            Some(OrderStatus::Shipped) => Text::NotifOrderShipped,
+            Some(OrderStatus::Delivered) => Text::NotifOrderDelivered,
+            Some(OrderStatus::Cancelled) => Text::NotifOrderCancelled,
+            Some(OrderStatus::Refunded) => Text::NotifOrderRefunded,
+            Some(OrderStatus::Placed | OrderStatus::Paid) | None => Text::NotifOrderPaid,
+        },
     }
 }
 
@@ -35,7 +42,7 @@ fn Entry(notification: Notification) -> impl IntoView {
                 <Avatar author=notification.actor.clone()/>
                 <span class="notification-text">
                     <strong dir="auto">{notification.actor.display_name.clone()}</strong>" "
-                    {i18n.t(kind_text(notification.kind))}
+                    {i18n.t(kind_text(&notification))}
                     {notification.post_excerpt.clone().map(|excerpt| view! { <span class="excerpt" dir="auto">{excerpt}</span> })}
                 </span>
                 <time class="post-time">{move || format::relative(i18n.language.get(), created, format::now(), format::local_offset_minutes(created))}</time>

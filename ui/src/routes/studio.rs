@@ -79,6 +79,8 @@ struct OptionRow {
     name: RwSignal<String>,
     price: RwSignal<String>,
     stock: RwSignal<String>,
+    /// Empty for no limit.
+    limit: RwSignal<String>,
 }
 
 #[component]
@@ -109,16 +111,18 @@ fn ProductEditor(
     let images = RwSignal::new(draft.images.clone());
     let archived = RwSignal::new(draft.archived);
     let next_key = StoredValue::new(0u32);
-    let new_row = move |id: Option<i64>, name: String, price: String, stock: String| {
-        next_key.update_value(|k| *k += 1);
-        OptionRow {
-            key: next_key.get_value(),
-            id,
-            name: RwSignal::new(name),
-            price: RwSignal::new(price),
-            stock: RwSignal::new(stock),
-        }
-    };
+    let new_row =
+        move |id: Option<i64>, name: String, price: String, stock: String, limit: String| {
+            next_key.update_value(|k| *k += 1);
+            OptionRow {
+                key: next_key.get_value(),
+                id,
+                name: RwSignal::new(name),
+                price: RwSignal::new(price),
+                stock: RwSignal::new(stock),
+                limit: RwSignal::new(limit),
+            }
+        };
     let rows = RwSignal::new(
         draft
             .variants
@@ -129,12 +133,23 @@ fn ProductEditor(
                     v.name.clone(),
                     format::money_input(v.price_minor, &currency),
                     v.stock.to_string(),
+                    v.per_customer_limit
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
                 )
             })
             .collect::<Vec<_>>(),
     );
     if rows.with_untracked(Vec::is_empty) {
-        rows.update(|r| r.push(new_row(None, String::new(), String::new(), "0".into())));
+        rows.update(|r| {
+            r.push(new_row(
+                None,
+                String::new(),
+                String::new(),
+                "0".into(),
+                String::new(),
+            ))
+        });
     }
     let error = RwSignal::new(None::<ErrorBody>);
     let bad_numbers = RwSignal::new(false);
@@ -175,6 +190,10 @@ fn ProductEditor(
                             &currency_for_save,
                         )?,
                         stock: row.stock.get_untracked().trim().parse().ok()?,
+                        per_customer_limit: match row.limit.get_untracked().trim() {
+                            "" => None,
+                            limit => Some(limit.parse().ok().filter(|n: &i64| *n > 0)?),
+                        },
                     })
                 })
                 .collect()
@@ -263,6 +282,7 @@ fn ProductEditor(
                     <span>{i18n.t(Text::VariantName)}</span>
                     <span>{move || format!("{} ({})", tr(i18n.language.get(), Text::Price), currency)}</span>
                     <span>{i18n.t(Text::Stock)}</span>
+                    <span>{i18n.t(Text::LimitPerShopper)}</span>
                     <span></span>
                 </div>
                 <For each=move || rows.get() key=|row| row.key let:row>
@@ -273,6 +293,8 @@ fn ProductEditor(
                             prop:value=row.price on:input=move |ev| row.price.set(event_target_value(&ev))/>
                         <input class="variant-stock-input" type="number" min="0" step="1" dir="ltr" required aria-label=i18n.t(Text::Stock)
                             prop:value=row.stock on:input=move |ev| row.stock.set(event_target_value(&ev))/>
+                        <input class="variant-limit-input" type="number" min="1" step="1" dir="ltr" aria-label=i18n.t(Text::LimitPerShopper)
+                            prop:value=row.limit on:input=move |ev| row.limit.set(event_target_value(&ev))/>
                         <button type="button" class="link danger"
                             disabled=move || rows.with(|r| r.len() <= 1)
                             on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>
@@ -281,7 +303,7 @@ fn ProductEditor(
                     </div>
                 </For>
                 <button type="button" class="button add-variant"
-                    on:click=move |_| rows.update(|r| r.push(new_row(None, String::new(), String::new(), "0".into())))>
+                    on:click=move |_| rows.update(|r| r.push(new_row(None, String::new(), String::new(), "0".into(), String::new())))>
                     {i18n.t(Text::AddVariant)}
                 </button>
             </fieldset>
