@@ -128,6 +128,22 @@ impl Api {
         Self::json(self.request(method, segments, token).json(body)).await
     }
 
+    /// A POST that moves money or stock, named by its attempt's idempotency key.
+    pub async fn post_idempotent<B: Serialize, T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        body: &B,
+        token: Option<&str>,
+        key: &str,
+    ) -> Result<T, AppError> {
+        Self::json(
+            self.request(Method::POST, segments, token)
+                .header(souq_wire::checkout::IDEMPOTENCY_HEADER, key)
+                .json(body),
+        )
+        .await
+    }
+
     pub async fn put<T: DeserializeOwned>(
         &self,
         segments: &[&str],

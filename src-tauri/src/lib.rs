@@ -3,6 +3,7 @@
 //! and reaches the Souq server, embedded or remote, through `SouqClient`.
 
 pub mod api;
+pub mod attempts;
 pub mod backend;
 pub mod client;
 pub mod commands;
@@ -37,7 +38,8 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let backend = tauri::async_runtime::block_on(Backend::start(&data_dir))?;
     let api = Api::new(&backend.url, backend.app_secret.as_deref())?;
     let keychain = Keychain::for_server(backend.is_embedded(), &backend.url);
-    app.manage(SouqClient::new(api, keychain));
+    let attempts = attempts::Attempts::open(&data_dir.join("attempts.json"));
+    app.manage(SouqClient::new(api, keychain, attempts));
     app.manage(interests::Interests::load(app.handle())?);
     app.manage(backend.info());
     app.manage(BackendSlot(Mutex::new(Some(backend))));
@@ -81,6 +83,7 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .invoke_handler(tauri::generate_handler![
             commands::accounts::current_user,
@@ -123,6 +126,25 @@ pub fn run() {
             commands::studio::preview_storefront,
             commands::studio::publish_store,
             commands::studio::discard_drafts,
+            commands::checkout::checkout_options,
+            commands::checkout::checkout,
+            commands::checkout::top_up,
+            commands::checkout::checkout_status,
+            commands::checkout::refresh_checkout,
+            commands::checkout::abandon_checkout,
+            commands::checkout::answer_challenge,
+            commands::checkout::wallet,
+            commands::checkout::addresses,
+            commands::checkout::save_address,
+            commands::checkout::delete_address,
+            commands::orders::orders,
+            commands::orders::order,
+            commands::orders::cancel_order,
+            commands::orders::store_orders,
+            commands::orders::store_step,
+            commands::orders::shipping_options,
+            commands::orders::set_shipping_options,
+            commands::orders::notify_order,
         ])
         .setup(setup)
         .build(tauri::generate_context!());

@@ -4,11 +4,13 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use souq_wire::{
-    AppInfo, Cart, DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo,
-    Language, NewPost, NewStore, NotificationPage, PeoplePage, Post, PostAction, PostActivity,
-    Preferences, ProductCard, ProductDetail, ProductDraft, Profile, RankingSettings, ShopHome,
-    ShopQuery, ShopResults, SignInRequest, SignUpRequest, StoreDraft, Storefront, Studio,
-    StudioProduct, Timeline, UploadedMedia, User,
+    Address, AddressInput, AppInfo, Cart, Checkout, CheckoutOptions, CheckoutRequest, DeepLink,
+    ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo, Language, NewPost,
+    NewStore, NotificationPage, Order, OrderPage, PeoplePage, Post, PostAction, PostActivity,
+    Preferences, ProductCard, ProductDetail, ProductDraft, Profile, RankingSettings,
+    ShippingOption, ShippingOptions, ShopHome, ShopQuery, ShopResults, SignInRequest,
+    SignUpRequest, StoreDraft, StoreStep, Storefront, Studio, StudioProduct, Timeline,
+    TopUpRequest, UploadedMedia, User, Wallet,
 };
 use wasm_bindgen::prelude::*;
 
@@ -388,4 +390,138 @@ pub fn media_url(id: i64) -> String {
     } else {
         format!("media://localhost/{id}")
     }
+}
+
+// Checkout, the wallet, addresses and orders. The app adds the idempotency key of each
+// money-moving attempt, so these calls are safe to repeat.
+
+#[derive(Serialize)]
+struct HandleBeforeArgs<'a> {
+    handle: &'a str,
+    before: Option<&'a str>,
+}
+
+pub async fn checkout_options() -> ApiResult<CheckoutOptions> {
+    call("checkout_options", &NoArgs {}).await
+}
+
+pub async fn checkout(request: &CheckoutRequest) -> ApiResult<Checkout> {
+    call("checkout", &RequestArgs { request }).await
+}
+
+pub async fn top_up(request: &TopUpRequest) -> ApiResult<Checkout> {
+    call("top_up", &RequestArgs { request }).await
+}
+
+pub async fn checkout_status(id: i64) -> ApiResult<Checkout> {
+    call("checkout_status", &IdArgs { id }).await
+}
+
+pub async fn refresh_checkout(id: i64) -> ApiResult<Checkout> {
+    call("refresh_checkout", &IdArgs { id }).await
+}
+
+pub async fn abandon_checkout(id: i64) -> ApiResult<Checkout> {
+    call("abandon_checkout", &IdArgs { id }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChallengeArgs<'a> {
+    payment_id: &'a str,
+    approve: bool,
+}
+
+pub async fn answer_challenge(payment_id: &str, approve: bool) -> ApiResult<Checkout> {
+    call(
+        "answer_challenge",
+        &ChallengeArgs {
+            payment_id,
+            approve,
+        },
+    )
+    .await
+}
+
+pub async fn wallet() -> ApiResult<Wallet> {
+    call("wallet", &NoArgs {}).await
+}
+
+pub async fn addresses() -> ApiResult<Vec<Address>> {
+    call("addresses", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct SaveAddressArgs<'a> {
+    id: Option<i64>,
+    address: &'a AddressInput,
+}
+
+pub async fn save_address(id: Option<i64>, address: &AddressInput) -> ApiResult<Address> {
+    call("save_address", &SaveAddressArgs { id, address }).await
+}
+
+pub async fn delete_address(id: i64) -> ApiResult<()> {
+    call("delete_address", &IdArgs { id }).await
+}
+
+pub async fn orders(before: Option<&str>) -> ApiResult<OrderPage> {
+    call("orders", &BeforeArgs { before }).await
+}
+
+pub async fn order(id: i64) -> ApiResult<Order> {
+    call("order", &IdArgs { id }).await
+}
+
+#[derive(Serialize)]
+struct CancelArgs<'a> {
+    id: i64,
+    reason: &'a str,
+}
+
+pub async fn cancel_order(id: i64, reason: &str) -> ApiResult<Order> {
+    call("cancel_order", &CancelArgs { id, reason }).await
+}
+
+pub async fn store_orders(handle: &str, before: Option<&str>) -> ApiResult<OrderPage> {
+    call("store_orders", &HandleBeforeArgs { handle, before }).await
+}
+
+#[derive(Serialize)]
+struct StoreStepArgs<'a> {
+    handle: &'a str,
+    id: i64,
+    step: &'a StoreStep,
+}
+
+pub async fn store_step(handle: &str, id: i64, step: &StoreStep) -> ApiResult<Order> {
+    call("store_step", &StoreStepArgs { handle, id, step }).await
+}
+
+pub async fn shipping_options(handle: &str) -> ApiResult<Vec<ShippingOption>> {
+    call("shipping_options", &HandleArgs { handle }).await
+}
+
+#[derive(Serialize)]
+struct ShippingArgs<'a> {
+    handle: &'a str,
+    options: &'a ShippingOptions,
+}
+
+pub async fn set_shipping_options(
+    handle: &str,
+    options: &ShippingOptions,
+) -> ApiResult<Vec<ShippingOption>> {
+    call("set_shipping_options", &ShippingArgs { handle, options }).await
+}
+
+#[derive(Serialize)]
+struct NoticeArgs<'a> {
+    title: &'a str,
+    body: &'a str,
+}
+
+/// An OS notification about an order, in the user's language.
+pub async fn notify_order(title: &str, body: &str) -> ApiResult<()> {
+    call("notify_order", &NoticeArgs { title, body }).await
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod clock;
 pub mod components;
 pub mod i18n;
 pub mod routes;

@@ -14,6 +14,11 @@ pub enum Screen {
     Product(i64),
     Studio,
     Cart,
+    Checkout,
+    Orders,
+    Order(i64),
+    Wallet,
+    Me,
     Bookmarks,
     Notifications,
     Settings,
@@ -27,9 +32,27 @@ impl Screen {
             Screen::Bookmarks => Screen::Bookmarks,
             Screen::Notifications => Screen::Notifications,
             Screen::Profile(handle) => Screen::Profile(handle.clone()),
-            Screen::Shop | Screen::Product(_) | Screen::Cart => Screen::Shop,
+            Screen::Shop | Screen::Product(_) => Screen::Shop,
+            Screen::Cart | Screen::Checkout => Screen::Cart,
+            Screen::Orders | Screen::Order(_) => Screen::Orders,
+            Screen::Wallet => Screen::Wallet,
+            Screen::Me => Screen::Me,
             Screen::Studio => Screen::Studio,
             Screen::Home | Screen::Hashtag(_) | Screen::Post(_) => Screen::Home,
+        }
+    }
+
+    /// Whether the screen lives under "Me" on a phone (which has no tab for it).
+    pub fn under_me(&self, me: &str) -> bool {
+        match self.tab() {
+            Screen::Me
+            | Screen::Orders
+            | Screen::Wallet
+            | Screen::Bookmarks
+            | Screen::Settings
+            | Screen::Studio => true,
+            Screen::Profile(handle) => handle == me,
+            _ => false,
         }
     }
 }
@@ -57,7 +80,7 @@ pub struct AppState {
     pub composing: RwSignal<Option<Option<souq_wire::Post>>>,
     /// Bumped after posting, so lists showing the viewer's posts reload.
     pub posted: RwSignal<u32>,
-    /// How many items the cart holds, for the Shop's cart button.
+    /// How many items the cart holds, for the cart's tab and buttons.
     pub cart_items: RwSignal<i64>,
 }
 

@@ -40,7 +40,9 @@ pub use feed::{
 };
 pub use health::Health;
 pub use money::Money;
-pub use orders::{CancelOrder, Order, OrderEvent, OrderLine, OrderPage, OrderStatus, ShipOrder};
+pub use orders::{
+    CancelOrder, Order, OrderEvent, OrderLine, OrderPage, OrderStatus, ShipOrder, StoreStep,
+};
 pub use secret::Secret;
 pub use shop::{
     CategoryCount, CollectionCard, CollectionView, ProductDetail, ShopHome, ShopQuery, ShopResults,

@@ -126,3 +126,13 @@ pub struct CancelOrder {
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub reason: String,
 }
+
+/// A store's step on one of its orders, as the app asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum StoreStep {
+    Ship(ShipOrder),
+    Deliver,
+    Cancel(CancelOrder),
+    Refund(CancelOrder),
+}

@@ -14,10 +14,22 @@ use crate::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 
-fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
     headers
         .get(IDEMPOTENCY_HEADER)
         .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Runs money-moving work to its end even if the client goes away meanwhile (a timeout,
+/// a lost connection): dropping it half-way would leave its claim held until the lease
+/// runs out, and the client's retry would wait for nothing. Finished, the retry replays.
+async fn to_the_end<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::spawn(work)
+        .await
+        .map_err(|e| ApiError::Internal(format!("money-moving work stopped: {e}")))?
 }
 
 /// The cart, the address book, each store's shipping options and the wallet, at once.
@@ -49,9 +61,13 @@ pub async fn create(
     headers: HeaderMap,
     Json(request): Json<CheckoutRequest>,
 ) -> Result<Json<Checkout>, ApiError> {
-    Ok(Json(
-        checkout::checkout(&state, &me.user, idempotency_key(&headers), &request).await?,
-    ))
+    let key = idempotency_key(&headers);
+    let checkout =
+        to_the_end(
+            async move { checkout::checkout(&state, &me.user, key.as_deref(), &request).await },
+        )
+        .await?;
+    Ok(Json(checkout))
 }
 
 #[utoipa::path(get, path = "/v1/checkouts/{id}", tag = "checkout",
@@ -112,9 +128,13 @@ pub async fn top_up(
     headers: HeaderMap,
     Json(request): Json<TopUpRequest>,
 ) -> Result<Json<Checkout>, ApiError> {
-    Ok(Json(
-        checkout::top_up(&state, &me.user, idempotency_key(&headers), &request).await?,
-    ))
+    let key = idempotency_key(&headers);
+    let checkout =
+        to_the_end(
+            async move { checkout::top_up(&state, &me.user, key.as_deref(), &request).await },
+        )
+        .await?;
+    Ok(Json(checkout))
 }
 
 #[utoipa::path(get, path = "/v1/addresses", tag = "checkout", security(("bearer" = [])),

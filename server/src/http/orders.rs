@@ -21,7 +21,7 @@ pub async fn mine(
     Query(params): Query<PageParams>,
 ) -> Result<Json<OrderPage>, ApiError> {
     Ok(Json(
-        orders::mine(&state.db, &me.user, params.before.as_deref()).await?,
+        orders::mine(&state.db, &me.user, params.cursor()?, params.limit()?).await?,
     ))
 }
 
@@ -64,7 +64,14 @@ pub async fn of_store(
     Query(params): Query<PageParams>,
 ) -> Result<Json<OrderPage>, ApiError> {
     Ok(Json(
-        orders::of_store(&state.db, &me.user, &handle, params.before.as_deref()).await?,
+        orders::of_store(
+            &state.db,
+            &me.user,
+            &handle,
+            params.cursor()?,
+            params.limit()?,
+        )
+        .await?,
     ))
 }
 

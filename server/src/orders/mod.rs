@@ -14,8 +14,6 @@ use crate::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::stores::studio::owned_store;
 
-const PAGE: i64 = 20;
-
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -178,12 +176,9 @@ async fn page(
     db: &Db,
     filter: &str,
     owner: i64,
-    before: Option<&str>,
+    before: Cursor,
+    limit: i64,
 ) -> Result<OrderPage, ApiError> {
-    let before = before
-        .map(Cursor::parse)
-        .transpose()?
-        .unwrap_or(Cursor::START);
     let mut rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} WHERE {filter} = $1 AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3))
          ORDER BY o.created_at DESC, o.id DESC LIMIT $4"
@@ -191,10 +186,10 @@ async fn page(
     .bind(owner)
     .bind(before.at_ms)
     .bind(before.id)
-    .bind(PAGE + 1)
+    .bind(limit + 1)
     .fetch_all(&db.pool)
     .await?;
-    let next_cursor = cut_page(&mut rows, PAGE, |r| Cursor {
+    let next_cursor = cut_page(&mut rows, limit, |r| Cursor {
         at_ms: r.created_at,
         id: r.id,
     });
@@ -206,8 +201,8 @@ async fn page(
 }
 
 /// The shopper's orders, newest first.
-pub async fn mine(db: &Db, user: &User, before: Option<&str>) -> Result<OrderPage, ApiError> {
-    page(db, "o.user_id", user.id, before).await
+pub async fn mine(db: &Db, user: &User, before: Cursor, limit: i64) -> Result<OrderPage, ApiError> {
+    page(db, "o.user_id", user.id, before, limit).await
 }
 
 /// A store's orders, newest first, for its owner.
@@ -215,10 +210,11 @@ pub async fn of_store(
     db: &Db,
     user: &User,
     handle: &str,
-    before: Option<&str>,
+    before: Cursor,
+    limit: i64,
 ) -> Result<OrderPage, ApiError> {
     let store = owned_store(db, user, handle).await?;
-    page(db, "o.store_id", store.id, before).await
+    page(db, "o.store_id", store.id, before, limit).await
 }
 
 /// One order, for the shopper who placed it or the owner of its store; 404 for anyone

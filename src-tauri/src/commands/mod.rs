@@ -2,7 +2,9 @@
 //! Every command is listed in build.rs and granted in capabilities/default.json.
 
 pub mod accounts;
+pub mod checkout;
 pub mod feed;
+pub mod orders;
 pub mod people;
 pub mod posts;
 pub mod settings;

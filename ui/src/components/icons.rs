@@ -84,3 +84,36 @@ pub fn StoreIcon() -> impl IntoView {
         </svg>
     }
 }
+
+#[component]
+pub fn CartIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M3 4h2.2l2.1 10.2h10.4L20 7H6.3" fill="none" stroke="currentColor"
+                stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
+            <circle cx="9" cy="19" r="1.5" fill="currentColor"/>
+            <circle cx="17" cy="19" r="1.5" fill="currentColor"/>
+        </svg>
+    }
+}
+
+#[component]
+pub fn BoxIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M4 7.5 12 4l8 3.5v9L12 20l-8-3.5zM4 7.5l8 3.5 8-3.5M12 11v9" fill="none"
+                stroke="currentColor" stroke-width="1.7" stroke-linejoin="round"/>
+        </svg>
+    }
+}
+
+#[component]
+pub fn WalletIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M4 7h14a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H5a1 1 0 0 1-1-1zM4 7l11-3v3M15.5 13.5h4.5"
+                fill="none" stroke="currentColor" stroke-width="1.7" stroke-linejoin="round"
+                stroke-linecap="round"/>
+        </svg>
+    }
+}

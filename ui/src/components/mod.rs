@@ -1,7 +1,9 @@
 //! Reusable pieces of screens.
 
+pub mod address_form;
 pub mod avatar;
 pub mod back_header;
+pub mod card_form;
 pub mod composer;
 pub mod error_message;
 pub mod feed_list;
@@ -13,5 +15,7 @@ pub mod post_card;
 pub mod product_card;
 pub mod share;
 pub mod shell;
+pub mod shipping_editor;
+pub mod store_orders;
 pub mod storefront;
 pub mod window;

@@ -182,6 +182,19 @@ pub fn date_time(language: Language, at: DateTime<Utc>, offset_minutes: i64) -> 
     format!("{}{comma} {time}", date(language, at, offset_minutes))
 }
 
+/// Delivery time: "2–4 days" / "٢–٤ أيام", "1 day", "same day".
+pub fn delivery_days(language: Language, least: i64, most: i64) -> String {
+    let (least, most) = (least.unsigned_abs(), most.unsigned_abs());
+    match (language, least, most) {
+        (Language::En, 0, 0) => "same day".into(),
+        (Language::Ar, 0, 0) => "في اليوم نفسه".into(),
+        (Language::En, l, m) if l == m => format!("{l} {}", if l == 1 { "day" } else { "days" }),
+        (Language::En, l, m) => format!("{l}–{m} days"),
+        (Language::Ar, l, m) if l == m => arabic_count(l, &AR_DAY),
+        (Language::Ar, l, m) => format!("{}–{}", number(Language::Ar, l), arabic_count(m, &AR_DAY)),
+    }
+}
+
 /// How long ago, for a post: "just now", "5 minutes ago", "منذ ٣ ساعات"; older than a
 /// week, the date.
 pub fn relative(

@@ -7,7 +7,6 @@ use souq_wire::cart::MAX_QUANTITY;
 use souq_wire::{Cart, ErrorBody};
 
 use crate::api;
-use crate::components::back_header::BackHeader;
 use crate::components::error_message::ErrorMessage;
 use crate::i18n::{Text, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
@@ -31,9 +30,7 @@ pub fn CartScreen() -> impl IntoView {
         spawn_local(async move { show(api::set_cart_quantity(variant, quantity).await) });
     };
     view! {
-        <BackHeader>
-                <h1>{i18n.t(Text::CartTitle)}</h1>
-            </BackHeader>
+        <header class="screen-head"><h1>{i18n.t(Text::CartTitle)}</h1></header>
         {move || error.get().map(|e| view! {
             <ErrorMessage error=e/>
         })}
@@ -84,6 +81,8 @@ pub fn CartScreen() -> impl IntoView {
                         <strong class="price cart-total">{move || format::money(i18n.language.get(), &t)}</strong>
                     }).collect_view()}
                 </div>
+                <button type="button" class="button button-primary go-to-checkout"
+                    on:click=move |_| state.open(Screen::Checkout)>{i18n.t(Text::CheckoutTitle)}</button>
             }.into_any(),
         }}
     }

@@ -2,9 +2,13 @@
 
 pub mod bookmarks;
 pub mod cart;
+pub mod checkout;
 pub mod hashtag;
 pub mod home;
+pub mod me;
 pub mod notifications;
+pub mod order;
+pub mod orders;
 pub mod post;
 pub mod product;
 pub mod profile;
@@ -12,3 +16,4 @@ pub mod settings;
 pub mod shop;
 pub mod sign_in;
 pub mod studio;
+pub mod wallet;

@@ -1,5 +1,5 @@
-//! The notifications inbox: follows, likes, reposts and mentions. Opening it marks
-//! everything read.
+//! The notifications inbox: follows, likes, reposts, mentions and orders moved along.
+//! Opening it marks everything read.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,7 +11,7 @@ use crate::components::error_message::ErrorMessage;
 use crate::i18n::{Text, format, use_i18n};
 use crate::state::{Screen, use_app};
 
-fn kind_text(notification: &Notification) -> Text {
+pub fn kind_text(notification: &Notification) -> Text {
     match notification.kind {
         NotificationKind::Followed => Text::NotifFollowed,
         NotificationKind::Liked => Text::NotifLiked,
@@ -31,9 +31,10 @@ fn kind_text(notification: &Notification) -> Text {
 fn Entry(notification: Notification) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
-    let target = match notification.post_id {
-        Some(id) => Screen::Post(id),
-        None => Screen::Profile(notification.actor.handle.clone()),
+    let target = match (notification.order_id, notification.post_id) {
+        (Some(order), _) => Screen::Order(order),
+        (None, Some(post)) => Screen::Post(post),
+        (None, None) => Screen::Profile(notification.actor.handle.clone()),
     };
     let created = notification.created_at;
     view! {

@@ -157,7 +157,11 @@ pub fn ShopScreen() -> impl IntoView {
         }
     };
 
+    // On a phone the filters and sort wait in a sheet behind one button, so products
+    // come first; a wide screen shows them above the results.
+    let filters_open = RwSignal::new(false);
     view! {
+        <div class="shop">
         <header class="screen-head shop-head">
             <h1>{i18n.t(Text::ShopTitle)}</h1>
             <button type="button" class="button open-cart" on:click=move |_| state.open(Screen::Cart)>
@@ -172,8 +176,17 @@ pub fn ShopScreen() -> impl IntoView {
                 placeholder=move || tr(i18n.language.get(), Text::SearchProducts)
                 aria-label=move || tr(i18n.language.get(), Text::SearchProducts)
                 prop:value=typed on:input=on_type/>
+            <button type="button" class="button open-filters" aria-expanded=move || filters_open.get().to_string()
+                on:click=move |_| filters_open.set(true)>{i18n.t(Text::FiltersAndSort)}</button>
         </div>
-        <section class="shop-filters" aria-label=move || tr(i18n.language.get(), Text::Categories)>
+        {move || filters_open.get().then(|| view! {
+            <div class="sheet-backdrop" on:click=move |_| filters_open.set(false)></div>
+        })}
+        <section class="shop-filters" class:open=move || filters_open.get()
+            role=move || filters_open.get().then_some("dialog")
+            aria-modal=move || filters_open.get().then_some("true")
+            aria-label=move || tr(i18n.language.get(), Text::FiltersAndSort)
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { filters_open.set(false) }>
             <div class="chips">
                 {move || {
                     let language = i18n.language.get();
@@ -295,6 +308,9 @@ pub fn ShopScreen() -> impl IntoView {
                     });
                 }>{i18n.t(Text::ClearFilters)}</button>
             </div>
+            <button type="button" class="button button-primary show-results" on:click=move |_| filters_open.set(false)>
+                {i18n.t(Text::ShowResults)}
+            </button>
         </section>
         {move || {
             let searching = query.with(|q| q.q.is_some());
@@ -331,5 +347,6 @@ pub fn ShopScreen() -> impl IntoView {
                 }
             }}
         </section>
+        </div>
     }
 }

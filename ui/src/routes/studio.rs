@@ -14,6 +14,8 @@ use souq_wire::{
 use crate::api;
 use crate::components::error_message::ErrorMessage;
 use crate::components::files;
+use crate::components::shipping_editor::ShippingEditor;
+use crate::components::store_orders::StoreOrders;
 use crate::components::storefront::StorefrontView;
 use crate::i18n::{Text, category_name, format, tr, use_i18n};
 use crate::state::use_app;
@@ -25,6 +27,9 @@ enum Pane {
     Editor(Option<i64>),
     Page,
     Preview,
+    /// The store's orders, and the steps they are ready for.
+    Orders,
+    Shipping,
 }
 
 #[component]
@@ -579,6 +584,8 @@ fn StudioView(
         <div class="tabs" role="tablist">
             {tab(Pane::Products, Text::Products)}
             {tab(Pane::Page, Text::StorePage)}
+            {tab(Pane::Orders, Text::Orders)}
+            {tab(Pane::Shipping, Text::Shipping)}
         </div>
         {move || {
             let Some(s) = current() else {
@@ -624,6 +631,8 @@ fn StudioView(
                 Pane::Page => view! {
                     <PageEditor handle=handle page=s.page.clone() products=s.products.clone() on_saved=on_page_saved/>
                 }.into_any(),
+                Pane::Orders => view! { <StoreOrders handle=handle/> }.into_any(),
+                Pane::Shipping => view! { <ShippingEditor handle=handle currency=s.currency.clone()/> }.into_any(),
                 Pane::Preview => view! {
                     <div class="studio-preview">
                         <button type="button" class="link close-preview" on:click=move |_| pane.set(Pane::Products)>

@@ -1,6 +1,8 @@
 //! The app's plain Rust API over the Souq server: the signed-in session and every call
 //! the UI can make. Tauri commands are one-line wrappers around it, so it can be used
-//! and tested without a window.
+//! and tested without a window. Checkout, the wallet and orders are in `money.rs`.
+
+mod money;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -14,6 +16,7 @@ use souq_wire::{
 use tokio::sync::RwLock;
 
 use crate::api::{Api, Bytes, NO_QUERY};
+use crate::attempts::Attempts;
 use crate::error::AppError;
 use crate::keychain::Keychain;
 use reqwest::Method;
@@ -21,6 +24,8 @@ use reqwest::Method;
 pub struct SouqClient {
     pub api: Api,
     keychain: Keychain,
+    /// Money-moving attempts sent and not yet answered, with their idempotency keys.
+    attempts: Attempts,
     /// The live token, mirrored from the keychain.
     token: RwLock<Option<String>>,
     /// Posts recently served to the UI, so an engagement can teach the on-device
@@ -32,10 +37,11 @@ pub struct SouqClient {
 const SEEN_LIMIT: usize = 10_000;
 
 impl SouqClient {
-    pub fn new(api: Api, keychain: Keychain) -> SouqClient {
+    pub fn new(api: Api, keychain: Keychain, attempts: Attempts) -> SouqClient {
         SouqClient {
             api,
             keychain,
+            attempts,
             token: RwLock::new(None),
             seen: Mutex::new(HashMap::new()),
         }

@@ -1,0 +1,118 @@
+//! A card typed by the shopper (for the sandbox: its test cards), and the card's second
+//! step (3-D Secure) when it asks for one. The number and CVC live only in these inputs
+//! and the one request that carries them.
+
+use leptos::prelude::*;
+use souq_wire::{CardDetails, Secret};
+
+use crate::i18n::{Text, use_i18n};
+
+/// The card fields' signals; `card()` reads them as a card, if complete.
+#[derive(Clone, Copy)]
+pub struct CardFields {
+    pub number: RwSignal<String>,
+    pub expiry: RwSignal<String>,
+    pub cvc: RwSignal<String>,
+}
+
+impl Default for CardFields {
+    fn default() -> CardFields {
+        CardFields {
+            number: RwSignal::new(String::new()),
+            expiry: RwSignal::new(String::new()),
+            cvc: RwSignal::new(String::new()),
+        }
+    }
+}
+
+impl CardFields {
+    /// The card as typed: 12 to 19 digits, an expiry as MM/YY, a 3 or 4 digit CVC.
+    pub fn card(&self) -> Option<CardDetails> {
+        let number: String = self
+            .number
+            .get_untracked()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if !(12..=19).contains(&number.len()) || !number.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let expiry = self.expiry.get_untracked();
+        let (month, year) = expiry.trim().split_once('/')?;
+        let exp_month: u32 = month.trim().parse().ok().filter(|m| (1..=12).contains(m))?;
+        let year: u32 = year.trim().parse().ok()?;
+        let exp_year = if year < 100 { 2000 + year } else { year };
+        let cvc = self.cvc.get_untracked().trim().to_string();
+        if !(3..=4).contains(&cvc.len()) || !cvc.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Some(CardDetails {
+            number: Secret::new(number),
+            exp_month,
+            exp_year,
+            cvc: Secret::new(cvc),
+        })
+    }
+}
+
+#[component]
+pub fn CardForm(fields: CardFields) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="card-form">
+            <div class="field">
+                <label for="card-number">{i18n.t(Text::CardNumber)}</label>
+                <input id="card-number" class="card-number" inputmode="numeric" dir="ltr"
+                    autocomplete="cc-number" placeholder="4242 4242 4242 4242"
+                    prop:value=fields.number on:input=move |ev| fields.number.set(event_target_value(&ev))/>
+            </div>
+            <div class="card-form-row">
+                <div class="field">
+                    <label for="card-expiry">{i18n.t(Text::CardExpiry)}</label>
+                    <input id="card-expiry" class="card-expiry" inputmode="numeric" dir="ltr"
+                        autocomplete="cc-exp" placeholder="MM/YY"
+                        prop:value=fields.expiry on:input=move |ev| fields.expiry.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="card-cvc">{i18n.t(Text::CardCvc)}</label>
+                    <input id="card-cvc" class="card-cvc" inputmode="numeric" dir="ltr"
+                        autocomplete="cc-csc" placeholder="123"
+                        prop:value=fields.cvc on:input=move |ev| fields.cvc.set(event_target_value(&ev))/>
+                </div>
+            </div>
+            <p class="muted sandbox-hint">{i18n.t(Text::SandboxCards)}</p>
+        </div>
+    }
+}
+
+/// The card's second step, as the sandbox shows it (a bank's 3-D Secure page in a real
+/// processor's world): the shopper completes it or not, or closes it (abandons).
+#[component]
+pub fn SecondStep(
+    on_answer: Callback<bool>,
+    on_abandon: Callback<()>,
+    busy: ReadSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="dialog-backdrop">
+            <div class="dialog second-step" role="dialog" aria-modal="true" aria-labelledby="second-step-title"
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        on_abandon.run(());
+                    }
+                }>
+                <h2 id="second-step-title">{i18n.t(Text::SecondStepTitle)}</h2>
+                <p>{i18n.t(Text::SecondStepBody)}</p>
+                <div class="dialog-actions">
+                    <button type="button" class="button button-primary complete-step" disabled=busy
+                        on:click=move |_| on_answer.run(true)>{i18n.t(Text::SecondStepComplete)}</button>
+                    <button type="button" class="button fail-step" disabled=busy
+                        on:click=move |_| on_answer.run(false)>{i18n.t(Text::SecondStepFail)}</button>
+                    <button type="button" class="link abandon-step" disabled=busy
+                        on:click=move |_| on_abandon.run(())>{i18n.t(Text::Cancel)}</button>
+                </div>
+            </div>
+        </div>
+    }
+}
