@@ -169,18 +169,28 @@ async fn a_demo_shopper_reads_the_feed_in_english_and_arabic_on_desktop_and_phon
     .await;
     app.screenshot("feed-ar-phone").await;
 
-    // Every other screen from the tab bar, in Arabic at phone width.
+    // Every other screen, in Arabic at phone width: the tab bar's, then those under Me.
     for (screen, ready) in [
         ("shop", ".shop-results .product-card"),
-        ("profile", ".profile-head .who"),
+        ("cart", ".cart-line, .empty-cart"),
         ("notifications", ".notification, .empty"),
-        ("bookmarks", ".post, .empty"),
-        ("settings", ".personalization"),
+        ("me", ".me-entries"),
     ] {
         app.click(&format!(".nav-item[data-screen='{screen}']"))
             .await;
         app.wait_for(ready).await;
         assert_eq!(app.eval("return document.documentElement.dir").await, "rtl");
+        app.screenshot(&format!("{screen}-ar-phone")).await;
+    }
+    for (screen, ready) in [
+        ("profile", ".profile-head .who"),
+        ("bookmarks", ".post, .empty"),
+        ("settings", ".personalization"),
+    ] {
+        app.click(".nav-item[data-screen='me']").await;
+        app.click(&format!(".me-entry[data-screen='{screen}']"))
+            .await;
+        app.wait_for(ready).await;
         app.screenshot(&format!("{screen}-ar-phone")).await;
     }
     app.quit().await;

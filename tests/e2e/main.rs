@@ -1,6 +1,7 @@
 //! End to end on the real app under Xvfb. Screenshots land in target/e2e-screenshots.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod checkout;
 mod foundation;
 mod keyboard;
 mod privacy;

@@ -59,7 +59,9 @@ async fn a_merchant_previews_a_draft_in_both_frames_publishes_it_and_a_shopper_f
 
     // The studio in Arabic at a phone's width: its editor, and the preview.
     arabic_on_a_phone(&app).await;
-    app.click(".nav-item[data-screen='studio']").await;
+    // On a phone the studio is under Me.
+    app.click(".nav-item[data-screen='me']").await;
+    app.click(".me-entry[data-screen='studio']").await;
     app.click(".studio-item .edit-product").await;
     app.wait_for(".product-editor .variant-row").await;
     fits_the_screen(&app, "studio-editor-ar-phone").await;
@@ -75,7 +77,8 @@ async fn a_merchant_previews_a_draft_in_both_frames_publishes_it_and_a_shopper_f
     .await;
 
     // A shopper now finds it by a typed prefix, and opens it.
-    app.click(".nav-item[data-screen='settings']").await;
+    app.click(".nav-item[data-screen='me']").await;
+    app.click(".me-entry[data-screen='settings']").await;
     app.click(".sign-out").await;
     signed_in_feed(&app).await;
     app.click(".nav-item[data-screen='shop']").await;

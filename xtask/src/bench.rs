@@ -8,7 +8,7 @@
 //! for docs/BENCHMARKS.md.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
@@ -375,7 +375,148 @@ pub fn run() -> Result<(), String> {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+    let rush = rush(&binary)?;
+    print_rush(&rush);
     Ok(())
+}
+
+/// The rush alone: `cargo xtask bench rush`.
+pub fn rush_only() -> Result<(), String> {
+    setup::ensure(Purpose::Bench)?;
+    sh::run(sh::cargo().args(["build", "--release", "-p", "souq-server"]))?;
+    let binary = crate::tasks::target_dir().join("release/souq-server");
+    let rush = rush(&binary)?;
+    print_rush(&rush);
+    Ok(())
+}
+
+fn env_number(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Rush {
+    shoppers: u32,
+    concurrency: u32,
+    stock: u32,
+    /// The rush program's line: `sold=.. oversold=.. ...`.
+    outcome: String,
+    hot_row_tps: f64,
+}
+
+/// The launch rush: SHOPPERS buyers (2,000 by default), CONCURRENCY at once (256), race
+/// for an option with STOCK units (200) through two server instances on one durable
+/// PostgreSQL; then, on the same PostgreSQL, pgbench's TPS for the hot-row UPDATE at the
+/// same concurrency, the ceiling of a design that queues every buyer on one row.
+fn rush(binary: &Path) -> Result<Rush, String> {
+    let shoppers = env_number("SOUQ_RUSH_SHOPPERS", 2_000);
+    let concurrency = env_number("SOUQ_RUSH_CONCURRENCY", 256);
+    let stock = env_number("SOUQ_RUSH_STOCK", 200);
+    sh::run(sh::cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "souq-server",
+        "--example",
+        "rush",
+    ]))?;
+    let rusher = crate::tasks::target_dir().join("release/examples/rush");
+    let pg = TempPostgres::start_durable()?;
+    let db = pg.create_database("souq_rush")?;
+    let (first, first_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
+    let (second, second_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
+    eprintln!("bench: the rush, {shoppers} shoppers, {concurrency} at once, {stock} units");
+    let out = Command::new(&rusher)
+        .args([
+            db.as_str(),
+            &format!("{first_url},{second_url}"),
+            &shoppers.to_string(),
+            &concurrency.to_string(),
+            &stock.to_string(),
+        ])
+        .output()
+        .map_err(|e| format!("{}: {e}", rusher.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "the rush failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let outcome = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    eprintln!("bench: rush: {outcome}");
+    drop((first, second));
+
+    psql(
+        &db,
+        "CREATE TABLE stock (id INT PRIMARY KEY, qty BIGINT NOT NULL);
+         INSERT INTO stock VALUES (1, 1000000000);",
+    )?;
+    let dir = std::env::temp_dir().join(format!("souq-rush-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let script = dir.join("hot-row.sql");
+    std::fs::write(
+        &script,
+        "UPDATE stock SET qty = qty - 1 WHERE id = 1 AND qty > 0;\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let pgbench = sh::output(
+        Command::new(pg.program("pgbench"))
+            .args(["-n", "-c", &concurrency.to_string(), "-j", "2", "-T"])
+            .arg(seconds().min(15).to_string())
+            .arg("-f")
+            .arg(&script)
+            .arg(&db),
+    )
+    .ok_or("pgbench failed")?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let hot_row_tps = pgbench
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("no tps in pgbench's output: {pgbench}"))?;
+    eprintln!("bench: pgbench hot row at {concurrency} clients: {hot_row_tps:.0} tps");
+    Ok(Rush {
+        shoppers,
+        concurrency,
+        stock,
+        outcome,
+        hot_row_tps,
+    })
+}
+
+fn print_rush(rush: &Rush) {
+    let field = |name: &str| {
+        rush.outcome
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+            .unwrap_or("?")
+            .to_string()
+    };
+    println!(
+        "\n| the rush ({} shoppers, {} at once, {} units, two instances) | figure |",
+        rush.shoppers, rush.concurrency, rush.stock
+    );
+    println!("|---|---:|");
+    for (label, name) in [
+        ("units sold", "sold"),
+        ("oversold", "oversold"),
+        ("double charges", "double_charges"),
+        ("ledger sum", "ledger_sum"),
+        ("orders/s", "orders_per_sec"),
+        ("checkout p50 (ms)", "p50_ms"),
+        ("checkout p99 (ms)", "p99_ms"),
+        ("refused (sold out)", "refused"),
+        ("failed", "failed"),
+    ] {
+        println!("| {label} | {} |", field(name));
+    }
+    println!(
+        "| pgbench hot-row UPDATE at {} clients (tps) | {:.0} |",
+        rush.concurrency, rush.hot_row_tps
+    );
 }
 
 const FLOOD_TOTAL: u32 = 1_500;

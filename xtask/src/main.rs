@@ -19,7 +19,9 @@ cargo xtask <task>
           headless Chromium, the Android compile check, and end-to-end tests of the
           real app under Xvfb
   bench   measured speed: feed endpoints over 1,000,000 posts in PostgreSQL at 64
-          connections, beside the health endpoint (figures for docs/BENCHMARKS.md)
+          connections beside the health endpoint, the shop's search, sign-in floods,
+          and the launch rush beside pgbench's hot-row ceiling (figures for
+          docs/BENCHMARKS.md); `bench rush` runs the rush alone
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -28,7 +30,11 @@ fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
         "run" => tasks::run(),
-        "bench" => bench::run(),
+        "bench" => match std::env::args().nth(2).as_deref() {
+            None => bench::run(),
+            Some("rush") => bench::rush_only(),
+            Some(other) => Err(format!("unknown bench part {other:?}: none, or rush")),
+        },
         "test" => tasks::test(),
         "setup" => setup::ensure_all(),
         "ui" => setup::ensure_all().and_then(|()| tasks::build_ui()),

@@ -53,7 +53,23 @@ impl TempPostgres {
         }
     }
 
+    /// A PostgreSQL for tests: nothing is flushed to disk, for speed.
     pub fn start() -> Result<TempPostgres, String> {
+        Self::start_with(false)
+    }
+
+    /// A PostgreSQL that keeps what it acknowledges, as a deployment would (fsync,
+    /// synchronous_commit and full_page_writes on): money benchmarks run on it.
+    pub fn start_durable() -> Result<TempPostgres, String> {
+        Self::start_with(true)
+    }
+
+    /// The path of one of PostgreSQL's programs (pgbench).
+    pub fn program(&self, tool: &str) -> PathBuf {
+        self.bin.join(tool)
+    }
+
+    fn start_with(durable: bool) -> Result<TempPostgres, String> {
         let bin = bin_dir()?;
         let dir = std::env::temp_dir().join(format!("souq-pg-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -84,10 +100,15 @@ impl TempPostgres {
                 .arg(&data)
                 .current_dir(&dir),
         )?;
-        // Durability is pointless for a throwaway test database; speed is not.
+        // Durability is pointless for a throwaway test database; speed is not. A money
+        // benchmark keeps PostgreSQL's defaults, which flush every commit.
+        let durability = if durable {
+            "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+        } else {
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        };
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 {durability} -c max_connections=400",
             dir.display()
         );
         sh::run(

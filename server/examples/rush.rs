@@ -1,0 +1,241 @@
+//! The launch rush, for `cargo xtask bench`: `rush DATABASE_URL URLS SHOPPERS CONCURRENCY
+//! STOCK`. Sets up (in the database, as a launch would find it) one option with STOCK
+//! units and SHOPPERS signed-in shoppers with money in their wallets and an address,
+//! then sends each shopper's checkout of one unit, CONCURRENCY at once, spread over the
+//! server instances in URLS (comma-separated). Then it checks what happened in the
+//! database and prints one line:
+//! `sold=N oversold=N double_charges=N ledger_sum=N orders_per_sec=F p50_ms=F p99_ms=F
+//! refused=N failed=N seconds=F`.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::as_conversions
+)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use sqlx::AnyPool;
+
+const PRICE: i64 = 10_000;
+
+async fn execute(pool: &AnyPool, sql: &str) {
+    sqlx::raw_sql(sql)
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}: {sql}"));
+}
+
+/// The option on sale, its store and its shipping: (variant, store, shipping option).
+async fn set_up_the_drop(pool: &AnyPool, stock: i64) -> (i64, i64, i64) {
+    let now = chrono::Utc::now().timestamp_millis();
+    execute(
+        pool,
+        &format!(
+            "INSERT INTO users (email, handle, display_name, password_hash, role, created_at)
+             VALUES ('rush-store@bench.example', 'rush_store', 'Rush Store', 'x', 'merchant', {now});
+             INSERT INTO stores (owner_id, handle, name, about, created_at, currency)
+             SELECT id, 'rush_store', 'Rush Store', 'The launch', {now}, 'SAR' FROM users
+             WHERE handle = 'rush_store';
+             INSERT INTO products (store_id, title, description, category, currency, created_at,
+                                   published_at, price_minor, in_stock)
+             SELECT id, 'Launch sneaker', 'The drop', 'fashion', 'SAR', {now}, {now}, {PRICE}, 1
+             FROM stores WHERE handle = 'rush_store';
+             INSERT INTO variants (product_id, name, sku, price_minor)
+             SELECT id, 'One size', 'rush-1', {PRICE} FROM products WHERE title = 'Launch sneaker';
+             INSERT INTO shipping_options (store_id, name, price_minor, min_days, max_days, position)
+             SELECT id, 'Standard', 0, 2, 4, 0 FROM stores WHERE handle = 'rush_store';"
+        ),
+    )
+    .await;
+    let (variant, store, shipping): (i64, i64, i64) = sqlx::query_as(
+        "SELECT v.id, s.id, o.id FROM variants v JOIN products pr ON pr.id = v.product_id
+         JOIN stores s ON s.id = pr.store_id JOIN shipping_options o ON o.store_id = s.id
+         WHERE v.sku = 'rush-1'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    souq_server::stores::stock::set(&mut conn, variant, stock)
+        .await
+        .unwrap();
+    (variant, store, shipping)
+}
+
+/// SHOPPERS shoppers, each with a session (its token returned), an address and
+/// 1,000.00 SAR in the wallet, put in by ledger transfers from the outside world.
+async fn set_up_the_shoppers(pool: &AnyPool, shoppers: usize) -> Vec<(String, i64)> {
+    let now = chrono::Utc::now().timestamp_millis();
+    execute(
+        pool,
+        &format!(
+            "INSERT INTO users (email, handle, display_name, password_hash, role, created_at)
+             SELECT 'rusher' || g || '@bench.example', 'rusher' || g, 'Rusher ' || g, 'x',
+                    'shopper', {now} FROM generate_series(1, {shoppers}) g;
+             INSERT INTO addresses (user_id, name, phone, line1, line2, city, region,
+                                    postal_code, country, is_default, created_at)
+             SELECT id, display_name, '+966501234567', 'Olaya Street 1', '', 'Riyadh', '', '',
+                    'SA', 1, {now} FROM users WHERE handle LIKE 'rusher%';
+             INSERT INTO ledger_accounts (kind, owner_id, currency, created_at)
+             VALUES (0, 0, 'SAR', {now}) ON CONFLICT DO NOTHING;
+             INSERT INTO ledger_accounts (kind, owner_id, currency, created_at)
+             SELECT 1, id, 'SAR', {now} FROM users WHERE handle LIKE 'rusher%';
+             INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, currency,
+                                           amount, kind, code, created_at)
+             SELECT 'rush-fund-' || w.owner_id, x.id, w.id, 'SAR', 100000, 0, 'top_up', {now}
+             FROM ledger_accounts w, ledger_accounts x
+             WHERE w.kind = 1 AND x.kind = 0 AND x.currency = 'SAR' AND w.currency = 'SAR'
+               AND w.owner_id IN (SELECT id FROM users WHERE handle LIKE 'rusher%');"
+        ),
+    )
+    .await;
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT u.id, a.id FROM users u JOIN addresses a ON a.user_id = u.id
+         WHERE u.handle LIKE 'rusher%' ORDER BY u.id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut shoppers = Vec::new();
+    for chunk in rows.chunks(500) {
+        let mut values = Vec::new();
+        for (user, address) in chunk {
+            let token = format!("rush-token-{user}-{}", souq_server::random::id(16));
+            let hash = URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()));
+            values.push(format!(
+                "('{hash}', 'rush{user}', {user}, 'rush', {now}, {now}, {})",
+                now + 86_400_000
+            ));
+            shoppers.push((token, *address));
+        }
+        execute(
+            pool,
+            &format!(
+                "INSERT INTO sessions (token_hash, session_id, user_id, device, created_at,
+                                       last_used_at, expires_at) VALUES {}",
+                values.join(", ")
+            ),
+        )
+        .await;
+    }
+    shoppers
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (p / 100.0 * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [database, urls, shoppers, concurrency, stock] = args.as_slice() else {
+        eprintln!("usage: rush DATABASE_URL URLS SHOPPERS CONCURRENCY STOCK");
+        std::process::exit(2);
+    };
+    let shoppers: usize = shoppers.parse().expect("SHOPPERS is a number");
+    let concurrency: usize = concurrency.parse().expect("CONCURRENCY is a number");
+    let stock: i64 = stock.parse().expect("STOCK is a number");
+    let urls: Vec<String> = urls.split(',').map(str::to_string).collect();
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(4)
+        .connect(database)
+        .await
+        .expect("the database");
+    let (variant, store, shipping) = set_up_the_drop(&pool, stock).await;
+    let buyers = set_up_the_shoppers(&pool, shoppers).await;
+
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let gate = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (n, (token, address)) in buyers.into_iter().enumerate() {
+        let permit = Arc::clone(&gate).acquire_owned().await.unwrap();
+        let url = format!("{}/v1/checkouts", urls[n % urls.len()]);
+        let http = http.clone();
+        tasks.push(tokio::spawn(async move {
+            let _permit = permit;
+            let sent = Instant::now();
+            let answer = http
+                .post(url)
+                .bearer_auth(token)
+                .header("Idempotency-Key", format!("rush-checkout-{n:08}"))
+                .json(&serde_json::json!({
+                    "lines": [{"variant_id": variant, "quantity": 1, "unit_price_minor": PRICE}],
+                    "address_id": address,
+                    "shipping": [{"store_id": store, "shipping_option_id": shipping}],
+                    "payment": {"method": "wallet"},
+                }))
+                .send()
+                .await;
+            let status = answer.map(|r| r.status().as_u16()).unwrap_or(0);
+            (status, sent.elapsed(), started.elapsed())
+        }));
+    }
+    let mut paid_latencies = Vec::new();
+    let mut last_paid = Duration::ZERO;
+    let (mut refused, mut failed) = (0, 0);
+    for task in tasks {
+        let (status, took, at) = task.await.unwrap();
+        match status {
+            200 => {
+                paid_latencies.push(took.as_secs_f64() * 1_000.0);
+                last_paid = last_paid.max(at);
+            }
+            409 | 422 => refused += 1,
+            _ => failed += 1,
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    paid_latencies.sort_by(|a, b| a.total_cmp(b));
+
+    let (sold,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l
+         JOIN orders o ON o.id = l.order_id WHERE o.status = 'paid' AND l.variant_id = $1",
+    )
+    .bind(variant)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (double_charges,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM (SELECT reference FROM ledger_transfers WHERE code = 'payment'
+                               GROUP BY reference HAVING COUNT(*) > 1) AS twice",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (ledger_sum,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(credits_posted - debits_posted), 0) AS BIGINT)
+         FROM ledger_accounts",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let orders = paid_latencies.len();
+    let orders_per_sec = if last_paid.is_zero() {
+        0.0
+    } else {
+        orders as f64 / last_paid.as_secs_f64()
+    };
+    println!(
+        "sold={sold} oversold={} double_charges={double_charges} ledger_sum={ledger_sum} \
+         orders_per_sec={orders_per_sec:.1} p50_ms={:.2} p99_ms={:.2} refused={refused} \
+         failed={failed} seconds={seconds:.2}",
+        (sold - stock).max(0),
+        percentile(&paid_latencies, 50.0),
+        percentile(&paid_latencies, 99.0),
+    );
+}
