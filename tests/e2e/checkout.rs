@@ -234,5 +234,11 @@ async fn a_shopper_buys_from_the_feed_pays_once_and_sees_the_store_ship_it() {
     open_a_feed_product(&app).await;
     buy_now(&app).await;
     fits_the_screen(&app, "checkout-ar-phone").await;
+    app.eval("document.querySelector('.pay').scrollIntoView({block: 'center'}); return true;")
+        .await;
+    app.click(".pay").await;
+    app.wait_for(".checkout-outcome[data-status='paid']").await;
+    fits_the_screen(&app, "order-placed-ar-phone").await;
+    assert_eq!(count(&server, payments).await, 3, "the third order, paid once");
     app.quit().await;
 }

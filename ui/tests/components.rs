@@ -189,3 +189,24 @@ async fn without_a_keychain_the_sign_in_screen_says_the_session_is_not_kept() {
     leptos::task::tick().await;
     assert!(with.query_selector(".session-not-kept").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn a_card_is_read_from_what_was_typed_or_not_at_all() {
+    use souq_ui::components::card_form::CardFields;
+    let owner = Owner::new();
+    owner.with(|| {
+        let fields = CardFields::default();
+        fields.number.set("4242 4242-4242 4242".into());
+        fields.expiry.set("12/40".into());
+        fields.cvc.set("123".into());
+        let card = fields.card().expect("a complete card");
+        assert_eq!(card.number.expose(), "4242424242424242");
+        assert_eq!((card.exp_month, card.exp_year), (12, 2040));
+        assert_eq!(format!("{card:?}").contains("4242"), false, "never printed");
+        for (expiry, cvc) in [("13/40", "123"), ("12-40", "123"), ("12/40", "12")] {
+            fields.expiry.set(expiry.into());
+            fields.cvc.set(cvc.into());
+            assert!(fields.card().is_none(), "{expiry} {cvc}");
+        }
+    });
+}

@@ -135,3 +135,11 @@ mod windowing {
         assert_eq!(pull(80.0), Pull::Armed);
     }
 }
+
+#[wasm_bindgen_test]
+fn delivery_days_read_as_a_range_in_both_languages() {
+    assert_eq!(format::delivery_days(Language::En, 2, 4), "2–4 days");
+    assert_eq!(format::delivery_days(Language::En, 1, 1), "1 day");
+    assert_eq!(format::delivery_days(Language::Ar, 3, 5), "٣–٥ أيام");
+    assert_eq!(format::delivery_days(Language::Ar, 0, 0), "في اليوم نفسه");
+}

@@ -3,9 +3,35 @@
 //! and the one request that carries them.
 
 use leptos::prelude::*;
-use souq_wire::{CardDetails, Secret};
+use leptos::task::spawn_local;
+use souq_wire::{CardDetails, Checkout, ErrorBody, Secret};
 
+use crate::api;
 use crate::i18n::{Text, use_i18n};
+
+/// What the second step's buttons do for the checkout `waiting` on it: the shopper's
+/// answer, or giving it up; either way `finish` gets the checkout as it then stands.
+pub fn second_step_handlers(
+    waiting: RwSignal<Option<Checkout>>,
+    busy: RwSignal<bool>,
+    finish: impl Fn(Result<Checkout, ErrorBody>) + Copy + Send + Sync + 'static,
+) -> (Callback<bool>, Callback<()>) {
+    let answer = Callback::new(move |approve: bool| {
+        let Some(action) = waiting.get_untracked().and_then(|c| c.next_action) else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move { finish(api::answer_challenge(&action.payment_id, approve).await) });
+    });
+    let abandon = Callback::new(move |()| {
+        let Some(checkout) = waiting.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move { finish(api::abandon_checkout(checkout.id).await) });
+    });
+    (answer, abandon)
+}
 
 /// The card fields' signals; `card()` reads them as a card, if complete.
 #[derive(Clone, Copy)]

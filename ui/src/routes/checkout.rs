@@ -15,7 +15,7 @@ use souq_wire::{
 use crate::api;
 use crate::components::address_form::AddressForm;
 use crate::components::back_header::BackHeader;
-use crate::components::card_form::{CardFields, CardForm, SecondStep};
+use crate::components::card_form::{CardFields, CardForm, SecondStep, second_step_handlers};
 use crate::components::error_message::ErrorMessage;
 use crate::i18n::{Text, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
@@ -301,25 +301,7 @@ pub fn CheckoutScreen() -> impl IntoView {
         error.set(None);
         spawn_local(async move { finish(api::checkout(&request).await) });
     };
-    let answer_step = Callback::new(move |approve: bool| {
-        let Some(waiting) = second_step.get_untracked() else {
-            return;
-        };
-        let Some(action) = waiting.next_action.clone() else {
-            return;
-        };
-        busy.set(true);
-        spawn_local(
-            async move { finish(api::answer_challenge(&action.payment_id, approve).await) },
-        );
-    });
-    let abandon_step = Callback::new(move |()| {
-        let Some(waiting) = second_step.get_untracked() else {
-            return;
-        };
-        busy.set(true);
-        spawn_local(async move { finish(api::abandon_checkout(waiting.id).await) });
-    });
+    let (answer_step, abandon_step) = second_step_handlers(second_step, busy, finish);
     let address_saved = Callback::new(move |saved: Address| {
         adding_address.set(false);
         address.set(Some(saved.id));

@@ -7,7 +7,7 @@ use souq_wire::{Checkout, CheckoutStatus, ErrorBody, Money, TopUpRequest, Wallet
 
 use crate::api;
 use crate::components::back_header::BackHeader;
-use crate::components::card_form::{CardFields, CardForm, SecondStep};
+use crate::components::card_form::{CardFields, CardForm, SecondStep, second_step_handlers};
 use crate::components::error_message::ErrorMessage;
 use crate::i18n::{Text, format, tr, use_i18n};
 use crate::routes::checkout::outcome_unknown;
@@ -66,22 +66,7 @@ pub fn WalletScreen() -> impl IntoView {
         };
         spawn_local(async move { finish(api::top_up(&request).await) });
     };
-    let answer_step = Callback::new(move |approve: bool| {
-        let Some(action) = second_step.get_untracked().and_then(|c| c.next_action) else {
-            return;
-        };
-        busy.set(true);
-        spawn_local(
-            async move { finish(api::answer_challenge(&action.payment_id, approve).await) },
-        );
-    });
-    let abandon_step = Callback::new(move |()| {
-        let Some(waiting) = second_step.get_untracked() else {
-            return;
-        };
-        busy.set(true);
-        spawn_local(async move { finish(api::abandon_checkout(waiting.id).await) });
-    });
+    let (answer_step, abandon_step) = second_step_handlers(second_step, busy, finish);
     view! {
         <BackHeader><h1>{i18n.t(Text::Wallet)}</h1></BackHeader>
         <section class="panel wallet-balances">
