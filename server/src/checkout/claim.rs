@@ -150,13 +150,13 @@ pub async fn claim(
         ));
     }
     let now = now_ms();
-    let inserted: Option<(i64,)> = sqlx::query_as(
+    let inserted: Option<Attempt> = sqlx::query_as(&format!(
         "INSERT INTO checkouts (user_id, idempotency_key, request_hash, purpose, status, method,
                                 currency, locked_until, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'claimed', $5, '', $6, $7, $7)
          ON CONFLICT (user_id, idempotency_key) DO NOTHING
-         RETURNING id",
-    )
+         RETURNING {COLUMNS}"
+    ))
     .bind(user_id)
     .bind(key)
     .bind(request_hash)
@@ -166,12 +166,12 @@ pub async fn claim(
     .bind(now)
     .fetch_optional(&db.durable)
     .await?;
+    if let Some(attempt) = inserted {
+        return Ok(Claim::Mine(attempt));
+    }
     let attempt = find(db, user_id, key)
         .await?
         .ok_or_else(|| ApiError::Internal("a claimed checkout vanished".into()))?;
-    if inserted.is_some() {
-        return Ok(Claim::Mine(attempt));
-    }
     if attempt.request_hash != request_hash {
         return Err(ApiError::Validation(
             "this idempotency key was used for a different request; make a new one".into(),

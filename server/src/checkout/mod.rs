@@ -172,6 +172,16 @@ pub async fn checkout(
         request: (&request.lines, request.address_id, &request.shipping),
         card: card.map(CardPrint::of),
     })?;
+    // Sold out already: said at once, before anything is claimed or written; but a retry
+    // of an attempt made before gets that attempt's answer, whatever is left now.
+    let known = match key {
+        Some(key) => claim::find(&souq.db, user.id, key).await?.is_some(),
+        None => false,
+    };
+    if !known {
+        place::check_shape(request)?;
+        place::check_in_stock(&souq.db, request).await?;
+    }
     let attempt = match claim::claim(&souq.db, user.id, key, &hash, "order", method).await? {
         Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
         Claim::Mine(attempt) => attempt,
@@ -197,16 +207,6 @@ async fn place_orders(
 ) -> Result<(), ApiError> {
     let now = now_ms();
     let mut tx = souq.db.begin_durable().await?;
-    // Still unplaced: a retry that took the claim over may have placed it meanwhile.
-    let unplaced =
-        sqlx::query("UPDATE checkouts SET updated_at = $1 WHERE id = $2 AND status = 'claimed'")
-            .bind(now)
-            .bind(attempt.id)
-            .execute(&mut *tx)
-            .await?;
-    if unplaced.rows_affected() != 1 {
-        return Ok(());
-    }
     let placed = place::place(
         &mut tx,
         attempt,
@@ -215,7 +215,7 @@ async fn place_orders(
         now,
     )
     .await?;
-    match request.payment {
+    let (status, expires_at, card_last4) = match &request.payment {
         PaymentMethod::Wallet => {
             let currency = Currency::parse(&placed.currency)
                 .map_err(|e| ApiError::Validation(e.to_string()))?;
@@ -228,22 +228,46 @@ async fn place_orders(
             )
             .await?
             .ok_or(ApiError::InsufficientFunds)?;
-            place::pay_orders(&mut tx, attempt, wallet, now).await?;
-            sqlx::query("UPDATE checkouts SET status = 'paid', locked_until = 0 WHERE id = $1")
-                .bind(attempt.id)
-                .execute(&mut *tx)
-                .await?;
+            place::pay_orders(
+                &mut tx,
+                attempt,
+                &placed.currency,
+                &placed.orders,
+                wallet,
+                now,
+            )
+            .await?;
+            ("paid", None, None)
         }
-        PaymentMethod::Card { .. } => {
-            sqlx::query("UPDATE checkouts SET status = 'reserved', expires_at = $1 WHERE id = $2")
-                .bind(reservation_end(souq, now))
-                .bind(attempt.id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        PaymentMethod::Card { card } => (
+            "reserved",
+            Some(reservation_end(souq, now)),
+            Some(claim::last4(card)),
+        ),
+    };
+    // Still unplaced: a retry that took the claim over may have placed it meanwhile
+    // (then this changes nothing, and all of the above rolls back).
+    let unplaced = sqlx::query(
+        "UPDATE checkouts SET status = $1, currency = $2, total_minor = $3, card_last4 = $4,
+             expires_at = $5, locked_until = CASE WHEN $1 = 'paid' THEN 0 ELSE locked_until END,
+             updated_at = $6
+         WHERE id = $7 AND status = 'claimed'",
+    )
+    .bind(status)
+    .bind(&placed.currency)
+    .bind(placed.total_minor)
+    .bind(card_last4)
+    .bind(expires_at)
+    .bind(now)
+    .bind(attempt.id)
+    .execute(&mut *tx)
+    .await?;
+    if unplaced.rows_affected() != 1 {
+        return Ok(());
     }
+    let sold_out = place::reserve(&mut tx, attempt, &placed).await?;
     tx.commit().await?;
-    restock(souq, &placed.sold_out).await;
+    restock(souq, &sold_out).await;
     Ok(())
 }
 

@@ -1,14 +1,16 @@
 //! Placing orders, as one unit of work: check what the shopper reviewed against what is
-//! sold now, hold each buyer's limit, take the stock, make one order per store, and, when
-//! the wallet pays, pay them through the ledger, all in one transaction with the
-//! attempt's outcome. A card payment leaves the orders placed and the stock reserved
-//! until the processor answers (`settle.rs`).
+//! sold now, make one order per store, and, when the wallet pays, pay them through the
+//! ledger; then, last, hold each buyer's limit and take the stock, all in one transaction
+//! with the attempt's outcome. The stock comes last because its rows are the ones other
+//! buyers of the option want: taken just before the commit, each lot's lock is held for
+//! the commit alone. A card payment leaves the orders placed and the stock reserved until
+//! the processor answers (`settle.rs`).
 
 use std::collections::{BTreeMap, HashSet};
 
 use souq_wire::cart::{MAX_CART_LINES, MAX_QUANTITY};
 use souq_wire::studio::MAX_PRICE_MINOR;
-use souq_wire::{CheckoutRequest, OrderStatus, PaymentMethod};
+use souq_wire::{CheckoutRequest, OrderStatus};
 use sqlx::AnyConnection;
 
 use super::claim::Attempt;
@@ -42,11 +44,30 @@ struct Line<'a> {
     quantity: i64,
 }
 
-/// What placing left behind, for the caller to finish.
+/// One order placed: its id, what it costs, and whose store it is.
+#[derive(Debug, Clone)]
+pub struct PlacedOrder {
+    pub id: i64,
+    pub total_minor: i64,
+    pub store_owner: i64,
+}
+
+/// A line to take from stock: its option, product, store and quantity, and what it is.
+struct Taking {
+    variant_id: i64,
+    product_id: i64,
+    store_id: i64,
+    quantity: i64,
+    limit: Option<i64>,
+    title: String,
+}
+
+/// What placing left behind, for the caller to pay and reserve.
 pub struct Placed {
     pub currency: String,
-    /// Options that this checkout sold out, whose product cards must say so.
-    pub sold_out: Vec<(i64, i64)>,
+    pub total_minor: i64,
+    pub orders: Vec<PlacedOrder>,
+    taking: Vec<Taking>,
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -61,7 +82,7 @@ fn checked_sum(values: impl IntoIterator<Item = i64>) -> Result<i64, ApiError> {
 }
 
 /// The request's own rules, before anything is read.
-fn check_shape(request: &CheckoutRequest) -> Result<(), ApiError> {
+pub fn check_shape(request: &CheckoutRequest) -> Result<(), ApiError> {
     let lines = i64::try_from(request.lines.len()).unwrap_or(i64::MAX);
     if !(1..=MAX_CART_LINES).contains(&lines) {
         return Err(invalid(format!(
@@ -110,10 +131,9 @@ async fn offers(conn: &mut AnyConnection, variant_ids: &[i64]) -> Result<Vec<Off
 async fn hold_limit(
     conn: &mut AnyConnection,
     user_id: i64,
-    offer: &Offer,
-    quantity: i64,
+    line: &Taking,
 ) -> Result<(), ApiError> {
-    let Some(limit) = offer.per_customer_limit else {
+    let (Some(limit), quantity) = (line.limit, line.quantity) else {
         return Ok(());
     };
     let counted: Option<(i64,)> = sqlx::query_as(
@@ -124,7 +144,7 @@ async fn hold_limit(
          RETURNING units",
     )
     .bind(user_id)
-    .bind(offer.variant_id)
+    .bind(line.variant_id)
     .bind(quantity)
     .bind(limit)
     .fetch_optional(&mut *conn)
@@ -134,7 +154,7 @@ async fn hold_limit(
     } else {
         Err(invalid(format!(
             "{} is limited to {limit} per customer",
-            offer.title
+            line.title
         )))
     }
 }
@@ -189,24 +209,42 @@ pub async fn record_step(
     Ok(())
 }
 
+/// The orders of an attempt still waiting for their payment.
+pub async fn placed_orders(
+    conn: &mut AnyConnection,
+    checkout_id: i64,
+) -> Result<Vec<PlacedOrder>, ApiError> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT o.id, o.total_minor, s.owner_id FROM orders o JOIN stores s ON s.id = o.store_id
+         WHERE o.checkout_id = $1 AND o.status = 'placed' ORDER BY o.id",
+    )
+    .bind(checkout_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, total_minor, store_owner)| PlacedOrder {
+            id,
+            total_minor,
+            store_owner,
+        })
+        .collect())
+}
+
 /// Pays an attempt's placed orders: `payer` to each order's escrow. Marks them paid,
 /// takes the bought lines out of the cart, and tells the shopper.
 pub async fn pay_orders(
     conn: &mut AnyConnection,
     attempt: &Attempt,
+    currency: &str,
+    orders: &[PlacedOrder],
     payer: ledger::AccountId,
     now: i64,
 ) -> Result<(), ApiError> {
-    let orders: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT o.id, o.total_minor, s.owner_id, o.currency FROM orders o
-         JOIN stores s ON s.id = o.store_id
-         WHERE o.checkout_id = $1 AND o.status = 'placed' ORDER BY o.id",
-    )
-    .bind(attempt.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (order_id, total, store_owner, currency) in orders {
-        let currency = Currency::parse(&currency).map_err(|e| invalid(e.to_string()))?;
+    let currency = Currency::parse(currency).map_err(|e| invalid(e.to_string()))?;
+    for order in orders {
+        let (order_id, total, store_owner) = (order.id, order.total_minor, order.store_owner);
+        let currency = currency.clone();
         let escrow = ledger::account(conn, Holder::Escrow { order_id }, &currency).await?;
         ledger::record(
             conn,
@@ -300,25 +338,10 @@ pub async fn place(
     }
     let store_ids: Vec<i64> = by_store.keys().copied().collect();
     let options = shipping::of_stores(conn, &store_ids).await?;
-    // Limits and stock, in option order, so two checkouts never wait on each other in
-    // a cycle.
-    for line in &lines {
-        hold_limit(conn, attempt.user_id, line.offer, line.quantity).await?;
-        match stock::take(conn, line.offer.variant_id, line.quantity).await {
-            Ok(()) => {}
-            Err(TakeError::Short(short)) => {
-                return Err(ApiError::SoldOut(if short.left == 0 {
-                    format!("{} is sold out", line.offer.title)
-                } else {
-                    format!("only {} of {} are left", short.left, line.offer.title)
-                }));
-            }
-            Err(TakeError::Database(e)) => return Err(e.into()),
-        }
-    }
     let address_json =
         serde_json::to_string(&address).map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut total_minor = 0i64;
+    let mut orders = Vec::new();
     for (store_id, store_lines) in &by_store {
         let choice = request
             .shipping
@@ -392,27 +415,90 @@ pub async fn place(
         }
         record_step(conn, order_id, OrderStatus::Placed, "", now).await?;
         total_minor = checked_sum([total_minor, total])?;
+        orders.push(PlacedOrder {
+            id: order_id,
+            total_minor: total,
+            store_owner: store_lines.first().map_or(0, |l| l.offer.store_owner),
+        });
     }
+    let taking = lines
+        .iter()
+        .map(|line| Taking {
+            variant_id: line.offer.variant_id,
+            product_id: line.offer.product_id,
+            store_id: line.offer.store_id,
+            quantity: line.quantity,
+            limit: line.offer.per_customer_limit,
+            title: line.offer.title.clone(),
+        })
+        .collect();
+    Ok(Placed {
+        currency,
+        total_minor,
+        orders,
+        taking,
+    })
+}
+
+/// Holds each line against its buyer's limit and takes it from stock: the last work
+/// before the commit (see the top of this file), in option order, so that two checkouts
+/// never wait on each other's lots in a cycle. Returns the products this sold out.
+pub async fn reserve(
+    conn: &mut AnyConnection,
+    attempt: &Attempt,
+    placed: &Placed,
+) -> Result<Vec<(i64, i64)>, ApiError> {
     let mut sold_out = Vec::new();
-    for line in &lines {
-        if stock::units(conn, line.offer.variant_id).await? == 0 {
-            sold_out.push((line.offer.store_id, line.offer.product_id));
+    for line in &placed.taking {
+        hold_limit(conn, attempt.user_id, line).await?;
+        match stock::take(conn, line.variant_id, line.quantity).await {
+            // Near the end (others take at the same time): the cards are looked at again
+            // after the commit, from what is really left.
+            Ok(left) if left < stock::LOTS => sold_out.push((line.store_id, line.product_id)),
+            Ok(_) => {}
+            Err(TakeError::Short(short)) => return Err(sold_out_error(&line.title, short.left)),
+            Err(TakeError::Database(e)) => return Err(e.into()),
         }
     }
-    let card_last4 = match &request.payment {
-        PaymentMethod::Card { card } => Some(super::claim::last4(card)),
-        PaymentMethod::Wallet => None,
-    };
-    sqlx::query(
-        "UPDATE checkouts SET currency = $1, total_minor = $2, card_last4 = $3, updated_at = $4
-         WHERE id = $5",
-    )
-    .bind(&currency)
-    .bind(total_minor)
-    .bind(card_last4)
-    .bind(now)
-    .bind(attempt.id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(Placed { currency, sold_out })
+    Ok(sold_out)
+}
+
+fn sold_out_error(title: &str, left: i64) -> ApiError {
+    ApiError::SoldOut(if left == 0 {
+        format!("{title} is sold out")
+    } else {
+        format!("only {left} of {title} are left")
+    })
+}
+
+/// Refuses at once a request for more than is in stock now, before anything is
+/// claimed or written: in a rush most buyers come after the last unit, and each gets
+/// its answer for the price of one read.
+pub async fn check_in_stock(db: &crate::db::Db, request: &CheckoutRequest) -> Result<(), ApiError> {
+    let ids: Vec<i64> = request.lines.iter().map(|l| l.variant_id).collect();
+    if ids.is_empty() || ids.len() > 100 {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT v.id, pr.title, {} FROM variants v JOIN products pr ON pr.id = v.product_id
+         WHERE v.id IN ({})",
+        stock::UNITS_OF_V,
+        placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    for (id, title, left) in query.fetch_all(&db.durable).await? {
+        let wanted = request
+            .lines
+            .iter()
+            .filter(|l| l.variant_id == id)
+            .map(|l| l.quantity)
+            .sum::<i64>();
+        if left < wanted {
+            return Err(sold_out_error(&title, left));
+        }
+    }
+    Ok(())
 }

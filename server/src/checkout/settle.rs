@@ -9,7 +9,7 @@ use souq_wire::OrderStatus;
 use sqlx::AnyConnection;
 
 use super::claim::{Attempt, COLUMNS};
-use super::place::{pay_orders, record_step, release_limit, transfer_id};
+use super::place::{pay_orders, placed_orders, record_step, release_limit, transfer_id};
 use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::ledger::{self, Amount, Currency, Holder, Kind, Transfer};
@@ -138,7 +138,8 @@ pub async fn apply(
                 )
                 .await?;
             } else {
-                pay_orders(&mut tx, &attempt, external, now).await?;
+                let orders = placed_orders(&mut tx, attempt.id).await?;
+                pay_orders(&mut tx, &attempt, &attempt.currency, &orders, external, now).await?;
             }
             Some(("paid", None))
         }

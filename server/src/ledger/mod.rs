@@ -159,26 +159,28 @@ pub async fn account(
     holder: Holder,
     currency: &Currency,
 ) -> Result<AccountId, sqlx::Error> {
+    if let Some(id) = find_account(conn, holder, currency).await? {
+        return Ok(id);
+    }
     let (kind, owner) = holder.key();
-    sqlx::query(
+    let opened: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO ledger_accounts (kind, owner_id, currency, created_at)
-         VALUES ($1, $2, $3, $4) ON CONFLICT (kind, owner_id, currency) DO NOTHING",
+         VALUES ($1, $2, $3, $4) ON CONFLICT (kind, owner_id, currency) DO NOTHING
+         RETURNING id",
     )
     .bind(kind)
     .bind(owner)
     .bind(currency.as_str())
     .bind(now_ms())
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "SELECT id FROM ledger_accounts WHERE kind = $1 AND owner_id = $2 AND currency = $3",
-    )
-    .bind(kind)
-    .bind(owner)
-    .bind(currency.as_str())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(AccountId(id))
+    match opened {
+        Some((id,)) => Ok(AccountId(id)),
+        // Opened by another transaction between the look and the insert.
+        None => find_account(conn, holder, currency)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound),
+    }
 }
 
 /// The account of `holder` in `currency`, if it was ever opened.
@@ -293,17 +295,19 @@ pub async fn record_at(
     t: &Transfer,
     now: i64,
 ) -> Result<Recorded, LedgerError> {
-    if let Some(existing) = find(conn, t.id.as_str()).await? {
-        return if existing.is(t) {
-            Ok(Recorded::Replayed)
-        } else {
-            Err(LedgerError::IdReused)
-        };
-    }
     if t.debit == t.credit {
         return Err(LedgerError::SameAccount);
     }
+    // A resolution is checked first, to say why it cannot apply; a plain transfer goes
+    // straight to the insert (a replay shows as a conflict on its id).
     if let Some(pending) = t.kind.pending() {
+        if let Some(existing) = find(conn, t.id.as_str()).await? {
+            return if existing.is(t) {
+                Ok(Recorded::Replayed)
+            } else {
+                Err(LedgerError::IdReused)
+            };
+        }
         check_resolution(conn, t, pending, now).await?;
     }
     let inserted = sqlx::query(

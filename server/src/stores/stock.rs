@@ -57,12 +57,13 @@ pub async fn set(conn: &mut AnyConnection, variant_id: i64, units: i64) -> Resul
 
 /// Takes `quantity` units of an option in the caller's transaction: from one lot that
 /// holds them all when there is one (picked at random), else from several in lot order
-/// (so two buyers never wait on each other's lots in a cycle).
+/// (so two buyers never wait on each other's lots in a cycle). Returns about how many
+/// are left: what it saw, less what it took (others may be taking at the same time).
 pub async fn take(
     conn: &mut AnyConnection,
     variant_id: i64,
     quantity: i64,
-) -> Result<(), TakeError> {
+) -> Result<i64, TakeError> {
     let mut need = quantity;
     // Each round either takes what it needs or learns that another buyer got there
     // first; after a few rounds the lots are re-read with whatever is left.
@@ -86,7 +87,7 @@ pub async fn take(
             .collect();
         if let Some(lot) = whole.get(random::below(whole.len())) {
             if take_from(conn, variant_id, *lot, need).await? {
-                return Ok(());
+                return Ok(left - need);
             }
             continue;
         }
@@ -97,7 +98,7 @@ pub async fn take(
             }
             need -= part;
             if need == 0 {
-                return Ok(());
+                return Ok(left - quantity);
             }
         }
     }
