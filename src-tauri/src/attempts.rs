@@ -21,34 +21,6 @@ pub struct Attempts {
     pending: Mutex<BTreeMap<String, String>>,
 }
 
-/// What a card looks like in an attempt's identity.
-#[derive(Serialize)]
-pub struct CardPrint {
-    pub last4: String,
-    pub exp_month: u32,
-    pub exp_year: u32,
-}
-
-impl CardPrint {
-    pub fn of(card: &souq_wire::CardDetails) -> CardPrint {
-        let digits: Vec<char> = card
-            .number
-            .expose()
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        CardPrint {
-            last4: digits
-                .get(digits.len().saturating_sub(4)..)
-                .unwrap_or_default()
-                .iter()
-                .collect(),
-            exp_month: card.exp_month,
-            exp_year: card.exp_year,
-        }
-    }
-}
-
 /// A new key: 16 random bytes as 32 hex digits (a UUID's worth).
 fn new_key() -> Result<String, AppError> {
     let mut bytes = [0u8; 16];
@@ -164,6 +136,7 @@ mod tests {
 
     #[test]
     fn a_card_is_remembered_by_its_last_four_digits_only() {
+        use souq_wire::checkout::CardPrint;
         let card = souq_wire::CardDetails {
             number: souq_wire::Secret::new("4242 4242 4242 4242".into()),
             exp_month: 12,

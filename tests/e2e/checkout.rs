@@ -239,6 +239,10 @@ async fn a_shopper_buys_from_the_feed_pays_once_and_sees_the_store_ship_it() {
     app.click(".pay").await;
     app.wait_for(".checkout-outcome[data-status='paid']").await;
     fits_the_screen(&app, "order-placed-ar-phone").await;
-    assert_eq!(count(&server, payments).await, 3, "the third order, paid once");
+    assert_eq!(
+        count(&server, payments).await,
+        3,
+        "the third order, paid once"
+    );
     app.quit().await;
 }

@@ -132,6 +132,43 @@ pub struct CardDetails {
     pub cvc: Secret<String>,
 }
 
+impl CardDetails {
+    /// The number's last four digits: what a receipt shows and an attempt remembers.
+    pub fn last4(&self) -> String {
+        let digits: Vec<char> = self
+            .number
+            .expose()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        digits
+            .get(digits.len().saturating_sub(4)..)
+            .unwrap_or_default()
+            .iter()
+            .collect()
+    }
+}
+
+/// A card as it may be remembered (in an idempotency fingerprint, on the device or on
+/// the server): by its last four digits and expiry. Never its number, not even hashed:
+/// card numbers are few enough to guess from a hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CardPrint {
+    pub last4: String,
+    pub exp_month: u32,
+    pub exp_year: u32,
+}
+
+impl CardPrint {
+    pub fn of(card: &CardDetails) -> CardPrint {
+        CardPrint {
+            last4: card.last4(),
+            exp_month: card.exp_month,
+            exp_year: card.exp_year,
+        }
+    }
+}
+
 /// How a checkout is paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

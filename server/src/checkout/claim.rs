@@ -12,8 +12,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use souq_wire::ErrorCode;
+pub use souq_wire::checkout::CardPrint;
 use souq_wire::checkout::valid_idempotency_key;
-use souq_wire::{CardDetails, ErrorCode};
 
 use crate::db::{Db, now_ms};
 use crate::error::ApiError;
@@ -52,45 +53,12 @@ pub const COLUMNS: &str = "id, user_id, idempotency_key, request_hash, purpose, 
     expires_at, locked_until, created_at";
 
 /// What a request to check out means, for telling a retry from a different request.
-/// A card is known by its last four digits and expiry: its number never reaches the
-/// database, not even hashed (card numbers are few enough to guess from a hash).
+/// A card is known by its print (`CardPrint`): its number never reaches the database.
 #[derive(Serialize)]
 pub struct Fingerprint<'a, T: Serialize> {
     pub purpose: &'a str,
     pub request: T,
     pub card: Option<CardPrint>,
-}
-
-#[derive(Serialize)]
-pub struct CardPrint {
-    pub last4: String,
-    pub exp_month: u32,
-    pub exp_year: u32,
-}
-
-impl CardPrint {
-    pub fn of(card: &CardDetails) -> CardPrint {
-        CardPrint {
-            last4: last4(card),
-            exp_month: card.exp_month,
-            exp_year: card.exp_year,
-        }
-    }
-}
-
-/// The card number's last four digits.
-pub fn last4(card: &CardDetails) -> String {
-    let digits: Vec<char> = card
-        .number
-        .expose()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    digits
-        .get(digits.len().saturating_sub(4)..)
-        .unwrap_or_default()
-        .iter()
-        .collect()
 }
 
 pub fn hash<T: Serialize>(fingerprint: &Fingerprint<'_, T>) -> Result<String, ApiError> {

@@ -242,7 +242,7 @@ async fn place_orders(
         PaymentMethod::Card { card } => (
             "reserved",
             Some(reservation_end(souq, now)),
-            Some(claim::last4(card)),
+            Some(card.last4()),
         ),
     };
     // Still unplaced: a retry that took the claim over may have placed it meanwhile
@@ -309,7 +309,7 @@ pub async fn top_up(
         )
         .bind(currency.as_str())
         .bind(request.amount_minor)
-        .bind(claim::last4(&request.card))
+        .bind(request.card.last4())
         .bind(reservation_end(souq, now))
         .bind(now)
         .bind(attempt.id)

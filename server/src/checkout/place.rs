@@ -128,11 +128,7 @@ async fn offers(conn: &mut AnyConnection, variant_ids: &[i64]) -> Result<Vec<Off
 
 /// Counts `quantity` more of an option against the buyer's limit, atomically: two
 /// checkouts of one buyer at once cannot pass it together.
-async fn hold_limit(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    line: &Taking,
-) -> Result<(), ApiError> {
+async fn hold_limit(conn: &mut AnyConnection, user_id: i64, line: &Taking) -> Result<(), ApiError> {
     let (Some(limit), quantity) = (line.limit, line.quantity) else {
         return Ok(());
     };

@@ -12,8 +12,9 @@ use souq_wire::{
 
 use super::SouqClient;
 use crate::api::NO_QUERY;
-use crate::attempts::{CardPrint, is_definite};
+use crate::attempts::is_definite;
 use crate::error::AppError;
+use souq_wire::checkout::CardPrint;
 
 /// What names a checkout attempt on the device: the request, its card by last digits.
 #[derive(Serialize)]

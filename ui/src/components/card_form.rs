@@ -21,7 +21,9 @@ pub fn second_step_handlers(
             return;
         };
         busy.set(true);
-        spawn_local(async move { finish(api::answer_challenge(&action.payment_id, approve).await) });
+        spawn_local(
+            async move { finish(api::answer_challenge(&action.payment_id, approve).await) },
+        );
     });
     let abandon = Callback::new(move |()| {
         let Some(checkout) = waiting.get_untracked() else {
