@@ -255,6 +255,11 @@ pub fn CheckoutScreen() -> impl IntoView {
             Err(e) => {
                 second_step.set(None);
                 state.note_error(&e);
+                // A price or the stock changed: show the cart as it is now, so that paying
+                // again is a new attempt for what is really on sale.
+                if matches!(e.code, ErrorCode::Conflict | ErrorCode::SoldOut) {
+                    load();
+                }
                 error.set(Some(e));
             }
         }
