@@ -212,6 +212,7 @@ async fn place_orders(
         attempt,
         request,
         souq.payments.settings.fee_basis_points,
+        matches!(request.payment, PaymentMethod::Wallet),
         now,
     )
     .await?;
@@ -228,15 +229,7 @@ async fn place_orders(
             )
             .await?
             .ok_or(ApiError::InsufficientFunds)?;
-            place::pay_orders(
-                &mut tx,
-                attempt,
-                &placed.currency,
-                &placed.orders,
-                wallet,
-                now,
-            )
-            .await?;
+            place::pay_orders(&mut tx, attempt, &placed.currency, &placed.orders, wallet).await?;
             ("paid", None, None)
         }
         PaymentMethod::Card { card } => (

@@ -227,21 +227,38 @@ pub async fn placed_orders(
         .collect())
 }
 
-/// Pays an attempt's placed orders: `payer` to each order's escrow. Marks them paid,
-/// takes the bought lines out of the cart, and tells the shopper.
+/// Marks placed orders paid, in their timelines too (a card's payment came through).
+pub async fn mark_paid(
+    conn: &mut AnyConnection,
+    orders: &[PlacedOrder],
+    now: i64,
+) -> Result<(), ApiError> {
+    for order in orders {
+        sqlx::query("UPDATE orders SET status = 'paid', updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(order.id)
+            .execute(&mut *conn)
+            .await?;
+        record_step(conn, order.id, OrderStatus::Paid, "", now).await?;
+    }
+    Ok(())
+}
+
+/// Pays an attempt's orders: `payer` to each order's escrow. Takes the bought lines out
+/// of the cart, and tells the shopper. (The orders are marked paid by the caller: placed
+/// so when the wallet pays at once, by `mark_paid` when a card's payment comes through.)
 pub async fn pay_orders(
     conn: &mut AnyConnection,
     attempt: &Attempt,
     currency: &str,
     orders: &[PlacedOrder],
     payer: ledger::AccountId,
-    now: i64,
 ) -> Result<(), ApiError> {
     let currency = Currency::parse(currency).map_err(|e| invalid(e.to_string()))?;
     for order in orders {
         let (order_id, total, store_owner) = (order.id, order.total_minor, order.store_owner);
         let currency = currency.clone();
-        let escrow = ledger::account(conn, Holder::Escrow { order_id }, &currency).await?;
+        let escrow = ledger::open_account(conn, Holder::Escrow { order_id }, &currency).await?;
         ledger::record(
             conn,
             &Transfer {
@@ -256,12 +273,6 @@ pub async fn pay_orders(
             },
         )
         .await?;
-        sqlx::query("UPDATE orders SET status = 'paid', updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(order_id)
-            .execute(&mut *conn)
-            .await?;
-        record_step(conn, order_id, OrderStatus::Paid, "", now).await?;
         notifications::notify_order(
             conn,
             attempt.user_id,
@@ -283,12 +294,14 @@ pub async fn pay_orders(
     Ok(())
 }
 
-/// Places the orders of `request` for `attempt`, in the caller's transaction.
+/// Places the orders of `request` for `attempt`, in the caller's transaction; paid
+/// already when `paying_now` (the wallet pays in this same transaction).
 pub async fn place(
     conn: &mut AnyConnection,
     attempt: &Attempt,
     request: &CheckoutRequest,
     fee_basis_points: i64,
+    paying_now: bool,
     now: i64,
 ) -> Result<Placed, ApiError> {
     check_shape(request)?;
@@ -375,7 +388,7 @@ pub async fn place(
             "INSERT INTO orders (checkout_id, user_id, store_id, status, currency, items_minor,
                  shipping_minor, total_minor, fee_minor, shipping_name, shipping_min_days,
                  shipping_max_days, address, created_at, updated_at)
-             VALUES ($1, $2, $3, 'placed', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+             VALUES ($1, $2, $3, $14, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
              RETURNING id",
         )
         .bind(attempt.id)
@@ -391,6 +404,7 @@ pub async fn place(
         .bind(choice.max_days)
         .bind(&address_json)
         .bind(now)
+        .bind(if paying_now { "paid" } else { "placed" })
         .fetch_one(&mut *conn)
         .await?;
         for line in store_lines {
@@ -409,7 +423,19 @@ pub async fn place(
             .execute(&mut *conn)
             .await?;
         }
-        record_step(conn, order_id, OrderStatus::Placed, "", now).await?;
+        if paying_now {
+            // Placed and paid at once: both steps of the timeline in one statement.
+            sqlx::query(
+                "INSERT INTO order_events (order_id, status, note, created_at)
+                 VALUES ($1, 'placed', '', $2), ($1, 'paid', '', $2)",
+            )
+            .bind(order_id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        } else {
+            record_step(conn, order_id, OrderStatus::Placed, "", now).await?;
+        }
         total_minor = checked_sum([total_minor, total])?;
         orders.push(PlacedOrder {
             id: order_id,
@@ -448,9 +474,9 @@ pub async fn reserve(
     for line in &placed.taking {
         hold_limit(conn, attempt.user_id, line).await?;
         match stock::take(conn, line.variant_id, line.quantity).await {
-            // Near the end (others take at the same time): the cards are looked at again
-            // after the commit, from what is really left.
-            Ok(left) if left < stock::LOTS => sold_out.push((line.store_id, line.product_id)),
+            // A lot ran dry: after the commit the card is looked at again, from what is
+            // really left.
+            Ok(taken) if taken.emptied_a_lot => sold_out.push((line.store_id, line.product_id)),
             Ok(_) => {}
             Err(TakeError::Short(short)) => return Err(sold_out_error(&line.title, short.left)),
             Err(TakeError::Database(e)) => return Err(e.into()),

@@ -9,7 +9,7 @@ use souq_wire::OrderStatus;
 use sqlx::AnyConnection;
 
 use super::claim::{Attempt, COLUMNS};
-use super::place::{pay_orders, placed_orders, record_step, release_limit, transfer_id};
+use super::place::{mark_paid, pay_orders, placed_orders, record_step, release_limit, transfer_id};
 use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::ledger::{self, Amount, Currency, Holder, Kind, Transfer};
@@ -139,7 +139,8 @@ pub async fn apply(
                 .await?;
             } else {
                 let orders = placed_orders(&mut tx, attempt.id).await?;
-                pay_orders(&mut tx, &attempt, &attempt.currency, &orders, external, now).await?;
+                mark_paid(&mut tx, &orders, now).await?;
+                pay_orders(&mut tx, &attempt, &attempt.currency, &orders, external).await?;
             }
             Some(("paid", None))
         }

@@ -159,9 +159,19 @@ pub async fn account(
     holder: Holder,
     currency: &Currency,
 ) -> Result<AccountId, sqlx::Error> {
-    if let Some(id) = find_account(conn, holder, currency).await? {
-        return Ok(id);
+    match find_account(conn, holder, currency).await? {
+        Some(id) => Ok(id),
+        None => open_account(conn, holder, currency).await,
     }
+}
+
+/// Opens the account of a holder that is new by construction (an order's escrow), in
+/// one statement; an account that exists already is found instead.
+pub async fn open_account(
+    conn: &mut AnyConnection,
+    holder: Holder,
+    currency: &Currency,
+) -> Result<AccountId, sqlx::Error> {
     let (kind, owner) = holder.key();
     let opened: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO ledger_accounts (kind, owner_id, currency, created_at)
@@ -176,7 +186,6 @@ pub async fn account(
     .await?;
     match opened {
         Some((id,)) => Ok(AccountId(id)),
-        // Opened by another transaction between the look and the insert.
         None => find_account(conn, holder, currency)
             .await?
             .ok_or(sqlx::Error::RowNotFound),

@@ -15,6 +15,14 @@ pub const LOTS: i64 = 16;
 /// The units in stock of the variant `v` of a query, as a column.
 pub const UNITS_OF_V: &str = "CAST((SELECT COALESCE(SUM(l.units), 0) FROM stock_lots l WHERE l.variant_id = v.id) AS BIGINT)";
 
+/// What a take did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Taken {
+    /// It left a lot with nothing: the option may be sold out now (what is left is
+    /// read again after the commit, whoever took the rest).
+    pub emptied_a_lot: bool,
+}
+
 /// Not enough of an option for a request: this many are left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shortage {
@@ -57,13 +65,29 @@ pub async fn set(conn: &mut AnyConnection, variant_id: i64, units: i64) -> Resul
 
 /// Takes `quantity` units of an option in the caller's transaction: from one lot that
 /// holds them all when there is one (picked at random), else from several in lot order
-/// (so two buyers never wait on each other's lots in a cycle). Returns about how many
-/// are left: what it saw, less what it took (others may be taking at the same time).
+/// (so two buyers never wait on each other's lots in a cycle). Answers whether it
+/// emptied a lot: only then may the option be sold out now.
 pub async fn take(
     conn: &mut AnyConnection,
     variant_id: i64,
     quantity: i64,
-) -> Result<i64, TakeError> {
+) -> Result<Taken, TakeError> {
+    // Most takes find enough in a lot picked at random: one statement, no read first.
+    let guess = i64::try_from(random::below(usize::try_from(LOTS).unwrap_or(1))).unwrap_or(0);
+    let guessed: Option<(i64,)> = sqlx::query_as(
+        "UPDATE stock_lots SET units = units - $1
+         WHERE variant_id = $2 AND lot = $3 AND units >= $1 RETURNING units",
+    )
+    .bind(quantity)
+    .bind(variant_id)
+    .bind(guess)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((left_in_lot,)) = guessed {
+        return Ok(Taken {
+            emptied_a_lot: left_in_lot == 0,
+        });
+    }
     let mut need = quantity;
     // Each round either takes what it needs or learns that another buyer got there
     // first; after a few rounds the lots are re-read with whatever is left.
@@ -80,14 +104,16 @@ pub async fn take(
                 left: left + quantity - need,
             }));
         }
-        let whole: Vec<i64> = lots
+        let holding_enough = lots.iter().filter(|(_, units)| *units >= need).count();
+        if let Some((lot, units)) = lots
             .iter()
             .filter(|(_, units)| *units >= need)
-            .map(|(lot, _)| *lot)
-            .collect();
-        if let Some(lot) = whole.get(random::below(whole.len())) {
+            .nth(random::below(holding_enough))
+        {
             if take_from(conn, variant_id, *lot, need).await? {
-                return Ok(left - need);
+                return Ok(Taken {
+                    emptied_a_lot: *units == need,
+                });
             }
             continue;
         }
@@ -98,7 +124,9 @@ pub async fn take(
             }
             need -= part;
             if need == 0 {
-                return Ok(left - quantity);
+                return Ok(Taken {
+                    emptied_a_lot: true,
+                });
             }
         }
     }
