@@ -194,6 +194,16 @@ pub(crate) fn placeholders(start: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// ` AND id NOT IN ($from, ...)` for `count` ids bound from `$from`, or nothing when
+/// there are none: the rows of a list the request no longer names.
+pub(crate) fn ids_not_in(from: usize, count: usize) -> String {
+    if count == 0 {
+        String::new()
+    } else {
+        format!(" AND id NOT IN ({})", placeholders(from, count))
+    }
+}
+
 /// How many of `ids` a count query finds: `sql_head` ends where ` IN (...)` of the ids
 /// goes, with `$1` bound to `owner`, as in `SELECT COUNT(*) FROM media WHERE owner_id =
 /// $1 AND id`. Checks that a request names only things its sender may use.

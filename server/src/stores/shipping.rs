@@ -10,7 +10,7 @@ use souq_wire::validate::shown_text;
 use souq_wire::{Money, ShippingOption, ShippingOptions, User};
 use sqlx::AnyConnection;
 
-use crate::db::{Db, now_ms, placeholders};
+use crate::db::{Db, ids_not_in, now_ms, placeholders};
 use crate::error::ApiError;
 use crate::stores::studio::owned_store;
 
@@ -177,14 +177,10 @@ pub async fn set(
         };
         kept.push(id);
     }
-    let not_kept = if kept.is_empty() {
-        String::new()
-    } else {
-        format!(" AND id NOT IN ({})", placeholders(3, kept.len()))
-    };
     let sql = format!(
         "UPDATE shipping_options SET archived_at = $2
-         WHERE store_id = $1 AND archived_at IS NULL{not_kept}"
+         WHERE store_id = $1 AND archived_at IS NULL{}",
+        ids_not_in(3, kept.len())
     );
     let mut archive = sqlx::query(&sql).bind(store.id).bind(now);
     for id in &kept {

@@ -18,7 +18,7 @@ use souq_wire::{
 use sqlx::AnyConnection;
 
 use crate::cache::Change;
-use crate::db::{Db, count_among, now_ms, placeholders};
+use crate::db::{Db, count_among, ids_not_in, now_ms};
 use crate::error::ApiError;
 use crate::limits::window::{self, Quota};
 use crate::search;
@@ -712,10 +712,10 @@ async fn delete_all_but(
     owner: i64,
     kept: &[i64],
 ) -> Result<(), ApiError> {
-    let mut sql = format!("DELETE FROM {table} WHERE {owner_column} = $1");
-    if !kept.is_empty() {
-        sql.push_str(&format!(" AND id NOT IN ({})", placeholders(2, kept.len())));
-    }
+    let sql = format!(
+        "DELETE FROM {table} WHERE {owner_column} = $1{}",
+        ids_not_in(2, kept.len())
+    );
     let mut delete = sqlx::query(&sql).bind(owner);
     for id in kept {
         delete = delete.bind(*id);
@@ -732,17 +732,10 @@ async fn retire_variants_but(
     kept: &[i64],
     now: i64,
 ) -> Result<(), ApiError> {
-    let not_kept = |from: usize| {
-        if kept.is_empty() {
-            String::new()
-        } else {
-            format!(" AND id NOT IN ({})", placeholders(from, kept.len()))
-        }
-    };
     let archive = format!(
         "UPDATE variants SET archived_at = $2 WHERE product_id = $1 AND archived_at IS NULL
            AND EXISTS (SELECT 1 FROM order_lines o WHERE o.variant_id = variants.id){}",
-        not_kept(3)
+        ids_not_in(3, kept.len())
     );
     let mut query = sqlx::query(&archive).bind(product_id).bind(now);
     for id in kept {
@@ -751,7 +744,7 @@ async fn retire_variants_but(
     query.execute(&mut *conn).await?;
     let delete = format!(
         "DELETE FROM variants WHERE product_id = $1 AND archived_at IS NULL{}",
-        not_kept(2)
+        ids_not_in(2, kept.len())
     );
     let mut query = sqlx::query(&delete).bind(product_id);
     for id in kept {
