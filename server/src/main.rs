@@ -106,7 +106,7 @@ async fn main() -> ExitCode {
         payments: souq_server::payments::PaymentSettings {
             fee_basis_points: args.fee_percent,
             reservation: std::time::Duration::from_secs(args.reservation_secs),
-            callback_secret: args.payments_callback_secret,
+            callback_secret: args.payments_callback_secret.map(souq_wire::Secret::new),
             ..souq_server::payments::PaymentSettings::default()
         },
         ..Config::new(database, args.listen)

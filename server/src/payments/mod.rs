@@ -18,7 +18,7 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use souq_wire::CardDetails;
+use souq_wire::{CardDetails, Secret};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -35,8 +35,9 @@ pub struct PaymentSettings {
     /// How long the sandbox's slow test card stays processing.
     pub sandbox_settle_after: Duration,
     /// The secret processor callbacks are signed with; made at start when not given
-    /// (then only this instance's own sandbox can call back).
-    pub callback_secret: Option<String>,
+    /// (then only this instance's own sandbox can call back). A `Secret`, so printing
+    /// the settings (or the server's `Config`) never shows it.
+    pub callback_secret: Option<Secret<String>>,
 }
 
 impl Default for PaymentSettings {
@@ -89,7 +90,7 @@ pub struct Payments {
 impl std::fmt::Debug for Payments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Payments")
-            .field("settings", &self.settings.fee_basis_points)
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }
@@ -99,7 +100,7 @@ impl Payments {
     /// `callbacks` for the server to feed them to `checkout::on_callback`.
     pub fn sandbox(db: &crate::db::Db, settings: &PaymentSettings) -> Payments {
         let secret: Arc<[u8]> = match &settings.callback_secret {
-            Some(secret) => Arc::from(secret.as_bytes()),
+            Some(secret) => Arc::from(secret.expose().as_bytes()),
             None => Arc::from(crate::random::id(32).as_bytes()),
         };
         let (deliveries, received) = tokio::sync::mpsc::unbounded_channel();
@@ -292,6 +293,17 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printed_settings_never_show_the_callback_secret() {
+        let settings = PaymentSettings {
+            callback_secret: Some(Secret::new("s3cret-for-callbacks".into())),
+            ..PaymentSettings::default()
+        };
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(printed.contains("<redacted>"), "{printed}");
+    }
 
     #[test]
     fn fees_are_read_in_per_cent_exactly() {

@@ -22,7 +22,7 @@ pub const CALLBACK_SECRET: &str = "callback-secret-for-tests";
 pub async fn shop(engine: Engine, edit: impl FnOnce(&mut PaymentSettings)) -> TestServer {
     spawn_configured(engine, |config| {
         config.demo_data = true;
-        config.payments.callback_secret = Some(CALLBACK_SECRET.into());
+        config.payments.callback_secret = Some(souq_wire::Secret::new(CALLBACK_SECRET.into()));
         edit(&mut config.payments);
     })
     .await
