@@ -26,6 +26,15 @@ pub fn outcome_unknown(error: &ErrorBody) -> bool {
     matches!(error.code, ErrorCode::Unavailable | ErrorCode::Internal)
 }
 
+/// What became of a payment that did not (or not yet) go through, in words.
+pub fn unpaid_text(status: CheckoutStatus) -> Text {
+    match status {
+        CheckoutStatus::Expired => Text::PaymentExpired,
+        CheckoutStatus::Processing => Text::PaymentProcessing,
+        _ => Text::PaymentFailed,
+    }
+}
+
 fn money(amount_minor: i64, currency: &str) -> Money {
     Money {
         amount_minor,
@@ -109,11 +118,7 @@ fn Outcome(checkout: Checkout) -> impl IntoView {
                 }.into_any()
             } else {
                 view! {
-                    <h2>{move || tr(i18n.language.get(), match checkout.status {
-                        CheckoutStatus::Expired => Text::PaymentExpired,
-                        CheckoutStatus::Processing => Text::PaymentProcessing,
-                        _ => Text::PaymentFailed,
-                    })}</h2>
+                    <h2>{move || tr(i18n.language.get(), unpaid_text(checkout.status))}</h2>
                     {(checkout.status != CheckoutStatus::Processing).then(|| view! {
                         <p>{i18n.t(Text::NothingCharged)}</p>
                     })}

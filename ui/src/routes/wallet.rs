@@ -10,7 +10,7 @@ use crate::components::back_header::BackHeader;
 use crate::components::card_form::{CardFields, CardForm, SecondStep, second_step_handlers};
 use crate::components::error_message::ErrorMessage;
 use crate::i18n::{Text, format, tr, use_i18n};
-use crate::routes::checkout::outcome_unknown;
+use crate::routes::checkout::{outcome_unknown, unpaid_text};
 
 const CURRENCIES: [&str; 9] = [
     "SAR", "AED", "KWD", "QAR", "BHD", "OMR", "EGP", "JOD", "USD",
@@ -111,9 +111,7 @@ pub fn WalletScreen() -> impl IntoView {
                 let total = done.total.clone();
                 let text = match done.status {
                     CheckoutStatus::Paid => Text::ToppedUp,
-                    CheckoutStatus::Processing => Text::PaymentProcessing,
-                    CheckoutStatus::Expired => Text::PaymentExpired,
-                    _ => Text::PaymentFailed,
+                    other => unpaid_text(other),
                 };
                 view! { <p class="saved top-up-done" role="status" data-status=done.status.as_str()>
                     {move || format!("{} {}", tr(i18n.language.get(), text), format::money(i18n.language.get(), &total))}
