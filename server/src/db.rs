@@ -51,6 +51,16 @@ impl Backend {
             Backend::Postgres => "postgres",
         }
     }
+
+    /// What ends a SELECT whose rows the transaction decides on and then writes: on
+    /// PostgreSQL it locks them (`FOR UPDATE`); SQLite has no row locks and needs none,
+    /// since a durable transaction there holds the one writer's lock from BEGIN.
+    pub fn for_update(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,15 +97,20 @@ pub struct Db {
     /// crash may lose the last likes, never corrupt); PostgreSQL flushes every commit
     /// anyway (`synchronous_commit` on), so there it is the same pool.
     pub durable: AnyPool,
+    /// The checkout placer's own connection (durable, as above): a batch never waits
+    /// for a connection behind the requests it is placing. On SQLite, `durable` itself.
+    pub placing: AnyPool,
     pub backend: Backend,
 }
 
 impl Db {
-    /// Connects and brings the schema up to date. A request that waits longer than
-    /// `acquire_timeout` for a connection fails as busy (503).
+    /// Connects and brings the schema up to date, with at most `connections` to
+    /// PostgreSQL (SQLite's pools are sized for its one writer). A request that waits
+    /// longer than `acquire_timeout` for a connection fails as busy (503).
     pub async fn connect(
         config: &DatabaseConfig,
         acquire_timeout: Duration,
+        connections: u32,
     ) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let (url, backend) = match config {
@@ -117,7 +132,7 @@ impl Db {
             Backend::Sqlite => sqlite_pool(&options, 8, "NORMAL", acquire_timeout).await?,
             Backend::Postgres => {
                 AnyPoolOptions::new()
-                    .max_connections(32)
+                    .max_connections(connections.max(2))
                     .acquire_timeout(acquire_timeout)
                     .connect_with(options.clone())
                     .await?
@@ -127,9 +142,21 @@ impl Db {
             Backend::Sqlite => sqlite_pool(&options, 4, "FULL", acquire_timeout).await?,
             Backend::Postgres => pool.clone(),
         };
+        let placing = match backend {
+            Backend::Sqlite => durable.clone(),
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .min_connections(1)
+                    .max_connections(1)
+                    .acquire_timeout(acquire_timeout)
+                    .connect_with(options.clone())
+                    .await?
+            }
+        };
         let db = Db {
             pool,
             durable,
+            placing,
             backend,
         };
         db.migrate().await?;
@@ -143,10 +170,14 @@ impl Db {
     pub async fn begin_durable(
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.durable.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.durable.begin().await,
-        }
+        begin_on(self.backend, &self.durable).await
+    }
+
+    /// `begin_durable` on the placer's own connection.
+    pub async fn begin_placing(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        begin_on(self.backend, &self.placing).await
     }
 
     async fn migrate(&self) -> Result<(), DbError> {
@@ -159,6 +190,16 @@ impl Db {
             }
         }
         Ok(())
+    }
+}
+
+async fn begin_on(
+    backend: Backend,
+    pool: &AnyPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => pool.begin().await,
     }
 }
 
@@ -192,6 +233,36 @@ pub(crate) fn placeholders(start: usize, count: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `($s, $s+1, ...), (...)`: `rows` rows of `width` placeholders from `start`, for a
+/// multi-row INSERT's VALUES.
+pub(crate) fn value_rows(start: usize, rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|row| format!("({})", placeholders(start + row * width, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A table of `rows` rows bound from `start`, one `(name, type)` per column, for an
+/// `UPDATE ... FROM (this) AS v`: `SELECT CAST($1 AS BIGINT) AS v_id, ... UNION ALL ...`.
+/// (SQLite cannot name a VALUES list's columns; PostgreSQL needs the casts to type the
+/// binds.) Its columns should not share a name with the updated table's.
+pub(crate) fn bound_rows(start: usize, rows: usize, columns: &[(&str, &str)]) -> String {
+    let width = columns.len();
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, (name, kind))| {
+                    format!("CAST(${} AS {kind}) AS {name}", start + row * width + i)
+                })
+                .collect();
+            format!("SELECT {}", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
 }
 
 /// ` AND id NOT IN ($from, ...)` for `count` ids bound from `$from`, or nothing when

@@ -34,6 +34,9 @@ struct Args {
     /// Only behind a reverse proxy that writes that header: otherwise clients choose it.
     #[arg(long, env = "SOUQ_BEHIND_PROXY")]
     behind_proxy: bool,
+    /// PostgreSQL connections this instance holds at most.
+    #[arg(long, env = "SOUQ_DB_CONNECTIONS", default_value_t = souq_server::limits::Limits::default().db_connections)]
+    db_connections: u32,
     /// What the in-memory caches together may hold, in MiB.
     #[arg(long, env = "SOUQ_CACHE_MIB", default_value_t = 256)]
     cache_mib: u64,
@@ -101,6 +104,7 @@ async fn main() -> ExitCode {
         limits: souq_server::limits::Limits {
             behind_proxy: args.behind_proxy,
             cache_bytes: args.cache_mib.saturating_mul(1024 * 1024),
+            db_connections: args.db_connections,
             ..souq_server::limits::Limits::default()
         },
         payments: souq_server::payments::PaymentSettings {
@@ -139,8 +143,8 @@ async fn main() -> ExitCode {
 }
 
 async fn open(database: &DatabaseConfig) -> Option<souq_server::Db> {
-    let timeout = souq_server::limits::Limits::default().db_acquire_timeout;
-    match souq_server::Db::connect(database, timeout).await {
+    let limits = souq_server::limits::Limits::default();
+    match souq_server::Db::connect(database, limits.db_acquire_timeout, 2).await {
         Ok(db) => Some(db),
         Err(e) => {
             tracing::error!(error = %e, "cannot open the database");

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use crate::accounts::Guard;
 use crate::accounts::sessions::SessionCache;
 use crate::cache::{self, Change, Forget};
+use crate::checkout::{self, Placer};
 use crate::db::{DatabaseConfig, Db, DbError};
 use crate::feed::cache::FeedCache;
 use crate::limits::Limits;
@@ -65,6 +66,8 @@ pub struct Souq {
     pub limits: Arc<Limits>,
     pub accounts: Arc<Guard>,
     pub payments: Arc<Payments>,
+    /// This instance's checkout batches.
+    pub placer: Placer,
 }
 
 impl Souq {
@@ -75,7 +78,7 @@ impl Souq {
         limits: &Limits,
         payments: &PaymentSettings,
     ) -> Result<Souq, DbError> {
-        let db = Db::connect(database, limits.db_acquire_timeout).await?;
+        let db = Db::connect(database, limits.db_acquire_timeout, limits.db_connections).await?;
         let caches = Arc::new(Caches::new(limits));
         if let DatabaseConfig::Postgres(url) = database {
             let weak_caches = Arc::downgrade(&caches);
@@ -83,8 +86,10 @@ impl Souq {
             cache::listen(url, weak, caches.alive.subscribe()).await?;
         }
         let payments = Arc::new(Payments::sandbox(&db, payments));
+        let placer = Placer::start(db.clone(), checkout::rules(&payments.settings));
         Ok(Souq {
             payments,
+            placer,
             db,
             caches,
             limits: Arc::new(limits.clone()),

@@ -401,15 +401,19 @@ struct Rush {
     shoppers: u32,
     concurrency: u32,
     stock: u32,
-    /// The rush program's line: `sold=.. oversold=.. ...`.
-    outcome: String,
-    hot_row_tps: f64,
+    /// Each round's rush line (`sold=.. oversold=.. ...`) and pgbench's TPS after it.
+    rounds: Vec<(String, f64)>,
 }
+
+/// Rounds of the rush (each beside its own pgbench run): the machine is noisy, so the
+/// figures are medians.
+const RUSH_ROUNDS: usize = 3;
 
 /// The launch rush: SHOPPERS buyers (2,000 by default), CONCURRENCY at once (256), race
 /// for an option with STOCK units (200) through two server instances on one durable
 /// PostgreSQL; then, on the same PostgreSQL, pgbench's TPS for the hot-row UPDATE at the
-/// same concurrency, the ceiling of a design that queues every buyer on one row.
+/// same concurrency, the ceiling of a design that queues every buyer on one row. Three
+/// rounds, each on a fresh database.
 fn rush(binary: &Path) -> Result<Rush, String> {
     let shoppers = env_number("SOUQ_RUSH_SHOPPERS", 2_000);
     let concurrency = env_number("SOUQ_RUSH_CONCURRENCY", 256);
@@ -424,32 +428,50 @@ fn rush(binary: &Path) -> Result<Rush, String> {
     ]))?;
     let rusher = crate::tasks::target_dir().join("release/examples/rush");
     let pg = TempPostgres::start_durable()?;
-    let db = pg.create_database("souq_rush")?;
-    let (first, first_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
-    let (second, second_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
-    eprintln!("bench: the rush, {shoppers} shoppers, {concurrency} at once, {stock} units");
-    let out = Command::new(&rusher)
-        .args([
-            db.as_str(),
-            &format!("{first_url},{second_url}"),
-            &shoppers.to_string(),
-            &concurrency.to_string(),
-            &stock.to_string(),
-        ])
-        .output()
-        .map_err(|e| format!("{}: {e}", rusher.display()))?;
-    if !out.status.success() {
-        return Err(format!(
-            "the rush failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+    let mut rounds = Vec::new();
+    for round in 0..RUSH_ROUNDS {
+        let db = pg.create_database(&format!("souq_rush_{round}"))?;
+        let (first, first_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
+        let (second, second_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
+        eprintln!(
+            "bench: the rush, round {}: {shoppers} shoppers, {concurrency} at once, {stock} units",
+            round + 1
+        );
+        let out = Command::new(&rusher)
+            .args([
+                db.as_str(),
+                &format!("{first_url},{second_url}"),
+                &shoppers.to_string(),
+                &concurrency.to_string(),
+                &stock.to_string(),
+            ])
+            .output()
+            .map_err(|e| format!("{}: {e}", rusher.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "the rush failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let outcome = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        eprintln!("bench: rush: {outcome}");
+        drop((first, second));
+        let tps = hot_row_tps(&pg, &db, concurrency)?;
+        eprintln!("bench: pgbench hot row at {concurrency} clients: {tps:.0} tps");
+        rounds.push((outcome, tps));
     }
-    let outcome = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    eprintln!("bench: rush: {outcome}");
-    drop((first, second));
+    Ok(Rush {
+        shoppers,
+        concurrency,
+        stock,
+        rounds,
+    })
+}
 
+/// pgbench's TPS for the hot-row UPDATE on `db`, CONCURRENCY clients.
+fn hot_row_tps(pg: &TempPostgres, db: &str, concurrency: u32) -> Result<f64, String> {
     psql(
-        &db,
+        db,
         "CREATE TABLE stock (id INT PRIMARY KEY, qty BIGINT NOT NULL);
          INSERT INTO stock VALUES (1, 1000000000);",
     )?;
@@ -464,42 +486,54 @@ fn rush(binary: &Path) -> Result<Rush, String> {
     let pgbench = sh::output(
         Command::new(pg.program("pgbench"))
             .args(["-n", "-c", &concurrency.to_string(), "-j", "2", "-T"])
-            .arg(seconds().min(15).to_string())
+            .arg(seconds().min(10).to_string())
             .arg("-f")
             .arg(&script)
-            .arg(&db),
+            .arg(db),
     )
     .ok_or("pgbench failed")?;
     let _ = std::fs::remove_dir_all(&dir);
-    let hot_row_tps = pgbench
+    pgbench
         .lines()
         .find_map(|line| line.trim().strip_prefix("tps = "))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
-        .ok_or_else(|| format!("no tps in pgbench's output: {pgbench}"))?;
-    eprintln!("bench: pgbench hot row at {concurrency} clients: {hot_row_tps:.0} tps");
-    Ok(Rush {
-        shoppers,
-        concurrency,
-        stock,
-        outcome,
-        hot_row_tps,
-    })
+        .ok_or_else(|| format!("no tps in pgbench's output: {pgbench}"))
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn print_rush(rush: &Rush) {
-    let field = |name: &str| {
-        rush.outcome
+    let field = |outcome: &str, name: &str| -> Option<f64> {
+        outcome
             .split_whitespace()
             .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-            .unwrap_or("?")
-            .to_string()
+            .and_then(|v| v.parse().ok())
+    };
+    let all = |name: &str| -> Vec<f64> {
+        rush.rounds
+            .iter()
+            .filter_map(|(outcome, _)| field(outcome, name))
+            .collect()
+    };
+    let list = |values: &[f64]| {
+        values
+            .iter()
+            .map(|v| format!("{v:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     println!(
-        "\n| the rush ({} shoppers, {} at once, {} units, two instances) | figure |",
-        rush.shoppers, rush.concurrency, rush.stock
+        "\n| the rush ({} shoppers, {} at once, {} units, two instances; {} rounds) | median | rounds |",
+        rush.shoppers,
+        rush.concurrency,
+        rush.stock,
+        rush.rounds.len()
     );
-    println!("|---|---:|");
+    println!("|---|---:|---|");
     for (label, name) in [
         ("units sold", "sold"),
         ("oversold", "oversold"),
@@ -511,11 +545,19 @@ fn print_rush(rush: &Rush) {
         ("refused (sold out)", "refused"),
         ("failed", "failed"),
     ] {
-        println!("| {label} | {} |", field(name));
+        let values = all(name);
+        println!(
+            "| {label} | {:.0} | {} |",
+            median(values.clone()),
+            list(&values)
+        );
     }
+    let tps: Vec<f64> = rush.rounds.iter().map(|(_, tps)| *tps).collect();
     println!(
-        "| pgbench hot-row UPDATE at {} clients (tps) | {:.0} |",
-        rush.concurrency, rush.hot_row_tps
+        "| pgbench hot-row UPDATE at {} clients (tps) | {:.0} | {} |",
+        rush.concurrency,
+        median(tps.clone()),
+        list(&tps)
     );
 }
 

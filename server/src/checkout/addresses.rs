@@ -5,9 +5,11 @@
 use souq_wire::address;
 use souq_wire::checkout::MAX_ADDRESSES;
 use souq_wire::{Address, AddressInput};
+use std::collections::HashMap;
+
 use sqlx::AnyConnection;
 
-use crate::db::{Db, now_ms};
+use crate::db::{Db, now_ms, placeholders};
 use crate::error::ApiError;
 
 #[derive(sqlx::FromRow)]
@@ -41,6 +43,13 @@ impl From<Row> for Address {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct OwnedRow {
+    #[sqlx(flatten)]
+    address: Row,
+    user_id: i64,
+}
+
 const COLUMNS: &str =
     "id, name, phone, line1, line2, city, region, postal_code, country, is_default";
 
@@ -60,16 +69,38 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<Address>, ApiError> {
     Ok(rows.into_iter().map(Address::from).collect())
 }
 
+/// Addresses by id, each with the shopper whose it is (not deleted ones): the caller
+/// answers 404 for an address that is missing or someone else's.
+pub async fn by_ids(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, (i64, Address)>, ApiError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS}, user_id FROM addresses WHERE deleted_at IS NULL AND id IN ({})",
+        placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, OwnedRow>(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    Ok(query
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|row| (row.address.id, (row.user_id, Address::from(row.address))))
+        .collect())
+}
+
 /// One of the shopper's own addresses; 404 for anyone else's.
-pub async fn get(conn: &mut AnyConnection, user_id: i64, id: i64) -> Result<Address, ApiError> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM addresses WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL"
-    ))
-    .bind(id)
-    .bind(user_id)
-    .fetch_optional(conn)
-    .await?;
-    row.map(Address::from)
+async fn get(conn: &mut AnyConnection, user_id: i64, id: i64) -> Result<Address, ApiError> {
+    by_ids(conn, &[id])
+        .await?
+        .remove(&id)
+        .filter(|(owner, _)| *owner == user_id)
+        .map(|(_, address)| address)
         .ok_or_else(|| ApiError::not_found("address"))
 }
 

@@ -6,6 +6,7 @@
 //! request while the first still runs is 409. A claim whose request died (its lease ran
 //! out with the work unfinished) is taken over by the next retry, which resumes it.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use base64::Engine;
@@ -15,6 +16,8 @@ use sha2::{Digest, Sha256};
 use souq_wire::ErrorCode;
 pub use souq_wire::checkout::CardPrint;
 use souq_wire::checkout::valid_idempotency_key;
+
+use sqlx::AnyConnection;
 
 use crate::db::{Db, now_ms};
 use crate::error::ApiError;
@@ -98,15 +101,8 @@ fn lease_end(now: i64) -> i64 {
     now.saturating_add(i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// Claims `key` for this request, or says why not.
-pub async fn claim(
-    db: &Db,
-    user_id: i64,
-    key: Option<&str>,
-    request_hash: &str,
-    purpose: &str,
-    method: &str,
-) -> Result<Claim, ApiError> {
+/// The request's idempotency key, if it sent a valid one.
+pub fn checked_key(key: Option<&str>) -> Result<&str, ApiError> {
     let key = key.ok_or_else(|| {
         ApiError::Validation(
             "send an Idempotency-Key header: a key the app made for this attempt".into(),
@@ -117,23 +113,95 @@ pub async fn claim(
             "an idempotency key is 16 to 64 letters, digits and dashes".into(),
         ));
     }
-    let now = now_ms();
-    let inserted: Option<Attempt> = sqlx::query_as(&format!(
+    Ok(key)
+}
+
+/// A key to claim: whose, for what request, paid how.
+#[derive(Debug, Clone)]
+pub struct NewClaim {
+    pub user_id: i64,
+    pub key: String,
+    pub request_hash: String,
+    pub purpose: &'static str,
+    pub method: &'static str,
+}
+
+/// Claims new keys in the caller's transaction, in one statement: answers the attempts
+/// made, by (person, key). A key claimed before (or twice in `claims`) makes none; a
+/// claim of it still uncommitted in another transaction is waited for.
+pub async fn claim_all(
+    conn: &mut AnyConnection,
+    claims: &[NewClaim],
+    now: i64,
+) -> Result<HashMap<(i64, String), Attempt>, sqlx::Error> {
+    if claims.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // Each row's five binds, then the lease's end and the time, shared by all rows.
+    let (lease, at) = (claims.len() * 5 + 1, claims.len() * 5 + 2);
+    let rows: Vec<String> = (0..claims.len())
+        .map(|i| {
+            let n = 1 + i * 5;
+            format!(
+                "(${n}, ${}, ${}, ${}, 'claimed', ${}, '', ${lease}, ${at}, ${at})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4
+            )
+        })
+        .collect();
+    let sql = format!(
         "INSERT INTO checkouts (user_id, idempotency_key, request_hash, purpose, status, method,
                                 currency, locked_until, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'claimed', $5, '', $6, $7, $7)
-         ON CONFLICT (user_id, idempotency_key) DO NOTHING
-         RETURNING {COLUMNS}"
-    ))
-    .bind(user_id)
-    .bind(key)
-    .bind(request_hash)
-    .bind(purpose)
-    .bind(method)
-    .bind(lease_end(now))
-    .bind(now)
-    .fetch_optional(&db.durable)
-    .await?;
+         VALUES {} ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING {COLUMNS}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, Attempt>(&sql);
+    for claim in claims {
+        query = query
+            .bind(claim.user_id)
+            .bind(&claim.key)
+            .bind(&claim.request_hash)
+            .bind(claim.purpose)
+            .bind(claim.method);
+    }
+    Ok(query
+        .bind(lease_end(now))
+        .bind(now)
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|attempt| ((attempt.user_id, attempt.idempotency_key.clone()), attempt))
+        .collect())
+}
+
+/// Claims `key` for this request, or says why not.
+pub async fn claim(
+    db: &Db,
+    user_id: i64,
+    key: Option<&str>,
+    request_hash: &str,
+    purpose: &'static str,
+    method: &'static str,
+) -> Result<Claim, ApiError> {
+    let key = checked_key(key)?;
+    let now = now_ms();
+    let mut conn = db.durable.acquire().await?;
+    let inserted = claim_all(
+        &mut conn,
+        &[NewClaim {
+            user_id,
+            key: key.to_string(),
+            request_hash: request_hash.to_string(),
+            purpose,
+            method,
+        }],
+        now,
+    )
+    .await?
+    .remove(&(user_id, key.to_string()));
+    drop(conn);
     if let Some(attempt) = inserted {
         return Ok(Claim::Mine(attempt));
     }
@@ -183,13 +251,14 @@ pub async fn release(db: &Db, id: i64) {
 
 /// Keeps a refusal as the attempt's answer, for its retries to get too.
 pub async fn refuse(db: &Db, id: i64, error: &ApiError) -> Result<(), ApiError> {
+    let (code, message) = kept(error);
     sqlx::query(
         "UPDATE checkouts SET status = 'refused', error_code = $1, error_message = $2,
              locked_until = 0, updated_at = $3
          WHERE id = $4 AND status = 'claimed'",
     )
-    .bind(code_name(error.code()))
-    .bind(error.to_string())
+    .bind(code)
+    .bind(message)
     .bind(now_ms())
     .bind(id)
     .execute(&db.durable)
@@ -204,6 +273,11 @@ pub fn is_answer(error: &ApiError) -> bool {
         error,
         ApiError::Unavailable { .. } | ApiError::Internal(_) | ApiError::TooManyRequests { .. }
     )
+}
+
+/// A refusal as an attempt keeps it: its code's name and its message.
+pub fn kept(error: &ApiError) -> (String, String) {
+    (code_name(error.code()), error.to_string())
 }
 
 fn code_name(code: ErrorCode) -> String {

@@ -1,14 +1,16 @@
 //! Checkout: from the cart to paid orders, and money into the wallet from a card.
 //!
 //! One attempt, named by the app's idempotency key (`claim.rs`), places the orders and
-//! reserves their stock in one transaction (`place.rs`). From the wallet it pays in that
-//! same transaction; by card, the processor is then asked to charge once per attempt and
-//! its outcome applied whenever and however it arrives (`settle.rs`). The address book
-//! lives here too (`addresses.rs`).
+//! reserves their stock in one transaction, batched with the attempts that arrive with
+//! it (`placer.rs`, `place.rs`). From the wallet it pays in that same transaction; by
+//! card, the processor is then asked to charge once per attempt and its outcome applied
+//! whenever and however it arrives (`settle.rs`). The address book lives here too
+//! (`addresses.rs`).
 
 pub mod addresses;
 mod claim;
 mod place;
+mod placer;
 mod settle;
 
 use std::collections::BTreeSet;
@@ -16,12 +18,15 @@ use std::collections::BTreeSet;
 use souq_wire::checkout::MAX_TOP_UP_MINOR;
 use souq_wire::{
     CardDetails, Checkout, CheckoutOptions, CheckoutRequest, CheckoutStatus, Money, NextAction,
-    PaymentMethod, StoreShippingOptions, TopUpRequest, User, Wallet,
+    Order, PaymentMethod, StoreShippingOptions, TopUpRequest, User, Wallet,
 };
 
 pub use claim::LEASE;
+use claim::NewClaim;
 use claim::{Attempt, CardPrint, Claim, Fingerprint};
-pub use place::{record_step, release_limit};
+use place::{Claiming, Job, Placement};
+pub use place::{Rules, record_step, release_limit};
+pub use placer::Placer;
 pub use settle::{
     deliver_callbacks, expire_due, failure_words, on_callback, owe_refund, refund_owed,
 };
@@ -31,7 +36,7 @@ use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
 use crate::ledger::{self, Currency, Holder};
 use crate::orders;
-use crate::payments::Charge;
+use crate::payments::{Charge, PaymentSettings};
 use crate::state::Souq;
 use crate::stores::cards;
 
@@ -50,8 +55,13 @@ fn status_of(attempt: &Attempt) -> CheckoutStatus {
 async fn view(souq: &Souq, attempt: &Attempt, replayed: bool) -> Result<Checkout, ApiError> {
     let mut conn = souq.db.durable.acquire().await?;
     let orders = orders::of_checkout(&mut conn, attempt.id).await?;
+    drop(conn);
+    Ok(view_of(attempt, orders, replayed))
+}
+
+fn view_of(attempt: &Attempt, orders: Vec<Order>, replayed: bool) -> Checkout {
     let status = status_of(attempt);
-    Ok(Checkout {
+    Checkout {
         id: attempt.id,
         status,
         total: Money {
@@ -72,7 +82,7 @@ async fn view(souq: &Souq, attempt: &Attempt, replayed: bool) -> Result<Checkout
         failure_code: attempt.error_code.clone(),
         replayed,
         created_at: from_ms(attempt.created_at),
-    })
+    }
 }
 
 /// The answer to a request that made (or replayed) an attempt: a refusal or a declined
@@ -155,6 +165,14 @@ async fn charge(souq: &Souq, attempt: &Attempt, card: &CardDetails) -> Result<Ch
     answer(souq, &current(souq, attempt.id).await?, false).await
 }
 
+/// What a batch places by, from the payment settings.
+pub fn rules(settings: &PaymentSettings) -> Rules {
+    Rules {
+        fee_basis_points: settings.fee_basis_points,
+        reservation_ms: i64::try_from(settings.reservation.as_millis()).unwrap_or(i64::MAX),
+    }
+}
+
 /// Pays for the reviewed lines of the cart: one order per store, from the wallet or a
 /// card. `key` is the app's idempotency key for this attempt.
 pub async fn checkout(
@@ -172,96 +190,84 @@ pub async fn checkout(
         request: (&request.lines, request.address_id, &request.shipping),
         card: card.map(CardPrint::of),
     })?;
-    // Sold out already: said at once, before anything is claimed or written; but a retry
-    // of an attempt made before gets that attempt's answer, whatever is left now.
-    let known = match key {
-        Some(key) => claim::find(&souq.db, user.id, key).await?.is_some(),
-        None => false,
+    place::check_shape(request)?;
+    let key = claim::checked_key(key)?;
+    // Sold out already: said at once, before anything is claimed or written.
+    place::check_in_stock(&souq.db, request, user.id, key).await?;
+    // A new key is claimed by the batch that places it; a key seen before goes through
+    // its claim (a replay, a reuse, a request still running, or a dead one to resume).
+    let new = Claiming::New(NewClaim {
+        user_id: user.id,
+        key: key.to_string(),
+        request_hash: hash.clone(),
+        purpose: "order",
+        method,
+    });
+    let (attempt, orders) = match placed(souq, new, request).await? {
+        Some(placed) => placed,
+        None => match claim::claim(&souq.db, user.id, Some(key), &hash, "order", method).await? {
+            Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
+            Claim::Mine(attempt) if attempt.status == "claimed" => {
+                let id = attempt.id;
+                placed(souq, Claiming::Resumed(Box::new(attempt)), request)
+                    .await?
+                    .ok_or_else(|| ApiError::Internal(format!("checkout {id} vanished")))?
+            }
+            Claim::Mine(attempt) => (attempt, None),
+        },
     };
-    if !known {
-        place::check_shape(request)?;
-        place::check_in_stock(&souq.db, request).await?;
-    }
-    let attempt = match claim::claim(&souq.db, user.id, key, &hash, "order", method).await? {
-        Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
-        Claim::Mine(attempt) => attempt,
-    };
-    claimed(souq, &attempt, async {
-        if attempt.status == "claimed" {
-            place_orders(souq, &attempt, request).await?;
+    match card {
+        Some(card) if attempt.status == "reserved" => {
+            claimed(souq, &attempt, charge(souq, &attempt, card)).await
         }
-        let attempt = current(souq, attempt.id).await?;
-        match card {
-            Some(card) if attempt.status == "reserved" => charge(souq, &attempt, card).await,
+        _ => match orders {
+            Some(orders) if attempt.status == "paid" => Ok(view_of(&attempt, orders, false)),
             _ => answer(souq, &attempt, false).await,
-        }
-    })
-    .await
+        },
+    }
 }
 
-/// The one transaction that places the orders (and pays them, from the wallet).
-async fn place_orders(
+/// Places one job through this instance's placer: the attempt as it stands after (with
+/// its orders when the placer read them), or none when its key was claimed before.
+async fn placed(
     souq: &Souq,
-    attempt: &Attempt,
+    claim: Claiming,
     request: &CheckoutRequest,
-) -> Result<(), ApiError> {
-    let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
-    let placed = place::place(
-        &mut tx,
-        attempt,
-        request,
-        souq.payments.settings.fee_basis_points,
-        matches!(request.payment, PaymentMethod::Wallet),
-        now,
-    )
-    .await?;
-    let (status, expires_at, card_last4) = match &request.payment {
-        PaymentMethod::Wallet => {
-            let currency = Currency::parse(&placed.currency)
-                .map_err(|e| ApiError::Validation(e.to_string()))?;
-            let wallet = ledger::find_account(
-                &mut tx,
-                Holder::Wallet {
-                    user_id: attempt.user_id,
-                },
-                &currency,
-            )
-            .await?
-            .ok_or(ApiError::InsufficientFunds)?;
-            place::pay_orders(&mut tx, attempt, &placed.currency, &placed.orders, wallet).await?;
-            ("paid", None, None)
-        }
-        PaymentMethod::Card { card } => (
-            "reserved",
-            Some(reservation_end(souq, now)),
-            Some(card.last4()),
-        ),
+) -> Result<Option<(Attempt, Option<Vec<Order>>)>, ApiError> {
+    let resumed = match &claim {
+        Claiming::Resumed(attempt) => Some(attempt.id),
+        Claiming::New(_) => None,
     };
-    // Still unplaced: a retry that took the claim over may have placed it meanwhile
-    // (then this changes nothing, and all of the above rolls back).
-    let unplaced = sqlx::query(
-        "UPDATE checkouts SET status = $1, currency = $2, total_minor = $3, card_last4 = $4,
-             expires_at = $5, locked_until = CASE WHEN $1 = 'paid' THEN 0 ELSE locked_until END,
-             updated_at = $6
-         WHERE id = $7 AND status = 'claimed'",
-    )
-    .bind(status)
-    .bind(&placed.currency)
-    .bind(placed.total_minor)
-    .bind(card_last4)
-    .bind(expires_at)
-    .bind(now)
-    .bind(attempt.id)
-    .execute(&mut *tx)
-    .await?;
-    if unplaced.rows_affected() != 1 {
-        return Ok(());
+    let job = Job {
+        claim,
+        request: request.clone(),
+        deferrals: 0,
+    };
+    match souq.placer.place(job).await {
+        Ok(Placement::Placed {
+            attempt,
+            sold_out,
+            orders,
+        }) => {
+            restock(souq, &sold_out).await;
+            Ok(Some((*attempt, orders)))
+        }
+        // Kept as the attempt's answer, its claim let go, in the batch's transaction.
+        Ok(Placement::Refused(refusal)) => Err(refusal),
+        Ok(Placement::Known) => Ok(None),
+        // The placer runs a deferred job again itself; it never answers this.
+        Ok(Placement::Deferred) => Err(ApiError::Internal(
+            "a deferred checkout was answered".into(),
+        )),
+        Ok(Placement::Gone(id)) => Ok(Some((current(souq, id).await?, None))),
+        Err(e) => {
+            // A new claim rolled back with the batch; a resumed one is let go.
+            if let Some(id) = resumed {
+                claim::release(&souq.db, id).await;
+            }
+            Err(e)
+        }
     }
-    let sold_out = place::reserve(&mut tx, attempt, &placed).await?;
-    tx.commit().await?;
-    restock(souq, &sold_out).await;
-    Ok(())
 }
 
 fn reservation_end(souq: &Souq, now: i64) -> i64 {

@@ -9,7 +9,9 @@ use souq_wire::OrderStatus;
 use sqlx::AnyConnection;
 
 use super::claim::{Attempt, COLUMNS};
-use super::place::{mark_paid, pay_orders, placed_orders, record_step, release_limit, transfer_id};
+use super::place::{
+    Paying, mark_paid, pay, placed_orders, record_step, release_limit, transfer_id,
+};
 use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::ledger::{self, Amount, Currency, Holder, Kind, Transfer};
@@ -140,7 +142,16 @@ pub async fn apply(
             } else {
                 let orders = placed_orders(&mut tx, attempt.id).await?;
                 mark_paid(&mut tx, &orders, now).await?;
-                pay_orders(&mut tx, &attempt, &attempt.currency, &orders, external).await?;
+                pay(
+                    &mut tx,
+                    &[Paying {
+                        attempt: &attempt,
+                        currency: currency.clone(),
+                        orders,
+                        payer: external,
+                    }],
+                )
+                .await?;
             }
             Some(("paid", None))
         }

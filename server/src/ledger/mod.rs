@@ -13,7 +13,9 @@ pub mod types;
 
 use sqlx::AnyConnection;
 
-use crate::db::{Db, now_ms};
+use std::collections::HashMap;
+
+use crate::db::{Backend, Db, now_ms, placeholders, value_rows};
 use crate::error::ApiError;
 pub use types::{AccountId, Amount, Currency, Holder, TransferId};
 
@@ -192,6 +194,102 @@ pub async fn open_account(
     }
 }
 
+/// Opens the accounts of holders new by construction (the escrows of a batch of
+/// orders) in one statement, answering them in the order asked; any that exist already
+/// are found instead.
+pub async fn open_accounts(
+    conn: &mut AnyConnection,
+    holders: &[(Holder, Currency)],
+) -> Result<Vec<AccountId>, sqlx::Error> {
+    if holders.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "INSERT INTO ledger_accounts (kind, owner_id, currency, created_at) VALUES {}
+         ON CONFLICT (kind, owner_id, currency) DO NOTHING
+         RETURNING id, kind, owner_id, currency",
+        value_rows(1, holders.len(), 4)
+    );
+    let now = now_ms();
+    let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql);
+    for (holder, currency) in holders {
+        let (kind, owner) = holder.key();
+        query = query
+            .bind(kind)
+            .bind(owner)
+            .bind(currency.as_str())
+            .bind(now);
+    }
+    let opened: HashMap<(i64, i64, String), i64> = query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, kind, owner, currency)| ((kind, owner, currency), id))
+        .collect();
+    let mut ids = Vec::with_capacity(holders.len());
+    for (holder, currency) in holders {
+        let (kind, owner) = holder.key();
+        match opened.get(&(kind, owner, currency.as_str().to_string())) {
+            Some(id) => ids.push(AccountId(*id)),
+            None => ids.push(
+                find_account(conn, *holder, currency)
+                    .await?
+                    .ok_or(sqlx::Error::RowNotFound)?,
+            ),
+        }
+    }
+    Ok(ids)
+}
+
+/// The wallets of these people, each with its amounts, keyed by (person, currency);
+/// locked for the caller's transaction (`Backend::for_update`), so that what it decides
+/// from their balances still holds when it records its transfers.
+pub async fn lock_wallets(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    user_ids: &[i64],
+) -> Result<HashMap<(i64, String), (AccountId, Balance)>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT id, owner_id, currency, debits_pending, debits_posted, credits_pending,
+                credits_posted
+         FROM ledger_accounts WHERE kind = $1 AND owner_id IN ({}) ORDER BY id{}",
+        placeholders(2, user_ids.len()),
+        backend.for_update()
+    );
+    let (kind, _) = Holder::Wallet { user_id: 0 }.key();
+    let mut query = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64, i64)>(&sql).bind(kind);
+    for id in user_ids {
+        query = query.bind(*id);
+    }
+    Ok(query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(
+            |(
+                id,
+                owner,
+                currency,
+                debits_pending,
+                debits_posted,
+                credits_pending,
+                credits_posted,
+            )| {
+                let balance = Balance {
+                    debits_pending,
+                    debits_posted,
+                    credits_pending,
+                    credits_posted,
+                };
+                ((owner, currency), (AccountId(id), balance))
+            },
+        )
+        .collect())
+}
+
 /// The account of `holder` in `currency`, if it was ever opened.
 pub async fn find_account(
     conn: &mut AnyConnection,
@@ -348,6 +446,62 @@ pub async fn record_at(
         },
         Err(e) => Err(refusal(e)),
     }
+}
+
+/// Records plain transfers (posted or pending, not resolutions) whole or not at all, in
+/// one statement: what a batch of checkouts pays. Any sent before are answered as
+/// `record` would (a replay moves nothing; an id reused is refused).
+pub async fn record_all(
+    conn: &mut AnyConnection,
+    transfers: &[Transfer],
+) -> Result<(), LedgerError> {
+    if transfers.is_empty() {
+        return Ok(());
+    }
+    if transfers
+        .iter()
+        .any(|t| t.debit == t.credit || t.kind.pending().is_some())
+    {
+        for t in transfers {
+            record(conn, t).await?;
+        }
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, currency,
+                                       amount, kind, pending_id, timeout_at, code, reference,
+                                       created_at)
+         VALUES {} ON CONFLICT (id) DO NOTHING",
+        value_rows(1, transfers.len(), 11)
+    );
+    let now = now_ms();
+    let mut query = sqlx::query(&sql);
+    for t in transfers {
+        query = query
+            .bind(t.id.as_str())
+            .bind(t.debit.0)
+            .bind(t.credit.0)
+            .bind(t.currency.as_str())
+            .bind(t.amount.get())
+            .bind(t.kind.code())
+            .bind(None::<String>)
+            .bind(t.kind.timeout_at())
+            .bind(t.code)
+            .bind(t.reference.as_deref())
+            .bind(now);
+    }
+    let done = query.execute(&mut *conn).await.map_err(refusal)?;
+    if usize::try_from(done.rows_affected()).unwrap_or(0) == transfers.len() {
+        return Ok(());
+    }
+    // Some were recorded before: each is a replay or a reuse of its id.
+    for t in transfers {
+        match find(conn, t.id.as_str()).await? {
+            Some(existing) if existing.is(t) => {}
+            _ => return Err(LedgerError::IdReused),
+        }
+    }
+    Ok(())
 }
 
 /// Says why a resolution cannot apply, before the database's trigger refuses it alike.

@@ -39,6 +39,11 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// How long a request waits for a database connection before 503.
     pub db_acquire_timeout: Duration,
+    /// PostgreSQL connections this instance holds at most (besides the checkout
+    /// placer's own). Each is a backend process on the database's machine: more than
+    /// its cores can run at once only adds switching between them, and checkouts batch
+    /// their writes, so few suffice. Measured in docs/BENCHMARKS.md (the rush).
+    pub db_connections: u32,
     /// What the in-memory caches together may hold, in bytes.
     pub cache_bytes: u64,
     /// Take the client's address from the last `X-Forwarded-For` hop (set this only
@@ -64,6 +69,9 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),
             db_acquire_timeout: Duration::from_secs(5),
+            db_connections: u32::try_from(cores.saturating_mul(2))
+                .unwrap_or(u32::MAX)
+                .max(4),
             cache_bytes: 256 * 1024 * 1024,
             behind_proxy: false,
         }

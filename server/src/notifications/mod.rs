@@ -6,7 +6,7 @@
 use souq_wire::{Notification, NotificationKind, NotificationPage, OrderStatus};
 use sqlx::{Any, Transaction};
 
-use crate::db::{Db, from_ms, now_ms};
+use crate::db::{Db, from_ms, now_ms, value_rows};
 use crate::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::people;
@@ -35,25 +35,41 @@ pub async fn notify(
     Ok(())
 }
 
-/// Tells a shopper their order reached `status`; `actor` is the store's account.
-pub async fn notify_order(
+/// A shopper to tell that their order reached a status; `actor` is the store's account.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderNotice {
+    pub recipient: i64,
+    pub actor: i64,
+    pub order_id: i64,
+    pub status: OrderStatus,
+}
+
+/// Tells shoppers their orders moved along, in one statement (a batch of checkouts
+/// tells all its buyers at once).
+pub async fn notify_orders(
     conn: &mut sqlx::AnyConnection,
-    recipient: i64,
-    actor: i64,
-    order_id: i64,
-    status: OrderStatus,
+    notices: &[OrderNotice],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    if notices.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
         "INSERT INTO notifications (user_id, kind, actor_id, order_id, order_status, created_at)
-         VALUES ($1, 'order', $2, $3, $4, $5)",
-    )
-    .bind(recipient)
-    .bind(actor)
-    .bind(order_id)
-    .bind(status.as_str())
-    .bind(now_ms())
-    .execute(conn)
-    .await?;
+         VALUES {}",
+        value_rows(1, notices.len(), 6)
+    );
+    let now = now_ms();
+    let mut query = sqlx::query(&sql);
+    for notice in notices {
+        query = query
+            .bind(notice.recipient)
+            .bind("order")
+            .bind(notice.actor)
+            .bind(notice.order_id)
+            .bind(notice.status.as_str())
+            .bind(now);
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use crate::stores::studio::owned_store;
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
+    checkout_id: i64,
     store_id: i64,
     store_handle: String,
     store_name: String,
@@ -36,7 +37,8 @@ struct Row {
     created_at: i64,
 }
 
-const SELECT: &str = "SELECT o.id, o.store_id, s.handle AS store_handle, s.name AS store_name,
+const SELECT: &str =
+    "SELECT o.id, o.checkout_id, o.store_id, s.handle AS store_handle, s.name AS store_name,
         u.handle AS shopper_handle, o.status, o.currency, o.items_minor, o.shipping_minor,
         o.total_minor, o.shipping_name, o.shipping_min_days, o.shipping_max_days, o.address,
         o.carrier, o.tracking_number, c.method, o.created_at
@@ -163,13 +165,35 @@ pub async fn of_checkout(
     conn: &mut AnyConnection,
     checkout_id: i64,
 ) -> Result<Vec<Order>, ApiError> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE o.checkout_id = $1 ORDER BY o.store_id"
-    ))
-    .bind(checkout_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    assemble(conn, rows).await
+    Ok(of_checkouts(conn, &[checkout_id])
+        .await?
+        .remove(&checkout_id)
+        .unwrap_or_default())
+}
+
+/// The orders of each of these checkouts, in store order.
+pub async fn of_checkouts(
+    conn: &mut AnyConnection,
+    checkout_ids: &[i64],
+) -> Result<HashMap<i64, Vec<Order>>, ApiError> {
+    if checkout_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "{SELECT} WHERE o.checkout_id IN ({}) ORDER BY o.checkout_id, o.store_id",
+        placeholders(1, checkout_ids.len())
+    );
+    let mut query = sqlx::query_as::<_, Row>(&sql);
+    for id in checkout_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let owners: Vec<i64> = rows.iter().map(|r| r.checkout_id).collect();
+    let mut by_checkout: HashMap<i64, Vec<Order>> = HashMap::new();
+    for (checkout_id, order) in owners.into_iter().zip(assemble(conn, rows).await?) {
+        by_checkout.entry(checkout_id).or_default().push(order);
+    }
+    Ok(by_checkout)
 }
 
 async fn page(

@@ -264,7 +264,16 @@ async fn step(souq: &Souq, user: &User, order_id: i64, step: Step<'_>) -> Result
         Some(_) => (order.user_id, order.store_owner),
         None => (order.store_owner, order.user_id),
     };
-    notifications::notify_order(&mut tx, recipient, from_whom, order.id, to).await?;
+    notifications::notify_orders(
+        &mut tx,
+        &[notifications::OrderNotice {
+            recipient,
+            actor: from_whom,
+            order_id: order.id,
+            status: to,
+        }],
+    )
+    .await?;
     tx.commit().await?;
     if card_refund {
         refund_owed(souq).await;

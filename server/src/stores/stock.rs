@@ -1,27 +1,21 @@
 //! What is in stock of each option, kept in lots: an option's units are split over up to
-//! `LOTS` rows, and a buyer takes from one lot chosen at random. Many buyers of one
-//! option (a drop's launch) then lock different rows instead of queueing on one, each
-//! lock held only until its own commit; the sum of the lots is never below zero, so an
-//! option never sells more than it has.
+//! `LOTS` rows, whose sum is what is in stock and never below zero, so an option never
+//! sells more than it has. Checkouts take from them in batches (`Lots`): one batch's
+//! takes of an option are one write, so a rush of buyers does not queue on its row one
+//! buyer at a time (checkout/placer.rs).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::AnyConnection;
 
+use crate::db::{Backend, bound_rows, placeholders};
 use crate::random;
 
-/// Lots per option; enough to spread a rush over the connections two or three server
-/// instances hold, few enough that summing them stays cheap.
+/// Lots per option at most: few enough that summing them stays cheap.
 pub const LOTS: i64 = 16;
 
 /// The units in stock of the variant `v` of a query, as a column.
 pub const UNITS_OF_V: &str = "CAST((SELECT COALESCE(SUM(l.units), 0) FROM stock_lots l WHERE l.variant_id = v.id) AS BIGINT)";
-
-/// What a take did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Taken {
-    /// It left a lot with nothing: the option may be sold out now (what is left is
-    /// read again after the commit, whoever took the rest).
-    pub emptied_a_lot: bool,
-}
 
 /// Not enough of an option for a request: this many are left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,12 +23,214 @@ pub struct Shortage {
     pub left: i64,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum TakeError {
-    #[error("only {} left", .0.left)]
-    Short(Shortage),
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
+/// The lots of some options with units in them, locked for the caller's transaction:
+/// a batch of checkouts takes from them in memory, then writes what it took in one
+/// statement (`write`). Locked, they cannot change between the take and the write.
+#[derive(Debug, Default)]
+pub struct Lots {
+    /// Per option, its lots locked, with what is in them now, in lot order.
+    lots: HashMap<i64, Vec<(i64, i64)>>,
+    /// Options with units in lots another batch holds (`lock_enough`).
+    busy: HashSet<i64>,
+    /// What was taken from each (option, lot).
+    taken: BTreeMap<(i64, i64), i64>,
+}
+
+/// Reads and locks every lot with units of these options, waiting for them, in option
+/// and lot order (the one order every waiting taker locks them in, so that two batches
+/// never wait on each other in a cycle).
+pub async fn lock(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    variant_ids: &[i64],
+) -> Result<Lots, sqlx::Error> {
+    let mut locked = Lots::default();
+    if variant_ids.is_empty() {
+        return Ok(locked);
+    }
+    let sql = format!(
+        "SELECT variant_id, lot, units FROM stock_lots WHERE variant_id IN ({}) AND units > 0
+         ORDER BY variant_id, lot{}",
+        placeholders(1, variant_ids.len()),
+        backend.for_update()
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+    for id in variant_ids {
+        query = query.bind(*id);
+    }
+    for (variant_id, lot, units) in query.fetch_all(&mut *conn).await? {
+        locked
+            .lots
+            .entry(variant_id)
+            .or_default()
+            .push((lot, units));
+    }
+    Ok(locked)
+}
+
+/// Locks, without waiting, lots enough for `demand` units of each option (fewer when
+/// fewer are free): from a lot picked at random, skipping lots another batch holds
+/// (PostgreSQL's `SKIP LOCKED`). Two instances' batches of one option then take from
+/// different lots side by side instead of one waiting for the other's commit; an option
+/// whose free lots fall short is marked busy, so that its buyers wait for the next batch
+/// rather than hear it is sold out. SQLite has one writer at a time: there it is `lock`.
+pub async fn lock_enough(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    demand: &BTreeMap<i64, i64>,
+) -> Result<Lots, sqlx::Error> {
+    let variant_ids: Vec<i64> = demand.keys().copied().collect();
+    if backend == Backend::Sqlite || variant_ids.is_empty() {
+        return lock(conn, backend, &variant_ids).await;
+    }
+    let sql = format!(
+        "SELECT variant_id, lot, units FROM stock_lots WHERE variant_id IN ({}) AND units > 0
+         ORDER BY variant_id, lot",
+        placeholders(1, variant_ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+    for id in &variant_ids {
+        query = query.bind(*id);
+    }
+    let mut seen: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    for (variant_id, lot, units) in query.fetch_all(&mut *conn).await? {
+        seen.entry(variant_id).or_default().push((lot, units));
+    }
+    // First the lots enough for the demand, from a random one on; then, for options
+    // still short, any others free.
+    let mut first = Vec::new();
+    for (variant_id, lots) in &seen {
+        let start = random::below(lots.len());
+        let mut enough = 0;
+        let wanted = demand.get(variant_id).copied().unwrap_or(0);
+        for (lot, units) in lots.iter().cycle().skip(start).take(lots.len()) {
+            if enough >= wanted {
+                break;
+            }
+            enough += units;
+            first.push((*variant_id, *lot));
+        }
+    }
+    let mut locked = Lots::default();
+    skip_locked(conn, &first, &mut locked).await?;
+    let rest: Vec<(i64, i64)> = seen
+        .iter()
+        .filter(|(variant_id, _)| {
+            locked.left(**variant_id) < demand.get(*variant_id).copied().unwrap_or(0)
+        })
+        .flat_map(|(variant_id, lots)| lots.iter().map(|(lot, _)| (*variant_id, *lot)))
+        .filter(|(variant_id, lot)| !locked.holds(*variant_id, *lot))
+        .collect();
+    skip_locked(conn, &rest, &mut locked).await?;
+    for (variant_id, lots) in &seen {
+        if lots.iter().any(|(lot, _)| !locked.holds(*variant_id, *lot)) {
+            locked.busy.insert(*variant_id);
+        }
+    }
+    for lots in locked.lots.values_mut() {
+        lots.sort_unstable();
+    }
+    Ok(locked)
+}
+
+/// Locks these (option, lot)s that no other transaction holds, with what is in them now.
+async fn skip_locked(
+    conn: &mut AnyConnection,
+    wanted: &[(i64, i64)],
+    locked: &mut Lots,
+) -> Result<(), sqlx::Error> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let pairs: Vec<String> = (0..wanted.len())
+        .map(|i| format!("(variant_id = ${} AND lot = ${})", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT variant_id, lot, units FROM stock_lots WHERE units > 0 AND ({})
+         FOR UPDATE SKIP LOCKED",
+        pairs.join(" OR ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
+    for (variant_id, lot) in wanted {
+        query = query.bind(*variant_id).bind(*lot);
+    }
+    for (variant_id, lot, units) in query.fetch_all(&mut *conn).await? {
+        locked
+            .lots
+            .entry(variant_id)
+            .or_default()
+            .push((lot, units));
+    }
+    Ok(())
+}
+
+impl Lots {
+    fn holds(&self, variant_id: i64, lot: i64) -> bool {
+        self.lots
+            .get(&variant_id)
+            .is_some_and(|lots| lots.iter().any(|(l, _)| *l == lot))
+    }
+
+    /// Whether some of an option's units sit in lots another batch holds: a shortage
+    /// then is not a sell-out, and its buyers wait for the next batch.
+    pub fn busy(&self, variant_id: i64) -> bool {
+        self.busy.contains(&variant_id)
+    }
+
+    /// What is left of an option, after what was taken so far.
+    pub fn left(&self, variant_id: i64) -> i64 {
+        self.lots
+            .get(&variant_id)
+            .map_or(0, |lots| lots.iter().map(|(_, units)| *units).sum())
+    }
+
+    /// Takes `quantity` of an option, all or nothing: from the first lots that hold
+    /// some. Answers whether that sold the option out.
+    pub fn take(&mut self, variant_id: i64, quantity: i64) -> Result<bool, Shortage> {
+        let left = self.left(variant_id);
+        if left < quantity {
+            return Err(Shortage { left });
+        }
+        let mut need = quantity;
+        for (lot, units) in self.lots.entry(variant_id).or_default().iter_mut() {
+            let part = (*units).min(need);
+            if part > 0 {
+                *units -= part;
+                need -= part;
+                *self.taken.entry((variant_id, *lot)).or_default() += part;
+            }
+            if need == 0 {
+                break;
+            }
+        }
+        Ok(left == quantity && !self.busy(variant_id))
+    }
+
+    /// Writes what was taken, in one statement.
+    pub async fn write(&self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        if self.taken.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "UPDATE stock_lots SET units = stock_lots.units - v.v_units
+             FROM ({}) AS v WHERE stock_lots.variant_id = v.v_variant AND stock_lots.lot = v.v_lot",
+            bound_rows(
+                1,
+                self.taken.len(),
+                &[
+                    ("v_variant", "BIGINT"),
+                    ("v_lot", "BIGINT"),
+                    ("v_units", "BIGINT")
+                ]
+            )
+        );
+        let mut query = sqlx::query(&sql);
+        for ((variant_id, lot), units) in &self.taken {
+            query = query.bind(*variant_id).bind(*lot).bind(*units);
+        }
+        query.execute(&mut *conn).await?;
+        Ok(())
+    }
 }
 
 /// Sets an option's stock to `units`, spread evenly over its lots, in the caller's
@@ -61,103 +257,6 @@ pub async fn set(conn: &mut AnyConnection, variant_id: i64, units: i64) -> Resul
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// Takes `quantity` units of an option in the caller's transaction: from one lot that
-/// holds them all when there is one (picked at random), else from several in lot order
-/// (so two buyers never wait on each other's lots in a cycle). Answers whether it
-/// emptied a lot: only then may the option be sold out now.
-pub async fn take(
-    conn: &mut AnyConnection,
-    variant_id: i64,
-    quantity: i64,
-) -> Result<Taken, TakeError> {
-    // Most takes find enough in a lot picked at random: one statement, no read first.
-    let guess = i64::try_from(random::below(usize::try_from(LOTS).unwrap_or(1))).unwrap_or(0);
-    let guessed: Option<(i64,)> = sqlx::query_as(
-        "UPDATE stock_lots SET units = units - $1
-         WHERE variant_id = $2 AND lot = $3 AND units >= $1 RETURNING units",
-    )
-    .bind(quantity)
-    .bind(variant_id)
-    .bind(guess)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some((left_in_lot,)) = guessed {
-        return Ok(Taken {
-            emptied_a_lot: left_in_lot == 0,
-        });
-    }
-    let mut need = quantity;
-    // Each round either takes what it needs or learns that another buyer got there
-    // first; after a few rounds the lots are re-read with whatever is left.
-    for _ in 0..8 {
-        let lots: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT lot, units FROM stock_lots WHERE variant_id = $1 AND units > 0 ORDER BY lot",
-        )
-        .bind(variant_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let left: i64 = lots.iter().map(|(_, units)| *units).sum();
-        if left < need {
-            return Err(TakeError::Short(Shortage {
-                left: left + quantity - need,
-            }));
-        }
-        let holding_enough = lots.iter().filter(|(_, units)| *units >= need).count();
-        if let Some((lot, units)) = lots
-            .iter()
-            .filter(|(_, units)| *units >= need)
-            .nth(random::below(holding_enough))
-        {
-            if take_from(conn, variant_id, *lot, need).await? {
-                return Ok(Taken {
-                    emptied_a_lot: *units == need,
-                });
-            }
-            continue;
-        }
-        for (lot, units) in lots {
-            let part = units.min(need);
-            if !take_from(conn, variant_id, lot, part).await? {
-                break;
-            }
-            need -= part;
-            if need == 0 {
-                return Ok(Taken {
-                    emptied_a_lot: true,
-                });
-            }
-        }
-    }
-    let (left,): (i64,) = sqlx::query_as(&format!(
-        "SELECT {UNITS_OF_V} FROM variants v WHERE v.id = $1"
-    ))
-    .bind(variant_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Err(TakeError::Short(Shortage {
-        left: left + quantity - need,
-    }))
-}
-
-/// Takes `units` from one lot if it still holds them.
-async fn take_from(
-    conn: &mut AnyConnection,
-    variant_id: i64,
-    lot: i64,
-    units: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE stock_lots SET units = units - $1
-         WHERE variant_id = $2 AND lot = $3 AND units >= $1",
-    )
-    .bind(units)
-    .bind(variant_id)
-    .bind(lot)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// Puts units back (a cancelled order, a payment that failed or ran out of time).

@@ -794,7 +794,73 @@ async fn another_shoppers_order_checkout_and_address_are_404(engine: Engine) {
     assert_eq!(with_my_address.status, 404, "{}", with_my_address.body);
 }
 
+/// Checkouts that arrive together are placed in one batch (`checkout/placer.rs`); each
+/// is answered as if it were alone: one shopper's empty wallet or an unknown option
+/// refuses that checkout only (and its retry gets the same refusal), and the others pay.
+async fn checkouts_at_once_are_each_answered_as_if_alone(engine: Engine) {
+    let server = shop(engine, |_| {}).await;
+    let option = option_of(&server, "SAR", 20, 0).await;
+    let mut shoppers = Vec::new();
+    for n in 0..8 {
+        let token = server.sign_up(&format!("together{n}")).await;
+        let address = add_address(&server, &token).await;
+        // Shopper 0 has no money; the others can pay.
+        if n > 0 {
+            let topped = top_up(&server, &token, &key(format!("t{n}")), 1_000_000).await;
+            assert_eq!(topped.status, 200, "{}", topped.body);
+        }
+        let mut body =
+            order_body(&server, address, &[option], 1, json!({"method": "wallet"})).await;
+        // Shopper 1 names an option that does not exist.
+        if n == 1 {
+            body["lines"][0]["variant_id"] = json!(999_999_999);
+        }
+        shoppers.push((token, body));
+    }
+    let mut racers = tokio::task::JoinSet::new();
+    for (n, (token, body)) in shoppers.iter().enumerate() {
+        let request = server
+            .post("/v1/checkouts")
+            .bearer_auth(token)
+            .header("Idempotency-Key", key(format!("together-{n}")))
+            .json(body);
+        racers.spawn(async move {
+            let response = request.send().await.unwrap();
+            (
+                n,
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap(),
+            )
+        });
+    }
+    let mut answers = std::collections::BTreeMap::new();
+    while let Some(answer) = racers.join_next().await {
+        let (n, status, body) = answer.unwrap();
+        answers.insert(n, (status, body));
+    }
+    assert_eq!(answers[&0].0, 422, "{:?}", answers[&0]);
+    assert_eq!(answers[&0].1["code"], "insufficient_funds");
+    assert_eq!(answers[&1].0, 404, "{:?}", answers[&1]);
+    for n in 2..8 {
+        assert_eq!(answers[&n].0, 200, "{n}: {:?}", answers[&n]);
+        assert_eq!(answers[&n].1["status"], "paid");
+        assert_eq!(answers[&n].1["orders"].as_array().map(Vec::len), Some(1));
+    }
+    assert_eq!(
+        payments_into_escrow(&server).await,
+        6,
+        "the six who could pay, once each"
+    );
+    // A refusal is the attempt's kept answer.
+    let (token, body) = &shoppers[0];
+    let again = checkout(&server, token, &key("together-0"), body).await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    assert_eq!(again.error_code(), "insufficient_funds");
+    ledger_sums_are_zero(&server).await;
+}
+
 on_both_engines!(
+    checkouts_at_once_are_each_answered_as_if_alone,
     a_wallet_checkout_after_a_top_up_pays_one_order_per_store,
     the_same_key_replays_the_first_answer_and_charges_once,
     a_request_still_running_with_the_key_is_409_and_a_dead_one_is_resumed,

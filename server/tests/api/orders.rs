@@ -443,3 +443,52 @@ on_both_engines!(
     an_option_that_orders_name_is_archived_when_removed,
     a_rush_sells_exactly_the_stock_and_holds_each_limit,
 );
+
+/// A batch that finds an option's lots held by another batch (another instance's, in a
+/// rush) does not call the option sold out: it puts its buyers off to the next batch,
+/// and after a few, waits for the lots and sells. PostgreSQL only: SQLite has one
+/// writer, and its batches never meet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stock_in_lots_another_batch_holds_is_waited_for_not_sold_out() {
+    let server = shop(Engine::Postgres, |_| {}).await;
+    let (_, variant) = lamp_store(&server, "lamps", None).await;
+    let store = store_id(&server, "lamps").await;
+    let token = server.sign_up("patient").await;
+    let address = add_address(&server, &token).await;
+    let topped = top_up(&server, &token, &key("patient-top-up"), 100_000).await;
+    assert_eq!(topped.status, 200, "{}", topped.body);
+    let body = order_body(
+        &server,
+        address,
+        &[(variant, 12000, store)],
+        1,
+        json!({"method": "wallet"}),
+    )
+    .await;
+    // Another transaction holds every lot of the option, as a batch does until it commits.
+    let mut holder = server.running.souq.db.pool.begin().await.unwrap();
+    sqlx::query("SELECT lot FROM stock_lots WHERE variant_id = $1 FOR UPDATE")
+        .bind(variant)
+        .fetch_all(&mut *holder)
+        .await
+        .unwrap();
+    let request = server
+        .post("/v1/checkouts")
+        .bearer_auth(&token)
+        .header("Idempotency-Key", key("patient-checkout"))
+        .json(&body);
+    let pending = tokio::spawn(async move {
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        !pending.is_finished(),
+        "the checkout waits for the lots instead of hearing sold out"
+    );
+    holder.commit().await.unwrap();
+    let (status, answer) = pending.await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(units(&server, variant).await, 3);
+    ledger_sums_are_zero(&server).await;
+}

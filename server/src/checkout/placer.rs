@@ -1,0 +1,200 @@
+//! The placer: each server instance places the checkouts that arrive together as one
+//! batch, in one transaction (`place.rs`), the way TigerBeetle commits a batch of
+//! transfers at a time. One task per instance takes whatever has queued while the
+//! previous batch ran: alone, a checkout is a batch of one and waits for nothing; in a
+//! launch rush, a hundred buyers cost about the statements and the commit of one, and
+//! an option's stock is written once per batch instead of once per buyer.
+//!
+//! A batch that fails as a whole (a lost connection, a deadlock) is run again one job
+//! at a time, so that one checkout's trouble is its own answer and not its neighbours'.
+
+use std::collections::VecDeque;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::place::{self, BatchError, Job, Placement, Rules};
+use crate::db::{Db, now_ms};
+use crate::error::ApiError;
+use crate::orders;
+
+/// At most this many checkouts in one batch...
+const MAX_JOBS: usize = 128;
+/// ...and at most this many cart lines (each a few binds in each statement; both
+/// engines cap a statement's binds).
+const MAX_LINES: usize = 1_000;
+/// A batch that met a race (`BatchError::Raced`) runs again at most this often.
+const RUNS: usize = 3;
+
+struct Queued {
+    job: Job,
+    answer: oneshot::Sender<Result<Placement, ApiError>>,
+}
+
+/// The queue into this instance's placer task.
+#[derive(Clone, Debug)]
+pub struct Placer {
+    queue: mpsc::Sender<Queued>,
+}
+
+impl Placer {
+    /// Starts the placer task; it ends when the last `Placer` is dropped.
+    pub fn start(db: Db, rules: Rules) -> Placer {
+        let (queue, jobs) = mpsc::channel(4 * MAX_JOBS);
+        tokio::spawn(run(db, rules, jobs));
+        Placer { queue }
+    }
+
+    /// Places one claimed attempt, in whatever batch it joins.
+    pub async fn place(&self, job: Job) -> Result<Placement, ApiError> {
+        let (answer, answered) = oneshot::channel();
+        let stopped = || ApiError::Internal("the checkout placer stopped".into());
+        self.queue
+            .send(Queued { job, answer })
+            .await
+            .map_err(|_| stopped())?;
+        answered.await.map_err(|_| stopped())?
+    }
+}
+
+async fn run(db: Db, rules: Rules, mut jobs: mpsc::Receiver<Queued>) {
+    if let Err(e) = place::warm(&db).await {
+        tracing::warn!(error = %e, "cannot warm the checkout placer's connection");
+    }
+    // Jobs a batch put off, and one that did not fit the last batch: first in the next.
+    let mut waiting: VecDeque<Queued> = VecDeque::new();
+    loop {
+        let first = match waiting.pop_front() {
+            Some(queued) => queued,
+            None => match jobs.recv().await {
+                Some(queued) => queued,
+                None => return,
+            },
+        };
+        let mut lines = first.job.request.lines.len();
+        let mut batch = vec![first];
+        while batch.len() < MAX_JOBS {
+            let Some(queued) = waiting.pop_front().or_else(|| jobs.try_recv().ok()) else {
+                break;
+            };
+            lines += queued.job.request.lines.len();
+            if lines > MAX_LINES {
+                waiting.push_front(queued);
+                break;
+            }
+            batch.push(queued);
+        }
+        for put_off in settle_batch(&db, rules, batch).await.into_iter().rev() {
+            waiting.push_front(put_off);
+        }
+    }
+}
+
+/// Runs a batch and answers each of its jobs; returns those it put off, for the next.
+async fn settle_batch(db: &Db, rules: Rules, batch: Vec<Queued>) -> Vec<Queued> {
+    let (jobs, answers): (Vec<Job>, Vec<_>) = batch.into_iter().map(|q| (q.job, q.answer)).unzip();
+    let mut put_off = Vec::new();
+    match run_batch(db, rules, &jobs).await {
+        Ok(mut placements) => {
+            with_orders(db, &mut placements).await;
+            for ((mut job, answer), placement) in jobs.into_iter().zip(answers).zip(placements) {
+                if let Placement::Deferred = placement {
+                    job.deferrals = job.deferrals.saturating_add(1);
+                    put_off.push(Queued { job, answer });
+                } else {
+                    // The request may have gone; its attempt's row holds the answer.
+                    let _ = answer.send(Ok(placement));
+                }
+            }
+        }
+        Err(e) if jobs.len() == 1 => {
+            if let Some(answer) = answers.into_iter().next() {
+                let _ = answer.send(Err(e));
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, jobs = jobs.len(), "a checkout batch failed; placing its jobs one by one");
+            for (mut job, answer) in jobs.into_iter().zip(answers) {
+                let alone = loop {
+                    let placed = run_batch(db, rules, std::slice::from_ref(&job))
+                        .await
+                        .and_then(|mut placed| {
+                            placed.pop().ok_or_else(|| {
+                                ApiError::Internal("a batch answered nothing".into())
+                            })
+                        });
+                    match placed {
+                        // Past MAX_DEFERRALS its batch waits for the lots: this ends.
+                        Ok(Placement::Deferred) => {
+                            job.deferrals = job.deferrals.saturating_add(1);
+                        }
+                        other => break other,
+                    }
+                };
+                let _ = answer.send(alone);
+            }
+        }
+    }
+    put_off
+}
+
+/// Reads the paid attempts' orders for their answers, all at once; an attempt left
+/// without (the read failed) is read again by its request.
+async fn with_orders(db: &Db, placements: &mut [Placement]) {
+    let paid: Vec<i64> = placements
+        .iter()
+        .filter_map(|p| match p {
+            Placement::Placed { attempt, .. } if attempt.status == "paid" => Some(attempt.id),
+            _ => None,
+        })
+        .collect();
+    if paid.is_empty() {
+        return;
+    }
+    let read = async {
+        let mut conn = db.durable.acquire().await?;
+        orders::of_checkouts(&mut conn, &paid).await
+    };
+    let mut orders = match read.await {
+        Ok(orders) => orders,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read a checkout batch's orders");
+            return;
+        }
+    };
+    for placement in placements {
+        if let Placement::Placed {
+            attempt,
+            orders: slot,
+            ..
+        } = placement
+        {
+            *slot = orders.remove(&attempt.id);
+        }
+    }
+}
+
+/// One batch in one transaction, run again after a race.
+async fn run_batch(db: &Db, rules: Rules, jobs: &[Job]) -> Result<Vec<Placement>, ApiError> {
+    for _ in 0..RUNS {
+        let began = std::time::Instant::now();
+        let mut tx = db.begin_placing().await?;
+        match place::place_all(&mut tx, db.backend, jobs, rules, now_ms()).await {
+            Ok(placements) => {
+                let decided = began.elapsed();
+                tx.commit().await?;
+                tracing::debug!(
+                    jobs = jobs.len(),
+                    decided_ms = decided.as_secs_f64() * 1e3,
+                    committed_ms = began.elapsed().as_secs_f64() * 1e3,
+                    "a checkout batch placed"
+                );
+                return Ok(placements);
+            }
+            Err(BatchError::Raced) => continue,
+            Err(BatchError::Failed(e)) => return Err(e),
+        }
+    }
+    Err(ApiError::Conflict(
+        "many checkouts of these options at once; try again in a moment".into(),
+    ))
+}
