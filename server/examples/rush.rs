@@ -1,9 +1,12 @@
 //! The launch rush, for `cargo xtask bench`: `rush DATABASE_URL URLS SHOPPERS CONCURRENCY
 //! STOCK`. Sets up (in the database, as a launch would find it) one option with STOCK
-//! units and SHOPPERS signed-in shoppers with money in their wallets and an address,
-//! then sends each shopper's checkout of one unit, CONCURRENCY at once, spread over the
-//! server instances in URLS (comma-separated). Then it checks what happened in the
-//! database and prints one line:
+//! units and SHOPPERS signed-in shoppers with money in their wallets and an address.
+//! A launch comes to servers that have been running, so before the clock starts the
+//! client opens its CONCURRENCY connections and a few shoppers buy another product
+//! (pgbench, beside it, leaves its connections' setup out too). Then it sends each
+//! shopper's checkout of one unit, CONCURRENCY at once, spread over the server
+//! instances in URLS (comma-separated), checks what happened in the database and
+//! prints one line:
 //! `sold=N oversold=N double_charges=N ledger_sum=N orders_per_sec=F p50_ms=F p99_ms=F
 //! refused=N failed=N seconds=F`.
 #![allow(
@@ -30,8 +33,12 @@ async fn execute(pool: &AnyPool, sql: &str) {
         .unwrap_or_else(|e| panic!("{e}: {sql}"));
 }
 
-/// The option on sale, its store and its shipping: (variant, store, shipping option).
-async fn set_up_the_drop(pool: &AnyPool, stock: i64) -> (i64, i64, i64) {
+/// Shoppers who buy the warm-up product before the rush, on each server.
+const WARM_UP_BUYERS: usize = 16;
+
+/// The option on sale, its store and its shipping: (variant, store, shipping option);
+/// and beside it a warm-up option of the same store with plenty in stock.
+async fn set_up_the_drop(pool: &AnyPool, stock: i64) -> ((i64, i64, i64), i64) {
     let now = chrono::Utc::now().timestamp_millis();
     execute(
         pool,
@@ -47,6 +54,8 @@ async fn set_up_the_drop(pool: &AnyPool, stock: i64) -> (i64, i64, i64) {
              FROM stores WHERE handle = 'rush_store';
              INSERT INTO variants (product_id, name, sku, price_minor)
              SELECT id, 'One size', 'rush-1', {PRICE} FROM products WHERE title = 'Launch sneaker';
+             INSERT INTO variants (product_id, name, sku, price_minor)
+             SELECT id, 'Socks', 'rush-warm-up', {PRICE} FROM products WHERE title = 'Launch sneaker';
              INSERT INTO shipping_options (store_id, name, price_minor, min_days, max_days, position)
              SELECT id, 'Standard', 0, 2, 4, 0 FROM stores WHERE handle = 'rush_store';"
         ),
@@ -60,11 +69,88 @@ async fn set_up_the_drop(pool: &AnyPool, stock: i64) -> (i64, i64, i64) {
     .fetch_one(pool)
     .await
     .unwrap();
+    let (warm_up,): (i64,) = sqlx::query_as("SELECT id FROM variants WHERE sku = 'rush-warm-up'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     let mut conn = pool.acquire().await.unwrap();
     souq_server::stores::stock::set(&mut conn, variant, stock)
         .await
         .unwrap();
-    (variant, store, shipping)
+    souq_server::stores::stock::set(&mut conn, warm_up, 1_000_000)
+        .await
+        .unwrap();
+    ((variant, store, shipping), warm_up)
+}
+
+/// One checkout of one unit of `variant`, as the app sends it: (status, time taken).
+async fn buy(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    key: String,
+    (variant, store, shipping): (i64, i64, i64),
+    address: i64,
+) -> (u16, Duration) {
+    let sent = Instant::now();
+    let answer = http
+        .post(format!("{url}/v1/checkouts"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(&serde_json::json!({
+            "lines": [{"variant_id": variant, "quantity": 1, "unit_price_minor": PRICE}],
+            "address_id": address,
+            "shipping": [{"store_id": store, "shipping_option_id": shipping}],
+            "payment": {"method": "wallet"},
+        }))
+        .send()
+        .await;
+    (
+        answer.map(|r| r.status().as_u16()).unwrap_or(0),
+        sent.elapsed(),
+    )
+}
+
+/// What the servers and the client would have done before a launch: the client's
+/// connections open, and a few shoppers' checkouts of another product on each server.
+async fn warm_up(
+    http: &reqwest::Client,
+    urls: &[String],
+    concurrency: usize,
+    buyers: &[(String, i64)],
+    offer: (i64, i64, i64),
+) {
+    let mut opening = tokio::task::JoinSet::new();
+    for n in 0..concurrency {
+        let (http, url) = (http.clone(), format!("{}/v1/health", urls[n % urls.len()]));
+        opening.spawn(async move { http.get(url).send().await.map(|r| r.status()) });
+    }
+    while let Some(opened) = opening.join_next().await {
+        assert!(opened.unwrap().unwrap().is_success(), "a server is not up");
+    }
+    let mut buying = tokio::task::JoinSet::new();
+    for (n, (token, address)) in buyers.iter().take(WARM_UP_BUYERS * urls.len()).enumerate() {
+        let (http, url, token, address) = (
+            http.clone(),
+            urls[n % urls.len()].clone(),
+            token.clone(),
+            *address,
+        );
+        buying.spawn(async move {
+            buy(
+                &http,
+                &url,
+                &token,
+                format!("rush-warm-up-{n:08}"),
+                offer,
+                address,
+            )
+            .await
+        });
+    }
+    while let Some(bought) = buying.join_next().await {
+        assert_eq!(bought.unwrap().0, 200, "a warm-up checkout failed");
+    }
 }
 
 /// SHOPPERS shoppers, each with a session (its token returned), an address and
@@ -151,7 +237,7 @@ async fn main() {
         .connect(database)
         .await
         .expect("the database");
-    let (variant, store, shipping) = set_up_the_drop(&pool, stock).await;
+    let ((variant, store, shipping), warm_up_variant) = set_up_the_drop(&pool, stock).await;
     let buyers = set_up_the_shoppers(&pool, shoppers).await;
 
     let http = reqwest::Client::builder()
@@ -159,30 +245,27 @@ async fn main() {
         .timeout(Duration::from_secs(60))
         .build()
         .unwrap();
+    warm_up(
+        &http,
+        &urls,
+        concurrency,
+        &buyers,
+        (warm_up_variant, store, shipping),
+    )
+    .await;
     let gate = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (n, (token, address)) in buyers.into_iter().enumerate() {
         let permit = Arc::clone(&gate).acquire_owned().await.unwrap();
-        let url = format!("{}/v1/checkouts", urls[n % urls.len()]);
+        let url = urls[n % urls.len()].clone();
         let http = http.clone();
         tasks.push(tokio::spawn(async move {
             let _permit = permit;
-            let sent = Instant::now();
-            let answer = http
-                .post(url)
-                .bearer_auth(token)
-                .header("Idempotency-Key", format!("rush-checkout-{n:08}"))
-                .json(&serde_json::json!({
-                    "lines": [{"variant_id": variant, "quantity": 1, "unit_price_minor": PRICE}],
-                    "address_id": address,
-                    "shipping": [{"store_id": store, "shipping_option_id": shipping}],
-                    "payment": {"method": "wallet"},
-                }))
-                .send()
-                .await;
-            let status = answer.map(|r| r.status().as_u16()).unwrap_or(0);
-            (status, sent.elapsed(), started.elapsed())
+            let offer = (variant, store, shipping);
+            let key = format!("rush-checkout-{n:08}");
+            let (status, took) = buy(&http, &url, &token, key, offer, address).await;
+            (status, took, started.elapsed())
         }));
     }
     let mut paid_latencies = Vec::new();

@@ -97,8 +97,9 @@ pub struct Db {
     /// crash may lose the last likes, never corrupt); PostgreSQL flushes every commit
     /// anyway (`synchronous_commit` on), so there it is the same pool.
     pub durable: AnyPool,
-    /// The checkout placer's own connection (durable, as above): a batch never waits
-    /// for a connection behind the requests it is placing. On SQLite, `durable` itself.
+    /// The checkout placer's own connections (durable, as above): one for its batches,
+    /// one for reading their answers, so that a batch never waits for a connection
+    /// behind the requests it is placing. On SQLite, `durable` itself.
     pub placing: AnyPool,
     pub backend: Backend,
 }
@@ -146,8 +147,8 @@ impl Db {
             Backend::Sqlite => durable.clone(),
             Backend::Postgres => {
                 AnyPoolOptions::new()
-                    .min_connections(1)
-                    .max_connections(1)
+                    .min_connections(2)
+                    .max_connections(2)
                     .acquire_timeout(acquire_timeout)
                     .connect_with(options.clone())
                     .await?

@@ -94,17 +94,27 @@ async fn settle_batch(db: &Db, rules: Rules, batch: Vec<Queued>) -> Vec<Queued> 
     let (jobs, answers): (Vec<Job>, Vec<_>) = batch.into_iter().map(|q| (q.job, q.answer)).unzip();
     let mut put_off = Vec::new();
     match run_batch(db, rules, &jobs).await {
-        Ok(mut placements) => {
-            with_orders(db, &mut placements).await;
+        Ok(placements) => {
+            let mut placed = Vec::new();
             for ((mut job, answer), placement) in jobs.into_iter().zip(answers).zip(placements) {
                 if let Placement::Deferred = placement {
                     job.deferrals = job.deferrals.saturating_add(1);
                     put_off.push(Queued { job, answer });
                 } else {
+                    placed.push((answer, placement));
+                }
+            }
+            // The answers' reads run beside the next batch, on the placer's second
+            // connection: the next batch does not wait for them.
+            let db = db.clone();
+            tokio::spawn(async move {
+                let (answers, mut placements): (Vec<_>, Vec<_>) = placed.into_iter().unzip();
+                with_orders(&db, &mut placements).await;
+                for (answer, placement) in answers.into_iter().zip(placements) {
                     // The request may have gone; its attempt's row holds the answer.
                     let _ = answer.send(Ok(placement));
                 }
-            }
+            });
         }
         Err(e) if jobs.len() == 1 => {
             if let Some(answer) = answers.into_iter().next() {
@@ -151,7 +161,7 @@ async fn with_orders(db: &Db, placements: &mut [Placement]) {
         return;
     }
     let read = async {
-        let mut conn = db.durable.acquire().await?;
+        let mut conn = db.placing.acquire().await?;
         orders::of_checkouts(&mut conn, &paid).await
     };
     let mut orders = match read.await {

@@ -417,28 +417,9 @@ pub async fn record_at(
         }
         check_resolution(conn, t, pending, now).await?;
     }
-    let inserted = sqlx::query(
-        "INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, currency,
-                                       amount, kind, pending_id, timeout_at, code, reference,
-                                       created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(t.id.as_str())
-    .bind(t.debit.0)
-    .bind(t.credit.0)
-    .bind(t.currency.as_str())
-    .bind(t.amount.get())
-    .bind(t.kind.code())
-    .bind(t.kind.pending().map(TransferId::as_str))
-    .bind(t.kind.timeout_at())
-    .bind(t.code)
-    .bind(t.reference.as_deref())
-    .bind(now)
-    .execute(&mut *conn)
-    .await;
+    let inserted = insert(conn, std::slice::from_ref(t), now).await;
     match inserted {
-        Ok(done) if done.rows_affected() == 1 => Ok(Recorded::New),
+        Ok(1) => Ok(Recorded::New),
         // Another transaction recorded this id between the look and the insert.
         Ok(_) => match find(conn, t.id.as_str()).await? {
             Some(existing) if existing.is(t) => Ok(Recorded::Replayed),
@@ -467,31 +448,8 @@ pub async fn record_all(
         }
         return Ok(());
     }
-    let sql = format!(
-        "INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, currency,
-                                       amount, kind, pending_id, timeout_at, code, reference,
-                                       created_at)
-         VALUES {} ON CONFLICT (id) DO NOTHING",
-        value_rows(1, transfers.len(), 11)
-    );
-    let now = now_ms();
-    let mut query = sqlx::query(&sql);
-    for t in transfers {
-        query = query
-            .bind(t.id.as_str())
-            .bind(t.debit.0)
-            .bind(t.credit.0)
-            .bind(t.currency.as_str())
-            .bind(t.amount.get())
-            .bind(t.kind.code())
-            .bind(None::<String>)
-            .bind(t.kind.timeout_at())
-            .bind(t.code)
-            .bind(t.reference.as_deref())
-            .bind(now);
-    }
-    let done = query.execute(&mut *conn).await.map_err(refusal)?;
-    if usize::try_from(done.rows_affected()).unwrap_or(0) == transfers.len() {
+    let done = insert(conn, transfers, now_ms()).await.map_err(refusal)?;
+    if usize::try_from(done).unwrap_or(0) == transfers.len() {
         return Ok(());
     }
     // Some were recorded before: each is a replay or a reuse of its id.
@@ -502,6 +460,38 @@ pub async fn record_all(
         }
     }
     Ok(())
+}
+
+/// Inserts transfers in one statement (the trigger applies each); one whose id exists
+/// is left alone. Answers how many were new.
+async fn insert(
+    conn: &mut AnyConnection,
+    transfers: &[Transfer],
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, currency,
+                                       amount, kind, pending_id, timeout_at, code, reference,
+                                       created_at)
+         VALUES {} ON CONFLICT (id) DO NOTHING",
+        value_rows(1, transfers.len(), 11)
+    );
+    let mut query = sqlx::query(&sql);
+    for t in transfers {
+        query = query
+            .bind(t.id.as_str())
+            .bind(t.debit.0)
+            .bind(t.credit.0)
+            .bind(t.currency.as_str())
+            .bind(t.amount.get())
+            .bind(t.kind.code())
+            .bind(t.kind.pending().map(TransferId::as_str))
+            .bind(t.kind.timeout_at())
+            .bind(t.code)
+            .bind(t.reference.as_deref())
+            .bind(now);
+    }
+    Ok(query.execute(&mut *conn).await?.rows_affected())
 }
 
 /// Says why a resolution cannot apply, before the database's trigger refuses it alike.

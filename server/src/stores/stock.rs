@@ -58,13 +58,7 @@ pub async fn lock(
     for id in variant_ids {
         query = query.bind(*id);
     }
-    for (variant_id, lot, units) in query.fetch_all(&mut *conn).await? {
-        locked
-            .lots
-            .entry(variant_id)
-            .or_default()
-            .push((lot, units));
-    }
+    locked.hold(query.fetch_all(&mut *conn).await?);
     Ok(locked)
 }
 
@@ -154,17 +148,18 @@ async fn skip_locked(
     for (variant_id, lot) in wanted {
         query = query.bind(*variant_id).bind(*lot);
     }
-    for (variant_id, lot, units) in query.fetch_all(&mut *conn).await? {
-        locked
-            .lots
-            .entry(variant_id)
-            .or_default()
-            .push((lot, units));
-    }
+    locked.hold(query.fetch_all(&mut *conn).await?);
     Ok(())
 }
 
 impl Lots {
+    /// Counts these (option, lot, units) rows, just locked, as held.
+    fn hold(&mut self, rows: Vec<(i64, i64, i64)>) {
+        for (variant_id, lot, units) in rows {
+            self.lots.entry(variant_id).or_default().push((lot, units));
+        }
+    }
+
     fn holds(&self, variant_id: i64, lot: i64) -> bool {
         self.lots
             .get(&variant_id)
