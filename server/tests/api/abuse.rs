@@ -380,10 +380,12 @@ async fn a_body_that_never_arrives_does_not_hold_the_request(engine: Engine) {
 }
 
 async fn an_exhausted_database_pool_answers_503_not_500(engine: Engine) {
+    // Short, but not so short that opening the pools under a loaded test run passes it:
+    // the server's start waits for connections with the same bound.
     let server = spawn_with_limits(
         engine,
         Limits {
-            db_acquire_timeout: Duration::from_millis(300),
+            db_acquire_timeout: Duration::from_millis(1_500),
             ..Limits::default()
         },
     )
