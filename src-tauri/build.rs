@@ -61,6 +61,14 @@ const COMMANDS: &[&str] = &[
     "shipping_options",
     "set_shipping_options",
     "notify_order",
+    "drop_page",
+    "set_reminder",
+    "fired_reminders",
+    "set_reminder_settings",
+    "studio_drops",
+    "schedule_drop",
+    "reschedule_drop",
+    "close_drop",
 ];
 
 fn main() {

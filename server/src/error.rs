@@ -42,6 +42,9 @@ pub enum ApiError {
     /// Nothing (or not enough) is left of an option.
     #[error("{0}")]
     SoldOut(String),
+    /// A drop's option bought before its launch (or after it ended).
+    #[error("{0}")]
+    DropNotLive(String),
     #[error("too many requests; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     /// Busy or down for a moment (the database, the password hashers): 503 with
@@ -72,7 +75,7 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::PaymentDeclined(_) => StatusCode::PAYMENT_REQUIRED,
-            ApiError::SoldOut(_) => StatusCode::CONFLICT,
+            ApiError::SoldOut(_) | ApiError::DropNotLive(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -96,6 +99,7 @@ impl ApiError {
             ApiError::InsufficientFunds => ErrorCode::InsufficientFunds,
             ApiError::PaymentDeclined(_) => ErrorCode::PaymentDeclined,
             ApiError::SoldOut(_) => ErrorCode::SoldOut,
+            ApiError::DropNotLive(_) => ErrorCode::DropNotLive,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             ApiError::Unavailable { .. } => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,

@@ -7,6 +7,7 @@ pub mod cart;
 pub mod checkout;
 pub mod db;
 pub mod demo;
+pub mod drops;
 pub mod error;
 pub mod feed;
 pub mod hashtags;

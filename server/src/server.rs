@@ -5,6 +5,7 @@
 //! nothing arrives for `idle_timeout` is closed, so slow clients cannot hold it open.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -24,7 +25,7 @@ use crate::demo;
 use crate::http;
 use crate::limits::Limits;
 use crate::payments::PaymentSettings;
-use crate::state::Souq;
+use crate::state::{Caches, Souq};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -122,9 +123,10 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         None => http::router(state),
     };
     let (stop, stopped) = oneshot::channel::<()>();
+    let closing = Arc::clone(&souq.caches);
     let limits = config.limits.clone();
     let task = tokio::spawn(async move {
-        serve(listener, app, &limits, stopped).await;
+        serve(listener, app, &limits, stopped, &closing).await;
         housekeeping.abort();
         callbacks.abort();
     });
@@ -144,6 +146,7 @@ async fn serve(
     app: Router,
     limits: &Limits,
     stopped: oneshot::Receiver<()>,
+    caches: &Caches,
 ) {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -192,6 +195,8 @@ async fn serve(
         });
     }
     drop(listener);
+    // Event streams never finish by themselves: end them so the drain can.
+    caches.drops.close();
     if tokio::time::timeout(DRAIN_FOR, graceful.shutdown())
         .await
         .is_err()

@@ -12,6 +12,7 @@ use crate::accounts::sessions::SessionCache;
 use crate::cache::{self, Change, Forget};
 use crate::checkout::{self, Placer};
 use crate::db::{DatabaseConfig, Db, DbError};
+use crate::drops::events::DropEvents;
 use crate::feed::cache::FeedCache;
 use crate::limits::Limits;
 use crate::payments::{PaymentSettings, Payments};
@@ -23,6 +24,9 @@ pub struct Caches {
     pub sessions: SessionCache,
     pub feed: FeedCache,
     pub search: SearchIndex,
+    /// Not a cache: the drop updates this instance's running apps listen to, which
+    /// changes drive as they drive the caches.
+    pub drops: DropEvents,
     /// Dropped with the caches, which ends the NOTIFY listener.
     alive: watch::Sender<()>,
 }
@@ -41,6 +45,7 @@ impl Caches {
             sessions: SessionCache::new(sessions),
             feed: FeedCache::new(limits.cache_bytes.saturating_sub(sessions)),
             search: SearchIndex::default(),
+            drops: DropEvents::default(),
             alive: watch::Sender::new(()),
         }
     }
@@ -56,6 +61,7 @@ impl Forget for Caches {
         self.sessions.forget(change);
         self.feed.forget(change);
         self.search.forget(change);
+        self.drops.forget(change);
     }
 }
 
@@ -85,6 +91,7 @@ impl Souq {
             let weak: std::sync::Weak<dyn Forget> = weak_caches;
             cache::listen(url, weak, caches.alive.subscribe()).await?;
         }
+        caches.drops.start(db.clone());
         let payments = Arc::new(Payments::sandbox(&db, payments));
         let placer = Placer::start(db.clone(), checkout::rules(&payments.settings));
         Ok(Souq {

@@ -186,6 +186,21 @@ impl Api {
         Ok(())
     }
 
+    /// A response read as it arrives (server-sent events): no overall time limit, which
+    /// the reader replaces with its own on each read.
+    pub async fn stream(
+        &self,
+        segments: &[&str],
+        token: Option<&str>,
+    ) -> Result<reqwest::Response, AppError> {
+        Self::send(
+            self.request(Method::GET, segments, token)
+                .header(reqwest::header::ACCEPT, "text/event-stream")
+                .timeout(std::time::Duration::from_secs(365 * 24 * 3600)),
+        )
+        .await
+    }
+
     pub async fn delete(&self, segments: &[&str], token: Option<&str>) -> Result<(), AppError> {
         self.no_content(Method::DELETE, segments, token).await
     }

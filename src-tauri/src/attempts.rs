@@ -7,7 +7,6 @@
 //! by its last four digits and expiry only: no card number ever reaches this file.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -70,18 +69,10 @@ impl Attempts {
 
     /// Replaces the file whole, synced, so a crash leaves the old list or the new one.
     fn write(&self, pending: &BTreeMap<String, String>) -> Result<(), AppError> {
-        let io = |e: std::io::Error| AppError::Internal(format!("saving an attempt: {e}"));
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
         let bytes =
             serde_json::to_vec(pending).map_err(|e| AppError::Internal(format!("attempt: {e}")))?;
-        let temporary = self.path.with_extension("json.tmp");
-        let mut file = std::fs::File::create(&temporary).map_err(io)?;
-        file.write_all(&bytes).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&temporary, &self.path).map_err(io)?;
-        Ok(())
+        crate::disk::replace_synced(&self.path, &bytes)
+            .map_err(|e| AppError::Internal(format!("saving an attempt: {e}")))
     }
 }
 

@@ -7,6 +7,7 @@ pub mod attempts;
 pub mod backend;
 pub mod client;
 pub mod commands;
+pub mod disk;
 pub mod error;
 pub mod interests;
 pub mod keychain;
@@ -14,6 +15,9 @@ pub mod links;
 pub mod media;
 pub mod preferences;
 pub mod ranking;
+pub mod reminders;
+#[cfg(desktop)]
+pub mod tray;
 
 use std::sync::Mutex;
 
@@ -43,6 +47,13 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     app.manage(interests::Interests::load(app.handle())?);
     app.manage(backend.info());
     app.manage(BackendSlot(Mutex::new(Some(backend))));
+    app.manage(reminders::Reminders::start(
+        app.handle(),
+        &data_dir.join(reminders::FILE),
+    ));
+    tauri::async_runtime::spawn(reminders::stream::run(app.handle().clone()));
+    #[cfg(desktop)]
+    tray::setup(app)?;
     setup_links(app);
     Ok(())
 }
@@ -79,6 +90,13 @@ pub fn run() {
     let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
         links::bring_forward(app);
     }));
+    #[cfg(desktop)]
+    let builder = builder
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![tray::HIDDEN]),
+        ))
+        .on_window_event(tray::on_window_event);
     let app = builder
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_store::Builder::default().build())
@@ -145,6 +163,14 @@ pub fn run() {
             commands::orders::shipping_options,
             commands::orders::set_shipping_options,
             commands::orders::notify_order,
+            commands::drops::drop_page,
+            commands::drops::set_reminder,
+            commands::drops::fired_reminders,
+            commands::drops::set_reminder_settings,
+            commands::drops::studio_drops,
+            commands::drops::schedule_drop,
+            commands::drops::reschedule_drop,
+            commands::drops::close_drop,
         ])
         .setup(setup)
         .build(tauri::generate_context!());

@@ -4,6 +4,7 @@
 /// nothing without it.
 pub const APP_SECRET_HEADER: &str = "x-souq-app-secret";
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::DemoSignIn;
@@ -45,6 +46,77 @@ pub struct Preferences {
     pub language: Option<Language>,
     /// The operating system's language, for "follow the system".
     pub system_language: Language,
+    /// Drop reminders shown as OS notifications (on unless turned off).
+    #[serde(default = "on")]
+    pub drop_notifications: bool,
+    /// Closing the window keeps Souq running in the tray, so reminders still fire
+    /// (desktop; on unless turned off).
+    #[serde(default = "on")]
+    pub keep_in_tray: bool,
+    /// Souq starts, in the tray, when the user logs in (desktop; off unless turned on).
+    #[serde(default)]
+    pub start_at_login: bool,
+}
+
+fn on() -> bool {
+    true
+}
+
+impl Default for Preferences {
+    fn default() -> Preferences {
+        Preferences {
+            language: None,
+            system_language: Language::En,
+            drop_notifications: true,
+            keep_in_tray: true,
+            start_at_login: false,
+        }
+    }
+}
+
+/// The settings of drop reminders a user changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderSettings {
+    pub drop_notifications: bool,
+    pub keep_in_tray: bool,
+    pub start_at_login: bool,
+}
+
+/// Which of a drop's two reminders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderKind {
+    /// 15 minutes before the launch.
+    Soon,
+    /// At the launch.
+    Live,
+}
+
+/// A reminder this device showed, for the in-app list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiredReminder {
+    pub drop_id: i64,
+    pub title: String,
+    pub store: String,
+    pub kind: ReminderKind,
+    pub fired_at: DateTime<Utc>,
+}
+
+/// Whether the OS lets Souq show notifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationPermission {
+    Granted,
+    Denied,
+}
+
+/// The answer to Remind me in the app: the server's count, and whether the OS will show
+/// the reminders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemindOutcome {
+    pub reminded: bool,
+    pub reminder_count: i64,
+    pub permission: NotificationPermission,
 }
 
 impl Preferences {
@@ -84,6 +156,7 @@ mod tests {
         let prefs = Preferences {
             language: Some(Language::Ar),
             system_language: Language::En,
+            ..Preferences::default()
         };
         assert_eq!(prefs.effective_language(), Language::Ar);
         let follow = Preferences {

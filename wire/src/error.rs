@@ -26,6 +26,8 @@ pub enum ErrorCode {
     PaymentDeclined,
     /// Not enough is left of an option.
     SoldOut,
+    /// The drop has not launched (or no longer sells).
+    DropNotLive,
     TooManyRequests,
     Internal,
     Unavailable,

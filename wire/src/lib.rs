@@ -6,6 +6,7 @@ pub mod address;
 pub mod app;
 pub mod cart;
 pub mod checkout;
+pub mod drops;
 pub mod error;
 pub mod feed;
 pub mod health;
@@ -32,6 +33,10 @@ pub use checkout::{
     CheckoutRequest, CheckoutStatus, NextAction, PaymentMethod, ShippingOption,
     ShippingOptionInput, ShippingOptions, StoreShipping, StoreShippingOptions, TopUpRequest,
     Wallet,
+};
+pub use drops::{
+    DropFunnel, DropState, DropUpdate, LocalTime, NewDrop, ProductDrop, ReminderState,
+    RescheduleDrop, StudioDrop, StudioDrops,
 };
 pub use error::{ErrorBody, ErrorCode};
 pub use feed::{

@@ -53,7 +53,11 @@ impl Forget for SessionCache {
         match change {
             Change::SignedOut(hash) => self.sessions.remove(hash),
             Change::Everything => self.sessions.clear(),
-            Change::Post(_) | Change::Author(_) | Change::Viewer(_) | Change::Catalog(_) => {}
+            Change::Post(_)
+            | Change::Author(_)
+            | Change::Viewer(_)
+            | Change::Catalog(_)
+            | Change::Drop(_) => {}
         }
     }
 }

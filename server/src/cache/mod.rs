@@ -29,6 +29,9 @@ pub enum Change {
     Viewer(i64),
     /// A store published its drafts: its products, collections or page changed.
     Catalog(i64),
+    /// A drop's launch time or state changed (scheduled, rescheduled, closed, sold out,
+    /// back on sale).
+    Drop(i64),
     /// Anything else, rare enough to start over: demo data, a rebuilt search index.
     Everything,
 }
@@ -41,6 +44,7 @@ impl Change {
             Change::Author(id) => format!("a:{id}"),
             Change::Viewer(id) => format!("v:{id}"),
             Change::Catalog(id) => format!("c:{id}"),
+            Change::Drop(id) => format!("d:{id}"),
             Change::Everything => "*".into(),
         }
     }
@@ -54,6 +58,7 @@ impl Change {
             Some(("a", rest)) => id(rest).map_or(Change::Everything, Change::Author),
             Some(("v", rest)) => id(rest).map_or(Change::Everything, Change::Viewer),
             Some(("c", rest)) => id(rest).map_or(Change::Everything, Change::Catalog),
+            Some(("d", rest)) => id(rest).map_or(Change::Everything, Change::Drop),
             _ => Change::Everything,
         }
     }
@@ -175,6 +180,7 @@ mod tests {
             Change::Author(8),
             Change::Viewer(9),
             Change::Catalog(10),
+            Change::Drop(11),
             Change::Everything,
         ] {
             assert_eq!(Change::decode(&change.encode()), change);

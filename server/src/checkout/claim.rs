@@ -294,6 +294,7 @@ pub fn kept_refusal(attempt: &Attempt) -> ApiError {
         Some("not_found") => ApiError::NotFound(message),
         Some("conflict") => ApiError::Conflict(message),
         Some("sold_out") => ApiError::SoldOut(message),
+        Some("drop_not_live") => ApiError::DropNotLive(message),
         Some("insufficient_funds") => ApiError::InsufficientFunds,
         Some("payment_declined") => ApiError::PaymentDeclined(message),
         Some("forbidden") => ApiError::Forbidden(message),

@@ -114,7 +114,7 @@ pub async fn restock(souq: &Souq, products: &[(i64, i64)]) {
         return;
     }
     let mut changes = Vec::new();
-    for (store_id, product_id) in products {
+    for &(store_id, product_id) in &products {
         let refreshed = async {
             let mut conn = souq.db.pool.acquire().await?;
             cards::refresh_summary(&mut conn, product_id).await
@@ -126,6 +126,8 @@ pub async fn restock(souq: &Souq, products: &[(i64, i64)]) {
     }
     changes.dedup();
     souq.publish(&changes).await;
+    let product_ids: Vec<i64> = products.iter().map(|(_, product)| *product).collect();
+    crate::drops::stock_changed(souq, &product_ids).await;
 }
 
 /// Runs `work` for a claimed attempt; a refusal becomes the attempt's kept answer, a

@@ -19,6 +19,7 @@ use sqlx::AnyConnection;
 use super::claim::{self, Attempt, COLUMNS, NewClaim};
 use crate::checkout::addresses;
 use crate::db::{Backend, bound_rows, placeholders, value_rows};
+use crate::drops::{self, LAUNCH_OF_V, LIMIT_OF_V};
 use crate::error::ApiError;
 use crate::ledger::{
     self, AccountId, Amount, Currency, Holder, Kind, LedgerError, Transfer, TransferId,
@@ -36,6 +37,8 @@ struct Offer {
     variant_name: String,
     price_minor: i64,
     per_customer_limit: Option<i64>,
+    /// The launch of the open drop that sells it, if one does.
+    drop_launch_at: Option<i64>,
     title: String,
     store_id: i64,
     store_name: String,
@@ -190,7 +193,8 @@ async fn offers(conn: &mut AnyConnection, variant_ids: &[i64]) -> Result<Vec<Off
     }
     let sql = format!(
         "SELECT v.id AS variant_id, v.product_id, v.name AS variant_name, v.price_minor,
-                v.per_customer_limit, pr.title, pr.store_id, s.name AS store_name,
+                {LIMIT_OF_V} AS per_customer_limit, {LAUNCH_OF_V} AS drop_launch_at,
+                pr.title, pr.store_id, s.name AS store_name,
                 s.owner_id AS store_owner, pr.currency
          FROM variants v JOIN products pr ON pr.id = v.product_id
          JOIN stores s ON s.id = pr.store_id
@@ -299,6 +303,8 @@ struct Catalog {
     addresses: HashMap<i64, (i64, Address)>,
     offers: HashMap<i64, Offer>,
     shipping: HashMap<i64, Vec<ShippingOption>>,
+    /// The batch's time: a drop's option sells from its launch on.
+    now: i64,
 }
 
 /// What a batch decides on and counts down as it accepts checkouts: locked rows.
@@ -365,6 +371,9 @@ fn plan(
             .ok_or_else(|| ApiError::not_found("product option"))?;
         if offer.store_owner == attempt.user_id {
             return Err(invalid("a store does not buy from itself"));
+        }
+        if let Some(launch_at) = offer.drop_launch_at.filter(|at| catalog.now < *at) {
+            return Err(drops::not_launched(&offer.title, launch_at));
         }
         if offer.price_minor != line.unit_price_minor {
             return Err(ApiError::Conflict(format!(
@@ -583,6 +592,7 @@ pub async fn place_all(
         addresses: addresses::by_ids(conn, &address_ids).await?,
         shipping: shipping::of_stores(conn, &store_ids).await?,
         offers,
+        now,
     };
     // Locked, in the one order every checkout locks them: wallets, limits, lots.
     let payers = distinct(
@@ -912,7 +922,7 @@ async fn count_held(
          ON CONFLICT (user_id, variant_id) DO UPDATE
            SET units = purchase_counts.units + excluded.units
            WHERE purchase_counts.units + excluded.units <=
-                 (SELECT v.per_customer_limit FROM variants v WHERE v.id = excluded.variant_id)
+                 (SELECT {LIMIT_OF_V} FROM variants v WHERE v.id = excluded.variant_id)
          RETURNING user_id",
         value_rows(1, counts.len(), 3)
     );
@@ -1108,19 +1118,24 @@ pub async fn check_in_stock(
     // The key's attempt is looked for in the same read: one round trip for a refusal.
     let sql = format!(
         "SELECT v.id, pr.title, {},
-                (SELECT COUNT(*) FROM checkouts c WHERE c.user_id = $1 AND c.idempotency_key = $2)
+                (SELECT COUNT(*) FROM checkouts c WHERE c.user_id = $1 AND c.idempotency_key = $2),
+                {LAUNCH_OF_V}
          FROM variants v JOIN products pr ON pr.id = v.product_id
          WHERE v.id IN ({})",
         stock::UNITS_OF_V,
         placeholders(3, ids.len())
     );
-    let mut query = sqlx::query_as::<_, (i64, String, i64, i64)>(&sql)
+    let mut query = sqlx::query_as::<_, (i64, String, i64, i64, Option<i64>)>(&sql)
         .bind(user_id)
         .bind(key);
     for id in &ids {
         query = query.bind(*id);
     }
-    for (id, title, left, known) in query.fetch_all(&db.durable).await? {
+    let now = crate::db::now_ms();
+    for (id, title, left, known, launch_at) in query.fetch_all(&db.durable).await? {
+        if let Some(launch_at) = launch_at.filter(|at| now < *at && known == 0) {
+            return Err(drops::not_launched(&title, launch_at));
+        }
         let wanted = request
             .lines
             .iter()

@@ -18,6 +18,11 @@ use crate::stores::stock;
 use catalog::{DEMO_PASSWORD, DROPS, EMAIL_DOMAIN, SHOPPER_LINES, SHOPPERS, STORES};
 
 const MINUTE_MS: i64 = 60_000;
+/// What each demo drop sets aside, and sells to one shopper at most.
+const DROP_STOCK: i64 = 40;
+const DROP_LIMIT: i64 = 2;
+/// The demo stores schedule in the Gulf's zone.
+const DEMO_TIME_ZONE: &str = "Asia/Riyadh";
 pub const POST_COUNT: usize = 100;
 
 fn email(handle: &str) -> String {
@@ -254,7 +259,7 @@ impl Loader {
                     let stock = if sold_out.contains(&product.title) {
                         0
                     } else if dropped.contains(&product.title) {
-                        40
+                        DROP_STOCK
                     } else {
                         i64::from((p * 7 + v * 3) % 20 + 3)
                     };
@@ -343,18 +348,32 @@ impl Loader {
         for (i, drop) in (0i64..).zip(DROPS) {
             let store = find_store(stores, drop.store)?;
             let product_id = find_product(store, drop.product)?;
+            // The drop sells the product's first option, all of its stock set aside (the
+            // sold-out one as if it had sold its units).
+            let created = self.now - (i + 1) * 24 * 60 * MINUTE_MS;
             sqlx::query(
-                "INSERT INTO drops (store_id, product_id, title, hashtag, launch_at, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO drops (store_id, product_id, variant_id, title, hashtag, launch_at,
+                     time_zone, stock, per_customer_limit, external_url, created_at, updated_at)
+                 SELECT $1, $2, MIN(v.id), $3, $4, $5, $6, $7, $8, MIN(pr.external_url), $9, $9
+                 FROM variants v JOIN products pr ON pr.id = v.product_id
+                 WHERE v.product_id = $2",
             )
             .bind(store.id)
             .bind(product_id)
             .bind(drop.title)
             .bind(souq_wire::text::hashtag_key(drop.hashtag))
             .bind(self.now + drop.minutes_from_start * MINUTE_MS)
-            .bind(self.now - (i + 1) * 24 * 60 * MINUTE_MS)
+            .bind(DEMO_TIME_ZONE)
+            .bind(DROP_STOCK)
+            .bind(DROP_LIMIT)
+            .bind(created)
             .execute(&mut *self.tx)
             .await?;
+            sqlx::query("UPDATE stores SET time_zone = $1 WHERE id = $2")
+                .bind(DEMO_TIME_ZONE)
+                .bind(store.id)
+                .execute(&mut *self.tx)
+                .await?;
             sqlx::query("UPDATE products SET hashtag = $1 WHERE id = $2")
                 .bind(souq_wire::text::hashtag_key(drop.hashtag))
                 .bind(product_id)

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod cart;
 pub mod checkout;
+pub mod drops;
 pub mod embedded;
 pub mod extract;
 pub mod feed;
@@ -193,6 +194,15 @@ pub fn router(state: Souq) -> Router {
         .routes(routes!(studio::preview))
         .routes(routes!(studio::publish))
         .routes(routes!(studio::discard))
+        .routes(routes!(drops::events))
+        .routes(routes!(drops::get))
+        .routes(routes!(drops::remind, drops::forget))
+        .routes(routes!(drops::visit))
+        .routes(routes!(drops::reminders))
+        .routes(routes!(drops::studio_list, drops::schedule))
+        .routes(routes!(drops::reschedule))
+        .routes(routes!(drops::cancel))
+        .routes(routes!(drops::end))
         .routes(routes!(media::get))
         // Images are bigger than any JSON body: their route has its own limit.
         .merge(

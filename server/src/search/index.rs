@@ -65,7 +65,11 @@ impl crate::cache::Forget for SearchIndex {
         match change {
             Change::Catalog(store) => self.forget_store(*store),
             Change::Everything => self.forget_all(),
-            Change::SignedOut(_) | Change::Post(_) | Change::Author(_) | Change::Viewer(_) => {}
+            Change::SignedOut(_)
+            | Change::Post(_)
+            | Change::Author(_)
+            | Change::Viewer(_)
+            | Change::Drop(_) => {}
         }
     }
 }

@@ -66,7 +66,7 @@ fn chars(text: &str) -> usize {
     text.chars().count()
 }
 
-fn check_url(url: Option<String>) -> Result<Option<String>, ApiError> {
+pub fn check_url(url: Option<String>) -> Result<Option<String>, ApiError> {
     let Some(url) = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()) else {
         return Ok(None);
     };
@@ -652,6 +652,8 @@ async fn apply_product(
     .await?;
     // Variants: the draft's list is the whole list.
     let kept: Vec<i64> = draft.variants.iter().filter_map(|v| v.id).collect();
+    // An option an open drop sells keeps the drop's stock, whatever the draft says.
+    let in_drops = crate::drops::studio::options_in_open_drops(conn, product_id, &kept).await?;
     retire_variants_but(conn, product_id, &kept, now).await?;
     for (n, variant) in (1i64..).zip(&draft.variants) {
         let id = match variant.id {
@@ -684,7 +686,9 @@ async fn apply_product(
                 id
             }
         };
-        stock::set(conn, id, variant.stock).await?;
+        if !in_drops.contains(&id) {
+            stock::set(conn, id, variant.stock).await?;
+        }
     }
     sqlx::query("DELETE FROM product_images WHERE product_id = $1")
         .bind(product_id)

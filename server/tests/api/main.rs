@@ -7,6 +7,7 @@ mod caches;
 mod cart;
 mod checkout;
 mod demo;
+mod drops;
 mod errors;
 mod feed;
 mod health;

@@ -2,6 +2,7 @@
 //! the UI can make. Tauri commands are one-line wrappers around it, so it can be used
 //! and tested without a window. Checkout, the wallet and orders are in `money.rs`.
 
+mod drops;
 mod money;
 
 use std::collections::HashMap;
@@ -31,6 +32,8 @@ pub struct SouqClient {
     /// Posts recently served to the UI, so an engagement can teach the on-device
     /// interest profile what the post was about without asking the server again.
     seen: Mutex<HashMap<i64, Post>>,
+    /// Told whenever a session begins (what the drop update stream waits for).
+    session_began: tokio::sync::Notify,
 }
 
 /// How many served posts `seen` keeps before starting afresh.
@@ -44,6 +47,7 @@ impl SouqClient {
             attempts,
             token: RwLock::new(None),
             seen: Mutex::new(HashMap::new()),
+            session_began: tokio::sync::Notify::new(),
         }
     }
 
@@ -58,7 +62,17 @@ impl SouqClient {
             tracing::warn!(error = %e, "session not saved to the keychain; sign in again after restart");
         }
         *self.token.write().await = Some(session.token);
+        self.session_began.notify_waiters();
         session.user
+    }
+
+    /// Waits until a session begins (returns at once when one has).
+    pub async fn signed_in(&self) {
+        let began = self.session_began.notified();
+        if self.token.read().await.is_some() {
+            return;
+        }
+        began.await;
     }
 
     async fn forget(&self) {
@@ -87,6 +101,7 @@ impl SouqClient {
         {
             Ok(user) => {
                 *self.token.write().await = Some(token);
+                self.session_began.notify_waiters();
                 Ok(Some(user))
             }
             Err(AppError::Server(body)) if body.code == souq_wire::ErrorCode::Unauthorized => {

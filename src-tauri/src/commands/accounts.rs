@@ -1,5 +1,6 @@
 //! Sign up, sign in, sign out, and who is signed in. The on-device interest profile
-//! follows the signed-in account (`Interests::belong_to`) and goes with a sign-out.
+//! follows the signed-in account (`Interests::belong_to`) and goes with a sign-out, as
+//! do the drop reminders.
 
 use souq_wire::{SignInRequest, SignUpRequest, User};
 use tauri::{AppHandle, State};
@@ -7,16 +8,19 @@ use tauri::{AppHandle, State};
 use crate::client::SouqClient;
 use crate::error::AppError;
 use crate::interests::Interests;
+use crate::reminders::Reminders;
 
 #[tauri::command]
 pub async fn current_user(
     app: AppHandle,
     client: State<'_, SouqClient>,
     interests: State<'_, Interests>,
+    reminders: State<'_, Reminders>,
 ) -> Result<Option<User>, AppError> {
     let user = client.current_user().await?;
     if let Some(user) = &user {
         interests.belong_to(&app, user.id)?;
+        reminders.belong_to(user.id).await;
     }
     Ok(user)
 }
@@ -26,10 +30,12 @@ pub async fn sign_in(
     app: AppHandle,
     client: State<'_, SouqClient>,
     interests: State<'_, Interests>,
+    reminders: State<'_, Reminders>,
     request: SignInRequest,
 ) -> Result<User, AppError> {
     let user = client.sign_in(&request).await?;
     interests.belong_to(&app, user.id)?;
+    reminders.belong_to(user.id).await;
     Ok(user)
 }
 
@@ -38,10 +44,12 @@ pub async fn sign_up(
     app: AppHandle,
     client: State<'_, SouqClient>,
     interests: State<'_, Interests>,
+    reminders: State<'_, Reminders>,
     request: SignUpRequest,
 ) -> Result<User, AppError> {
     let user = client.sign_up(&request).await?;
     interests.belong_to(&app, user.id)?;
+    reminders.belong_to(user.id).await;
     Ok(user)
 }
 
@@ -50,7 +58,9 @@ pub async fn sign_out(
     app: AppHandle,
     client: State<'_, SouqClient>,
     interests: State<'_, Interests>,
+    reminders: State<'_, Reminders>,
 ) -> Result<(), AppError> {
     client.sign_out().await?;
+    reminders.clear().await;
     interests.clear(&app)
 }

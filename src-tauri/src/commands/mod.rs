@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod checkout;
+pub mod drops;
 pub mod feed;
 pub mod orders;
 pub mod people;

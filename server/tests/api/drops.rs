@@ -1,0 +1,613 @@
+//! Product drops: scheduled by a store with stock set aside, not sold before the launch,
+//! sold exactly to their stock at it within each shopper's limit, Remind me counted
+//! for the store, and every change heard at once by running apps over server-sent
+//! events (across instances on PostgreSQL).
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use souq_server::stores::stock::UNITS_OF_V;
+use tokio::sync::mpsc;
+
+use crate::checkout::{
+    add_address, checkout, key, ledger_sums_are_zero, order_body, shop, top_up, units,
+};
+use crate::on_both_engines;
+use crate::support::{Engine, Reply, TestServer};
+
+const STORE: &str = "nakhla_dates";
+
+/// A launch `secs` from now, as the studio types it (UTC, to the second).
+fn launch_in(secs: i64) -> Value {
+    let at = chrono::Utc::now() + chrono::Duration::seconds(secs);
+    json!({"local": at.format("%Y-%m-%dT%H:%M:%S").to_string(), "time_zone": "UTC"})
+}
+
+/// One of the store's shown options with at least `units` in stock and no drop:
+/// (variant, price, store id).
+async fn option_of_store(server: &TestServer, handle: &str, units: i64) -> (i64, i64, i64) {
+    sqlx::query_as(&format!(
+        "SELECT v.id, v.price_minor, pr.store_id FROM variants v
+         JOIN products pr ON pr.id = v.product_id JOIN stores s ON s.id = pr.store_id
+         WHERE s.handle = $1 AND {UNITS_OF_V} >= $2 AND pr.published_at IS NOT NULL
+           AND pr.archived_at IS NULL AND v.archived_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM drops d WHERE d.variant_id = v.id)
+         ORDER BY v.id LIMIT 1"
+    ))
+    .bind(handle)
+    .bind(units)
+    .fetch_one(&server.running.souq.db.pool)
+    .await
+    .unwrap()
+}
+
+async fn schedule(server: &TestServer, merchant: &str, body: &Value) -> Reply {
+    server
+        .send(
+            server
+                .post(&format!("/v1/stores/{STORE}/studio/drops"))
+                .bearer_auth(merchant)
+                .json(body),
+        )
+        .await
+}
+
+fn drop_body(variant: i64, hashtag: &str, stock: i64, limit: i64, launch: Value) -> Value {
+    json!({
+        "variant_id": variant,
+        "title": "Ajwa harvest, first boxes",
+        "hashtag": hashtag,
+        "launch": launch,
+        "stock": stock,
+        "per_customer_limit": limit,
+        "external_url": "https://nakhla.example/ajwa",
+    })
+}
+
+async fn get_drop(server: &TestServer, token: &str, id: i64) -> Value {
+    let reply = server
+        .send(server.get(&format!("/v1/drops/{id}")).bearer_auth(token))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.body
+}
+
+/// Waits (bounded) until the drop is in `state`.
+async fn until_state(server: &TestServer, token: &str, id: i64, state: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let drop = get_drop(server, token, id).await;
+        if drop["state"] == state {
+            return drop;
+        }
+        assert!(Instant::now() < deadline, "never {state}: {drop}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A shopper with money and an address: (token, address).
+async fn shopper(server: &TestServer, handle: &str) -> (String, i64) {
+    let token = server.sign_up(handle).await;
+    let address = add_address(server, &token).await;
+    let topped = top_up(server, &token, &key(format!("top-{handle}")), 1_000_000).await;
+    assert_eq!(topped.status, 200, "{}", topped.body);
+    (token, address)
+}
+
+/// The events of a drop stream, as (event, data), in order.
+struct Listener {
+    events: mpsc::UnboundedReceiver<(String, Value)>,
+}
+
+impl Listener {
+    async fn open(server: &TestServer, token: &str) -> Listener {
+        let mut response = server
+            .http
+            .get(format!("{}/v1/drops/events", server.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let (send, events) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut buffer = String::new();
+            while let Ok(Some(chunk)) = response.chunk().await {
+                buffer.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buffer.find("\n\n") {
+                    let block: String = buffer.drain(..end + 2).collect();
+                    let mut event = String::new();
+                    let mut data = String::new();
+                    for line in block.lines() {
+                        if let Some(name) = line.strip_prefix("event:") {
+                            event = name.trim().to_string();
+                        } else if let Some(value) = line.strip_prefix("data:") {
+                            data.push_str(value.trim());
+                        }
+                    }
+                    if !event.is_empty() {
+                        let data = serde_json::from_str(&data).unwrap_or(Value::Null);
+                        if send.send((event, data)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        let mut listener = Listener { events };
+        let (first, _) = listener.next().await;
+        assert_eq!(first, "ready");
+        listener
+    }
+
+    async fn next(&mut self) -> (String, Value) {
+        tokio::time::timeout(Duration::from_secs(10), self.events.recv())
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream is open")
+    }
+
+    /// The next update of drop `id`, skipping others.
+    async fn update_of(&mut self, id: i64) -> Value {
+        loop {
+            let (event, data) = self.next().await;
+            if event == "drop" && data["id"] == id {
+                return data;
+            }
+        }
+    }
+}
+
+async fn a_drop_is_not_sold_before_its_launch_then_sells_exactly_its_stock(engine: Engine) {
+    let server = shop(engine, |_| {}).await;
+    let merchant = server.demo(STORE).await;
+    let (variant, price, store) = option_of_store(&server, STORE, 6).await;
+    let had = units(&server, variant).await;
+    let made = schedule(
+        &server,
+        &merchant,
+        &drop_body(variant, "AjwaFirst", 3, 1, launch_in(2)),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["drop"]["id"].as_i64().unwrap();
+    assert_eq!(made.body["drop"]["state"], "scheduled");
+    assert_eq!(made.body["drop"]["hashtag"], "ajwafirst");
+    assert_eq!(
+        units(&server, variant).await,
+        3,
+        "the drop's stock is set aside"
+    );
+
+    let mut shoppers = Vec::new();
+    for n in 0..5 {
+        shoppers.push(shopper(&server, &format!("dropper{n}")).await);
+    }
+    let bodies: Vec<Value> = {
+        let mut out = Vec::new();
+        for (_, address) in &shoppers {
+            out.push(
+                order_body(
+                    &server,
+                    *address,
+                    &[(variant, price, store)],
+                    1,
+                    json!({"method": "wallet"}),
+                )
+                .await,
+            );
+        }
+        out
+    };
+    // Before the launch: 409, nothing claimed, so the same key works once it is live.
+    let early = checkout(&server, &shoppers[0].0, &key("drop-0"), &bodies[0]).await;
+    assert_eq!(early.status, 409, "{}", early.body);
+    assert_eq!(early.error_code(), "drop_not_live");
+    assert_eq!(units(&server, variant).await, 3);
+
+    until_state(&server, &shoppers[0].0, id, "live").await;
+    let answers = futures_util::future::join_all(shoppers.iter().zip(&bodies).enumerate().map(
+        |(n, ((token, _), body))| {
+            let server = &server;
+            async move { checkout(server, token, &key(format!("drop-{n}")), body).await }
+        },
+    ))
+    .await;
+    let paid = answers.iter().filter(|a| a.status == 200).count();
+    let sold_out = answers
+        .iter()
+        .filter(|a| a.status == 409 && a.error_code() == "sold_out")
+        .count();
+    assert_eq!(
+        (paid, sold_out),
+        (3, 2),
+        "{:?}",
+        answers.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
+    assert_eq!(units(&server, variant).await, 0, "never oversold");
+    let drop = get_drop(&server, &shoppers[0].0, id).await;
+    assert_eq!(
+        (drop["state"].as_str(), drop["left"].as_i64()),
+        (Some("sold_out"), Some(0))
+    );
+    ledger_sums_are_zero(&server).await;
+
+    // Ending it gives the option what was held back.
+    let ended = server
+        .send(
+            server
+                .post(&format!("/v1/stores/{STORE}/studio/drops/{id}/end"))
+                .bearer_auth(&merchant),
+        )
+        .await;
+    assert_eq!(ended.status, 200, "{}", ended.body);
+    assert_eq!(ended.body["drop"]["state"], "ended");
+    assert_eq!(ended.body["funnel"]["orders"], 3);
+    assert_eq!(units(&server, variant).await, had - 3);
+}
+
+async fn a_drop_holds_each_shopper_to_its_limit(engine: Engine) {
+    let server = shop(engine, |_| {}).await;
+    let merchant = server.demo(STORE).await;
+    let (variant, price, store) = option_of_store(&server, STORE, 4).await;
+    let made = schedule(
+        &server,
+        &merchant,
+        &drop_body(variant, "AjwaLimit", 4, 1, launch_in(1)),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["drop"]["id"].as_i64().unwrap();
+    let (token, address) = shopper(&server, "limited").await;
+    until_state(&server, &token, id, "live").await;
+    let two = order_body(
+        &server,
+        address,
+        &[(variant, price, store)],
+        2,
+        json!({"method": "wallet"}),
+    )
+    .await;
+    let over = checkout(&server, &token, &key("limit-2"), &two).await;
+    assert_eq!(over.status, 422, "{}", over.body);
+    let one = order_body(
+        &server,
+        address,
+        &[(variant, price, store)],
+        1,
+        json!({"method": "wallet"}),
+    )
+    .await;
+    assert_eq!(
+        checkout(&server, &token, &key("limit-1"), &one)
+            .await
+            .status,
+        200
+    );
+    let again = checkout(&server, &token, &key("limit-1b"), &one).await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    assert!(
+        again.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("limited to 1")
+    );
+    assert_eq!(units(&server, variant).await, 3);
+}
+
+async fn remind_me_is_counted_for_the_store_and_listed_only_for_the_shopper(engine: Engine) {
+    let server = shop(engine, |_| {}).await;
+    let merchant = server.demo(STORE).await;
+    let (variant, _, _) = option_of_store(&server, STORE, 2).await;
+    let made = schedule(
+        &server,
+        &merchant,
+        &drop_body(variant, "AjwaRemind", 2, 1, launch_in(3_600)),
+    )
+    .await;
+    let id = made.body["drop"]["id"].as_i64().unwrap();
+    let layla = server.demo("layla").await;
+    let omar = server.demo("omar").await;
+    let noura = server.demo("noura").await;
+    let path = format!("/v1/drops/{id}/reminder");
+    for token in [&layla, &layla, &omar] {
+        let on = server.send(server.put(&path).bearer_auth(token)).await;
+        assert_eq!(on.status, 200, "{}", on.body);
+        assert_eq!(on.body["reminded"], true);
+    }
+    let seen = get_drop(&server, &noura, id).await;
+    assert_eq!(
+        (seen["reminder_count"].as_i64(), seen["reminded"].as_bool()),
+        (Some(2), Some(false))
+    );
+    assert_eq!(get_drop(&server, &layla, id).await["reminded"], true);
+    let off = server.send(server.delete(&path).bearer_auth(&omar)).await;
+    assert_eq!(
+        (
+            off.body["reminded"].as_bool(),
+            off.body["reminder_count"].as_i64()
+        ),
+        (Some(false), Some(1))
+    );
+    let mine = server
+        .send(server.get("/v1/me/reminders").bearer_auth(&layla))
+        .await;
+    assert!(mine.body.as_array().unwrap().iter().any(|d| d["id"] == id));
+    let theirs = server
+        .send(server.get("/v1/me/reminders").bearer_auth(&omar))
+        .await;
+    assert!(
+        !theirs
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == id)
+    );
+    let studio = server
+        .send(
+            server
+                .get(&format!("/v1/stores/{STORE}/studio/drops"))
+                .bearer_auth(&merchant),
+        )
+        .await;
+    let listed = studio.body["drops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["drop"]["id"] == id)
+        .cloned()
+        .unwrap();
+    assert_eq!(listed["funnel"]["reminders"], 1);
+    let stranger = server
+        .send(
+            server
+                .get(&format!("/v1/stores/{STORE}/studio/drops"))
+                .bearer_auth(&layla),
+        )
+        .await;
+    assert_eq!(stranger.status, 403);
+    // Nobody reads who asked: there is no such route.
+    let list = server
+        .send(
+            server
+                .get(&format!("/v1/drops/{id}/reminders"))
+                .bearer_auth(&merchant),
+        )
+        .await;
+    assert_eq!(list.status, 404);
+    // A visit before the launch is not counted.
+    let visit = server
+        .send(
+            server
+                .post(&format!("/v1/drops/{id}/visit"))
+                .bearer_auth(&noura),
+        )
+        .await;
+    assert_eq!(visit.status, 204);
+    assert_eq!(listed["funnel"]["visits"], 0);
+}
+
+async fn running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs(engine: Engine) {
+    let server = shop(engine, |_| {}).await;
+    // On PostgreSQL the listener is on another instance than every write.
+    let other = match engine {
+        Engine::Postgres => Some(server.another_instance().await),
+        Engine::Sqlite => None,
+    };
+    let heard_on = other.as_ref().unwrap_or(&server);
+    let merchant = server.demo(STORE).await;
+    let (token, address) = shopper(&server, "listener").await;
+    let mut listener = Listener::open(heard_on, &token).await;
+
+    let (first, price, store) = option_of_store(&server, STORE, 2).await;
+    let made = schedule(
+        &server,
+        &merchant,
+        &drop_body(first, "AjwaMoves", 1, 1, launch_in(3_600)),
+    )
+    .await;
+    let moved_id = made.body["drop"]["id"].as_i64().unwrap();
+    assert_eq!(listener.update_of(moved_id).await["state"], "scheduled");
+    let moved = server
+        .send(
+            server
+                .put(&format!(
+                    "/v1/stores/{STORE}/studio/drops/{moved_id}/launch"
+                ))
+                .bearer_auth(&merchant)
+                .json(&json!({"launch": launch_in(7_200)})),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert_eq!(
+        listener.update_of(moved_id).await["launch_at"],
+        moved.body["drop"]["launch_at"]
+    );
+    let cancelled = server
+        .send(
+            server
+                .post(&format!(
+                    "/v1/stores/{STORE}/studio/drops/{moved_id}/cancel"
+                ))
+                .bearer_auth(&merchant),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(listener.update_of(moved_id).await["state"], "cancelled");
+
+    let (second, _, _) = option_of_store(&server, STORE, 2).await;
+    let second = if second == first {
+        option_of_store(&server, STORE, 3).await.0
+    } else {
+        second
+    };
+    let _ = (first, price);
+    let launching = schedule(
+        &server,
+        &merchant,
+        &drop_body(second, "AjwaLaunch", 1, 1, launch_in(2)),
+    )
+    .await;
+    assert_eq!(launching.status, 201, "{}", launching.body);
+    let id = launching.body["drop"]["id"].as_i64().unwrap();
+    assert_eq!(listener.update_of(id).await["state"], "scheduled");
+    let launched = listener.update_of(id).await;
+    assert_eq!(launched["state"], "live", "heard at the launch");
+    let price = sqlx::query_as::<_, (i64,)>("SELECT price_minor FROM variants WHERE id = $1")
+        .bind(second)
+        .fetch_one(&server.running.souq.db.pool)
+        .await
+        .unwrap()
+        .0;
+    let body = order_body(
+        &server,
+        address,
+        &[(second, price, store)],
+        1,
+        json!({"method": "wallet"}),
+    )
+    .await;
+    let bought = checkout(&server, &token, &key("last-one"), &body).await;
+    assert_eq!(bought.status, 200, "{}", bought.body);
+    let sold = Instant::now();
+    let update = listener.update_of(id).await;
+    assert_eq!(
+        (update["state"].as_str(), update["left"].as_i64()),
+        (Some("sold_out"), Some(0))
+    );
+    assert!(
+        sold.elapsed() < Duration::from_secs(1),
+        "told of the sell-out within a second"
+    );
+}
+
+async fn bad_drops_get_clear_errors_and_change_nothing(engine: Engine) {
+    let server = shop(engine, |_| {}).await;
+    let merchant = server.demo(STORE).await;
+    let (variant, _, _) = option_of_store(&server, STORE, 2).await;
+    let had = units(&server, variant).await;
+    let (foreign, _, _) = option_of_store(&server, "qahwa_house", 1).await;
+    let past = json!({"local": "2020-01-01T10:00", "time_zone": "UTC"});
+    let skipped = json!({"local": "2027-03-28T02:30", "time_zone": "Europe/Berlin"});
+    let nowhere = json!({"local": "2027-03-28T02:30", "time_zone": "Mars/Olympus"});
+    let cases = [
+        (
+            drop_body(variant, "Bad1", 1, 1, past),
+            422,
+            "launch time has passed",
+        ),
+        (
+            drop_body(variant, "Bad2", 1, 0, launch_in(600)),
+            422,
+            "limit per customer",
+        ),
+        (
+            drop_body(variant, "Bad3", had + 1, 1, launch_in(600)),
+            422,
+            "in stock",
+        ),
+        (
+            drop_body(variant, "Bad4", 0, 1, launch_in(600)),
+            422,
+            "at least 1",
+        ),
+        (
+            drop_body(foreign, "Bad5", 1, 1, launch_in(600)),
+            403,
+            "own options",
+        ),
+        (
+            drop_body(variant, "two words", 1, 1, launch_in(600)),
+            422,
+            "hashtag",
+        ),
+        (
+            drop_body(variant, "Bad6", 1, 1, skipped),
+            422,
+            "does not exist",
+        ),
+        (
+            drop_body(variant, "Bad7", 1, 1, nowhere),
+            422,
+            "not a time zone",
+        ),
+        (
+            drop_body(variant, "OudRoyale", 1, 1, launch_in(600)),
+            409,
+            "another drop",
+        ),
+        (
+            drop_body(987_654, "Bad8", 1, 1, launch_in(600)),
+            404,
+            "not found",
+        ),
+    ];
+    for (body, status, words) in cases {
+        let reply = schedule(&server, &merchant, &body).await;
+        assert_eq!(reply.status, status, "{body}: {}", reply.body);
+        assert!(
+            reply.body["message"].as_str().unwrap().contains(words),
+            "{}",
+            reply.body
+        );
+        assert_eq!(units(&server, variant).await, had, "nothing set aside");
+    }
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM drops WHERE hashtag LIKE 'bad%'")
+        .fetch_one(&server.running.souq.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    // A launched drop cannot be rescheduled or cancelled; one option, one open drop.
+    let made = schedule(
+        &server,
+        &merchant,
+        &drop_body(variant, "Launched", 1, 1, launch_in(1)),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["drop"]["id"].as_i64().unwrap();
+    let twice = schedule(
+        &server,
+        &merchant,
+        &drop_body(variant, "Again", 1, 1, launch_in(600)),
+    )
+    .await;
+    assert_eq!(twice.status, 409, "{}", twice.body);
+    until_state(&server, &merchant, id, "live").await;
+    let moved = server
+        .send(
+            server
+                .put(&format!("/v1/stores/{STORE}/studio/drops/{id}/launch"))
+                .bearer_auth(&merchant)
+                .json(&json!({"launch": launch_in(600)})),
+        )
+        .await;
+    assert_eq!(moved.status, 409, "{}", moved.body);
+    assert!(moved.body["message"].as_str().unwrap().contains("launched"));
+    let cancelled = server
+        .send(
+            server
+                .post(&format!("/v1/stores/{STORE}/studio/drops/{id}/cancel"))
+                .bearer_auth(&merchant),
+        )
+        .await;
+    assert_eq!(cancelled.status, 409, "{}", cancelled.body);
+    let layla = server.demo("layla").await;
+    let late = server
+        .send(
+            server
+                .put(&format!("/v1/drops/{id}/reminder"))
+                .bearer_auth(&layla),
+        )
+        .await;
+    assert_eq!(late.status, 409, "no reminder for a launched drop");
+}
+
+on_both_engines!(
+    a_drop_is_not_sold_before_its_launch_then_sells_exactly_its_stock,
+    a_drop_holds_each_shopper_to_its_limit,
+    remind_me_is_counted_for_the_store_and_listed_only_for_the_shopper,
+    running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs,
+    bad_drops_get_clear_errors_and_change_nothing,
+);
