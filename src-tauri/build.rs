@@ -69,6 +69,7 @@ const COMMANDS: &[&str] = &[
     "schedule_drop",
     "reschedule_drop",
     "close_drop",
+    "open_drop_website",
 ];
 
 fn main() {

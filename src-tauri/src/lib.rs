@@ -53,7 +53,10 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     ));
     tauri::async_runtime::spawn(reminders::stream::run(app.handle().clone()));
     #[cfg(desktop)]
-    tray::setup(app)?;
+    if let Err(e) = tray::setup(app) {
+        // No tray on this desktop: closing the window then quits, as it would anyway.
+        tracing::warn!(error = %e, "no tray icon");
+    }
     setup_links(app);
     Ok(())
 }
@@ -171,6 +174,7 @@ pub fn run() {
             commands::drops::schedule_drop,
             commands::drops::reschedule_drop,
             commands::drops::close_drop,
+            commands::drops::open_drop_website,
         ])
         .setup(setup)
         .build(tauri::generate_context!());

@@ -40,7 +40,8 @@ pub fn setup(app: &mut App) -> Result<(), Box<dyn std::error::Error>> {
 /// Closing the main window hides it in the tray, unless the user turned that off.
 pub fn on_window_event(window: &Window, event: &WindowEvent) {
     if let WindowEvent::CloseRequested { api, .. } = event {
-        let keep = preferences::load(window.app_handle()).map_or(true, |p| p.keep_in_tray);
+        let keep = preferences::load(window.app_handle()).map_or(true, |p| p.keep_in_tray)
+            && window.app_handle().tray_by_id("souq").is_some();
         if keep && window.label() == "main" {
             api.prevent_close();
             let _ = window.hide();

@@ -25,6 +25,18 @@ const WAIT: Duration = Duration::from_secs(30);
 /// its arguments over and exits, so launches wait until the last app is really gone.
 const INSTANCE_NAME: &str = "app.souq.SingleInstance";
 
+/// Ends the Souq that runs (left by a failed test, or closed to the tray, where it keeps
+/// running by design) and waits for it to go.
+fn end_running_app() {
+    if let Some(pid) = bus_name_owner_pid(INSTANCE_NAME) {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+        let start = Instant::now();
+        while bus_has_name(INSTANCE_NAME) && start.elapsed() < WAIT {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 fn wait_until_no_app_runs() {
     let start = Instant::now();
     while bus_has_name(INSTANCE_NAME) {
@@ -267,13 +279,7 @@ impl Drop for Harness {
         // A test that failed half-way leaves its app running (WebKitWebDriver started
         // it, so killing the driver does not end it): end it here, or every later test
         // would wait for a Souq that never exits.
-        if let Some(pid) = bus_name_owner_pid(INSTANCE_NAME) {
-            let _ = Command::new("kill").arg(pid.to_string()).status();
-            let start = Instant::now();
-            while bus_has_name(INSTANCE_NAME) && start.elapsed() < WAIT {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
+        end_running_app();
         for child in &mut self.children {
             let _ = child.kill();
             let _ = child.wait();
@@ -481,6 +487,12 @@ impl App {
 
     pub async fn quit(self) {
         let _ = self.client.close().await;
+        // Closing the window leaves Souq in the tray, as a user's close would.
+        let start = Instant::now();
+        while bus_has_name(INSTANCE_NAME) && start.elapsed() < Duration::from_secs(1) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        end_running_app();
         wait_until_no_app_runs();
     }
 }

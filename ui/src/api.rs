@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use souq_wire::app::{FiredReminder, RemindOutcome, ReminderSettings};
 use souq_wire::{
     Address, AddressInput, AppInfo, Cart, Checkout, CheckoutOptions, CheckoutRequest, DeepLink,
     ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo, Language, NewPost,
@@ -12,6 +13,7 @@ use souq_wire::{
     SignUpRequest, StoreDraft, StoreStep, Storefront, Studio, StudioProduct, Timeline,
     TopUpRequest, UploadedMedia, User, Wallet,
 };
+use souq_wire::{DropUpdate, ProductDrop};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -524,4 +526,66 @@ struct NoticeArgs<'a> {
 /// An OS notification about an order, in the user's language.
 pub async fn notify_order(title: &str, body: &str) -> ApiResult<()> {
     call("notify_order", &NoticeArgs { title, body }).await
+}
+
+// Product drops.
+
+/// The app's event for a drop that changed on the server.
+pub const DROP_UPDATE_EVENT: &str = "souq:drop-update";
+
+pub async fn drop_page(id: i64) -> ApiResult<ProductDrop> {
+    call("drop_page", &IdArgs { id }).await
+}
+
+#[derive(Serialize)]
+struct ReminderArgs {
+    id: i64,
+    on: bool,
+}
+
+/// Remind me on or off; the app asks the OS's permission the first time.
+pub async fn set_reminder(id: i64, on: bool) -> ApiResult<RemindOutcome> {
+    call("set_reminder", &ReminderArgs { id, on }).await
+}
+
+pub async fn fired_reminders() -> ApiResult<Vec<FiredReminder>> {
+    call("fired_reminders", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ReminderSettingsArgs {
+    settings: ReminderSettings,
+}
+
+pub async fn set_reminder_settings(settings: ReminderSettings) -> ApiResult<Preferences> {
+    call("set_reminder_settings", &ReminderSettingsArgs { settings }).await
+}
+
+/// Opens the drop's page on its store's website in the system browser.
+pub async fn open_drop_website(id: i64) -> ApiResult<()> {
+    call("open_drop_website", &IdArgs { id }).await
+}
+
+/// Calls `handler` with each drop update the app hears from the server.
+pub async fn listen_drop_updates(handler: impl Fn(DropUpdate) + 'static) -> ApiResult<()> {
+    if !in_tauri() {
+        return Err(internal("not running inside the Souq app".into()));
+    }
+    let callback = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload"))
+            .ok()
+            .and_then(|p| serde_wasm_bindgen::from_value::<DropUpdate>(p).ok());
+        if let Some(update) = payload {
+            handler(update);
+        }
+    });
+    let id = transform_callback(callback.as_ref().unchecked_ref(), false);
+    callback.forget();
+    let args = ListenArgs {
+        event: DROP_UPDATE_EVENT,
+        target: ListenTarget { kind: "Any" },
+        handler: id,
+    };
+    call::<_, serde::de::IgnoredAny>("plugin:event|listen", &args).await?;
+    Ok(())
 }

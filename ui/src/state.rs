@@ -12,6 +12,7 @@ pub enum Screen {
     Profile(String),
     Shop,
     Product(i64),
+    Drop(i64),
     Studio,
     Cart,
     Checkout,
@@ -38,7 +39,7 @@ impl Screen {
             Screen::Wallet => Screen::Wallet,
             Screen::Me => Screen::Me,
             Screen::Studio => Screen::Studio,
-            Screen::Home | Screen::Hashtag(_) | Screen::Post(_) => Screen::Home,
+            Screen::Home | Screen::Hashtag(_) | Screen::Post(_) | Screen::Drop(_) => Screen::Home,
         }
     }
 
@@ -131,7 +132,7 @@ impl AppState {
             DeepLink::Store { handle } => Screen::Profile(handle),
             DeepLink::Hashtag { tag } => Screen::Hashtag(tag),
             DeepLink::Product { id } => Screen::Product(id),
-            DeepLink::Drop { .. } => Screen::Home,
+            DeepLink::Drop { id } => Screen::Drop(id),
         };
         self.open(screen);
     }

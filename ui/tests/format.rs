@@ -143,3 +143,14 @@ fn delivery_days_read_as_a_range_in_both_languages() {
     assert_eq!(format::delivery_days(Language::Ar, 3, 5), "٣–٥ أيام");
     assert_eq!(format::delivery_days(Language::Ar, 0, 0), "في اليوم نفسه");
 }
+
+#[wasm_bindgen_test]
+fn a_countdown_shows_days_then_a_clock_in_both_languages() {
+    assert_eq!(
+        format::countdown(Language::En, 2 * 86_400 + 3 * 3_600 + 14 * 60 + 5),
+        "2d 03:14:05"
+    );
+    assert_eq!(format::countdown(Language::En, 59), "00:00:59");
+    assert_eq!(format::countdown(Language::Ar, 3_600), "٠١:٠٠:٠٠");
+    assert_eq!(format::countdown(Language::En, -5), "00:00:00");
+}

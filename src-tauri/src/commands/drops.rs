@@ -136,3 +136,26 @@ pub async fn close_drop(
 ) -> Result<StudioDrop, AppError> {
     client.close_drop(&handle, id, cancel).await
 }
+
+/// Opens the drop's page on the store's own website in the system browser.
+#[tauri::command]
+pub async fn open_drop_website(
+    app: AppHandle,
+    client: State<'_, SouqClient>,
+    id: i64,
+) -> Result<(), AppError> {
+    use tauri_plugin_opener::OpenerExt;
+    let drop = client.drop_page(id).await?;
+    let url = drop
+        .external_url
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .ok_or_else(|| {
+            AppError::Server(souq_wire::ErrorBody {
+                code: souq_wire::ErrorCode::NotFound,
+                message: "this drop has no website".into(),
+            })
+        })?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| AppError::Internal(format!("opening the website: {e}")))
+}

@@ -182,6 +182,28 @@ pub fn date_time(language: Language, at: DateTime<Utc>, offset_minutes: i64) -> 
     format!("{}{comma} {time}", date(language, at, offset_minutes))
 }
 
+/// A countdown to a launch: "2d 03:14:05", "03:14:05" under a day ("٠٣:١٤:٠٥" in
+/// Arabic, with "ي" for days).
+pub fn countdown(language: Language, seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    let clock = format!(
+        "{:02}:{:02}:{:02}",
+        rest / 3_600,
+        rest % 3_600 / 60,
+        rest % 60
+    );
+    let day_mark = match language {
+        Language::En => "d",
+        Language::Ar => "ي",
+    };
+    if days > 0 {
+        digits(language, &format!("{days}{day_mark} {clock}"))
+    } else {
+        digits(language, &clock)
+    }
+}
+
 /// Delivery time: "2–4 days" / "٢–٤ أيام", "1 day", "same day".
 pub fn delivery_days(language: Language, least: i64, most: i64) -> String {
     let (least, most) = (least.unsigned_abs(), most.unsigned_abs());

@@ -9,6 +9,7 @@ use crate::components::back_header::BackHeader;
 use crate::components::feed_list::{FeedList, FeedSource};
 use crate::components::product_card::ProductCard;
 use crate::i18n::{Text, format, use_i18n};
+use crate::state::{Screen, use_app};
 
 #[component]
 fn Owner(info: HashtagInfo) -> impl IntoView {
@@ -28,11 +29,17 @@ fn Owner(info: HashtagInfo) -> impl IntoView {
                 )
             }
         };
+        let state = use_app();
+        let id = drop.id;
         return view! {
             <section class="panel hashtag-owner drop-owner">
                 <p class="eyebrow">{drop.store.display_name.clone()}</p>
                 <h2 dir="auto">{drop.title.clone()}</h2>
                 <p class="drop-when">{when}</p>
+                <button type="button" class="button button-primary open-drop"
+                    on:click=move |_| state.open(Screen::Drop(id))>
+                    {i18n.t(Text::DropOpen)}
+                </button>
                 <ProductCard product=drop.product/>
             </section>
         }

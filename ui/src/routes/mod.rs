@@ -3,6 +3,7 @@
 pub mod bookmarks;
 pub mod cart;
 pub mod checkout;
+pub mod drop;
 pub mod hashtag;
 pub mod home;
 pub mod me;

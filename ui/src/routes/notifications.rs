@@ -3,12 +3,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use souq_wire::app::{FiredReminder, ReminderKind};
 use souq_wire::{ErrorBody, Notification, NotificationKind, OrderStatus};
 
 use crate::api;
 use crate::components::avatar::Avatar;
 use crate::components::error_message::ErrorMessage;
-use crate::i18n::{Text, format, use_i18n};
+use crate::i18n::{Text, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
 pub fn kind_text(notification: &Notification) -> Text {
@@ -71,8 +72,42 @@ pub fn NotificationsScreen() -> impl IntoView {
             }
         }
     });
+    let fired = RwSignal::new(Vec::<FiredReminder>::new());
+    spawn_local(async move {
+        if let Ok(list) = api::fired_reminders().await {
+            fired.set(list);
+        }
+    });
     view! {
         <header class="screen-head"><h1>{i18n.t(Text::NavNotifications)}</h1></header>
+        <Show when=move || fired.with(|f| !f.is_empty())>
+            <section class="panel fired-reminders">
+                <h2>{i18n.t(Text::RemindersFired)}</h2>
+                <ul class="notifications">
+                    {move || fired.get().into_iter().map(|r| {
+                        let id = r.drop_id;
+                        let at = r.fired_at;
+                        view! {
+                            <li>
+                                <button type="button" class="link fired-reminder"
+                                    on:click=move |_| state.open(Screen::Drop(id))>
+                                    <strong dir="auto">{r.title.clone()}</strong>" "
+                                    <span dir="auto">{r.store.clone()}</span>" "
+                                    <span>{move || tr(i18n.language.get(), match r.kind {
+                                        ReminderKind::Soon => Text::ReminderSoon,
+                                        ReminderKind::Live => Text::ReminderLive,
+                                    })}</span>" "
+                                    <span class="muted">{move || {
+                                        let language = i18n.language.get();
+                                        format::date_time(language, at, format::local_offset_minutes(at))
+                                    }}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
         {move || match entries.get() {
             None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
             Some(Err(e)) => view! { <ErrorMessage error=e/> }.into_any(),

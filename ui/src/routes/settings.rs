@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use souq_wire::app::ReminderSettings;
 use souq_wire::{RankReason, RankingSettings, Role};
 
 use crate::api;
@@ -52,6 +53,61 @@ pub fn SettingsScreen() -> impl IntoView {
             <LanguagePicker/>
         </section>
         <Personalization/>
+        <ReminderOptions/>
+    }
+}
+
+/// Drop reminders: shown as notifications or not, the tray, start at login.
+#[component]
+fn ReminderOptions() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let current = move || {
+        state.preferences.with(|p| {
+            let p = p.clone().unwrap_or_default();
+            ReminderSettings {
+                drop_notifications: p.drop_notifications,
+                keep_in_tray: p.keep_in_tray,
+                start_at_login: p.start_at_login,
+            }
+        })
+    };
+    let save = move |edit: fn(&mut ReminderSettings, bool), on: bool| {
+        let mut settings = current();
+        edit(&mut settings, on);
+        spawn_local(async move {
+            if let Ok(preferences) = api::set_reminder_settings(settings).await {
+                state.preferences.set(Some(preferences));
+            }
+        });
+    };
+    let desktop = state
+        .info
+        .with_untracked(|i| i.as_ref().is_some_and(|i| i.embedded));
+    view! {
+        <section class="panel reminder-settings">
+            <h2>{i18n.t(Text::SettingsReminders)}</h2>
+            <label class="choice">
+                <input type="checkbox" name="drop-notifications"
+                    prop:checked=move || current().drop_notifications
+                    on:change=move |ev| save(|s, on| s.drop_notifications = on, event_target_checked(&ev))/>
+                <span>{i18n.t(Text::SettingsDropNotifications)}</span>
+            </label>
+            {desktop.then(|| view! {
+                <label class="choice">
+                    <input type="checkbox" name="keep-in-tray"
+                        prop:checked=move || current().keep_in_tray
+                        on:change=move |ev| save(|s, on| s.keep_in_tray = on, event_target_checked(&ev))/>
+                    <span>{i18n.t(Text::SettingsKeepInTray)}</span>
+                </label>
+                <label class="choice">
+                    <input type="checkbox" name="start-at-login"
+                        prop:checked=move || current().start_at_login
+                        on:change=move |ev| save(|s, on| s.start_at_login = on, event_target_checked(&ev))/>
+                    <span>{i18n.t(Text::SettingsStartAtLogin)}</span>
+                </label>
+            })}
+        </section>
     }
 }
 
