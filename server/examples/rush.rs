@@ -9,6 +9,13 @@
 //! prints one line:
 //! `sold=N oversold=N double_charges=N ledger_sum=N orders_per_sec=F p50_ms=F p99_ms=F
 //! refused=N failed=N seconds=F`.
+//!
+//! With a sixth argument `drop`, the option is a product drop launching a few seconds
+//! after the warm-up (limit one per shopper): every shopper listens to the drop update
+//! stream, one checkout before the launch must be 409 `drop_not_live`, then all of them
+//! buy at the launch, and the line adds `early=STATUS`, `heard_all_ms` (from the launch
+//! until every shopper has heard of the sell-out, by its answer or by the stream) and
+//! `heard_after_sellout_ms` (from the last unit paid until the last listener heard).
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,
@@ -212,6 +219,64 @@ async fn set_up_the_shoppers(pool: &AnyPool, shoppers: usize) -> Vec<(String, i6
     shoppers
 }
 
+/// Makes the option a drop (one per shopper), launching in ten minutes for now.
+async fn schedule_the_drop(pool: &AnyPool, variant: i64) -> i64 {
+    let now = chrono::Utc::now().timestamp_millis();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO drops (store_id, product_id, variant_id, title, hashtag, launch_at,
+             time_zone, stock, per_customer_limit, created_at, updated_at)
+         SELECT pr.store_id, pr.id, v.id, 'The launch', 'rushdrop', $1, 'UTC',
+                CAST((SELECT SUM(l.units) FROM stock_lots l WHERE l.variant_id = v.id) AS BIGINT),
+                1, $2, $2
+         FROM variants v JOIN products pr ON pr.id = v.product_id WHERE v.id = $3
+         RETURNING id",
+    )
+    .bind(now + 600_000)
+    .bind(now)
+    .bind(variant)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    id
+}
+
+/// Listens to a server's drop updates as a shopper's app does, until drop `id` is sold
+/// out: when that was heard.
+async fn hear_sold_out(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    id: i64,
+    ready: tokio::sync::mpsc::Sender<()>,
+) -> Option<Instant> {
+    let mut response = http
+        .get(format!("{url}/v1/drops/events"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .ok()?;
+    let mut buffer = String::new();
+    let mut said_ready = false;
+    while let Ok(Some(chunk)) = response.chunk().await {
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        if !said_ready && buffer.contains("event: ready") {
+            said_ready = true;
+            let _ = ready.send(()).await;
+        }
+        let sold_out = format!("\"id\":{id},");
+        if buffer
+            .split("\n\n")
+            .any(|event| event.contains(&sold_out) && event.contains("\"sold_out\""))
+        {
+            return Some(Instant::now());
+        }
+        if let Some(end) = buffer.rfind("\n\n") {
+            buffer.drain(..end + 2);
+        }
+    }
+    None
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -223,9 +288,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [database, urls, shoppers, concurrency, stock] = args.as_slice() else {
-        eprintln!("usage: rush DATABASE_URL URLS SHOPPERS CONCURRENCY STOCK");
-        std::process::exit(2);
+    let (database, urls, shoppers, concurrency, stock, drop_mode) = match args.as_slice() {
+        [database, urls, shoppers, concurrency, stock] => {
+            (database, urls, shoppers, concurrency, stock, false)
+        }
+        [database, urls, shoppers, concurrency, stock, mode] if mode == "drop" => {
+            (database, urls, shoppers, concurrency, stock, true)
+        }
+        _ => {
+            eprintln!("usage: rush DATABASE_URL URLS SHOPPERS CONCURRENCY STOCK [drop]");
+            std::process::exit(2);
+        }
     };
     let shoppers: usize = shoppers.parse().expect("SHOPPERS is a number");
     let concurrency: usize = concurrency.parse().expect("CONCURRENCY is a number");
@@ -253,6 +326,51 @@ async fn main() {
         (warm_up_variant, store, shipping),
     )
     .await;
+    // A drop: announced, listened to by every shopper, refused before its launch, then
+    // bought by everyone at once at the launch.
+    let mut launch = None;
+    let mut listeners = Vec::new();
+    let mut early = 0;
+    if drop_mode {
+        let drop_id = schedule_the_drop(&pool, variant).await;
+        let listening = reqwest::Client::new();
+        let (ready_send, mut ready) = tokio::sync::mpsc::channel::<()>(buyers.len().max(1));
+        for (n, (token, _)) in buyers.iter().enumerate() {
+            let url = urls[n % urls.len()].clone();
+            listeners.push(tokio::spawn(hear_sold_out(
+                listening.clone(),
+                url,
+                token.clone(),
+                drop_id,
+                ready_send.clone(),
+            )));
+        }
+        drop(ready_send);
+        for _ in 0..buyers.len() {
+            ready.recv().await.expect("a listener connects");
+        }
+        let (token, address) = &buyers[0];
+        early = buy(
+            &http,
+            &urls[0],
+            token,
+            "rush-early".into(),
+            (variant, store, shipping),
+            *address,
+        )
+        .await
+        .0;
+        let at = chrono::Utc::now() + chrono::Duration::seconds(2);
+        sqlx::query("UPDATE drops SET launch_at = $1 WHERE id = $2")
+            .bind(at.timestamp_millis())
+            .bind(drop_id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        let wait = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+        tokio::time::sleep(wait + Duration::from_millis(5)).await;
+        launch = Some(Instant::now());
+    }
     let gate = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -271,8 +389,10 @@ async fn main() {
     let mut paid_latencies = Vec::new();
     let mut last_paid = Duration::ZERO;
     let (mut refused, mut failed) = (0, 0);
+    let mut answered_at = Vec::new();
     for task in tasks {
         let (status, took, at) = task.await.unwrap();
+        answered_at.push(at);
         match status {
             200 => {
                 paid_latencies.push(took.as_secs_f64() * 1_000.0);
@@ -281,6 +401,31 @@ async fn main() {
             409 | 422 => refused += 1,
             _ => failed += 1,
         }
+    }
+    // Each shopper knows it is sold out by the first of its answer and the stream.
+    let mut heard = String::new();
+    if let Some(launch) = launch {
+        let mut all = Duration::ZERO;
+        let mut after_sellout = Duration::ZERO;
+        for (listener, answered) in listeners.into_iter().zip(&answered_at) {
+            let streamed = tokio::time::timeout(Duration::from_secs(30), listener)
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .flatten();
+            let by_answer = started + *answered;
+            let knew = streamed.map_or(by_answer, |s| s.min(by_answer));
+            all = all.max(knew.saturating_duration_since(launch));
+            if let Some(streamed) = streamed {
+                after_sellout =
+                    after_sellout.max(streamed.saturating_duration_since(started + last_paid));
+            }
+        }
+        heard = format!(
+            " early={early} heard_all_ms={:.0} heard_after_sellout_ms={:.0}",
+            all.as_secs_f64() * 1_000.0,
+            after_sellout.as_secs_f64() * 1_000.0
+        );
     }
     let seconds = started.elapsed().as_secs_f64();
     paid_latencies.sort_by(|a, b| a.total_cmp(b));
@@ -316,7 +461,7 @@ async fn main() {
     println!(
         "sold={sold} oversold={} double_charges={double_charges} ledger_sum={ledger_sum} \
          orders_per_sec={orders_per_sec:.1} p50_ms={:.2} p99_ms={:.2} refused={refused} \
-         failed={failed} seconds={seconds:.2}",
+         failed={failed} seconds={seconds:.2}{heard}",
         (sold - stock).max(0),
         percentile(&paid_latencies, 50.0),
         percentile(&paid_latencies, 99.0),

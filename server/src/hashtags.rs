@@ -1,5 +1,5 @@
-//! What a hashtag belongs to: the drop that launches under it, or else the product
-//! that carries it.
+//! What a hashtag belongs to: the drop that launches under it (unless it was called
+//! off), or else the product that carries it.
 
 use souq_wire::{DropSummary, HashtagInfo};
 
@@ -13,7 +13,7 @@ pub async fn info(db: &Db, tag: &str) -> Result<HashtagInfo, ApiError> {
     let drop: Option<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
         "SELECT d.id, d.title, d.hashtag, d.launch_at, s.owner_id, d.product_id
          FROM drops d JOIN stores s ON s.id = d.store_id
-         WHERE d.hashtag = $1 ORDER BY d.launch_at DESC LIMIT 1",
+         WHERE d.hashtag = $1 AND d.cancelled_at IS NULL ORDER BY d.launch_at DESC LIMIT 1",
     )
     .bind(&key)
     .fetch_optional(&db.pool)

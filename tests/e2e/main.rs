@@ -2,6 +2,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
 mod checkout;
+mod drops;
 mod foundation;
 mod keyboard;
 mod privacy;

@@ -255,6 +255,83 @@ impl Harness {
         }
     }
 
+    /// The notifications the daemon received, each with the time it got it (s since
+    /// the epoch) and its id (the daemon numbers them from 1), in order.
+    pub fn notifications(&self) -> Vec<(f64, u32, String)> {
+        std::fs::read_to_string(&self.notification_log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| line.contains(" Notify "))
+            .zip(1u32..)
+            .filter_map(|(line, id)| {
+                let (at, rest) = line.split_once(' ')?;
+                Some((at.parse().ok()?, id, rest.to_string()))
+            })
+            .collect()
+    }
+
+    /// The daemon reports a click on notification `id` (its default action).
+    pub fn click_notification(&self, id: u32) {
+        let status = Command::new("gdbus")
+            .args([
+                "call",
+                "--session",
+                "--dest",
+                "org.freedesktop.Notifications",
+                "--object-path",
+                "/org/freedesktop/Notifications",
+                "--method",
+                "org.freedesktop.DBus.Mock.EmitSignal",
+                "org.freedesktop.Notifications",
+                "ActionInvoked",
+                "us",
+                &format!("[<uint32 {id}>, <'default'>]"),
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .expect("gdbus runs");
+        assert!(status.success(), "the daemon emitted ActionInvoked");
+    }
+
+    /// Closes the app's window as a user does with its close button: the X server's
+    /// WM_DELETE_WINDOW message, which the app hears as a close request (WebDriver's
+    /// own close destroys the window instead).
+    pub fn close_window_as_a_user(&self) {
+        const SCRIPT: &str = "
+from Xlib import X, display, protocol
+d = display.Display()
+delete = d.intern_atom('WM_DELETE_WINDOW')
+protocols = d.intern_atom('WM_PROTOCOLS')
+found = []
+def walk(w):
+    if w.get_wm_name() == 'Souq' and delete in (w.get_wm_protocols() or []):
+        found.append(w)
+    for child in w.query_tree().children:
+        walk(child)
+walk(d.screen().root)
+for w in found:
+    w.send_event(protocol.event.ClientMessage(window=w, client_type=protocols,
+                 data=(32, [delete, X.CurrentTime, 0, 0, 0])))
+d.flush()
+print(len(found))
+";
+        let out = Command::new("/usr/bin/python3")
+            .args(["-c", SCRIPT])
+            .output()
+            .expect("python3 runs");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && said.trim() != "0",
+            "no Souq window to close: {said} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Whether a Souq runs (with its window or in the tray).
+    pub fn app_runs(&self) -> bool {
+        bus_has_name(INSTANCE_NAME)
+    }
+
     /// Launches the app: each WebDriver session is a new app process.
     pub async fn launch(&self) -> App {
         wait_until_no_app_runs();

@@ -13,7 +13,7 @@ use souq_wire::{
     SignUpRequest, StoreDraft, StoreStep, Storefront, Studio, StudioProduct, Timeline,
     TopUpRequest, UploadedMedia, User, Wallet,
 };
-use souq_wire::{DropUpdate, ProductDrop};
+use souq_wire::{DropUpdate, NewDrop, ProductDrop, RescheduleDrop, StudioDrop, StudioDrops};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -588,4 +588,45 @@ pub async fn listen_drop_updates(handler: impl Fn(DropUpdate) + 'static) -> ApiR
     };
     call::<_, serde::de::IgnoredAny>("plugin:event|listen", &args).await?;
     Ok(())
+}
+
+pub async fn studio_drops(handle: &str) -> ApiResult<StudioDrops> {
+    call("studio_drops", &HandleArgs { handle }).await
+}
+
+#[derive(Serialize)]
+struct NewDropArgs<'a> {
+    handle: &'a str,
+    drop: &'a NewDrop,
+}
+
+pub async fn schedule_drop(handle: &str, drop: &NewDrop) -> ApiResult<StudioDrop> {
+    call("schedule_drop", &NewDropArgs { handle, drop }).await
+}
+
+#[derive(Serialize)]
+struct RescheduleArgs<'a> {
+    handle: &'a str,
+    id: i64,
+    change: &'a RescheduleDrop,
+}
+
+pub async fn reschedule_drop(
+    handle: &str,
+    id: i64,
+    change: &RescheduleDrop,
+) -> ApiResult<StudioDrop> {
+    call("reschedule_drop", &RescheduleArgs { handle, id, change }).await
+}
+
+#[derive(Serialize)]
+struct CloseDropArgs<'a> {
+    handle: &'a str,
+    id: i64,
+    cancel: bool,
+}
+
+/// Cancels a drop before its launch (`cancel`), or ends a launched one.
+pub async fn close_drop(handle: &str, id: i64, cancel: bool) -> ApiResult<StudioDrop> {
+    call("close_drop", &CloseDropArgs { handle, id, cancel }).await
 }

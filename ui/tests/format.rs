@@ -154,3 +154,9 @@ fn a_countdown_shows_days_then_a_clock_in_both_languages() {
     assert_eq!(format::countdown(Language::Ar, 3_600), "٠١:٠٠:٠٠");
     assert_eq!(format::countdown(Language::En, -5), "00:00:00");
 }
+
+#[wasm_bindgen_test]
+fn what_is_left_of_a_drop_reads_in_each_languages_order() {
+    assert_eq!(format::left_of(Language::En, 3, 40), "3 left of 40");
+    assert_eq!(format::left_of(Language::Ar, 3, 40), "متبقٍّ ٣ من ٤٠");
+}

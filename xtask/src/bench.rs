@@ -375,8 +375,11 @@ pub fn run() -> Result<(), String> {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
-    let rush = rush(&binary)?;
-    print_rush(&rush);
+    for drop in [false, true] {
+        let rush = rush(&binary, drop)?;
+        print_rush(&rush);
+    }
+    print_reminders(&reminders()?);
     Ok(())
 }
 
@@ -385,9 +388,88 @@ pub fn rush_only() -> Result<(), String> {
     setup::ensure(Purpose::Bench)?;
     sh::run(sh::cargo().args(["build", "--release", "-p", "souq-server"]))?;
     let binary = crate::tasks::target_dir().join("release/souq-server");
-    let rush = rush(&binary)?;
-    print_rush(&rush);
+    for drop in [false, true] {
+        let rush = rush(&binary, drop)?;
+        print_rush(&rush);
+    }
     Ok(())
+}
+
+/// The device's reminders alone: `cargo xtask bench reminders`.
+pub fn reminders_only() -> Result<(), String> {
+    setup::ensure(Purpose::Bench)?;
+    print_reminders(&reminders()?);
+    Ok(())
+}
+
+/// How many drop reminders the device holds in the measurement, and how long it idles.
+const REMINDERS: u32 = 10_000;
+const REMINDERS_IDLE_SECONDS: u32 = 10;
+
+/// The app's reminder book and desktop timer with 10,000 reminders pending (the app's
+/// own code, built as it ships): what they cost in memory, the CPU used while idle,
+/// and how late one due among them fires. Three rounds; each line is the example's.
+fn reminders() -> Result<Vec<String>, String> {
+    sh::run(sh::cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "souq-app",
+        "--example",
+        "reminders",
+    ]))?;
+    let program = crate::tasks::target_dir().join("release/examples/reminders");
+    let mut rounds = Vec::new();
+    for round in 0..RUSH_ROUNDS {
+        eprintln!("bench: reminders, round {}", round + 1);
+        let out = sh::output(
+            Command::new(&program)
+                .arg(REMINDERS.to_string())
+                .arg(REMINDERS_IDLE_SECONDS.to_string()),
+        )
+        .ok_or("the reminders example failed")?;
+        eprintln!("bench: reminders: {}", out.trim());
+        rounds.push(out.trim().to_string());
+    }
+    Ok(rounds)
+}
+
+fn print_reminders(rounds: &[String]) {
+    let all = |name: &str| -> Vec<f64> {
+        rounds
+            .iter()
+            .filter_map(|line| {
+                line.split_whitespace()
+                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                    .and_then(|v| v.parse().ok())
+            })
+            .collect()
+    };
+    println!(
+        "\n| drop reminders on the device ({REMINDERS} pending; {} rounds) | median | rounds | target |",
+        rounds.len()
+    );
+    println!("|---|---:|---|---|");
+    for (label, name, target) in [
+        ("memory they cost (MiB)", "memory_mib", "under 20 MB"),
+        ("CPU while idle for 10 s (ms)", "idle_cpu_ms", "none"),
+        (
+            "a due reminder fired late by (ms)",
+            "late_ms",
+            "under 1,000",
+        ),
+    ] {
+        let values = all(name);
+        let list = values
+            .iter()
+            .map(|v| format!("{v:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        println!(
+            "| {label} | {:.2} | {list} | {target} |",
+            median(values.clone())
+        );
+    }
 }
 
 fn env_number(name: &str, default: u32) -> u32 {
@@ -398,6 +480,8 @@ fn env_number(name: &str, default: u32) -> u32 {
 }
 
 struct Rush {
+    /// A product drop: everyone waits for the launch and buys at it.
+    drop: bool,
     shoppers: u32,
     concurrency: u32,
     stock: u32,
@@ -413,8 +497,9 @@ const RUSH_ROUNDS: usize = 3;
 /// for an option with STOCK units (200) through two server instances on one durable
 /// PostgreSQL; then, on the same PostgreSQL, pgbench's TPS for the hot-row UPDATE at the
 /// same concurrency, the ceiling of a design that queues every buyer on one row. Three
-/// rounds, each on a fresh database.
-fn rush(binary: &Path) -> Result<Rush, String> {
+/// rounds, each on a fresh database. In drop mode the option is a product drop: every
+/// shopper listens to the drop update stream and buys at the launch.
+fn rush(binary: &Path, drop_mode: bool) -> Result<Rush, String> {
     let shoppers = env_number("SOUQ_RUSH_SHOPPERS", 2_000);
     let concurrency = env_number("SOUQ_RUSH_CONCURRENCY", 256);
     let stock = env_number("SOUQ_RUSH_STOCK", 200);
@@ -430,21 +515,29 @@ fn rush(binary: &Path) -> Result<Rush, String> {
     let pg = TempPostgres::start_durable()?;
     let mut rounds = Vec::new();
     for round in 0..RUSH_ROUNDS {
-        let db = pg.create_database(&format!("souq_rush_{round}"))?;
+        let db = pg.create_database(&format!(
+            "souq_rush_{}{round}",
+            if drop_mode { "drop_" } else { "" }
+        ))?;
         let (first, first_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
         let (second, second_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
         eprintln!(
-            "bench: the rush, round {}: {shoppers} shoppers, {concurrency} at once, {stock} units",
+            "bench: the {}rush, round {}: {shoppers} shoppers, {concurrency} at once, {stock} units",
+            if drop_mode { "drop " } else { "" },
             round + 1
         );
+        let mut args = vec![
+            db.clone(),
+            format!("{first_url},{second_url}"),
+            shoppers.to_string(),
+            concurrency.to_string(),
+            stock.to_string(),
+        ];
+        if drop_mode {
+            args.push("drop".into());
+        }
         let out = Command::new(&rusher)
-            .args([
-                db.as_str(),
-                &format!("{first_url},{second_url}"),
-                &shoppers.to_string(),
-                &concurrency.to_string(),
-                &stock.to_string(),
-            ])
+            .args(&args)
             .output()
             .map_err(|e| format!("{}: {e}", rusher.display()))?;
         if !out.status.success() {
@@ -461,6 +554,7 @@ fn rush(binary: &Path) -> Result<Rush, String> {
         rounds.push((outcome, tps));
     }
     Ok(Rush {
+        drop: drop_mode,
         shoppers,
         concurrency,
         stock,
@@ -527,7 +621,8 @@ fn print_rush(rush: &Rush) {
             .join(", ")
     };
     println!(
-        "\n| the rush ({} shoppers, {} at once, {} units, two instances; {} rounds) | median | rounds |",
+        "\n| the {}rush ({} shoppers, {} at once, {} units, two instances; {} rounds) | median | rounds |",
+        if rush.drop { "drop " } else { "" },
         rush.shoppers,
         rush.concurrency,
         rush.stock,
@@ -544,8 +639,20 @@ fn print_rush(rush: &Rush) {
         ("checkout p99 (ms)", "p99_ms"),
         ("refused (sold out)", "refused"),
         ("failed", "failed"),
+        ("bought before the launch (status)", "early"),
+        (
+            "launch until every shopper heard of the sell-out (ms)",
+            "heard_all_ms",
+        ),
+        (
+            "last unit paid until the last listener heard (ms)",
+            "heard_after_sellout_ms",
+        ),
     ] {
         let values = all(name);
+        if values.is_empty() {
+            continue;
+        }
         println!(
             "| {label} | {:.0} | {} |",
             median(values.clone()),

@@ -20,8 +20,9 @@ cargo xtask <task>
           real app under Xvfb
   bench   measured speed: feed endpoints over 1,000,000 posts in PostgreSQL at 64
           connections beside the health endpoint, the shop's search, sign-in floods,
-          and the launch rush beside pgbench's hot-row ceiling (figures for
-          docs/BENCHMARKS.md); `bench rush` runs the rush alone
+          the launch rush and the drop rush beside pgbench's hot-row ceiling, and
+          10,000 drop reminders on the device (figures for docs/BENCHMARKS.md);
+          `bench rush` runs the rushes alone, `bench reminders` the reminders
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -33,7 +34,10 @@ fn main() -> ExitCode {
         "bench" => match std::env::args().nth(2).as_deref() {
             None => bench::run(),
             Some("rush") => bench::rush_only(),
-            Some(other) => Err(format!("unknown bench part {other:?}: none, or rush")),
+            Some("reminders") => bench::reminders_only(),
+            Some(other) => Err(format!(
+                "unknown bench part {other:?}: none, rush or reminders"
+            )),
         },
         "test" => tasks::test(),
         "setup" => setup::ensure_all(),

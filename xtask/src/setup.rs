@@ -35,7 +35,8 @@ const APT_RUN: &[&str] = &[
 ];
 
 /// What the test command needs on top: a display, a session bus with a notification
-/// daemon and a keyring, WebKit's WebDriver, Chromium for UI tests, PostgreSQL.
+/// daemon and a keyring, WebKit's WebDriver, Chromium for UI tests, PostgreSQL, and
+/// python3-xlib, with which a test closes the app's window as a user would.
 const APT_TEST: &[&str] = &[
     "xvfb",
     "xauth",
@@ -43,6 +44,7 @@ const APT_TEST: &[&str] = &[
     "dbus",
     "dbus-x11",
     "python3-dbusmock",
+    "python3-xlib",
     "gnome-keyring",
     "chromium",
     "chromium-driver",

@@ -16,6 +16,7 @@ pub mod product_card;
 pub mod share;
 pub mod shell;
 pub mod shipping_editor;
+pub mod store_drops;
 pub mod store_orders;
 pub mod storefront;
 pub mod window;

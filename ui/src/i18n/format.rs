@@ -182,6 +182,18 @@ pub fn date_time(language: Language, at: DateTime<Utc>, offset_minutes: i64) -> 
     format!("{}{comma} {time}", date(language, at, offset_minutes))
 }
 
+/// What is left of a drop: "3 left of 40" / "متبقٍّ ٣ من ٤٠".
+pub fn left_of(language: Language, left: i64, stock: i64) -> String {
+    let (left, stock) = (
+        number(language, left.unsigned_abs()),
+        number(language, stock.unsigned_abs()),
+    );
+    match language {
+        Language::En => format!("{left} left of {stock}"),
+        Language::Ar => format!("متبقٍّ {left} من {stock}"),
+    }
+}
+
 /// A countdown to a launch: "2d 03:14:05", "03:14:05" under a day ("٠٣:١٤:٠٥" in
 /// Arabic, with "ي" for days).
 pub fn countdown(language: Language, seconds: i64) -> String {

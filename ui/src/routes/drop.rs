@@ -119,20 +119,19 @@ fn Details(drop: ProductDrop) -> impl IntoView {
                 {move || {
                     let language = i18n.language.get();
                     drop.with(|d| match d.state {
-                        DropState::Scheduled => String::new(),
-                        DropState::Live => format!(
-                            "{} · {} {} {}",
-                            tr(language, Text::DropLive),
-                            format::number(language, d.left.unsigned_abs()),
-                            tr(language, Text::DropLeft),
-                            format::number(language, d.stock.unsigned_abs()),
-                        ),
-                        DropState::SoldOut => tr(language, Text::DropSoldOut).to_string(),
-                        DropState::Ended => tr(language, Text::DropEnded).to_string(),
-                        DropState::Cancelled => tr(language, Text::DropCancelled).to_string(),
+                        DropState::Scheduled => "",
+                        DropState::Live => tr(language, Text::DropLive),
+                        DropState::SoldOut => tr(language, Text::DropSoldOut),
+                        DropState::Ended => tr(language, Text::DropEnded),
+                        DropState::Cancelled => tr(language, Text::DropCancelled),
                     })
                 }}
             </p>
+            <Show when=move || drop.with(|d| d.state == DropState::Live)>
+                <p class="drop-left">{move || {
+                    drop.with(|d| format::left_of(i18n.language.get(), d.left, d.stock))
+                }}</p>
+            </Show>
             <Show when=move || drop.with(|d| d.state == DropState::Scheduled)>
                 <Countdown drop=drop/>
                 <div class="buy-buttons">
@@ -154,8 +153,8 @@ fn Details(drop: ProductDrop) -> impl IntoView {
                     let language = i18n.language.get();
                     format!(
                         "{} {}",
+                        tr(language, Text::DropReminderCount),
                         format::number(language, drop.with(|d| d.reminder_count).unsigned_abs()),
-                        tr(language, Text::DropReminderCount)
                     )
                 }}</p>
                 {move || denied.get().then(|| view! {
@@ -178,16 +177,18 @@ fn Details(drop: ProductDrop) -> impl IntoView {
                     })}
                 </div>
             </Show>
-            <p class="price product-price">{move || {
-                let language = i18n.language.get();
-                drop.with(|d| format!(
-                    "{} · {} · {} {}",
-                    d.variant_name,
-                    format::money(language, &d.price),
-                    tr(language, Text::DropLimit),
-                    format::number(language, d.per_customer_limit.unsigned_abs()),
-                ))
-            }}</p>
+            <ul class="drop-facts">
+                <li dir="auto">{move || drop.with(|d| d.variant_name.clone())}</li>
+                <li class="price">{move || drop.with(|d| format::money(i18n.language.get(), &d.price))}</li>
+                <li>{move || {
+                    let language = i18n.language.get();
+                    format!(
+                        "{} {}",
+                        tr(language, Text::DropLimit),
+                        format::number(language, drop.with(|d| d.per_customer_limit).unsigned_abs())
+                    )
+                }}</li>
+            </ul>
             {move || error.get().map(|e| view! { <ErrorMessage error=e/> })}
             <ProductCard product=product/>
         </section>

@@ -15,6 +15,7 @@ use crate::api;
 use crate::components::error_message::ErrorMessage;
 use crate::components::files;
 use crate::components::shipping_editor::ShippingEditor;
+use crate::components::store_drops::StoreDrops;
 use crate::components::store_orders::StoreOrders;
 use crate::components::storefront::StorefrontView;
 use crate::i18n::{Text, category_name, format, tr, use_i18n};
@@ -30,6 +31,8 @@ enum Pane {
     /// The store's orders, and the steps they are ready for.
     Orders,
     Shipping,
+    /// The store's drops, scheduled and past, with their funnels.
+    Drops,
 }
 
 #[component]
@@ -586,6 +589,7 @@ fn StudioView(
             {tab(Pane::Page, Text::StorePage)}
             {tab(Pane::Orders, Text::Orders)}
             {tab(Pane::Shipping, Text::Shipping)}
+            {tab(Pane::Drops, Text::StudioDrops)}
         </div>
         {move || {
             let Some(s) = current() else {
@@ -633,6 +637,7 @@ fn StudioView(
                 }.into_any(),
                 Pane::Orders => view! { <StoreOrders handle=handle/> }.into_any(),
                 Pane::Shipping => view! { <ShippingEditor handle=handle currency=s.currency.clone()/> }.into_any(),
+                Pane::Drops => view! { <StoreDrops handle=handle products=s.products.clone()/> }.into_any(),
                 Pane::Preview => view! {
                     <div class="studio-preview">
                         <button type="button" class="link close-preview" on:click=move |_| pane.set(Pane::Products)>
