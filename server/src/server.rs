@@ -152,7 +152,12 @@ async fn serve(
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
+        .header_read_timeout(limits.header_read_timeout)
+        // While a response streams (the drop updates), hyper would read the socket to
+        // notice a hang-up, and a client that sends nothing meanwhile would trip the
+        // idle timeout below: it is only for connections between requests. A client
+        // gone is noticed when the stream's next keep-alive cannot be written.
+        .half_close(true);
     builder
         .http2()
         .timer(TokioTimer::new())

@@ -13,7 +13,7 @@ use crate::checkout::{
     add_address, checkout, key, ledger_sums_are_zero, order_body, shop, top_up, units,
 };
 use crate::on_both_engines;
-use crate::support::{Engine, Reply, TestServer};
+use crate::support::{Engine, Reply, TestServer, spawn_configured};
 
 const STORE: &str = "nakhla_dates";
 
@@ -604,7 +604,29 @@ async fn bad_drops_get_clear_errors_and_change_nothing(engine: Engine) {
     assert_eq!(late.status, 409, "no reminder for a launched drop");
 }
 
+async fn an_update_stream_outlives_the_idle_timeout(engine: Engine) {
+    let server = spawn_configured(engine, |config| {
+        config.demo_data = true;
+        config.limits.idle_timeout = Duration::from_millis(800);
+    })
+    .await;
+    let merchant = server.demo(STORE).await;
+    let mut listener = Listener::open(&server, &merchant).await;
+    // Quiet for longer than a connection may idle between requests.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let (variant, _, _) = option_of_store(&server, STORE, 1).await;
+    let made = schedule(
+        &server,
+        &merchant,
+        &drop_body(variant, "AjwaQuiet", 1, 1, launch_in(600)),
+    )
+    .await;
+    let id = made.body["drop"]["id"].as_i64().unwrap();
+    assert_eq!(listener.update_of(id).await["state"], "scheduled");
+}
+
 on_both_engines!(
+    an_update_stream_outlives_the_idle_timeout,
     a_drop_is_not_sold_before_its_launch_then_sells_exactly_its_stock,
     a_drop_holds_each_shopper_to_its_limit,
     remind_me_is_counted_for_the_store_and_listed_only_for_the_shopper,
