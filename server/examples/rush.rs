@@ -354,7 +354,7 @@ async fn main() {
             &http,
             &urls[0],
             token,
-            "rush-early".into(),
+            "rush-before-the-launch".into(),
             (variant, store, shipping),
             *address,
         )
@@ -383,6 +383,10 @@ async fn main() {
             let offer = (variant, store, shipping);
             let key = format!("rush-checkout-{n:08}");
             let (status, took) = buy(&http, &url, &token, key, offer, address).await;
+            // Outliers, with the instance that answered, for whoever reads the log.
+            if took > Duration::from_secs(2) {
+                eprintln!("rush: checkout {n} on {url} took {took:?} ({status})");
+            }
             (status, took, started.elapsed())
         }));
     }
@@ -407,7 +411,7 @@ async fn main() {
     if let Some(launch) = launch {
         let mut all = Duration::ZERO;
         let mut after_sellout = Duration::ZERO;
-        for (listener, answered) in listeners.into_iter().zip(&answered_at) {
+        for (n, (listener, answered)) in listeners.into_iter().zip(&answered_at).enumerate() {
             let streamed = tokio::time::timeout(Duration::from_secs(30), listener)
                 .await
                 .ok()
@@ -417,8 +421,14 @@ async fn main() {
             let knew = streamed.map_or(by_answer, |s| s.min(by_answer));
             all = all.max(knew.saturating_duration_since(launch));
             if let Some(streamed) = streamed {
-                after_sellout =
-                    after_sellout.max(streamed.saturating_duration_since(started + last_paid));
+                let late = streamed.saturating_duration_since(started + last_paid);
+                if late > Duration::from_secs(2) {
+                    eprintln!(
+                        "rush: listener {n} on {} heard of the sell-out {late:?} after it",
+                        urls[n % urls.len()]
+                    );
+                }
+                after_sellout = after_sellout.max(late);
             }
         }
         heard = format!(

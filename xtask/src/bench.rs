@@ -547,6 +547,10 @@ fn rush(binary: &Path, drop_mode: bool) -> Result<Rush, String> {
             ));
         }
         let outcome = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let said = String::from_utf8_lossy(&out.stderr);
+        if !said.trim().is_empty() {
+            eprintln!("{}", said.trim());
+        }
         eprintln!("bench: rush: {outcome}");
         drop((first, second));
         let tps = hot_row_tps(&pg, &db, concurrency)?;
