@@ -70,6 +70,7 @@ const COMMANDS: &[&str] = &[
     "reschedule_drop",
     "close_drop",
     "open_drop_website",
+    "request_exact_alarms",
 ];
 
 fn main() {

@@ -175,6 +175,7 @@ pub fn run() {
             commands::drops::reschedule_drop,
             commands::drops::close_drop,
             commands::drops::open_drop_website,
+            commands::drops::request_exact_alarms,
         ])
         .setup(setup)
         .build(tauri::generate_context!());

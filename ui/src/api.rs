@@ -630,3 +630,8 @@ struct CloseDropArgs<'a> {
 pub async fn close_drop(handle: &str, id: i64, cancel: bool) -> ApiResult<StudioDrop> {
     call("close_drop", &CloseDropArgs { handle, id, cancel }).await
 }
+
+/// Opens the system screen where the user lets reminders fire on time (Android).
+pub async fn request_exact_alarms() -> ApiResult<()> {
+    call("request_exact_alarms", &NoArgs {}).await
+}

@@ -117,6 +117,9 @@ pub struct RemindOutcome {
     pub reminded: bool,
     pub reminder_count: i64,
     pub permission: NotificationPermission,
+    /// Whether reminders will fire on time: false on an Android phone that does not let
+    /// Souq set exact alarms, where they may come late.
+    pub on_time: bool,
 }
 
 impl Preferences {

@@ -195,7 +195,10 @@ pub async fn checkout(
     place::check_shape(request)?;
     let key = claim::checked_key(key)?;
     // Sold out already: said at once, before anything is claimed or written.
-    place::check_in_stock(&souq.db, request, user.id, key).await?;
+    let checking = std::time::Instant::now();
+    let in_stock = place::check_in_stock(&souq.db, request, user.id, key).await;
+    slow("the sold-out pre-check", checking);
+    in_stock?;
     // A new key is claimed by the batch that places it; a key seen before goes through
     // its claim (a replay, a reuse, a request still running, or a dead one to resume).
     let new = Claiming::New(NewClaim {
@@ -245,13 +248,18 @@ async fn placed(
         request: request.clone(),
         deferrals: 0,
     };
-    match souq.placer.place(job).await {
+    let waiting = std::time::Instant::now();
+    let placement = souq.placer.place(job).await;
+    slow("placing a checkout in its batch", waiting);
+    match placement {
         Ok(Placement::Placed {
             attempt,
             sold_out,
             orders,
         }) => {
+            let restocking = std::time::Instant::now();
             restock(souq, &sold_out).await;
+            slow("telling of a sell-out", restocking);
             Ok(Some((*attempt, orders)))
         }
         // Kept as the attempt's answer, its claim let go, in the batch's transaction.
@@ -269,6 +277,14 @@ async fn placed(
             }
             Err(e)
         }
+    }
+}
+
+/// Logs a step of a checkout that took over a second: what a rush's outliers are made of.
+fn slow(step: &str, since: std::time::Instant) {
+    let took = since.elapsed();
+    if took > std::time::Duration::from_secs(1) {
+        tracing::warn!(step, ms = took.as_millis(), "a slow checkout step");
     }
 }
 

@@ -142,7 +142,16 @@ async fn send_update(db: &Db, heard: &broadcast::Sender<Heard>, id: i64) {
     if heard.receiver_count() == 0 {
         return;
     }
-    match super::get(db, 0, id).await {
+    let reading = std::time::Instant::now();
+    let read = super::get(db, 0, id).await;
+    if reading.elapsed() > Duration::from_secs(1) {
+        tracing::warn!(
+            id,
+            ms = reading.elapsed().as_millis(),
+            "a drop update was slow to read"
+        );
+    }
+    match read {
         Ok(drop) => {
             let _ = heard.send(Heard::Update(DropUpdate::from(&drop)));
         }

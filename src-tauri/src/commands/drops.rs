@@ -11,7 +11,7 @@ use tauri_plugin_notification::{NotificationExt, PermissionState};
 use crate::client::SouqClient;
 use crate::error::AppError;
 use crate::preferences;
-use crate::reminders::Reminders;
+use crate::reminders::{Reminders, alarms};
 
 /// A drop's page; from its launch on, the visit is counted for the store's funnel.
 #[tauri::command]
@@ -69,6 +69,7 @@ pub async fn set_reminder(
             reminded: drop.reminded,
             reminder_count: drop.reminder_count,
             permission,
+            on_time: alarms::on_time(&app).await,
         });
     }
     let state = client.set_reminder(id, on).await?;
@@ -78,7 +79,15 @@ pub async fn set_reminder(
         reminded: state.reminded,
         reminder_count: state.reminder_count,
         permission,
+        on_time: alarms::on_time(&app).await,
     })
+}
+
+/// Opens the system screen where the user lets Souq fire reminders on time (Android's
+/// exact alarms); nothing elsewhere.
+#[tauri::command]
+pub fn request_exact_alarms(app: AppHandle) {
+    alarms::ask(&app);
 }
 
 /// Every reminder this device showed, newest first.

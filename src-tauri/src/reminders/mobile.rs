@@ -3,7 +3,8 @@
 //! scheduled, and the rest topped up on each start and change. Each reminder has one
 //! notification id (from its drop and kind), so scheduling again replaces it rather
 //! than adding a second. Android fires them on time only with exact alarms allowed
-//! (SCHEDULE_EXACT_ALARM); without, the plugin falls back to inexact alarms.
+//! (SCHEDULE_EXACT_ALARM); without, the plugin falls back to inexact alarms, so the
+//! drop page says so and offers the system's screen to allow them (`alarms.rs`).
 
 use std::path::Path;
 use std::sync::Arc;

@@ -5,6 +5,7 @@
 //! desktop runs its own timer (`desktop.rs`, over `timer.rs`), since the notification
 //! plugin schedules nothing there; a phone hands them to its OS (`mobile.rs`).
 
+pub mod alarms;
 pub mod book;
 pub mod stream;
 pub mod timer;

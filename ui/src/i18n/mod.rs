@@ -114,6 +114,8 @@ pub enum Text {
     PostNotFound,
     DropLaunch,
     DropLive,
+    DropMayBeLate,
+    DropAllowOnTime,
     DropScheduled,
     DropEndedShort,
     DropCancelledShort,
@@ -549,6 +551,10 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             PostNotFound => "This post is no longer available",
             DropLaunch => "Launch",
             DropLive => "Live now",
+            DropMayBeLate => {
+                "This phone lets Souq set only approximate alarms, so your reminders may arrive late. Allow Souq “Alarms & reminders” to get them on time."
+            }
+            DropAllowOnTime => "Allow on-time reminders",
             DropScheduled => "Scheduled",
             DropEndedShort => "Ended",
             DropCancelledShort => "Cancelled",
@@ -890,6 +896,10 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             PostNotFound => "هذا المنشور لم يعد متاحًا",
             DropLaunch => "الإطلاق",
             DropLive => "متاح الآن",
+            DropMayBeLate => {
+                "يسمح هذا الهاتف لسوق بمنبّهات تقريبية فقط، فقد تصلك التذكيرات متأخرة. اسمح لسوق بـ«المنبّهات والتذكيرات» لتصلك في موعدها."
+            }
+            DropAllowOnTime => "اسمح بالتذكيرات في موعدها",
             DropScheduled => "مجدول",
             DropEndedShort => "انتهى",
             DropCancelledShort => "أُلغي",

@@ -52,6 +52,7 @@ fn Details(drop: ProductDrop) -> impl IntoView {
     let drop = RwSignal::new(drop);
     let error = RwSignal::new(None::<ErrorBody>);
     let denied = RwSignal::new(false);
+    let late = RwSignal::new(false);
     let busy = RwSignal::new(false);
     // What the server says from now on.
     spawn_local(async move {
@@ -73,6 +74,7 @@ fn Details(drop: ProductDrop) -> impl IntoView {
             match api::set_reminder(id, on).await {
                 Ok(outcome) => {
                     denied.set(outcome.permission == NotificationPermission::Denied);
+                    late.set(outcome.reminded && !outcome.on_time);
                     drop.update(|d| {
                         d.reminded = outcome.reminded;
                         d.reminder_count = outcome.reminder_count;
@@ -159,6 +161,16 @@ fn Details(drop: ProductDrop) -> impl IntoView {
                 }}</p>
                 {move || denied.get().then(|| view! {
                     <p class="error" role="alert">{i18n.t(Text::DropPermissionDenied)}</p>
+                })}
+                {move || late.get().then(|| view! {
+                    <div class="exact-alarms" role="status">
+                        <p>{i18n.t(Text::DropMayBeLate)}</p>
+                        <button type="button" class="button allow-exact-alarms" on:click=move |_| {
+                            spawn_local(async move {
+                                let _ = api::request_exact_alarms().await;
+                            });
+                        }>{i18n.t(Text::DropAllowOnTime)}</button>
+                    </div>
                 })}
                 {move || (drop.with(|d| d.reminded) && notifications_off()).then(|| view! {
                     <p class="muted" role="status">{i18n.t(Text::DropNotificationsOff)}</p>
