@@ -103,6 +103,7 @@ fn check_title(raw: &str) -> Result<String, ApiError> {
 /// One of the store's drops, for a change by its owner.
 #[derive(Debug, sqlx::FromRow)]
 struct Owned {
+    product_id: i64,
     variant_id: i64,
     launch_at: i64,
     held_back: i64,
@@ -117,7 +118,7 @@ async fn owned_drop(
     lock: &str,
 ) -> Result<Owned, ApiError> {
     sqlx::query_as::<_, Owned>(&format!(
-        "SELECT variant_id, launch_at, held_back, cancelled_at, ended_at FROM drops
+        "SELECT product_id, variant_id, launch_at, held_back, cancelled_at, ended_at FROM drops
          WHERE id = $1 AND store_id = $2{lock}"
     ))
     .bind(id)
@@ -368,11 +369,7 @@ pub async fn close(
     if drop.held_back > 0 {
         stock::put_back(&mut tx, drop.variant_id, drop.held_back).await?;
     }
-    let (product_id,): (i64,) = sqlx::query_as("SELECT product_id FROM variants WHERE id = $1")
-        .bind(drop.variant_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    crate::stores::cards::refresh_summary(&mut tx, product_id).await?;
+    crate::stores::cards::refresh_summary(&mut tx, drop.product_id).await?;
     tx.commit().await?;
     souq.publish(&[Change::Catalog(store.id), Change::Drop(id)])
         .await;
