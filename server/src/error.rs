@@ -45,6 +45,15 @@ pub enum ApiError {
     /// A drop's option bought before its launch (or after it ended).
     #[error("{0}")]
     DropNotLive(String),
+    /// The action needs the vault unlocked by the PIN.
+    #[error("{0}")]
+    PinRequired(String),
+    #[error("wrong PIN; {tries_left} tries left before the vault locks")]
+    WrongPin { tries_left: i64 },
+    #[error("too many wrong PINs; try again in {retry_after_secs} seconds")]
+    PinLocked { retry_after_secs: u64 },
+    #[error("{0}")]
+    LimitExceeded(String),
     #[error("too many requests; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     /// Busy or down for a moment (the database, the password hashers): 503 with
@@ -63,7 +72,10 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::PinRequired(_) | ApiError::WrongPin { .. } => {
+                StatusCode::FORBIDDEN
+            }
+            ApiError::PinLocked { .. } => StatusCode::LOCKED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::EmailTaken | ApiError::HandleTaken | ApiError::Conflict(_) => {
@@ -71,7 +83,7 @@ impl ApiError {
             }
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation(_) | ApiError::InsufficientFunds => {
+            ApiError::Validation(_) | ApiError::InsufficientFunds | ApiError::LimitExceeded(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::PaymentDeclined(_) => StatusCode::PAYMENT_REQUIRED,
@@ -100,6 +112,10 @@ impl ApiError {
             ApiError::PaymentDeclined(_) => ErrorCode::PaymentDeclined,
             ApiError::SoldOut(_) => ErrorCode::SoldOut,
             ApiError::DropNotLive(_) => ErrorCode::DropNotLive,
+            ApiError::PinRequired(_) => ErrorCode::PinRequired,
+            ApiError::WrongPin { .. } => ErrorCode::WrongPin,
+            ApiError::PinLocked { .. } => ErrorCode::PinLocked,
+            ApiError::LimitExceeded(_) => ErrorCode::LimitExceeded,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             ApiError::Unavailable { .. } => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -123,6 +139,7 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let retry_after = match &self {
             ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::PinLocked { retry_after_secs }
             | ApiError::Unavailable {
                 retry_after_secs, ..
             } => Some(*retry_after_secs),

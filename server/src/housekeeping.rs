@@ -1,8 +1,8 @@
 //! What each server does on its own clock: purging expired sessions and ended quota
 //! windows from the database, forgetting idle clients from the in-memory limits, and
 //! keeping money moving: reservations and holds that ran out, the sandbox's slow
-//! payments, card refunds still owed. Any instance may do any of it: each step claims
-//! its rows, so two instances at once do each thing once.
+//! payments, card refunds still owed, and each day's savings interest. Any instance may
+//! do any of it: each step claims its rows, so two instances at once do each thing once.
 
 use std::time::Duration;
 
@@ -17,7 +17,8 @@ const SWEEP_EVERY: Duration = Duration::from_secs(10 * 60);
 pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
     let sessions = crate::accounts::sessions::purge_expired(db).await?;
     let windows = crate::limits::window::purge(db).await?;
-    tracing::debug!(sessions, windows, "swept expired rows");
+    let unlocks = crate::wallet::vault::purge_expired(db).await?;
+    tracing::debug!(sessions, windows, unlocks, "swept expired rows");
     Ok(())
 }
 
@@ -55,6 +56,7 @@ pub async fn run(state: Souq) {
                 if let Err(e) = sweep(&state.db).await {
                     tracing::warn!(error = %e, "sweeping expired rows failed; trying again later");
                 }
+                crate::wallet::savings::keep_interest_paid(&state).await;
             }
         }
     }

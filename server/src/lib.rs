@@ -26,6 +26,7 @@ pub mod search;
 pub mod server;
 pub mod state;
 pub mod stores;
+pub mod wallet;
 
 pub use db::{Backend, DatabaseConfig, Db};
 pub use server::{Config, RunningServer, StartError, start};

@@ -52,6 +52,19 @@ struct Args {
     /// one processor needs the same; made at start when unset.
     #[arg(long, env = "SOUQ_PAYMENTS_CALLBACK_SECRET", hide_env_values = true)]
     payments_callback_secret: Option<String>,
+    /// The savings' annual interest rate, in per cent (up to two decimals).
+    #[arg(long, env = "SOUQ_SAVINGS_RATE_PERCENT", default_value = "4",
+          value_parser = souq_server::payments::fee_basis_points)]
+    savings_rate_percent: i64,
+    /// The most one send between people may move, in major units of its currency.
+    #[arg(long, env = "SOUQ_SEND_LIMIT", default_value_t = souq_server::wallet::WalletSettings::default().send_limit_major)]
+    send_limit: i64,
+    /// The most one person may send in 24 hours, in major units of each currency.
+    #[arg(long, env = "SOUQ_DAILY_SEND_LIMIT", default_value_t = souq_server::wallet::WalletSettings::default().daily_limit_major)]
+    daily_send_limit: i64,
+    /// Paying more than this from the wallet (major units) asks for the PIN.
+    #[arg(long, env = "SOUQ_PIN_ABOVE", default_value_t = souq_server::wallet::WalletSettings::default().pin_above_major)]
+    pin_above: i64,
     /// Log lines as JSON (the default, for log collectors) or as text.
     #[arg(long, env = "SOUQ_LOG_FORMAT", default_value = "json", value_parser = ["json", "text"])]
     log_format: String,
@@ -111,6 +124,12 @@ async fn main() -> ExitCode {
             fee_basis_points: args.fee_percent,
             reservation: std::time::Duration::from_secs(args.reservation_secs),
             callback_secret: args.payments_callback_secret.map(souq_wire::Secret::new),
+            wallet: souq_server::wallet::WalletSettings {
+                savings_rate_basis_points: args.savings_rate_percent,
+                send_limit_major: args.send_limit,
+                daily_limit_major: args.daily_send_limit,
+                pin_above_major: args.pin_above,
+            },
             ..souq_server::payments::PaymentSettings::default()
         },
         ..Config::new(database, args.listen)

@@ -28,6 +28,14 @@ pub enum ErrorCode {
     SoldOut,
     /// The drop has not launched (or no longer sells).
     DropNotLive,
+    /// The action needs the PIN: unlock the vault, then try again.
+    PinRequired,
+    /// The PIN was wrong; the message says how many tries are left.
+    WrongPin,
+    /// Five wrong PINs: no PIN is taken until Retry-After passes.
+    PinLocked,
+    /// Over a per-transfer, daily or card limit.
+    LimitExceeded,
     TooManyRequests,
     Internal,
     Unavailable,

@@ -18,6 +18,7 @@ pub mod social;
 pub mod studio;
 pub mod text;
 pub mod validate;
+pub mod wallet;
 
 pub use accounts::{
     ChangePassword, DemoSignIn, Role, Session, SessionInfo, SignInRequest, SignUpRequest,
@@ -61,3 +62,11 @@ pub use studio::{
     CollectionDraft, NewStore, ProductDraft, StoreDraft, Studio, StudioProduct, VariantDraft,
 };
 pub use text::{Segment, segments};
+pub use wallet::{
+    ActivityEntry, ActivityKind, ActivityPage, ActivityQuery, CardSettings, CardTransaction,
+    CardTransactionStatus, Counterpart, DebitCard, Donate, Donation, DonationPage, IssueCard,
+    MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney, RequestStatus, RevealedCard,
+    SavingsDirection, SendLimit, SendMoney, SetPin, SpendingCategory, SpendingMonth, SpendingQuery,
+    SpendingReport, SpendingSlice, UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal,
+    WithdrawalStatus,
+};

@@ -45,6 +45,17 @@ pub fn serialize_exposed<S: Serializer>(secret: &Secret<String>, s: S) -> Result
     s.serialize_str(&secret.0)
 }
 
+/// `serialize_exposed` for an optional secret.
+pub fn serialize_exposed_opt<S: Serializer>(
+    secret: &Option<Secret<String>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(secret) => s.serialize_some(&secret.0),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,6 +46,14 @@ pub enum NotificationKind {
     /// A store moved one of your orders along (paid, shipped, delivered, cancelled,
     /// refunded).
     Order,
+    /// Someone sent you money (or paid your request).
+    MoneyReceived,
+    /// Someone asks you for money.
+    MoneyRequested,
+    /// Someone declined your request for money.
+    RequestDeclined,
+    /// Someone gave to your nonprofit.
+    Donation,
 }
 
 impl NotificationKind {
@@ -56,6 +64,10 @@ impl NotificationKind {
             NotificationKind::Reposted => "reposted",
             NotificationKind::Mentioned => "mentioned",
             NotificationKind::Order => "order",
+            NotificationKind::MoneyReceived => "money_received",
+            NotificationKind::MoneyRequested => "money_requested",
+            NotificationKind::RequestDeclined => "request_declined",
+            NotificationKind::Donation => "donation",
         }
     }
 
@@ -66,6 +78,10 @@ impl NotificationKind {
             "reposted" => Some(NotificationKind::Reposted),
             "mentioned" => Some(NotificationKind::Mentioned),
             "order" => Some(NotificationKind::Order),
+            "money_received" => Some(NotificationKind::MoneyReceived),
+            "money_requested" => Some(NotificationKind::MoneyRequested),
+            "request_declined" => Some(NotificationKind::RequestDeclined),
+            "donation" => Some(NotificationKind::Donation),
             _ => None,
         }
     }
@@ -85,6 +101,14 @@ pub struct Notification {
     pub order_id: Option<i64>,
     #[serde(default)]
     pub order_status: Option<crate::orders::OrderStatus>,
+    /// The money it is about (sent, asked for, declined, given), with its note.
+    #[serde(default)]
+    pub money: Option<crate::money::Money>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The request it is about, to pay or decline from the inbox.
+    #[serde(default)]
+    pub money_request_id: Option<i64>,
     pub read: bool,
     pub created_at: DateTime<Utc>,
 }

@@ -69,7 +69,7 @@ const LAST_USED_GRANULARITY_MS: i64 = 5 * 60 * 1000;
 /// What is kept of the client's own name for itself.
 const MAX_DEVICE_CHARS: usize = 120;
 
-fn token_hash(token: &str) -> String {
+pub fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 

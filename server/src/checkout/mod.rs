@@ -8,7 +8,7 @@
 //! (`addresses.rs`).
 
 pub mod addresses;
-mod claim;
+pub(crate) mod claim;
 mod place;
 mod placer;
 mod settle;

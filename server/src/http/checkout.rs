@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 
-fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Option<String> {
     headers
         .get(IDEMPOTENCY_HEADER)
         .and_then(|value| value.to_str().ok())
@@ -24,7 +24,7 @@ fn idempotency_key(headers: &HeaderMap) -> Option<String> {
 /// Runs money-moving work to its end even if the client goes away meanwhile (a timeout,
 /// a lost connection): dropping it half-way would leave its claim held until the lease
 /// runs out, and the client's retry would wait for nothing. Finished, the retry replays.
-async fn to_the_end<T: Send + 'static>(
+pub(crate) async fn to_the_end<T: Send + 'static>(
     work: impl std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::spawn(work)

@@ -17,6 +17,7 @@ pub mod people;
 pub mod posts;
 pub mod shop;
 pub mod studio;
+pub mod wallet;
 
 use std::sync::Arc;
 
@@ -170,6 +171,21 @@ pub fn router(state: Souq) -> Router {
         .routes(routes!(checkout::abandon))
         .routes(routes!(checkout::wallet))
         .routes(routes!(checkout::top_up))
+        .routes(routes!(wallet::home))
+        .routes(routes!(wallet::activity))
+        .routes(routes!(wallet::entry))
+        .routes(routes!(wallet::spending))
+        .routes(routes!(wallet::send))
+        .routes(routes!(wallet::requests, wallet::ask))
+        .routes(routes!(wallet::accept))
+        .routes(routes!(wallet::decline))
+        .routes(routes!(wallet::cancel))
+        .routes(routes!(wallet::move_savings))
+        .routes(routes!(wallet::donate))
+        .routes(routes!(wallet::donations_received))
+        .routes(routes!(wallet::vault_state))
+        .routes(routes!(wallet::set_pin))
+        .routes(routes!(wallet::unlock, wallet::lock))
         .routes(routes!(checkout::addresses, checkout::add_address))
         .routes(routes!(checkout::edit_address, checkout::delete_address))
         .routes(routes!(orders::mine))

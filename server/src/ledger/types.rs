@@ -22,6 +22,8 @@ pub enum Holder {
     Fees,
     /// What an order's shopper has paid and its store has not been paid yet.
     Escrow { order_id: i64 },
+    /// A person's savings, beside their wallet.
+    Savings { user_id: i64 },
 }
 
 impl Holder {
@@ -33,6 +35,7 @@ impl Holder {
             Holder::Store { store_id } => (2, store_id),
             Holder::Fees => (3, 0),
             Holder::Escrow { order_id } => (4, order_id),
+            Holder::Savings { user_id } => (5, user_id),
         }
     }
 }

@@ -1,9 +1,9 @@
 //! The notifications inbox: someone followed you, liked or reposted your post, or
-//! mentioned you; a store moved your order along. Written in the same transaction as
-//! the event; undoing the event (an unlike) withdraws it, so the inbox never shows what
-//! no longer holds.
+//! mentioned you; a store moved your order along; someone sent, asked for or gave
+//! money. Written in the same transaction as the event; undoing the event (an unlike)
+//! withdraws it, so the inbox never shows what no longer holds.
 
-use souq_wire::{Notification, NotificationKind, NotificationPage, OrderStatus};
+use souq_wire::{Money, Notification, NotificationKind, NotificationPage, OrderStatus};
 use sqlx::{Any, Transaction};
 
 use crate::db::{Db, from_ms, now_ms, value_rows};
@@ -102,6 +102,10 @@ struct Row {
     body: Option<String>,
     order_id: Option<i64>,
     order_status: Option<String>,
+    money_request_id: Option<i64>,
+    currency: Option<String>,
+    amount_minor: Option<i64>,
+    note: Option<String>,
     created_at: i64,
     read_at: Option<i64>,
 }
@@ -123,8 +127,15 @@ pub async fn page(
 ) -> Result<NotificationPage, ApiError> {
     let mut rows: Vec<Row> = sqlx::query_as(
         "SELECT n.id, n.kind, n.actor_id, n.post_id, p.body, n.order_id, n.order_status,
+                COALESCE(n.money_request_id, ms.money_request_id) AS money_request_id,
+                COALESCE(ms.currency, mr.currency, d.currency) AS currency,
+                COALESCE(ms.amount_minor, mr.amount_minor, d.amount_minor) AS amount_minor,
+                COALESCE(ms.note, mr.note, d.note) AS note,
                 n.created_at, n.read_at
          FROM notifications n LEFT JOIN posts p ON p.id = n.post_id AND p.deleted_at IS NULL
+              LEFT JOIN money_sends ms ON ms.id = n.money_send_id
+              LEFT JOIN money_requests mr ON mr.id = n.money_request_id
+              LEFT JOIN donations d ON d.id = n.donation_id
          WHERE n.user_id = $1 AND n.id < $2
          ORDER BY n.id DESC LIMIT $3",
     )
@@ -155,6 +166,15 @@ pub async fn page(
                 post_excerpt: row.body.as_deref().map(excerpt),
                 order_id: row.order_id,
                 order_status: row.order_status.as_deref().and_then(OrderStatus::parse),
+                money: row
+                    .currency
+                    .zip(row.amount_minor)
+                    .map(|(currency, amount_minor)| Money {
+                        amount_minor,
+                        currency,
+                    }),
+                note: row.note.filter(|note| !note.is_empty()),
+                money_request_id: row.money_request_id,
                 read: row.read_at.is_some(),
                 created_at: from_ms(row.created_at),
             })

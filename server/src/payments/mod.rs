@@ -38,6 +38,8 @@ pub struct PaymentSettings {
     /// (then only this instance's own sandbox can call back). A `Secret`, so printing
     /// the settings (or the server's `Config`) never shows it.
     pub callback_secret: Option<Secret<String>>,
+    /// The wallet's rules: limits on sending, the savings rate, when the PIN is asked.
+    pub wallet: crate::wallet::WalletSettings,
 }
 
 impl Default for PaymentSettings {
@@ -47,13 +49,14 @@ impl Default for PaymentSettings {
             reservation: Duration::from_secs(10 * 60),
             sandbox_settle_after: Duration::from_secs(5),
             callback_secret: None,
+            wallet: crate::wallet::WalletSettings::default(),
         }
     }
 }
 
-/// Parses a fee given in per cent ("5", "2.5", "0.25") into basis points, exactly.
+/// Parses a fee (or a rate) given in per cent ("5", "2.5", "0.25") into basis points, exactly.
 pub fn fee_basis_points(percent: &str) -> Result<i64, String> {
-    let bad = || format!("a fee is a per cent from 0 to 50 with at most two decimals: {percent:?}");
+    let bad = || format!("a per cent from 0 to 50 with at most two decimals: {percent:?}");
     let (whole, fraction) = percent
         .trim()
         .split_once('.')

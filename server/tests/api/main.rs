@@ -21,3 +21,4 @@ mod shop;
 mod studio;
 mod support;
 mod timelines;
+mod wallet;

@@ -1,0 +1,282 @@
+//! The wallet beyond top-ups: its home, activity and spending, money between people,
+//! savings, donations, and the PIN vault. Only translation; the rules live in
+//! `crate::wallet`. Requests that move money carry the app's `Idempotency-Key`.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use souq_wire::{
+    ActivityEntry, ActivityPage, ActivityQuery, Donate, Donation, DonationPage, ErrorBody,
+    MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney, RequestStatus, SendMoney,
+    SetPin, SpendingQuery, SpendingReport, UnlockVault, VaultState, WalletHome,
+};
+
+use crate::db::now_ms;
+use crate::error::ApiError;
+use crate::http::Souq;
+use crate::http::checkout::{idempotency_key, to_the_end};
+use crate::http::extract::{Json, Path, Query, SignedIn};
+use crate::http::feed::PageParams;
+use crate::wallet::{self, activity, donations, people, savings, vault};
+
+#[utoipa::path(get, path = "/v1/wallet/home", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, body = WalletHome), (status = 401, body = ErrorBody)))]
+pub async fn home(State(state): State<Souq>, me: SignedIn) -> Result<Json<WalletHome>, ApiError> {
+    Ok(Json(wallet::home(&state, me.user.id, &me.token).await?))
+}
+
+#[utoipa::path(get, path = "/v1/wallet/activity", tag = "wallet", params(ActivityQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = ActivityPage), (status = 422, body = ErrorBody)))]
+pub async fn activity(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Query(query): Query<ActivityQuery>,
+) -> Result<Json<ActivityPage>, ApiError> {
+    Ok(Json(activity::page(&state, me.user.id, &query).await?))
+}
+
+#[utoipa::path(get, path = "/v1/wallet/activity/{id}", tag = "wallet",
+    params(("id" = String, Path, description = "the transfer's id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ActivityEntry), (status = 404, body = ErrorBody)))]
+pub async fn entry(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<ActivityEntry>, ApiError> {
+    Ok(Json(activity::entry(&state, me.user.id, &id).await?))
+}
+
+#[utoipa::path(get, path = "/v1/wallet/spending", tag = "wallet", params(SpendingQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = SpendingReport), (status = 422, body = ErrorBody)))]
+pub async fn spending(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Query(query): Query<SpendingQuery>,
+) -> Result<Json<SpendingReport>, ApiError> {
+    Ok(Json(activity::spending(&state, me.user.id, &query).await?))
+}
+
+/// Sends money to an @handle; needs the vault unlocked.
+#[utoipa::path(post, path = "/v1/wallet/sends", tag = "wallet", request_body = SendMoney,
+    params(("Idempotency-Key" = String, Header,
+            description = "16 to 64 letters, digits and dashes, made by the app per send")),
+    security(("bearer" = [])),
+    responses((status = 200, body = MoneySent),
+              (status = 403, description = "the PIN is needed (pin_required)", body = ErrorBody),
+              (status = 404, description = "nobody has that handle", body = ErrorBody),
+              (status = 422, description = "not enough money, over a limit, or to oneself",
+               body = ErrorBody)))]
+pub async fn send(
+    State(state): State<Souq>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Json(request): Json<SendMoney>,
+) -> Result<Json<MoneySent>, ApiError> {
+    let key = idempotency_key(&headers);
+    let sent = to_the_end(async move {
+        people::send(&state, &me.user, &me.token, key.as_deref(), &request).await
+    })
+    .await?;
+    Ok(Json(sent))
+}
+
+#[utoipa::path(get, path = "/v1/wallet/requests", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, body = MoneyRequests)))]
+pub async fn requests(
+    State(state): State<Souq>,
+    me: SignedIn,
+) -> Result<Json<MoneyRequests>, ApiError> {
+    Ok(Json(people::list(&state, &me.user).await?))
+}
+
+/// Asks an @handle for money; they are told in their inbox.
+#[utoipa::path(post, path = "/v1/wallet/requests", tag = "wallet", request_body = RequestMoney,
+    params(("Idempotency-Key" = String, Header,
+            description = "16 to 64 letters, digits and dashes, made by the app per request")),
+    security(("bearer" = [])),
+    responses((status = 200, body = MoneyRequest), (status = 404, body = ErrorBody),
+              (status = 409, description = "too many requests waiting for that person",
+               body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn ask(
+    State(state): State<Souq>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Json(request): Json<RequestMoney>,
+) -> Result<Json<MoneyRequest>, ApiError> {
+    let key = idempotency_key(&headers);
+    Ok(Json(
+        people::request(&state, &me.user, key.as_deref(), &request).await?,
+    ))
+}
+
+/// Pays a request from the wallet (once, however often asked); needs the vault unlocked.
+#[utoipa::path(post, path = "/v1/wallet/requests/{id}/accept", tag = "wallet",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MoneyRequest),
+              (status = 403, description = "the PIN is needed, or not asked of you",
+               body = ErrorBody),
+              (status = 404, body = ErrorBody),
+              (status = 409, description = "declined or cancelled", body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn accept(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<MoneyRequest>, ApiError> {
+    let paid =
+        to_the_end(async move { people::accept(&state, &me.user, &me.token, id).await }).await?;
+    Ok(Json(paid))
+}
+
+#[utoipa::path(post, path = "/v1/wallet/requests/{id}/decline", tag = "wallet",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MoneyRequest), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decline(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<MoneyRequest>, ApiError> {
+    Ok(Json(
+        people::close(&state, &me.user, id, RequestStatus::Declined).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/wallet/requests/{id}/cancel", tag = "wallet",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MoneyRequest), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn cancel(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<MoneyRequest>, ApiError> {
+    Ok(Json(
+        people::close(&state, &me.user, id, RequestStatus::Cancelled).await?,
+    ))
+}
+
+/// Moves money between main and savings.
+#[utoipa::path(post, path = "/v1/wallet/savings", tag = "wallet", request_body = MoveSavings,
+    params(("Idempotency-Key" = String, Header,
+            description = "16 to 64 letters, digits and dashes, made by the app per move")),
+    security(("bearer" = [])),
+    responses((status = 200, body = WalletHome), (status = 422, body = ErrorBody)))]
+pub async fn move_savings(
+    State(state): State<Souq>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Json(request): Json<MoveSavings>,
+) -> Result<Json<WalletHome>, ApiError> {
+    let key = idempotency_key(&headers);
+    let home = to_the_end(async move {
+        savings::move_money(&state, &me.user, &me.token, key.as_deref(), &request).await
+    })
+    .await?;
+    Ok(Json(home))
+}
+
+/// Gives to a verified nonprofit from the wallet; a large gift needs the vault unlocked.
+#[utoipa::path(post, path = "/v1/stores/{handle}/donations", tag = "wallet",
+    request_body = Donate, params(("handle" = String, Path),
+        ("Idempotency-Key" = String, Header,
+         description = "16 to 64 letters, digits and dashes, made by the app per gift")),
+    security(("bearer" = [])),
+    responses((status = 200, body = Donation),
+              (status = 403, description = "not a verified nonprofit, or the PIN is needed",
+               body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn donate(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(handle): Path<String>,
+    headers: HeaderMap,
+    Json(request): Json<Donate>,
+) -> Result<Json<Donation>, ApiError> {
+    let key = idempotency_key(&headers);
+    let donation = to_the_end(async move {
+        donations::donate(
+            &state,
+            &me.user,
+            &me.token,
+            key.as_deref(),
+            &handle,
+            &request,
+        )
+        .await
+    })
+    .await?;
+    Ok(Json(donation))
+}
+
+/// The donations a nonprofit received, for its owner.
+#[utoipa::path(get, path = "/v1/stores/{handle}/studio/donations", tag = "wallet",
+    params(("handle" = String, Path), PageParams), security(("bearer" = [])),
+    responses((status = 200, body = DonationPage), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn donations_received(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(handle): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<Json<DonationPage>, ApiError> {
+    Ok(Json(
+        donations::received(&state, &me.user, &handle, params.cursor()?, params.limit()?).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/vault", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, body = VaultState)))]
+pub async fn vault_state(
+    State(state): State<Souq>,
+    me: SignedIn,
+) -> Result<Json<VaultState>, ApiError> {
+    let mut conn = state.db.durable.acquire().await?;
+    Ok(Json(
+        vault::state(&mut conn, me.user.id, &me.token, now_ms()).await?,
+    ))
+}
+
+/// Sets the PIN (the first time freely, later with the current one) and unlocks.
+#[utoipa::path(put, path = "/v1/vault/pin", tag = "wallet", request_body = SetPin,
+    security(("bearer" = [])),
+    responses((status = 200, body = VaultState),
+              (status = 403, description = "the current PIN is wrong", body = ErrorBody),
+              (status = 423, description = "locked after five wrong PINs", body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn set_pin(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Json(request): Json<SetPin>,
+) -> Result<Json<VaultState>, ApiError> {
+    Ok(Json(
+        vault::set_pin(&state, me.user.id, &me.token, &request).await?,
+    ))
+}
+
+/// Unlocks this session for a few minutes with the PIN.
+#[utoipa::path(post, path = "/v1/vault/unlock", tag = "wallet", request_body = UnlockVault,
+    security(("bearer" = [])),
+    responses((status = 200, body = VaultState),
+              (status = 403, description = "wrong PIN (wrong_pin)", body = ErrorBody),
+              (status = 409, description = "no PIN set yet", body = ErrorBody),
+              (status = 423, description = "locked after five wrong PINs", body = ErrorBody)))]
+pub async fn unlock(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Json(request): Json<UnlockVault>,
+) -> Result<Json<VaultState>, ApiError> {
+    Ok(Json(
+        vault::unlock(&state, me.user.id, &me.token, &request.pin).await?,
+    ))
+}
+
+/// Locks this session's vault now.
+#[utoipa::path(delete, path = "/v1/vault/unlock", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, body = VaultState)))]
+pub async fn lock(State(state): State<Souq>, me: SignedIn) -> Result<Json<VaultState>, ApiError> {
+    Ok(Json(vault::lock(&state, me.user.id, &me.token).await?))
+}

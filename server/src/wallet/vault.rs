@@ -1,0 +1,323 @@
+//! The PIN vault: a six-digit PIN, set on first use, that sending money asks for. The
+//! server keeps only its argon2id hash and counts wrong tries itself, so a stolen device
+//! cannot guess offline; five wrong in a row lock it for a while. A right PIN unlocks
+//! the session it was typed in for a few minutes (sudo mode), so a person sending
+//! several payments types it once, and argon2 runs once, not per send.
+
+use souq_wire::wallet::{PIN_DIGITS, PIN_LOCK_MINUTES, PIN_TRIES, UNLOCK_MINUTES};
+use souq_wire::{Secret, SetPin, VaultState};
+use sqlx::AnyConnection;
+
+use crate::accounts::sessions::token_hash;
+use crate::db::{from_ms, now_ms};
+use crate::error::ApiError;
+use crate::state::Souq;
+
+const MINUTE_MS: i64 = 60 * 1000;
+
+fn unlock_ms() -> i64 {
+    UNLOCK_MINUTES.saturating_mul(MINUTE_MS)
+}
+
+fn lock_ms() -> i64 {
+    PIN_LOCK_MINUTES.saturating_mul(MINUTE_MS)
+}
+
+/// Six digits, neither one digit repeated nor a straight run: the PINs guessed first.
+fn checked_pin(pin: &Secret<String>) -> Result<&str, ApiError> {
+    let pin = pin.expose().as_str();
+    if pin.len() != PIN_DIGITS || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::Validation(format!(
+            "a PIN is {PIN_DIGITS} digits"
+        )));
+    }
+    let steps: Vec<i16> = pin
+        .as_bytes()
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [a, b] => Some(i16::from(*b) - i16::from(*a)),
+            _ => None,
+        })
+        .collect();
+    let run = steps
+        .first()
+        .is_some_and(|first| matches!(first, -1..=1) && steps.iter().all(|step| step == first));
+    if run {
+        return Err(ApiError::Validation(
+            "choose a PIN that is not one digit repeated or a run like 123456".into(),
+        ));
+    }
+    Ok(pin)
+}
+
+#[derive(sqlx::FromRow)]
+struct PinRow {
+    failed_tries: i64,
+    locked_until: i64,
+}
+
+async fn pin_row(conn: &mut AnyConnection, user_id: i64) -> Result<Option<PinRow>, sqlx::Error> {
+    sqlx::query_as("SELECT failed_tries, locked_until FROM vault_pins WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+fn tries_left(failed_tries: i64, locked_until: i64, now: i64) -> i64 {
+    if failed_tries >= PIN_TRIES && locked_until <= now {
+        // The lock has passed: a fresh round of tries.
+        PIN_TRIES
+    } else {
+        PIN_TRIES.saturating_sub(failed_tries).max(0)
+    }
+}
+
+/// Where the vault stands for this person and session.
+pub async fn state(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    session_token: &str,
+    now: i64,
+) -> Result<VaultState, sqlx::Error> {
+    let pin = pin_row(conn, user_id).await?;
+    let unlocked: Option<(i64,)> = sqlx::query_as(
+        "SELECT until_at FROM vault_unlocks WHERE session_hash = $1 AND user_id = $2",
+    )
+    .bind(token_hash(session_token))
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(VaultState {
+        pin_set: pin.is_some(),
+        unlocked_until: unlocked
+            .map(|(until,)| until)
+            .filter(|until| *until > now)
+            .map(from_ms),
+        locked_until: pin
+            .as_ref()
+            .map(|p| p.locked_until)
+            .filter(|until| *until > now)
+            .map(from_ms),
+        tries_left: pin.as_ref().map_or(PIN_TRIES, |p| {
+            tries_left(p.failed_tries, p.locked_until, now)
+        }),
+    })
+}
+
+/// Refused unless this session was unlocked by the PIN within the last few minutes.
+pub async fn require(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    session_token: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    let vault = state(conn, user_id, session_token, now).await?;
+    if vault.unlocked_until.is_some() {
+        return Ok(());
+    }
+    Err(ApiError::PinRequired(if vault.pin_set {
+        "enter your PIN to continue".into()
+    } else {
+        "set a PIN to continue".into()
+    }))
+}
+
+async fn unlock_session(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    session_token: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO vault_unlocks (session_hash, user_id, until_at) VALUES ($1, $2, $3)
+         ON CONFLICT (session_hash) DO UPDATE SET until_at = excluded.until_at,
+             user_id = excluded.user_id",
+    )
+    .bind(token_hash(session_token))
+    .bind(user_id)
+    .bind(now.saturating_add(unlock_ms()))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Checks a PIN against the hash, counting the try before checking it: guesses sent at
+/// once each take a try first, so no more than five are ever checked before the lock.
+async fn check(souq: &Souq, user_id: i64, pin: &str) -> Result<(), ApiError> {
+    let now = now_ms();
+    let taken: Option<(i64, String)> = sqlx::query_as(
+        "UPDATE vault_pins SET
+             failed_tries = CASE WHEN failed_tries >= $2 THEN 1 ELSE failed_tries + 1 END,
+             locked_until = CASE WHEN failed_tries + 1 = $2 THEN $3 ELSE locked_until END,
+             updated_at = $4
+         WHERE user_id = $1 AND locked_until <= $4
+         RETURNING failed_tries, pin_hash",
+    )
+    .bind(user_id)
+    .bind(PIN_TRIES)
+    .bind(now.saturating_add(lock_ms()))
+    .bind(now)
+    .fetch_optional(&souq.db.durable)
+    .await?;
+    let Some((tries, hash)) = taken else {
+        let mut conn = souq.db.durable.acquire().await?;
+        return Err(match pin_row(&mut conn, user_id).await? {
+            None => ApiError::Conflict("set a PIN first".into()),
+            Some(row) => ApiError::PinLocked {
+                retry_after_secs: u64::try_from(row.locked_until.saturating_sub(now) / 1000)
+                    .unwrap_or(0)
+                    .saturating_add(1),
+            },
+        });
+    };
+    if souq
+        .accounts
+        .hashing
+        .verify(pin.to_string(), Some(hash))
+        .await?
+    {
+        sqlx::query(
+            "UPDATE vault_pins SET failed_tries = 0, locked_until = 0, updated_at = $2
+             WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(&souq.db.durable)
+        .await?;
+        return Ok(());
+    }
+    let left = PIN_TRIES.saturating_sub(tries);
+    if left <= 0 {
+        return Err(ApiError::PinLocked {
+            retry_after_secs: u64::try_from(lock_ms() / 1000).unwrap_or(0),
+        });
+    }
+    Err(ApiError::WrongPin { tries_left: left })
+}
+
+/// Sets the PIN: the first time freely, later only with the current one. Either way
+/// this session is unlocked after.
+pub async fn set_pin(
+    souq: &Souq,
+    user_id: i64,
+    session_token: &str,
+    request: &SetPin,
+) -> Result<VaultState, ApiError> {
+    let pin = checked_pin(&request.pin)?.to_string();
+    let mut conn = souq.db.durable.acquire().await?;
+    let existing = pin_row(&mut conn, user_id).await?;
+    drop(conn);
+    if existing.is_some() {
+        let current = request
+            .current_pin
+            .as_ref()
+            .ok_or_else(|| ApiError::Validation("give the current PIN to change it".into()))?;
+        check(souq, user_id, current.expose()).await?;
+    }
+    let hash = souq.accounts.hashing.hash(pin).await?;
+    let now = now_ms();
+    let written = if existing.is_some() {
+        sqlx::query(
+            "UPDATE vault_pins SET pin_hash = $2, failed_tries = 0, locked_until = 0,
+                 updated_at = $3
+             WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .bind(&hash)
+        .bind(now)
+        .execute(&souq.db.durable)
+        .await?
+    } else {
+        sqlx::query(
+            "INSERT INTO vault_pins (user_id, pin_hash, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(&hash)
+        .bind(now)
+        .execute(&souq.db.durable)
+        .await?
+    };
+    if written.rows_affected() == 0 {
+        // Set by another request meanwhile: changing it needs that PIN.
+        return Err(ApiError::Conflict(
+            "a PIN was set meanwhile; give it to change it".into(),
+        ));
+    }
+    let mut conn = souq.db.durable.acquire().await?;
+    unlock_session(&mut conn, user_id, session_token, now).await?;
+    Ok(state(&mut conn, user_id, session_token, now).await?)
+}
+
+/// Unlocks this session for a few minutes with the PIN.
+pub async fn unlock(
+    souq: &Souq,
+    user_id: i64,
+    session_token: &str,
+    pin: &Secret<String>,
+) -> Result<VaultState, ApiError> {
+    let pin = pin.expose();
+    if pin.len() != PIN_DIGITS || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::Validation(format!(
+            "a PIN is {PIN_DIGITS} digits"
+        )));
+    }
+    check(souq, user_id, pin).await?;
+    let now = now_ms();
+    let mut conn = souq.db.durable.acquire().await?;
+    unlock_session(&mut conn, user_id, session_token, now).await?;
+    Ok(state(&mut conn, user_id, session_token, now).await?)
+}
+
+/// Locks this session's vault now (the app does on leaving the wallet).
+pub async fn lock(souq: &Souq, user_id: i64, session_token: &str) -> Result<VaultState, ApiError> {
+    let mut conn = souq.db.durable.acquire().await?;
+    sqlx::query("DELETE FROM vault_unlocks WHERE session_hash = $1")
+        .bind(token_hash(session_token))
+        .execute(&mut *conn)
+        .await?;
+    Ok(state(&mut conn, user_id, session_token, now_ms()).await?)
+}
+
+/// Forgets unlocks whose minutes have passed (the sweep).
+pub async fn purge_expired(db: &crate::db::Db) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM vault_unlocks WHERE until_at < $1")
+        .bind(now_ms())
+        .execute(&db.durable)
+        .await?
+        .rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pin(p: &str) -> Secret<String> {
+        Secret::new(p.to_string())
+    }
+
+    #[test]
+    fn a_pin_is_six_digits_and_not_a_guess_everyone_tries() {
+        assert!(checked_pin(&pin("482913")).is_ok());
+        assert!(checked_pin(&pin("112358")).is_ok());
+        for bad in [
+            "12345",
+            "1234567",
+            "12a456",
+            "٤٨٢٩١٣",
+            "000000",
+            "123456",
+            "987654",
+        ] {
+            assert!(checked_pin(&pin(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tries_start_again_once_a_lock_has_passed() {
+        assert_eq!(tries_left(0, 0, 100), PIN_TRIES);
+        assert_eq!(tries_left(3, 0, 100), 2);
+        assert_eq!(tries_left(PIN_TRIES, 200, 100), 0);
+        assert_eq!(tries_left(PIN_TRIES, 50, 100), PIN_TRIES);
+    }
+}
