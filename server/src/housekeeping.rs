@@ -1,8 +1,9 @@
 //! What each server does on its own clock: purging expired sessions and ended quota
 //! windows from the database, forgetting idle clients from the in-memory limits, and
 //! keeping money moving: reservations and holds that ran out, the sandbox's slow
-//! payments, card refunds still owed, and each day's savings interest. Any instance may
-//! do any of it: each step claims its rows, so two instances at once do each thing once.
+//! payments, card refunds still owed, withdrawals still pending, and each day's
+//! savings interest. Any instance may do any of it: each step claims its rows, so two
+//! instances at once do each thing once.
 
 use std::time::Duration;
 
@@ -40,6 +41,9 @@ pub async fn keep_money_moving(state: &Souq) {
         tracing::warn!(error = %e, "settling sandbox payments failed; trying again");
     }
     crate::checkout::refund_owed(state).await;
+    if let Err(e) = crate::wallet::withdrawals::settle_pending(state, now).await {
+        tracing::warn!(error = %e, "settling withdrawals failed; trying again");
+    }
 }
 
 /// Runs until the server stops (its task is aborted then).

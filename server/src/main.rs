@@ -65,6 +65,10 @@ struct Args {
     /// Paying more than this from the wallet (major units) asks for the PIN.
     #[arg(long, env = "SOUQ_PIN_ABOVE", default_value_t = souq_server::wallet::WalletSettings::default().pin_above_major)]
     pin_above: i64,
+    /// What debit cards are sealed under: any long random text, the same on every
+    /// instance, kept out of the database (made at start when unset).
+    #[arg(long, env = "SOUQ_CARD_KEY", hide_env_values = true)]
+    card_key: Option<String>,
     /// Log lines as JSON (the default, for log collectors) or as text.
     #[arg(long, env = "SOUQ_LOG_FORMAT", default_value = "json", value_parser = ["json", "text"])]
     log_format: String,
@@ -129,6 +133,7 @@ async fn main() -> ExitCode {
                 send_limit_major: args.send_limit,
                 daily_limit_major: args.daily_send_limit,
                 pin_above_major: args.pin_above,
+                card_key: args.card_key.map(souq_wire::Secret::new),
             },
             ..souq_server::payments::PaymentSettings::default()
         },

@@ -12,6 +12,13 @@ pub fn id(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// `count` random bytes (nonces).
+pub fn bytes(count: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; count];
+    OsRng.fill_bytes(&mut buf);
+    buf
+}
+
 /// A random number below `bound` (0 when `bound` is 0).
 pub fn below(bound: usize) -> usize {
     let bound = u64::try_from(bound).unwrap_or(u64::MAX);

@@ -179,6 +179,11 @@ pub enum PaymentMethod {
     Card {
         card: CardDetails,
     },
+    /// The shopper's own Souq debit card: it draws from the wallet, as a hold posted
+    /// when the payment succeeds.
+    SouqCard {
+        card_id: i64,
+    },
 }
 
 /// One line of the cart as the shopper reviewed it: the price they saw is the price

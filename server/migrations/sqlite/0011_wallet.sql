@@ -1,7 +1,8 @@
 -- The wallet beyond checkout (see server/src/wallet/): money between people, savings
--- and their daily interest, withdrawals, donations, the virtual debit card, and the
--- PIN vault that guards them. Money itself still moves only as ledger transfers; these
--- tables say what each transfer was for, and keep each request's first answer.
+-- (ledger accounts of kind 5) and their daily interest, withdrawals, donations, the
+-- virtual debit card, and the PIN vault that guards them. Money itself still moves only
+-- as ledger transfers; these tables say what each transfer was for, and keep each
+-- request's first answer.
 
 -- The PIN vault. Only an argon2id hash of each person's PIN; the wrong tries are
 -- counted here, so every instance agrees and a stolen device cannot guess offline.
@@ -131,12 +132,14 @@ CREATE TABLE donations (
 );
 CREATE INDEX donations_store ON donations(store_id, id);
 
--- Virtual debit cards. Number, expiry and CVV are sealed (AES-256-GCM) with a key that
--- is not in the database; only the last four digits are in the clear.
+-- Virtual debit cards. Number and CVV are sealed (AES-256-GCM) with a key that is not
+-- in the database; only the last four digits are in the clear, and the number's keyed
+-- hash (HMAC-SHA256 under that key) finds the card when a charge names it.
 CREATE TABLE debit_cards (
     id                       INTEGER PRIMARY KEY,
     user_id                  BIGINT NOT NULL REFERENCES users(id),
     sealed                   TEXT   NOT NULL,
+    number_hash              TEXT   NOT NULL UNIQUE,
     last4                    TEXT   NOT NULL,
     exp_month                BIGINT NOT NULL,
     exp_year                 BIGINT NOT NULL,
@@ -153,6 +156,8 @@ CREATE UNIQUE INDEX debit_cards_one_per_currency ON debit_cards(user_id, currenc
 CREATE TABLE card_transactions (
     id           INTEGER PRIMARY KEY,
     card_id      BIGINT NOT NULL REFERENCES debit_cards(id),
+    -- The processor's key for the charge: asked again, the same authorization answers.
+    payment_key  TEXT   NOT NULL UNIQUE,
     merchant     TEXT   NOT NULL,
     currency     TEXT   NOT NULL,
     amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),

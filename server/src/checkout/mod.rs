@@ -153,11 +153,28 @@ where
 /// Charges the attempt's card (the processor answers the same payment for the same
 /// attempt, however often asked) and applies the outcome.
 async fn charge(souq: &Souq, attempt: &Attempt, card: &CardDetails) -> Result<Checkout, ApiError> {
+    let stores: Vec<(String,)> = sqlx::query_as(
+        "SELECT s.name FROM orders o JOIN stores s ON s.id = o.store_id
+         WHERE o.checkout_id = $1 ORDER BY o.id",
+    )
+    .bind(attempt.id)
+    .fetch_all(&souq.db.durable)
+    .await?;
+    let description = if stores.is_empty() {
+        "Souq wallet top-up".to_string()
+    } else {
+        stores
+            .into_iter()
+            .map(|(name,)| name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let payment = souq
         .payments
         .processor
         .charge(Charge {
             idempotency_key: &settle::processor_key(attempt.id),
+            description: &description,
             amount_minor: attempt.total_minor,
             currency: &attempt.currency,
             card,
@@ -181,11 +198,31 @@ pub async fn checkout(
     souq: &Souq,
     user: &User,
     key: Option<&str>,
+    session_token: &str,
     request: &CheckoutRequest,
 ) -> Result<Checkout, ApiError> {
+    let draws_on_wallet = !matches!(request.payment, PaymentMethod::Card { .. });
+    // A Souq card is paid like any card: its details, unsealed here, go to the
+    // processor, which asks Souq (its issuer) to authorize it.
+    let souq_card;
+    let request = match &request.payment {
+        PaymentMethod::SouqCard { card_id } => {
+            souq_card = CheckoutRequest {
+                payment: PaymentMethod::Card {
+                    card: crate::wallet::cards::details(souq, user, *card_id).await?,
+                },
+                ..request.clone()
+            };
+            &souq_card
+        }
+        _ => request,
+    };
     let (method, card) = match &request.payment {
         PaymentMethod::Wallet => ("wallet", None),
         PaymentMethod::Card { card } => ("card", Some(card)),
+        PaymentMethod::SouqCard { .. } => {
+            return Err(ApiError::Internal("a Souq card was not unsealed".into()));
+        }
     };
     let hash = claim::hash(&Fingerprint {
         purpose: "order",
@@ -194,6 +231,10 @@ pub async fn checkout(
     })?;
     place::check_shape(request)?;
     let key = claim::checked_key(key)?;
+    // Large payments from the wallet (or the card drawing on it) ask for the PIN.
+    if draws_on_wallet {
+        ask_pin_if_large(souq, user, session_token, request).await?;
+    }
     // Sold out already: said at once, before anything is claimed or written.
     let checking = std::time::Instant::now();
     let in_stock = place::check_in_stock(&souq.db, request, user.id, key).await;
@@ -230,6 +271,41 @@ pub async fn checkout(
             _ => answer(souq, &attempt, false).await,
         },
     }
+}
+
+/// Asks for the PIN when the lines come to more than the wallet's threshold. Souq's
+/// currencies have two or three minor digits, so lines under the threshold counted in
+/// hundredths are under it in any of them, and need no look at the currency: the rush's
+/// checkouts cost nothing more.
+async fn ask_pin_if_large(
+    souq: &Souq,
+    user: &User,
+    session_token: &str,
+    request: &CheckoutRequest,
+) -> Result<(), ApiError> {
+    let wallet = &souq.payments.settings.wallet;
+    let lines_minor = request.lines.iter().fold(0_i64, |sum, line| {
+        sum.saturating_add(line.unit_price_minor.saturating_mul(line.quantity))
+    });
+    if lines_minor <= wallet.pin_above_major.saturating_mul(100) {
+        return Ok(());
+    }
+    let Some(first) = request.lines.first() else {
+        return Ok(());
+    };
+    let mut conn = souq.db.durable.acquire().await?;
+    let currency: Option<(String,)> = sqlx::query_as(
+        "SELECT p.currency FROM variants v JOIN products p ON p.id = v.product_id
+         WHERE v.id = $1",
+    )
+    .bind(first.variant_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let currency = currency.and_then(|(code,)| Currency::parse(&code).ok());
+    if currency.is_some_and(|c| wallet.asks_pin(lines_minor, &c)) {
+        crate::wallet::vault::require(&mut conn, user.id, session_token, now_ms()).await?;
+    }
+    Ok(())
 }
 
 /// Places one job through this instance's placer: the attempt as it stands after (with

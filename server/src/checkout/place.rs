@@ -464,7 +464,8 @@ fn plan(
             Some((id, available)) if *available >= total_minor => Some(*id),
             _ => return Err(ApiError::InsufficientFunds),
         },
-        PaymentMethod::Card { .. } => None,
+        // (A Souq card reaches the placer as the card it is: `checkout` unseals it.)
+        PaymentMethod::Card { .. } | PaymentMethod::SouqCard { .. } => None,
     };
     for (offer, quantity) in &lines {
         if let Some(limit) = offer.per_customer_limit {
@@ -995,15 +996,20 @@ async fn write_outcomes(
                 .bind(None::<String>)
                 .bind(None::<String>),
             // The lease still holds: the charge comes next.
-            (Ok(plan), PaymentMethod::Card { card }) => query
-                .bind("reserved")
-                .bind(Some(plan.currency.as_str()))
-                .bind(plan.total_minor)
-                .bind(Some(card.last4()))
-                .bind(Some(now.saturating_add(rules.reservation_ms)))
-                .bind(None::<i64>)
-                .bind(None::<String>)
-                .bind(None::<String>),
+            (Ok(plan), payment @ (PaymentMethod::Card { .. } | PaymentMethod::SouqCard { .. })) => {
+                query
+                    .bind("reserved")
+                    .bind(Some(plan.currency.as_str()))
+                    .bind(plan.total_minor)
+                    .bind(match payment {
+                        PaymentMethod::Card { card } => Some(card.last4()),
+                        _ => None,
+                    })
+                    .bind(Some(now.saturating_add(rules.reservation_ms)))
+                    .bind(None::<i64>)
+                    .bind(None::<String>)
+                    .bind(None::<String>)
+            }
             (Err(refusal), _) => {
                 let (code, message) = claim::kept(refusal);
                 query

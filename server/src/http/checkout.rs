@@ -62,11 +62,10 @@ pub async fn create(
     Json(request): Json<CheckoutRequest>,
 ) -> Result<Json<Checkout>, ApiError> {
     let key = idempotency_key(&headers);
-    let checkout =
-        to_the_end(
-            async move { checkout::checkout(&state, &me.user, key.as_deref(), &request).await },
-        )
-        .await?;
+    let checkout = to_the_end(async move {
+        checkout::checkout(&state, &me.user, key.as_deref(), &me.token, &request).await
+    })
+    .await?;
     Ok(Json(checkout))
 }
 

@@ -1,13 +1,14 @@
 //! The wallet beyond top-ups: its home, activity and spending, money between people,
-//! savings, donations, and the PIN vault. Only translation; the rules live in
+//! savings, withdrawals, donations, the debit card, and the PIN vault. Only translation; the rules live in
 //! `crate::wallet`. Requests that move money carry the app's `Idempotency-Key`.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use souq_wire::{
-    ActivityEntry, ActivityPage, ActivityQuery, Donate, Donation, DonationPage, ErrorBody,
-    MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney, RequestStatus, SendMoney,
-    SetPin, SpendingQuery, SpendingReport, UnlockVault, VaultState, WalletHome,
+    ActivityEntry, ActivityPage, ActivityQuery, CardSettings, CardTransaction, DebitCard, Donate,
+    Donation, DonationPage, ErrorBody, IssueCard, MoneyRequest, MoneyRequests, MoneySent,
+    MoveSavings, RequestMoney, RequestStatus, RevealedCard, SendMoney, SetPin, SpendingQuery,
+    SpendingReport, UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal,
 };
 
 use crate::db::now_ms;
@@ -16,7 +17,7 @@ use crate::http::Souq;
 use crate::http::checkout::{idempotency_key, to_the_end};
 use crate::http::extract::{Json, Path, Query, SignedIn};
 use crate::http::feed::PageParams;
-use crate::wallet::{self, activity, donations, people, savings, vault};
+use crate::wallet::{self, activity, cards, donations, people, savings, vault, withdrawals};
 
 #[utoipa::path(get, path = "/v1/wallet/home", tag = "wallet", security(("bearer" = [])),
     responses((status = 200, body = WalletHome), (status = 401, body = ErrorBody)))]
@@ -279,4 +280,89 @@ pub async fn unlock(
     responses((status = 200, body = VaultState)))]
 pub async fn lock(State(state): State<Souq>, me: SignedIn) -> Result<Json<VaultState>, ApiError> {
     Ok(Json(vault::lock(&state, me.user.id, &me.token).await?))
+}
+
+/// Takes money out to a bank account; needs the vault unlocked.
+#[utoipa::path(post, path = "/v1/wallet/withdrawals", tag = "wallet", request_body = Withdraw,
+    params(("Idempotency-Key" = String, Header,
+            description = "16 to 64 letters, digits and dashes, made by the app per withdrawal")),
+    security(("bearer" = [])),
+    responses((status = 200, body = Withdrawal),
+              (status = 403, description = "the PIN is needed (pin_required)", body = ErrorBody),
+              (status = 422, description = "not enough money, or not a valid IBAN",
+               body = ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<Souq>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Json(request): Json<Withdraw>,
+) -> Result<Json<Withdrawal>, ApiError> {
+    let key = idempotency_key(&headers);
+    let withdrawal = to_the_end(async move {
+        withdrawals::withdraw(&state, &me.user, &me.token, key.as_deref(), &request).await
+    })
+    .await?;
+    Ok(Json(withdrawal))
+}
+
+#[utoipa::path(get, path = "/v1/wallet/cards", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, body = Vec<DebitCard>)))]
+pub async fn cards(
+    State(state): State<Souq>,
+    me: SignedIn,
+) -> Result<Json<Vec<DebitCard>>, ApiError> {
+    Ok(Json(cards::list(&state, &me.user).await?))
+}
+
+/// Issues a virtual debit card in a currency (one per currency).
+#[utoipa::path(post, path = "/v1/wallet/cards", tag = "wallet", request_body = IssueCard,
+    security(("bearer" = [])),
+    responses((status = 200, body = DebitCard),
+              (status = 409, description = "a card of that currency exists", body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn issue_card(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Json(request): Json<IssueCard>,
+) -> Result<Json<DebitCard>, ApiError> {
+    Ok(Json(cards::issue(&state, &me.user, &request).await?))
+}
+
+/// Freezes or unfreezes the card and sets its limits.
+#[utoipa::path(put, path = "/v1/wallet/cards/{id}", tag = "wallet", request_body = CardSettings,
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = DebitCard), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn set_card(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+    Json(request): Json<CardSettings>,
+) -> Result<Json<DebitCard>, ApiError> {
+    Ok(Json(cards::update(&state, &me.user, id, &request).await?))
+}
+
+/// The card's number and CVV; needs the vault unlocked.
+#[utoipa::path(post, path = "/v1/wallet/cards/{id}/reveal", tag = "wallet",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = RevealedCard),
+              (status = 403, description = "the PIN is needed (pin_required)", body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn reveal_card(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<RevealedCard>, ApiError> {
+    Ok(Json(cards::reveal(&state, &me.user, &me.token, id).await?))
+}
+
+#[utoipa::path(get, path = "/v1/wallet/cards/{id}/transactions", tag = "wallet",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vec<CardTransaction>), (status = 404, body = ErrorBody)))]
+pub async fn card_transactions(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<CardTransaction>>, ApiError> {
+    Ok(Json(cards::transactions(&state, &me.user, id).await?))
 }

@@ -87,6 +87,8 @@ pub struct Payments {
     /// second step) and its settling clock.
     pub sandbox: Option<Arc<sandbox::Sandbox>>,
     pub callback_secret: Arc<[u8]>,
+    /// What Souq's own debit cards are sealed and found under.
+    pub card_keys: Arc<crate::wallet::cards::CardKeys>,
     pub settings: PaymentSettings,
 }
 
@@ -106,12 +108,19 @@ impl Payments {
             Some(secret) => Arc::from(secret.expose().as_bytes()),
             None => Arc::from(crate::random::id(32).as_bytes()),
         };
+        let mut settings = settings.clone();
+        let card_key = settings.wallet.card_key.get_or_insert_with(|| {
+            tracing::warn!("no card key was given: cards issued now will not open after a restart");
+            Secret::new(crate::random::id(32))
+        });
+        let card_keys = Arc::new(crate::wallet::cards::CardKeys::from_secret(card_key));
         let (deliveries, received) = tokio::sync::mpsc::unbounded_channel();
         let sandbox = Arc::new(sandbox::Sandbox::new(
             db.clone(),
             secret.clone(),
             deliveries,
-            settings.sandbox_settle_after,
+            &settings,
+            card_keys.clone(),
         ));
         let processor: Arc<dyn Processor> = sandbox.clone();
         Payments {
@@ -119,7 +128,8 @@ impl Payments {
             callbacks: std::sync::Mutex::new(Some(received)),
             sandbox: Some(sandbox),
             callback_secret: secret,
-            settings: settings.clone(),
+            card_keys,
+            settings,
         }
     }
 }
@@ -178,9 +188,38 @@ pub struct Payment {
 /// checkout: asked twice with it, a processor answers the same payment.
 pub struct Charge<'a> {
     pub idempotency_key: &'a str,
+    /// What the card's statement says: the stores paid, or a top-up.
+    pub description: &'a str,
     pub amount_minor: i64,
     pub currency: &'a str,
     pub card: &'a CardDetails,
+}
+
+/// What Souq asks a processor to send to a bank account, once per idempotency key.
+pub struct PayoutRequest<'a> {
+    pub idempotency_key: &'a str,
+    pub amount_minor: i64,
+    pub currency: &'a str,
+    /// The account's IBAN, checked; the processor needs it whole.
+    pub iban: &'a Secret<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayoutStatus {
+    /// On its way to the bank.
+    Pending,
+    Paid,
+    /// The bank refused it; nothing left.
+    Failed,
+}
+
+/// A payout as the processor reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payout {
+    pub id: String,
+    pub status: PayoutStatus,
+    /// Why it failed: `account_closed`, `no_account`.
+    pub failure_code: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -237,6 +276,17 @@ pub trait Processor: Send + Sync {
         amount_minor: i64,
         idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<(), ProcessorError>>;
+    /// Sends money to a bank account, once per idempotency key: asked again, it answers
+    /// the same payout as it now stands.
+    fn payout<'a>(
+        &'a self,
+        payout: PayoutRequest<'a>,
+    ) -> BoxFuture<'a, Result<Payout, ProcessorError>>;
+    /// The payout made with this idempotency key, if the processor ever got it.
+    fn find_payout<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Payout>, ProcessorError>>;
 }
 
 /// A processor's callback: "this payment changed". Its status is a hint for logs only.

@@ -11,6 +11,10 @@
 //! | 4000 0027 6000 3184 | asks for a second step (3-D Secure) the shopper completes |
 //! | 4000 0000 0000 7072 | Souq's own: processing, settles after a delay             |
 //!
+//! Payouts to a bank account go by the IBAN's last four digits: `0002` is refused
+//! (`account_closed`), `7072` stays pending and is paid after the slow card's delay, any
+//! other is paid at once.
+//!
 //! Any other number is refused (`test_card_required`), a number that fails the Luhn
 //! check is `incorrect_number`, a past expiry `expired_card`. Like a real processor it
 //! reports each change by a signed callback, and on purpose delivers each one twice, at
@@ -22,9 +26,14 @@ use std::time::Duration;
 use chrono::{Datelike, Utc};
 use tokio::sync::mpsc;
 
-use super::{BoxFuture, Charge, Event, Payment, PaymentStatus, ProcessorError, sign};
+use super::PaymentSettings;
+use super::{
+    BoxFuture, Charge, Event, Payment, PaymentStatus, Payout, PayoutRequest, PayoutStatus,
+    ProcessorError, sign,
+};
 use crate::db::{Db, now_ms};
 use crate::random;
+use crate::wallet::cards::{self, CardKeys};
 
 pub const SUCCEEDS: &str = "4242424242424242";
 pub const DECLINED: &str = "4000000000000002";
@@ -41,6 +50,10 @@ pub struct Sandbox {
     deliveries: mpsc::UnboundedSender<Delivery>,
     /// How long a `SETTLES_LATER` payment stays processing.
     settle_after: Duration,
+    /// Souq's own cards: a charge of one is sent to Souq, their issuer, to authorize.
+    cards: Arc<CardKeys>,
+    /// How long an authorized Souq card charge holds the money for its payment.
+    hold_ms: i64,
 }
 
 /// The card's digits, spaces and dashes left out.
@@ -129,14 +142,43 @@ impl Sandbox {
         db: Db,
         secret: Arc<[u8]>,
         deliveries: mpsc::UnboundedSender<Delivery>,
-        settle_after: Duration,
+        settings: &PaymentSettings,
+        cards: Arc<CardKeys>,
     ) -> Sandbox {
         Sandbox {
             db,
             secret,
             deliveries,
-            settle_after,
+            settle_after: settings.sandbox_settle_after,
+            cards,
+            hold_ms: i64::try_from(settings.reservation.as_millis()).unwrap_or(i64::MAX),
         }
+    }
+
+    /// Asks Souq, the issuer, to authorize a charge of one of its cards: the card
+    /// network's part, which a real processor plays.
+    async fn authorize(
+        &self,
+        charge: &Charge<'_>,
+    ) -> Result<(PaymentStatus, Option<&'static str>), ProcessorError> {
+        let decision = cards::authorize(
+            &self.db,
+            &self.cards,
+            &cards::Authorization {
+                payment_key: charge.idempotency_key,
+                card: charge.card,
+                amount_minor: charge.amount_minor,
+                currency: charge.currency,
+                merchant: charge.description,
+                hold_ms: self.hold_ms,
+            },
+        )
+        .await
+        .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
+        Ok(match decision {
+            None => (PaymentStatus::Succeeded, None),
+            Some(code) => (PaymentStatus::Failed, Some(code)),
+        })
     }
 
     async fn by(&self, column: &str, value: &str) -> Result<Option<Payment>, ProcessorError> {
@@ -256,7 +298,14 @@ impl Sandbox {
         .bind(now_ms())
         .fetch_all(&self.db.durable)
         .await?;
-        let mut settled = 0;
+        let paid = sqlx::query(
+            "UPDATE sandbox_payouts SET status = 'paid' WHERE status = 'pending' AND settle_at <= $1",
+        )
+        .bind(now_ms())
+        .execute(&self.db.durable)
+        .await?
+        .rows_affected();
+        let mut settled = usize::try_from(paid).unwrap_or(0);
         for (id,) in due {
             let payment = self
                 .change(
@@ -272,6 +321,62 @@ impl Sandbox {
     }
 }
 
+/// What the sandbox does with a payout to an account ending in these digits.
+fn judge_payout(iban: &str) -> (PayoutStatus, Option<&'static str>) {
+    if iban.ends_with("0002") {
+        (PayoutStatus::Failed, Some("account_closed"))
+    } else if iban.ends_with("7072") {
+        (PayoutStatus::Pending, None)
+    } else {
+        (PayoutStatus::Paid, None)
+    }
+}
+
+fn payout_status(status: &str) -> PayoutStatus {
+    match status {
+        "paid" => PayoutStatus::Paid,
+        "pending" => PayoutStatus::Pending,
+        _ => PayoutStatus::Failed,
+    }
+}
+
+impl Sandbox {
+    /// A Souq card's refund goes back to its wallet, as its issuer books it (once per
+    /// refund key; nothing for other cards).
+    async fn refund_souq_card(
+        &self,
+        payment_id: &str,
+        amount_minor: i64,
+        refund_key: &str,
+    ) -> Result<(), ProcessorError> {
+        let key: Option<(String,)> =
+            sqlx::query_as("SELECT idempotency_key FROM sandbox_payments WHERE id = $1")
+                .bind(payment_id)
+                .fetch_optional(&self.db.durable)
+                .await?;
+        if let Some((key,)) = key {
+            cards::refund(&self.db, &key, amount_minor, refund_key)
+                .await
+                .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    async fn payout_by_key(&self, key: &str) -> Result<Option<Payout>, ProcessorError> {
+        let row: Option<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, status, failure_code FROM sandbox_payouts WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.db.durable)
+        .await?;
+        Ok(row.map(|(id, status, failure_code)| Payout {
+            id,
+            status: payout_status(&status),
+            failure_code,
+        }))
+    }
+}
+
 impl super::Processor for Sandbox {
     fn charge<'a>(&'a self, charge: Charge<'a>) -> BoxFuture<'a, Result<Payment, ProcessorError>> {
         Box::pin(async move {
@@ -279,12 +384,16 @@ impl super::Processor for Sandbox {
                 return Ok(payment);
             }
             let number = digits(charge.card.number.expose());
-            let (status, failure_code) = judge(
-                &number,
-                charge.card.exp_month,
-                charge.card.exp_year,
-                charge.card.cvc.expose(),
-            );
+            let (status, failure_code) = if cards::is_souq_number(&number) {
+                self.authorize(&charge).await?
+            } else {
+                judge(
+                    &number,
+                    charge.card.exp_month,
+                    charge.card.exp_year,
+                    charge.card.cvc.expose(),
+                )
+            };
             let last4: String = number
                 .chars()
                 .rev()
@@ -320,6 +429,11 @@ impl super::Processor for Sandbox {
                 .ok_or(ProcessorError::NotFound)?;
             if inserted.rows_affected() == 1 {
                 self.announce(&payment);
+            }
+            if payment.status == PaymentStatus::Succeeded && cards::is_souq_number(&number) {
+                cards::capture(&self.db, charge.idempotency_key)
+                    .await
+                    .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
             }
             Ok(payment)
         })
@@ -369,7 +483,10 @@ impl super::Processor for Sandbox {
                     .fetch_optional(&mut *tx)
                     .await?;
             if done.is_some() {
-                return Ok(());
+                tx.rollback().await?;
+                return self
+                    .refund_souq_card(payment_id, amount_minor, idempotency_key)
+                    .await;
             }
             let refunded = sqlx::query(
                 "UPDATE sandbox_payments SET refunded_minor = refunded_minor + $1, updated_at = $2
@@ -396,8 +513,52 @@ impl super::Processor for Sandbox {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok(())
+            self.refund_souq_card(payment_id, amount_minor, idempotency_key)
+                .await
         })
+    }
+
+    fn payout<'a>(
+        &'a self,
+        payout: PayoutRequest<'a>,
+    ) -> BoxFuture<'a, Result<Payout, ProcessorError>> {
+        Box::pin(async move {
+            let iban = payout.iban.expose();
+            let (status, failure_code) = judge_payout(iban);
+            let now = now_ms();
+            let status_text = match status {
+                PayoutStatus::Paid => "paid",
+                PayoutStatus::Pending => "pending",
+                PayoutStatus::Failed => "failed",
+            };
+            sqlx::query(
+                "INSERT INTO sandbox_payouts (id, idempotency_key, amount_minor, currency,
+                     bank_last4, status, failure_code, settle_at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(format!("po_{}", random::id(18)))
+            .bind(payout.idempotency_key)
+            .bind(payout.amount_minor)
+            .bind(payout.currency)
+            .bind(iban.get(iban.len().saturating_sub(4)..).unwrap_or_default())
+            .bind(status_text)
+            .bind(failure_code)
+            .bind(now.saturating_add(i64::try_from(self.settle_after.as_millis()).unwrap_or(0)))
+            .bind(now)
+            .execute(&self.db.durable)
+            .await?;
+            self.payout_by_key(payout.idempotency_key)
+                .await?
+                .ok_or(ProcessorError::NotFound)
+        })
+    }
+
+    fn find_payout<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Payout>, ProcessorError>> {
+        Box::pin(async move { self.payout_by_key(idempotency_key).await })
     }
 }
 

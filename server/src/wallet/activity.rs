@@ -75,8 +75,8 @@ fn entries_sql(mine: &str, conditions: &str, limit_placeholder: &str) -> String 
                 o.kind AS other_kind, o.owner_id AS other_owner,
                 s.owner_id AS store_owner, ord.id AS order_id,
                 res.amount AS resolution_amount,
-                COALESCE(ms.note, d.note) AS note,
-                COALESCE(w.bank_last4, c.card_last4) AS last4
+                COALESCE(ms.note, d.note, ct.merchant) AS note,
+                COALESCE(w.bank_last4, c.card_last4, dc.last4) AS last4
          FROM ledger_transfers t
          JOIN ledger_accounts o ON o.id = CASE WHEN t.debit_account_id IN ({mine})
                                                THEN t.credit_account_id
@@ -85,6 +85,8 @@ fn entries_sql(mine: &str, conditions: &str, limit_placeholder: &str) -> String 
          LEFT JOIN money_sends ms ON ms.transfer_id = t.id
          LEFT JOIN donations d ON d.transfer_id = t.id
          LEFT JOIN withdrawals w ON w.transfer_id = t.id
+         LEFT JOIN card_transactions ct ON ct.hold_id = t.id
+         LEFT JOIN debit_cards dc ON dc.id = ct.card_id
          LEFT JOIN checkouts c ON t.code = 'top_up' AND c.payment_id = SUBSTR(t.reference, 9)
          LEFT JOIN users u ON o.kind = 1 AND u.id = o.owner_id
          LEFT JOIN orders ord ON o.kind = 4 AND ord.id = o.owner_id

@@ -1,18 +1,21 @@
 //! The wallet beyond checkout: money between people (`people.rs`), savings and their
 //! daily interest (`savings.rs`), the activity list and the spending chart
-//! (`activity.rs`), donations to nonprofits (`donations.rs`), and the PIN vault that
-//! guards sending (`vault.rs`). Money moves only as ledger transfers; each request that
-//! moves it names its transfer after the app's idempotency key, and keeps what it was
-//! for in its own row, written in the same transaction.
+//! (`activity.rs`), donations to nonprofits (`donations.rs`), withdrawals to a bank
+//! (`withdrawals.rs`), the virtual debit card (`cards.rs`), and the PIN vault that guards them (`vault.rs`). Money moves
+//! only as ledger transfers; each request that moves it names its transfer after the
+//! app's idempotency key, and keeps what it was for in its own row, written in the
+//! same transaction.
 
 pub mod activity;
+pub mod cards;
 pub mod donations;
 pub mod people;
 pub mod savings;
 pub mod vault;
+pub mod withdrawals;
 
 use souq_wire::wallet::MAX_NOTE_CHARS;
-use souq_wire::{Money, SendLimit, WalletHome};
+use souq_wire::{Money, Secret, SendLimit, WalletHome};
 use sqlx::AnyConnection;
 
 use crate::db::now_ms;
@@ -31,6 +34,10 @@ pub struct WalletSettings {
     pub daily_limit_major: i64,
     /// Paying more than this (major units) from the wallet asks for the PIN.
     pub pin_above_major: i64,
+    /// What debit cards are sealed under (any text; every instance needs the same).
+    /// Made at start when none is given, and then cards issued before a restart no
+    /// longer open.
+    pub card_key: Option<Secret<String>>,
 }
 
 impl Default for WalletSettings {
@@ -40,6 +47,7 @@ impl Default for WalletSettings {
             send_limit_major: 5_000,
             daily_limit_major: 20_000,
             pin_above_major: 1_000,
+            card_key: None,
         }
     }
 }

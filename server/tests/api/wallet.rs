@@ -755,6 +755,254 @@ async fn activity_filters_by_kind_searches_by_counterpart_and_pages(engine: Engi
     assert_eq!(bad_zone.status, 422);
 }
 
+async fn withdraw(server: &TestServer, token: &str, key: &str, amount: i64, iban: &str) -> Reply {
+    server
+        .send(
+            server
+                .post("/v1/wallet/withdrawals")
+                .bearer_auth(token)
+                .header("Idempotency-Key", key)
+                .json(&json!({"amount_minor": amount, "currency": "SAR", "iban": iban})),
+        )
+        .await
+}
+
+async fn a_withdrawal_is_held_then_paid_or_given_back_once(engine: Engine) {
+    let server = spawn_configured(engine, |config| {
+        config.payments.sandbox_settle_after = std::time::Duration::from_millis(1);
+    })
+    .await;
+    let amina = funded(&server, "amina", 100_000).await;
+    let paid = withdraw(
+        &server,
+        &amina,
+        &key(1),
+        10_000,
+        "SA03 8000 0000 6080 1016 7519",
+    )
+    .await;
+    assert_eq!(paid.status, 200, "{}", paid.body);
+    assert_eq!(paid.body["status"], "paid");
+    assert_eq!(paid.body["bank_last4"], "7519");
+    let again = withdraw(&server, &amina, &key(1), 10_000, "SA0380000000608010167519").await;
+    assert_eq!(again.body["replayed"], true);
+    assert_eq!(balance(&server, &amina).await, 90_000);
+
+    let bad = withdraw(&server, &amina, &key(2), 10_000, "SA0380000000608010167518").await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let refused = withdraw(&server, &amina, &key(3), 10_000, "SA3880000000608010160002").await;
+    assert_eq!(refused.body["status"], "failed", "{}", refused.body);
+    assert!(refused.body["failure"].as_str().unwrap().contains("closed"));
+    assert_eq!(balance(&server, &amina).await, 90_000);
+
+    // A slow bank: held (shown as pending) until the payout is paid, looked at again by
+    // the housekeeping of any instance.
+    let slow = withdraw(&server, &amina, &key(4), 5_000, "SA4480000000608010167072").await;
+    assert_eq!(slow.body["status"], "pending", "{}", slow.body);
+    let waiting = home(&server, &amina).await;
+    assert_eq!(sar_in(&waiting["balances"]), 85_000);
+    assert_eq!(sar_in(&waiting["pending"]), 5_000);
+    let pending = activity(&server, &amina, "?kind=withdrawal").await;
+    assert_eq!(pending["entries"][0]["pending"], true);
+    let souq = &server.running.souq;
+    souq.payments
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .settle_due()
+        .await
+        .unwrap();
+    let later = souq_server::db::now_ms() + 60_000;
+    let settled = souq_server::wallet::withdrawals::settle_pending(souq, later)
+        .await
+        .unwrap();
+    assert_eq!(settled, 1);
+    assert_eq!(
+        souq_server::wallet::withdrawals::settle_pending(souq, later + 60_000)
+            .await
+            .unwrap(),
+        0
+    );
+    let done = activity(&server, &amina, "?kind=withdrawal").await;
+    assert_eq!(done["entries"][0]["pending"], false);
+    assert_eq!(done["entries"].as_array().unwrap().len(), 2, "{done}");
+    assert_eq!(sar_in(&home(&server, &amina).await["pending"]), 0);
+    assert_eq!(balance(&server, &amina).await, 85_000);
+    for (currency, posted, pending) in souq_server::ledger::sums(&souq.db).await.unwrap() {
+        assert_eq!((posted, pending), (0, 0), "{currency}");
+    }
+}
+
+async fn the_debit_card_pays_from_the_wallet_within_its_limits(engine: Engine) {
+    use crate::checkout::{add_address, checkout, option_of, order_body};
+    let server = spawn_with_demo(engine).await;
+    let amina = funded(&server, "amina", 500_000).await;
+    let issued = server
+        .send(
+            server
+                .post("/v1/wallet/cards")
+                .bearer_auth(&amina)
+                .json(&json!({"currency": "SAR"})),
+        )
+        .await;
+    assert_eq!(issued.status, 200, "{}", issued.body);
+    let card = issued.body["id"].as_i64().unwrap();
+    assert!(issued.body["masked"].as_str().unwrap().starts_with("•••• "));
+    let twice = server
+        .send(
+            server
+                .post("/v1/wallet/cards")
+                .bearer_auth(&amina)
+                .json(&json!({"currency": "SAR"})),
+        )
+        .await;
+    assert_eq!(twice.status, 409);
+
+    // Revealed only with the vault unlocked.
+    server
+        .send(server.delete("/v1/vault/unlock").bearer_auth(&amina))
+        .await;
+    let locked = server
+        .send(
+            server
+                .post(&format!("/v1/wallet/cards/{card}/reveal"))
+                .bearer_auth(&amina),
+        )
+        .await;
+    assert_eq!((locked.status, locked.error_code()), (403, "pin_required"));
+    assert_eq!(unlock(&server, &amina, PIN).await.status, 200);
+    let revealed = server
+        .send(
+            server
+                .post(&format!("/v1/wallet/cards/{card}/reveal"))
+                .bearer_auth(&amina),
+        )
+        .await;
+    let number = revealed.body["number"].as_str().unwrap().to_string();
+    assert!(
+        number.starts_with("40000566") && number.len() == 16,
+        "{number}"
+    );
+    assert_eq!(revealed.body["cvv"].as_str().unwrap().len(), 3);
+    let others = server
+        .send(
+            server
+                .post(&format!("/v1/wallet/cards/{card}/reveal"))
+                .bearer_auth(&server.sign_up("bilal").await),
+        )
+        .await;
+    assert_eq!(others.status, 404);
+
+    // A checkout paid by the card draws from the wallet.
+    let address = add_address(&server, &amina).await;
+    let line = option_of(&server, "SAR", 3, 0).await;
+    let body = order_body(
+        &server,
+        address,
+        &[line],
+        1,
+        json!({"method": "souq_card", "card_id": card}),
+    )
+    .await;
+    let paid = checkout(&server, &amina, &key("card-1"), &body).await;
+    assert_eq!(paid.status, 200, "{}", paid.body);
+    assert_eq!(paid.body["status"], "paid");
+    let total = paid.body["total"]["amount_minor"].as_i64().unwrap();
+    assert_eq!(balance(&server, &amina).await, 500_000 - total);
+    let spent = activity(&server, &amina, "?kind=card").await;
+    assert_eq!(spent["entries"][0]["amount"]["amount_minor"], -total);
+    assert_eq!(spent["entries"][0]["pending"], false);
+
+    // Frozen, it is declined; so is a purchase over its limit.
+    let set = |frozen: bool, per: i64| json!({"frozen": frozen, "per_purchase_limit_minor": per, "monthly_limit_minor": 1_000_000});
+    let frozen = server
+        .send(
+            server
+                .put(&format!("/v1/wallet/cards/{card}"))
+                .bearer_auth(&amina)
+                .json(&set(true, 200_000)),
+        )
+        .await;
+    assert_eq!(frozen.body["frozen"], true, "{}", frozen.body);
+    let declined = checkout(&server, &amina, &key("card-2"), &body).await;
+    assert_eq!(
+        (declined.status, declined.error_code()),
+        (402, "payment_declined")
+    );
+    server
+        .send(
+            server
+                .put(&format!("/v1/wallet/cards/{card}"))
+                .bearer_auth(&amina)
+                .json(&set(false, 1)),
+        )
+        .await;
+    let over = checkout(&server, &amina, &key("card-3"), &body).await;
+    assert_eq!(over.status, 402, "{}", over.body);
+    let bad_limits = server
+        .send(
+            server
+                .put(&format!("/v1/wallet/cards/{card}"))
+                .bearer_auth(&amina)
+                .json(&json!({"frozen": false, "per_purchase_limit_minor": 9, "monthly_limit_minor": 5})),
+        )
+        .await;
+    assert_eq!(bad_limits.status, 422);
+    assert_eq!(balance(&server, &amina).await, 500_000 - total);
+
+    let listed = server
+        .send(
+            server
+                .get(&format!("/v1/wallet/cards/{card}/transactions"))
+                .bearer_auth(&amina),
+        )
+        .await;
+    let statuses: Vec<&str> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["declined", "declined", "posted"],
+        "{}",
+        listed.body
+    );
+    let cards = server
+        .send(server.get("/v1/wallet/cards").bearer_auth(&amina))
+        .await;
+    assert_eq!(cards.body[0]["spent_this_month_minor"], total);
+    for (currency, posted, pending) in souq_server::ledger::sums(&server.running.souq.db)
+        .await
+        .unwrap()
+    {
+        assert_eq!((posted, pending), (0, 0), "{currency}");
+    }
+}
+
+async fn paying_more_than_the_threshold_from_the_wallet_asks_for_the_pin(engine: Engine) {
+    use crate::checkout::{add_address, checkout, option_of, order_body};
+    let server = spawn_configured(engine, |config| {
+        config.demo_data = true;
+        // Anything over 1.00 asks.
+        config.payments.wallet.pin_above_major = 1;
+    })
+    .await;
+    let amina = server.sign_up("amina").await;
+    top_up(&server, &amina, &key("top"), 500_000).await;
+    let address = add_address(&server, &amina).await;
+    let line = option_of(&server, "SAR", 3, 0).await;
+    let body = order_body(&server, address, &[line], 1, json!({"method": "wallet"})).await;
+    let asked = checkout(&server, &amina, &key(1), &body).await;
+    assert_eq!((asked.status, asked.error_code()), (403, "pin_required"));
+    assert_eq!(balance(&server, &amina).await, 500_000);
+    set_pin(&server, &amina).await;
+    let paid = checkout(&server, &amina, &key(1), &body).await;
+    assert_eq!(paid.body["status"], "paid", "{}", paid.body);
+}
+
 on_both_engines!(
     a_send_moves_money_once_per_key_and_both_sides_see_it,
     bad_sends_get_clear_errors_and_move_nothing,
@@ -767,4 +1015,7 @@ on_both_engines!(
     savings_earn_interest_once_a_day_however_often_the_job_runs,
     a_donation_reaches_the_nonprofit_whole_with_a_receipt,
     activity_filters_by_kind_searches_by_counterpart_and_pages,
+    a_withdrawal_is_held_then_paid_or_given_back_once,
+    the_debit_card_pays_from_the_wallet_within_its_limits,
+    paying_more_than_the_threshold_from_the_wallet_asks_for_the_pin,
 );
