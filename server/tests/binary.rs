@@ -194,7 +194,13 @@ impl Store {
         let admin = std::env::var("SOUQ_TEST_POSTGRES_URL")
             .expect("SOUQ_TEST_POSTGRES_URL: run the tests with `cargo xtask test`");
         sqlx::any::install_default_drivers();
-        let name = format!("souq_crash_{}", std::process::id());
+        // One database per test: the crash tests run side by side in one process.
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let name = format!(
+            "souq_crash_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
         let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
             .await
             .unwrap();
@@ -456,4 +462,127 @@ async fn a_server_killed_mid_rush_loses_nothing_it_confirmed_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_mid_rush_loses_nothing_it_confirmed_on_postgres() {
     a_server_killed_mid_rush_loses_nothing_it_confirmed(true).await;
+}
+
+/// kill -9 of a server in the middle of a burst of sends between people: every send a
+/// client saw acknowledged exists, none exists in half (a transfer without its send's
+/// row, or the reverse), and the wallets still hold what was put in.
+async fn a_server_killed_mid_sends_loses_nothing_it_acknowledged(postgres: bool) {
+    let store = Store::new(postgres).await;
+    let (mut doomed, doomed_url) = store.start(&[]);
+    let survivor = postgres.then(|| store.start(&[]));
+    const PEOPLE: u8 = 8;
+    let mut people = Vec::new();
+    for n in 0..PEOPLE {
+        let (http, token, _) = buyer(&doomed_url, n + 1).await;
+        let pin = http
+            .put(format!("{doomed_url}/v1/vault/pin"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"pin": "482913"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pin.status(), 200);
+        people.push((http, token));
+    }
+    let urls: Vec<String> = std::iter::once(doomed_url.clone())
+        .chain(survivor.iter().map(|(_, url)| url.clone()))
+        .collect();
+    let mut senders = tokio::task::JoinSet::new();
+    for n in 0..96usize {
+        let from = n % usize::from(PEOPLE);
+        let to = (from + 1 + n / usize::from(PEOPLE)) % usize::from(PEOPLE);
+        let to = if to == from {
+            (to + 1) % usize::from(PEOPLE)
+        } else {
+            to
+        };
+        let (http, token) = people[from].clone();
+        let url = urls[n % urls.len()].clone();
+        senders.spawn(async move {
+            let sent = http
+                .post(format!("{url}/v1/wallet/sends"))
+                .bearer_auth(&token)
+                .header("Idempotency-Key", format!("burst-send-{n:06}"))
+                .json(&serde_json::json!({"to": format!("rusher{}", to + 1),
+                    "amount_minor": 1_000 + n, "currency": "SAR"}))
+                .send()
+                .await;
+            match sent {
+                Ok(response) if response.status() == 200 => {
+                    let body: serde_json::Value = response.json().await.unwrap();
+                    Some(body["transfer_id"].as_str().unwrap().to_string())
+                }
+                _ => None,
+            }
+        });
+    }
+    let pool = store.pool().await;
+    for _ in 0..2_000 {
+        let (made,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM money_sends")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        if made >= 5 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    doomed.kill().unwrap();
+    doomed.wait().unwrap();
+    let mut acknowledged = Vec::new();
+    while let Some(result) = senders.join_next().await {
+        acknowledged.extend(result.unwrap());
+    }
+    if let Some((mut child, _)) = survivor {
+        signal(&child, "TERM");
+        child.wait().unwrap();
+    }
+    drop(pool);
+    let pool = store.pool().await;
+    for id in &acknowledged {
+        let (transfers, sends): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM ledger_transfers WHERE id = $1),
+                    (SELECT COUNT(*) FROM money_sends WHERE transfer_id = $1)",
+        )
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!((transfers, sends), (1, 1), "acknowledged send {id}");
+    }
+    let (halves,): (i64,) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM ledger_transfers t WHERE t.code = 'p2p'
+                 AND NOT EXISTS (SELECT 1 FROM money_sends s WHERE s.transfer_id = t.id))
+              + (SELECT COUNT(*) FROM money_sends s
+                 WHERE NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.id = s.transfer_id))",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(halves, 0, "no send exists in half");
+    let (held,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(credits_posted - debits_posted), 0) AS BIGINT)
+         FROM ledger_accounts WHERE kind = 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        held,
+        i64::from(PEOPLE) * 1_000_000,
+        "the wallets hold what was put in"
+    );
+    eprintln!("acknowledged {} sends", acknowledged.len());
+    assert!(!acknowledged.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_sends_loses_nothing_it_acknowledged_on_sqlite() {
+    a_server_killed_mid_sends_loses_nothing_it_acknowledged(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_sends_loses_nothing_it_acknowledged_on_postgres() {
+    a_server_killed_mid_sends_loses_nothing_it_acknowledged(true).await;
 }

@@ -56,6 +56,30 @@ fn launch_secret() -> Result<String, AppError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// The key the embedded server seals debit cards under: made once and kept in the
+/// keychain, never in the data dir beside the database it protects. Where no keychain
+/// keeps it, each launch makes its own (and cards issued before no longer reveal).
+#[cfg(desktop)]
+async fn card_key() -> Option<souq_wire::Secret<String>> {
+    let chain = crate::keychain::Keychain::for_card_key();
+    match chain.load().await {
+        Ok(Some(key)) => return Some(souq_wire::Secret::new(key)),
+        Ok(None) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "the keychain has no card key to give");
+            return None;
+        }
+    }
+    let key = launch_secret().ok()?;
+    match chain.save(&key).await {
+        Ok(()) => Some(souq_wire::Secret::new(key)),
+        Err(e) => {
+            tracing::warn!(error = %e, "the keychain cannot keep a card key");
+            None
+        }
+    }
+}
+
 impl Backend {
     pub async fn start(data_dir: &Path) -> Result<Backend, AppError> {
         if let Some(url) = remote_url() {
@@ -74,7 +98,7 @@ impl Backend {
     #[cfg(desktop)]
     async fn start_embedded(data_dir: &Path) -> Result<Backend, AppError> {
         let secret = launch_secret()?;
-        let config = souq_server::Config {
+        let mut config = souq_server::Config {
             demo_data: true,
             app_secret: Some(secret.clone()),
             ..souq_server::Config::new(
@@ -82,6 +106,7 @@ impl Backend {
                 std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             )
         };
+        config.payments.wallet.card_key = card_key().await;
         let server = souq_server::start(config)
             .await
             .map_err(|e| AppError::Internal(format!("embedded server: {e}")))?;

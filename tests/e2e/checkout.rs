@@ -30,6 +30,7 @@ async fn sign_out(app: &App) {
 /// Tops the wallet up with `amount` SAR from the test card.
 async fn top_up(app: &App, amount: &str) {
     app.click(".nav-item[data-screen='wallet']").await;
+    app.click(".wallet-tab-top-up").await;
     app.wait_for(".top-up-amount").await;
     app.type_into(".top-up-amount", amount).await;
     app.type_into(".card-number", CARD).await;

@@ -5,6 +5,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use souq_wire::app::{FiredReminder, RemindOutcome, ReminderSettings};
 use souq_wire::{
+    ActivityEntry, ActivityPage, ActivityQuery, CardSettings, CardTransaction, DebitCard, Donate,
+    Donation, DonationPage, MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney,
+    RevealedCard, SendMoney, SpendingQuery, SpendingReport, VaultState, WalletHome, Withdraw,
+    Withdrawal,
+};
+use souq_wire::{
     Address, AddressInput, AppInfo, Cart, Checkout, CheckoutOptions, CheckoutRequest, DeepLink,
     ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo, Language, NewPost,
     NewStore, NotificationPage, Order, OrderPage, PeoplePage, Post, PostAction, PostActivity,
@@ -634,4 +640,141 @@ pub async fn close_drop(handle: &str, id: i64, cancel: bool) -> ApiResult<Studio
 /// Opens the system screen where the user lets reminders fire on time (Android).
 pub async fn request_exact_alarms() -> ApiResult<()> {
     call("request_exact_alarms", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct WalletQueryArgs<'a, T> {
+    query: &'a T,
+}
+
+#[derive(Serialize)]
+struct TextIdArgs<'a> {
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct AnswerArgs<'a> {
+    id: i64,
+    answer: &'a str,
+}
+
+#[derive(Serialize)]
+struct DonateArgs<'a> {
+    handle: &'a str,
+    request: &'a Donate,
+}
+
+#[derive(Serialize)]
+struct StoreBeforeArgs<'a> {
+    handle: &'a str,
+    before: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PinArgs<'a> {
+    pin: &'a str,
+    current_pin: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CurrencyArgs<'a> {
+    currency: &'a str,
+}
+
+#[derive(Serialize)]
+struct CardSettingsArgs<'a> {
+    id: i64,
+    settings: &'a CardSettings,
+}
+
+pub async fn wallet_home() -> ApiResult<WalletHome> {
+    call("wallet_home", &NoArgs {}).await
+}
+
+pub async fn wallet_activity(query: &ActivityQuery) -> ApiResult<ActivityPage> {
+    call("wallet_activity", &WalletQueryArgs { query }).await
+}
+
+pub async fn wallet_entry(id: &str) -> ApiResult<ActivityEntry> {
+    call("wallet_entry", &TextIdArgs { id }).await
+}
+
+pub async fn spending(query: &SpendingQuery) -> ApiResult<SpendingReport> {
+    call("spending", &WalletQueryArgs { query }).await
+}
+
+pub async fn send_money(request: &SendMoney) -> ApiResult<MoneySent> {
+    call("send_money", &RequestArgs { request }).await
+}
+
+pub async fn request_money(request: &RequestMoney) -> ApiResult<MoneyRequest> {
+    call("request_money", &RequestArgs { request }).await
+}
+
+pub async fn money_requests() -> ApiResult<MoneyRequests> {
+    call("money_requests", &NoArgs {}).await
+}
+
+/// Pays (`accept`), declines or cancels a request.
+pub async fn answer_request(id: i64, answer: &str) -> ApiResult<MoneyRequest> {
+    call("answer_request", &AnswerArgs { id, answer }).await
+}
+
+pub async fn move_savings(request: &MoveSavings) -> ApiResult<WalletHome> {
+    call("move_savings", &RequestArgs { request }).await
+}
+
+pub async fn withdraw(request: &Withdraw) -> ApiResult<Withdrawal> {
+    call("withdraw", &RequestArgs { request }).await
+}
+
+pub async fn donate(handle: &str, request: &Donate) -> ApiResult<Donation> {
+    call("donate", &DonateArgs { handle, request }).await
+}
+
+pub async fn donations_received(handle: &str, before: Option<&str>) -> ApiResult<DonationPage> {
+    call("donations_received", &StoreBeforeArgs { handle, before }).await
+}
+
+pub async fn vault() -> ApiResult<VaultState> {
+    call("vault", &NoArgs {}).await
+}
+
+pub async fn set_pin(pin: &str, current_pin: Option<&str>) -> ApiResult<VaultState> {
+    call("set_pin", &PinArgs { pin, current_pin }).await
+}
+
+pub async fn unlock_vault(pin: &str) -> ApiResult<VaultState> {
+    call(
+        "unlock_vault",
+        &PinArgs {
+            pin,
+            current_pin: None,
+        },
+    )
+    .await
+}
+
+pub async fn lock_vault() -> ApiResult<VaultState> {
+    call("lock_vault", &NoArgs {}).await
+}
+
+pub async fn cards() -> ApiResult<Vec<DebitCard>> {
+    call("cards", &NoArgs {}).await
+}
+
+pub async fn issue_card(currency: &str) -> ApiResult<DebitCard> {
+    call("issue_card", &CurrencyArgs { currency }).await
+}
+
+pub async fn set_card(id: i64, settings: &CardSettings) -> ApiResult<DebitCard> {
+    call("set_card", &CardSettingsArgs { id, settings }).await
+}
+
+pub async fn reveal_card(id: i64) -> ApiResult<RevealedCard> {
+    call("reveal_card", &IdArgs { id }).await
+}
+
+pub async fn card_transactions(id: i64) -> ApiResult<Vec<CardTransaction>> {
+    call("card_transactions", &IdArgs { id }).await
 }

@@ -160,3 +160,13 @@ fn what_is_left_of_a_drop_reads_in_each_languages_order() {
     assert_eq!(format::left_of(Language::En, 3, 40), "3 left of 40");
     assert_eq!(format::left_of(Language::Ar, 3, 40), "متبقٍّ ٣ من ٤٠");
 }
+
+#[wasm_bindgen_test]
+fn a_pin_is_read_in_any_digits_and_must_be_six() {
+    assert_eq!(format::pin_digits("482913").as_deref(), Some("482913"));
+    assert_eq!(format::pin_digits("٤٨٢٩١٣").as_deref(), Some("482913"));
+    assert_eq!(format::pin_digits("۴۸۲۹۱۳").as_deref(), Some("482913"));
+    assert_eq!(format::pin_digits("48 29 13").as_deref(), Some("482913"));
+    assert_eq!(format::pin_digits("4829"), None);
+    assert_eq!(format::pin_digits("48291a"), None);
+}

@@ -379,6 +379,7 @@ pub fn run() -> Result<(), String> {
         let rush = rush(&binary, drop)?;
         print_rush(&rush);
     }
+    print_sends(&sends(&binary)?);
     print_reminders(&reminders()?);
     Ok(())
 }
@@ -392,6 +393,15 @@ pub fn rush_only() -> Result<(), String> {
         let rush = rush(&binary, drop)?;
         print_rush(&rush);
     }
+    Ok(())
+}
+
+/// Money between people alone: `cargo xtask bench sends`.
+pub fn sends_only() -> Result<(), String> {
+    setup::ensure(Purpose::Bench)?;
+    sh::run(sh::cargo().args(["build", "--release", "-p", "souq-server"]))?;
+    let binary = crate::tasks::target_dir().join("release/souq-server");
+    print_sends(&sends(&binary)?);
     Ok(())
 }
 
@@ -566,27 +576,105 @@ fn rush(binary: &Path, drop_mode: bool) -> Result<Rush, String> {
     })
 }
 
-/// pgbench's TPS for the hot-row UPDATE on `db`, CONCURRENCY clients.
-fn hot_row_tps(pg: &TempPostgres, db: &str, concurrency: u32) -> Result<f64, String> {
+/// People with money in the sends bench; pairs are drawn at random among them.
+const SEND_PEOPLE: u32 = 10_000;
+const SEND_CLIENTS: u32 = 64;
+const SEND_ROUNDS: usize = 3;
+
+struct Sends {
+    sends: u32,
+    /// Each round's line (`sends=.. transfers_per_sec=.. ...`) and pgbench's TPS after it.
+    rounds: Vec<(String, f64)>,
+}
+
+/// P2P sends: SEND_CLIENTS clients send SENDS (6,000 by default) sends between random
+/// pairs of SEND_PEOPLE people through one server instance on a durable PostgreSQL;
+/// then, on the same PostgreSQL, pgbench's TPS for the two-row transaction a transfer
+/// is at its least (debit one row, credit another) at the same concurrency. Three
+/// rounds, each on a fresh database.
+fn sends(binary: &Path) -> Result<Sends, String> {
+    let total = env_number("SOUQ_SENDS", 6_000);
+    sh::run(sh::cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "souq-server",
+        "--example",
+        "sends",
+    ]))?;
+    let sender = crate::tasks::target_dir().join("release/examples/sends");
+    let pg = TempPostgres::start_durable()?;
+    let mut rounds = Vec::new();
+    for round in 0..SEND_ROUNDS {
+        let db = pg.create_database(&format!("souq_sends_{round}"))?;
+        let (server, url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
+        eprintln!(
+            "bench: sends, round {}: {total} sends by {SEND_CLIENTS} clients among {SEND_PEOPLE} people",
+            round + 1
+        );
+        let out = Command::new(&sender)
+            .args([
+                db.as_str(),
+                url.as_str(),
+                &SEND_PEOPLE.to_string(),
+                &SEND_CLIENTS.to_string(),
+                &total.to_string(),
+            ])
+            .output()
+            .map_err(|e| format!("{}: {e}", sender.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "the sends failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let outcome = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        eprintln!("bench: sends: {outcome}");
+        drop(server);
+        let tps = two_row_tps(&pg, &db)?;
+        eprintln!("bench: pgbench two-row transfer at {SEND_CLIENTS} clients: {tps:.0} tps");
+        rounds.push((outcome, tps));
+    }
+    Ok(Sends {
+        sends: total,
+        rounds,
+    })
+}
+
+/// pgbench's TPS on `db` for a transfer at its least: one transaction that debits one
+/// random row of SEND_PEOPLE and credits another (in id order, so no two deadlock).
+fn two_row_tps(pg: &TempPostgres, db: &str) -> Result<f64, String> {
     psql(
         db,
-        "CREATE TABLE stock (id INT PRIMARY KEY, qty BIGINT NOT NULL);
-         INSERT INTO stock VALUES (1, 1000000000);",
+        &format!(
+            "CREATE TABLE bench_accounts (id INT PRIMARY KEY, balance BIGINT NOT NULL);
+             INSERT INTO bench_accounts SELECT g, 1000000 FROM generate_series(1, {SEND_PEOPLE}) g;"
+        ),
     )?;
-    let dir = std::env::temp_dir().join(format!("souq-rush-{}", std::process::id()));
+    let script = format!(
+        "\\set a random(1, {SEND_PEOPLE})\n\\set b random(1, {SEND_PEOPLE})\n\\set lo least(:a, :b)\n\\set hi greatest(:a, :b)\nBEGIN;\nUPDATE bench_accounts SET balance = balance - 1 WHERE id = :lo;\nUPDATE bench_accounts SET balance = balance + 1 WHERE id = :hi;\nEND;\n"
+    );
+    pgbench_tps(pg, db, "two-row.sql", &script, SEND_CLIENTS)
+}
+
+/// Runs a pgbench script on `db` with `clients` clients and answers its TPS.
+fn pgbench_tps(
+    pg: &TempPostgres,
+    db: &str,
+    name: &str,
+    script: &str,
+    clients: u32,
+) -> Result<f64, String> {
+    let dir = std::env::temp_dir().join(format!("souq-pgbench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let script = dir.join("hot-row.sql");
-    std::fs::write(
-        &script,
-        "UPDATE stock SET qty = qty - 1 WHERE id = 1 AND qty > 0;\n",
-    )
-    .map_err(|e| e.to_string())?;
+    let path = dir.join(name);
+    std::fs::write(&path, script).map_err(|e| e.to_string())?;
     let pgbench = sh::output(
         Command::new(pg.program("pgbench"))
-            .args(["-n", "-c", &concurrency.to_string(), "-j", "2", "-T"])
+            .args(["-n", "-c", &clients.to_string(), "-j", "2", "-T"])
             .arg(seconds().min(10).to_string())
             .arg("-f")
-            .arg(&script)
+            .arg(&path)
             .arg(db),
     )
     .ok_or("pgbench failed")?;
@@ -599,18 +687,77 @@ fn hot_row_tps(pg: &TempPostgres, db: &str, concurrency: u32) -> Result<f64, Str
         .ok_or_else(|| format!("no tps in pgbench's output: {pgbench}"))
 }
 
+fn field(outcome: &str, name: &str) -> Option<f64> {
+    outcome
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+        .and_then(|v| v.parse().ok())
+}
+
+fn print_sends(sends: &Sends) {
+    let list = |values: &[f64]| {
+        values
+            .iter()
+            .map(|v| format!("{v:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "\n| P2P sends ({} sends, {SEND_CLIENTS} clients, {SEND_PEOPLE} people, one instance; {} rounds) | median | rounds |",
+        sends.sends,
+        sends.rounds.len()
+    );
+    println!("|---|---:|---|");
+    for (label, name) in [
+        ("sends made", "sends"),
+        ("failed", "failed"),
+        ("transfers/s", "transfers_per_sec"),
+        ("send p50 (ms)", "p50_ms"),
+        ("send p99 (ms)", "p99_ms"),
+        ("ledger sum", "ledger_sum"),
+        ("wallets' total kept (1 = yes)", "conserved"),
+    ] {
+        let values: Vec<f64> = sends
+            .rounds
+            .iter()
+            .filter_map(|(outcome, _)| field(outcome, name))
+            .collect();
+        println!(
+            "| {label} | {:.0} | {} |",
+            median(values.clone()),
+            list(&values)
+        );
+    }
+    let tps: Vec<f64> = sends.rounds.iter().map(|(_, tps)| *tps).collect();
+    println!(
+        "| pgbench two-row transfer at {SEND_CLIENTS} clients (tps) | {:.0} | {} |",
+        median(tps.clone()),
+        list(&tps)
+    );
+}
+
+/// pgbench's TPS for the hot-row UPDATE on `db`, CONCURRENCY clients.
+fn hot_row_tps(pg: &TempPostgres, db: &str, concurrency: u32) -> Result<f64, String> {
+    psql(
+        db,
+        "CREATE TABLE stock (id INT PRIMARY KEY, qty BIGINT NOT NULL);
+         INSERT INTO stock VALUES (1, 1000000000);",
+    )?;
+    pgbench_tps(
+        pg,
+        db,
+        "hot-row.sql",
+        "UPDATE stock SET qty = qty - 1 WHERE id = 1 AND qty > 0;\n",
+        concurrency,
+    )
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn print_rush(rush: &Rush) {
-    let field = |outcome: &str, name: &str| -> Option<f64> {
-        outcome
-            .split_whitespace()
-            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-            .and_then(|v| v.parse().ok())
-    };
     let all = |name: &str| -> Vec<f64> {
         rush.rounds
             .iter()

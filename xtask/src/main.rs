@@ -20,9 +20,10 @@ cargo xtask <task>
           real app under Xvfb
   bench   measured speed: feed endpoints over 1,000,000 posts in PostgreSQL at 64
           connections beside the health endpoint, the shop's search, sign-in floods,
-          the launch rush and the drop rush beside pgbench's hot-row ceiling, and
-          10,000 drop reminders on the device (figures for docs/BENCHMARKS.md);
-          `bench rush` runs the rushes alone, `bench reminders` the reminders
+          the launch rush and the drop rush beside pgbench's hot-row ceiling, P2P
+          sends beside pgbench's two-row transfer, and 10,000 drop reminders on
+          the device (figures for docs/BENCHMARKS.md); `bench rush` runs the rushes
+          alone, `bench sends` the sends, `bench reminders` the reminders
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -35,8 +36,9 @@ fn main() -> ExitCode {
             None => bench::run(),
             Some("rush") => bench::rush_only(),
             Some("reminders") => bench::reminders_only(),
+            Some("sends") => bench::sends_only(),
             Some(other) => Err(format!(
-                "unknown bench part {other:?}: none, rush or reminders"
+                "unknown bench part {other:?}: none, rush, sends or reminders"
             )),
         },
         "test" => tasks::test(),

@@ -246,6 +246,7 @@ pub async fn vault_state(
     security(("bearer" = [])),
     responses((status = 200, body = VaultState),
               (status = 403, description = "the current PIN is wrong", body = ErrorBody),
+              (status = 409, description = "a PIN was set meanwhile", body = ErrorBody),
               (status = 423, description = "locked after five wrong PINs", body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn set_pin(

@@ -133,7 +133,7 @@ fn contains_pattern(text: &str) -> String {
 
 /// A page cursor: strictly older than (time, transfer id).
 fn parse_cursor(raw: &str) -> Result<(i64, String), ApiError> {
-    let bad = || ApiError::BadRequest(format!("invalid cursor {raw:?}"));
+    let bad = || ApiError::Validation(format!("invalid cursor {raw:?}: pass a next_cursor back"));
     let (ms, id) = raw.split_once('_').ok_or_else(bad)?;
     Ok((ms.parse().map_err(|_| bad())?, id.to_string()))
 }

@@ -84,7 +84,8 @@ async fn view(souq: &Souq, row: Row, replayed: bool) -> Result<Donation, ApiErro
         .ok_or_else(|| ApiError::Internal("a donation vanished".into()))
 }
 
-/// Gives to the verified nonprofit whose store has this handle, from the wallet. Large
+/// Gives to the verified nonprofit whose store (or its owner) has this handle, from the
+/// wallet. Large
 /// gifts ask for the PIN; a retry with the same key gives nothing again.
 pub async fn donate(
     souq: &Souq,
@@ -98,11 +99,15 @@ pub async fn donate(
     let (amount, currency) = money_of(request.amount_minor, &request.currency)?;
     let note = note_of(&request.note)?;
     let handle = handle.trim_start_matches('@').to_ascii_lowercase();
-    let store: Option<(i64, i64, i64)> =
-        sqlx::query_as("SELECT id, owner_id, is_nonprofit FROM stores WHERE handle = $1")
-            .bind(&handle)
-            .fetch_optional(&souq.db.pool)
-            .await?;
+    // By the store's handle, or its owner's (what posts show): the store's first.
+    let store: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT s.id, s.owner_id, s.is_nonprofit FROM stores s JOIN users u ON u.id = s.owner_id
+         WHERE s.handle = $1 OR u.handle = $1
+         ORDER BY CASE WHEN s.handle = $1 THEN 0 ELSE 1 END LIMIT 1",
+    )
+    .bind(&handle)
+    .fetch_optional(&souq.db.pool)
+    .await?;
     let (store_id, owner_id, verified) = store.ok_or_else(|| ApiError::not_found("store"))?;
     if verified == 0 {
         return Err(ApiError::Forbidden(

@@ -115,11 +115,16 @@ pub async fn require(
     if vault.unlocked_until.is_some() {
         return Ok(());
     }
-    Err(ApiError::PinRequired(if vault.pin_set {
+    Err(refusal(vault.pin_set))
+}
+
+/// What an action that needs the vault unlocked answers while it is not.
+pub fn refusal(pin_set: bool) -> ApiError {
+    ApiError::PinRequired(if pin_set {
         "enter your PIN to continue".into()
     } else {
         "set a PIN to continue".into()
-    }))
+    })
 }
 
 async fn unlock_session(

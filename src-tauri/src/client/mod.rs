@@ -1,9 +1,11 @@
 //! The app's plain Rust API over the Souq server: the signed-in session and every call
 //! the UI can make. Tauri commands are one-line wrappers around it, so it can be used
-//! and tested without a window. Checkout, the wallet and orders are in `money.rs`.
+//! and tested without a window. Checkout, top-ups and orders are in `money.rs`,
+//! the rest of the wallet in `wallet.rs`.
 
 mod drops;
 mod money;
+mod wallet;
 
 use std::collections::HashMap;
 use std::sync::Mutex;

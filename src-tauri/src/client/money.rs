@@ -24,6 +24,8 @@ struct CheckoutAttempt<'a> {
     address_id: i64,
     shipping: &'a [StoreShipping],
     card: Option<CardPrint>,
+    /// The shopper's own Souq card, by id.
+    souq_card: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -37,7 +39,7 @@ struct TopUpAttempt<'a> {
 impl SouqClient {
     /// Sends one money-moving request under its attempt's key; a definite answer ends the
     /// attempt, anything else keeps its key for the retry.
-    async fn attempt<T>(
+    pub(super) async fn attempt<T>(
         &self,
         what: &impl Serialize,
         segments: &[&str],
@@ -77,7 +79,11 @@ impl SouqClient {
             shipping: &request.shipping,
             card: match &request.payment {
                 PaymentMethod::Card { card } => Some(CardPrint::of(card)),
-                PaymentMethod::Wallet => None,
+                PaymentMethod::Wallet | PaymentMethod::SouqCard { .. } => None,
+            },
+            souq_card: match &request.payment {
+                PaymentMethod::SouqCard { card_id } => Some(*card_id),
+                _ => None,
             },
         };
         self.attempt(&what, &["v1", "checkouts"], request).await

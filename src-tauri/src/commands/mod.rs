@@ -11,3 +11,4 @@ pub mod posts;
 pub mod settings;
 pub mod shop;
 pub mod studio;
+pub mod wallet;

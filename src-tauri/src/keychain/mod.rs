@@ -1,4 +1,5 @@
-//! The session token, kept in the operating system's keychain and never in a plain file.
+//! The session token (and the embedded server's card key), kept in the operating
+//! system's keychain and never in a plain file.
 //! Which keychain is the platform's business: `native.rs` where one exists, and
 //! `unavailable.rs` where none does, which keeps nothing (the session lasts until the
 //! app quits, and the UI says so).
@@ -29,6 +30,13 @@ impl Keychain {
             format!("session:{server_url}")
         };
         Keychain { account }
+    }
+
+    /// The entry of the key the embedded server seals debit cards under.
+    pub fn for_card_key() -> Keychain {
+        Keychain {
+            account: "card-key:embedded".to_string(),
+        }
     }
 
     /// Whether a session survives a restart on this platform.

@@ -7,6 +7,7 @@ use souq_wire::{Author, AuthorKind, Post, QuotedPost, RankReason, Segment, segme
 
 use crate::api;
 use crate::components::avatar::Avatar;
+use crate::components::donate::DonateButton;
 use crate::components::post_actions::PostActions;
 use crate::components::product_card::ProductCard;
 use crate::i18n::{Text, format, tr, use_i18n};
@@ -201,6 +202,9 @@ pub fn PostCard(
                             <ProductCard product=product/>
                         }).collect_view()}
                     </div>
+                })}
+                {(post.author.kind == AuthorKind::Nonprofit).then(|| view! {
+                    <div class="post-donate"><DonateButton nonprofit=post.author.clone()/></div>
                 })}
                 <PostActions post=post.clone() removed=removed/>
                 {why.clone().map(|(reasons, ranked)| view! { <WhyThis reasons=reasons ranked=ranked/> })}

@@ -334,3 +334,19 @@ pub fn money_input(amount_minor: i64, currency: &str) -> String {
         format!("{}.{:0width$}", amount / scale, amount % scale)
     }
 }
+
+/// A PIN as typed: its six digits, in any script (Arabic-Indic and Persian digits
+/// too), spaces left out; none when it is not six digits.
+pub fn pin_digits(raw: &str) -> Option<String> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '٠'..='٩' => char::from_digit(u32::from(c) - u32::from('٠'), 10).unwrap_or(c),
+            '۰'..='۹' => char::from_digit(u32::from(c) - u32::from('۰'), 10).unwrap_or(c),
+            other => other,
+        })
+        .collect();
+    (digits.len() == souq_wire::wallet::PIN_DIGITS && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(digits)
+}

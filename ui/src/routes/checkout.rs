@@ -17,6 +17,7 @@ use crate::components::address_form::AddressForm;
 use crate::components::back_header::BackHeader;
 use crate::components::card_form::{CardFields, CardForm, SecondStep, second_step_handlers};
 use crate::components::error_message::ErrorMessage;
+use crate::components::pin_prompt::{PinPrompt, needs_pin};
 use crate::i18n::{Text, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
@@ -148,6 +149,15 @@ pub fn CheckoutScreen() -> impl IntoView {
     let adding_address = RwSignal::new(false);
     let shipping = RwSignal::new(Vec::<StoreShipping>::new());
     let by_card = RwSignal::new(false);
+    // The shopper's own Souq card, when paying by it: its id.
+    let souq_card = RwSignal::new(None::<i64>);
+    let cards = RwSignal::new(Vec::<souq_wire::DebitCard>::new());
+    spawn_local(async move {
+        if let Ok(list) = api::cards().await {
+            cards.set(list);
+        }
+    });
+    let asking_pin = RwSignal::new(false);
     let card = CardFields::default();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ErrorBody>);
@@ -269,14 +279,16 @@ pub fn CheckoutScreen() -> impl IntoView {
             }
         }
     };
-    let pay = move |_| {
+    let pay = move || {
         let Some(basket) = basket.get_untracked() else {
             return;
         };
         let Some(address_id) = address.get_untracked() else {
             return;
         };
-        let payment = if by_card.get_untracked() {
+        let payment = if let Some(card_id) = souq_card.get_untracked() {
+            PaymentMethod::SouqCard { card_id }
+        } else if by_card.get_untracked() {
             match card.card() {
                 Some(card) => PaymentMethod::Card { card },
                 None => {
@@ -309,7 +321,16 @@ pub fn CheckoutScreen() -> impl IntoView {
         };
         busy.set(true);
         error.set(None);
-        spawn_local(async move { finish(api::checkout(&request).await) });
+        spawn_local(async move {
+            match api::checkout(&request).await {
+                // A large payment from the wallet asks for the PIN, then goes again.
+                Err(e) if needs_pin(&e) => {
+                    busy.set(false);
+                    asking_pin.set(true);
+                }
+                answer => finish(answer),
+            }
+        });
     };
     let (answer_step, abandon_step) = second_step_handlers(second_step, busy, finish);
     let address_saved = Callback::new(move |saved: Address| {
@@ -421,19 +442,35 @@ pub fn CheckoutScreen() -> impl IntoView {
                         <h2>{i18n.t(Text::PayWith)}</h2>
                         <div class="choices" role="radiogroup">
                             <label class="choice pay-wallet">
-                                <input type="radio" name="payment" prop:checked=move || !by_card.get() on:change=move |_| by_card.set(false)/>
+                                <input type="radio" name="payment" prop:checked=move || !by_card.get() && souq_card.get().is_none()
+                                    on:change=move |_| { by_card.set(false); souq_card.set(None); }/>
                                 <span>{i18n.t(Text::Wallet)}</span>
                                 <span class="muted wallet-balance">{move || {
                                     let c = currency.get().unwrap_or_default();
                                     format::money(i18n.language.get(), &money(wallet_balance.get().unwrap_or(0), &c))
                                 }}</span>
                             </label>
+                            {move || {
+                                let c = currency.get().unwrap_or_default();
+                                cards.get().into_iter().filter(|d| d.currency == c && !d.frozen).map(|d| {
+                                    let id = d.id;
+                                    view! {
+                                        <label class="choice pay-souq-card">
+                                            <input type="radio" name="payment" prop:checked=move || souq_card.get() == Some(id)
+                                                on:change=move |_| { by_card.set(false); souq_card.set(Some(id)); }/>
+                                            <span>{i18n.t(Text::PaySouqCard)}</span>
+                                            <span class="muted" dir="ltr">{d.masked.clone()}</span>
+                                        </label>
+                                    }
+                                }).collect_view()
+                            }}
                             <label class="choice pay-card">
-                                <input type="radio" name="payment" prop:checked=move || by_card.get() on:change=move |_| by_card.set(true)/>
+                                <input type="radio" name="payment" prop:checked=move || by_card.get()
+                                    on:change=move |_| { by_card.set(true); souq_card.set(None); }/>
                                 <span>{i18n.t(Text::Card)}</span>
                             </label>
                         </div>
-                        {move || (!by_card.get() && totals.get().zip(wallet_balance.get()).is_some_and(|((_, _, total, _), balance)| balance < total)).then(|| view! {
+                        {move || (!by_card.get() && souq_card.get().is_none() && totals.get().zip(wallet_balance.get()).is_some_and(|((_, _, total, _), balance)| balance < total)).then(|| view! {
                             <p class="muted">{i18n.t(Text::WalletTooLow)}" "
                                 <button type="button" class="link top-up-link" on:click=move |_| state.open(Screen::Wallet)>{i18n.t(Text::TopUp)}</button>
                             </p>
@@ -469,7 +506,7 @@ pub fn CheckoutScreen() -> impl IntoView {
                     })}
                     <button type="button" class="button button-primary pay"
                         disabled=move || busy.get() || address.get().is_none() || basket.get().is_none()
-                        on:click=pay>
+                        on:click=move |_| pay()>
                         {move || {
                             let language = i18n.language.get();
                             match totals.get() {
@@ -481,6 +518,7 @@ pub fn CheckoutScreen() -> impl IntoView {
                 }.into_any()
             }
         }}
+        <PinPrompt open=asking_pin on_unlocked=Callback::new(move |()| pay())/>
         {move || second_step.get().map(|_| view! {
             <SecondStep on_answer=answer_step on_abandon=abandon_step busy=busy.read_only()/>
         })}

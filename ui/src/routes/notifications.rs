@@ -1,4 +1,5 @@
-//! The notifications inbox: follows, likes, reposts, mentions and orders moved along.
+//! The notifications inbox: follows, likes, reposts, mentions, orders moved along, and
+//! money sent, asked for, declined or given.
 //! Opening it marks everything read.
 
 use leptos::prelude::*;
@@ -25,6 +26,10 @@ pub fn kind_text(notification: &Notification) -> Text {
             Some(OrderStatus::Refunded) => Text::NotifOrderRefunded,
             Some(OrderStatus::Placed | OrderStatus::Paid) | None => Text::NotifOrderPaid,
         },
+        NotificationKind::MoneyReceived => Text::NotifMoneyReceived,
+        NotificationKind::MoneyRequested => Text::NotifMoneyRequested,
+        NotificationKind::RequestDeclined => Text::NotifRequestDeclined,
+        NotificationKind::Donation => Text::NotifDonation,
     }
 }
 
@@ -32,11 +37,18 @@ pub fn kind_text(notification: &Notification) -> Text {
 fn Entry(notification: Notification) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
-    let target = match (notification.order_id, notification.post_id) {
-        (Some(order), _) => Screen::Order(order),
-        (None, Some(post)) => Screen::Post(post),
-        (None, None) => Screen::Profile(notification.actor.handle.clone()),
+    let target = match (
+        notification.money.is_some(),
+        notification.order_id,
+        notification.post_id,
+    ) {
+        // Money opens the wallet, where a request is paid or declined.
+        (true, _, _) => Screen::Wallet,
+        (false, Some(order), _) => Screen::Order(order),
+        (false, None, Some(post)) => Screen::Post(post),
+        (false, None, None) => Screen::Profile(notification.actor.handle.clone()),
     };
+    let money = notification.money.clone();
     let created = notification.created_at;
     view! {
         <li class="notification" class:unread=!notification.read data-kind=format!("{:?}", notification.kind).to_lowercase()>
@@ -45,7 +57,8 @@ fn Entry(notification: Notification) -> impl IntoView {
                 <span class="notification-text">
                     <strong dir="auto">{notification.actor.display_name.clone()}</strong>" "
                     {i18n.t(kind_text(&notification))}
-                    {notification.post_excerpt.clone().map(|excerpt| view! { <span class="excerpt" dir="auto">{excerpt}</span> })}
+                    {money.map(|money| view! { " " <strong class="price">{move || format::money(i18n.language.get(), &money)}</strong> })}
+                    {notification.post_excerpt.clone().or(notification.note.clone()).map(|excerpt| view! { <span class="excerpt" dir="auto">{excerpt}</span> })}
                 </span>
                 <time class="post-time">{move || format::relative(i18n.language.get(), created, format::now(), format::local_offset_minutes(created))}</time>
             </button>

@@ -2,11 +2,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::{Author, ErrorBody, Profile, Storefront, Timeline};
+use souq_wire::{Author, AuthorKind, ErrorBody, Profile, Storefront, Timeline};
 
 use crate::api;
 use crate::components::avatar::Avatar;
 use crate::components::back_header::BackHeader;
+use crate::components::donate::DonateButton;
 use crate::components::error_message::ErrorMessage;
 use crate::components::feed_list::{FeedList, FeedSource};
 use crate::components::storefront::StorefrontView;
@@ -96,6 +97,10 @@ fn Header(profile: Profile) -> impl IntoView {
                             aria-pressed=move || following.get().to_string() disabled=busy on:click=toggle>
                             {move || tr(i18n.language.get(), if following.get() { Text::Unfollow } else { Text::Follow })}
                         </button>
+                        // Only a verified nonprofit is shown as one, and only it takes gifts.
+                        {(profile.author.kind == AuthorKind::Nonprofit).then(|| view! {
+                            <DonateButton nonprofit=profile.author.clone()/>
+                        })}
                     }.into_any()
                 }}
             </div>

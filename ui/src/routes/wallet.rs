@@ -1,27 +1,114 @@
-//! The wallet: what it holds in each currency, and topping it up from a card (with the
-//! card's second step when it asks for one). Sending, savings and the rest come later.
+//! The wallet: what it holds (available, on hold, savings), and its tabs: the overview
+//! (requests waiting, the monthly spending chart, the activity), sending and requesting
+//! money, savings, the debit card, and topping up from a card or withdrawing to a bank.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::{Checkout, CheckoutStatus, ErrorBody, Money, TopUpRequest, Wallet};
+use souq_wire::{
+    Checkout, CheckoutStatus, ErrorBody, Money, MoneyRequests, SpendingQuery, SpendingReport,
+    TopUpRequest, WalletHome,
+};
 
 use crate::api;
 use crate::components::back_header::BackHeader;
 use crate::components::card_form::{CardFields, CardForm, SecondStep, second_step_handlers};
+use crate::components::debit_card::DebitCards;
 use crate::components::error_message::ErrorMessage;
+use crate::components::money_forms::{
+    AmountField, RequestLists, SavingsForm, SendOrRequest, WithdrawForm,
+};
+use crate::components::spending_chart::SpendingChart;
+use crate::components::wallet_activity::ActivityList;
 use crate::i18n::{Text, format, tr, use_i18n};
 use crate::routes::checkout::{outcome_unknown, unpaid_text};
 
-const CURRENCIES: [&str; 9] = [
-    "SAR", "AED", "KWD", "QAR", "BHD", "OMR", "EGP", "JOD", "USD",
-];
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Overview,
+    Send,
+    Savings,
+    Card,
+    TopUp,
+}
+
+/// The user's IANA time zone, as the webview knows it: months are theirs.
+fn time_zone() -> Option<String> {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &wasm_bindgen::JsValue::from_str("timeZone"))
+        .ok()
+        .and_then(|zone| zone.as_string())
+}
 
 #[component]
-pub fn WalletScreen() -> impl IntoView {
+fn Balances(home: WalletHome, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let wallet = RwSignal::new(None::<Result<Wallet, ErrorBody>>);
-    let load = move || spawn_local(async move { wallet.set(Some(api::wallet().await)) });
-    load();
+    let list = move |class: &'static str, label: Text, items: Vec<Money>| {
+        (!items.is_empty()).then(|| {
+            view! {
+                <div class=format!("balance-group {class}")>
+                    <h3>{i18n.t(label)}</h3>
+                    <ul class="balances">
+                        {items.into_iter().map(|m| {
+                            let currency = m.currency.clone();
+                            view! { <li class="balance" data-currency=currency>
+                                <strong class="price">{move || format::money(i18n.language.get(), &m)}</strong>
+                            </li> }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    };
+    let empty = home.balances.is_empty() && home.savings.is_empty();
+    let unlocked = home.vault.unlocked_until;
+    let lock = move |_| {
+        spawn_local(async move {
+            let _ = api::lock_vault().await;
+            on_changed.run(());
+        })
+    };
+    let waiting = home.requests_waiting;
+    view! {
+        <section class="panel wallet-balances">
+            <h2>{i18n.t(Text::Balance)}</h2>
+            {empty.then(|| view! { <p class="muted wallet-empty">{i18n.t(Text::WalletEmpty)}</p> })}
+            <div class="balance-groups">
+                {list("main", Text::MainBalance, home.balances.clone())}
+                {list("pending", Text::PendingBalance, home.pending.clone())}
+                {list("savings", Text::SavingsBalance, home.savings.clone())}
+            </div>
+            {(waiting > 0).then(|| view! {
+                <p class="requests-waiting" role="status">
+                    {move || format!("{}: {}", tr(i18n.language.get(), Text::RequestsWaiting),
+                        format::number(i18n.language.get(), waiting.unsigned_abs()))}
+                </p>
+            })}
+            {unlocked.map(|until| view! {
+                <p class="vault-unlocked muted">
+                    {move || format!("{} {}", tr(i18n.language.get(), Text::Unlocked),
+                        format::date_time(i18n.language.get(), until, format::local_offset_minutes(until)))}
+                    " "
+                    <button type="button" class="link lock-vault" on:click=lock>{i18n.t(Text::PinLock)}</button>
+                </p>
+            })}
+            {home.limits.into_iter().map(|limit| {
+                let left = Money {
+                    amount_minor: (limit.daily_minor - limit.sent_today_minor).max(0),
+                    currency: limit.currency.clone(),
+                };
+                view! { <p class="muted send-limit" data-currency=limit.currency.clone()>
+                    {move || format!("{}: {}", tr(i18n.language.get(), Text::DailyLimitLeft), format::money(i18n.language.get(), &left))}
+                </p> }
+            }).collect_view()}
+        </section>
+    }
+}
+
+/// Topping up from a card, with its second step when it asks for one.
+#[component]
+fn TopUpForm(on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let amount = RwSignal::new(String::new());
     let currency = RwSignal::new("SAR".to_string());
     let card = CardFields::default();
@@ -39,7 +126,7 @@ pub fn WalletScreen() -> impl IntoView {
             Ok(done) => {
                 second_step.set(None);
                 topped.set(Some(done));
-                load();
+                on_done.run(());
             }
             Err(e) => {
                 second_step.set(None);
@@ -68,38 +155,9 @@ pub fn WalletScreen() -> impl IntoView {
     };
     let (answer_step, abandon_step) = second_step_handlers(second_step, busy, finish);
     view! {
-        <BackHeader><h1>{i18n.t(Text::Wallet)}</h1></BackHeader>
-        <section class="panel wallet-balances">
-            <h2>{i18n.t(Text::Balance)}</h2>
-            {move || match wallet.get() {
-                None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorMessage error=e/> }.into_any(),
-                Some(Ok(w)) if w.balances.is_empty() => view! { <p class="muted wallet-empty">{i18n.t(Text::WalletEmpty)}</p> }.into_any(),
-                Some(Ok(w)) => view! {
-                    <ul class="balances">
-                        {w.balances.into_iter().map(|m: Money| {
-                            let currency = m.currency.clone();
-                            view! { <li class="balance" data-currency=currency><strong class="price">{move || format::money(i18n.language.get(), &m)}</strong></li> }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-            }}
-        </section>
         <form class="panel top-up" on:submit=top_up novalidate>
             <h2>{i18n.t(Text::TopUp)}</h2>
-            <div class="card-form-row">
-                <div class="field">
-                    <label for="top-up-amount">{i18n.t(Text::Amount)}</label>
-                    <input id="top-up-amount" class="top-up-amount" inputmode="decimal" dir="ltr"
-                        prop:value=amount on:input=move |ev| amount.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="top-up-currency">{i18n.t(Text::Currency)}</label>
-                    <select id="top-up-currency" class="top-up-currency" on:change=move |ev| currency.set(event_target_value(&ev))>
-                        {CURRENCIES.into_iter().map(|c| view! { <option value=c selected=move || currency.get() == c>{c}</option> }).collect_view()}
-                    </select>
-                </div>
-            </div>
+            <AmountField id="top-up-amount" amount=amount currency=currency/>
             <CardForm fields=card/>
             {move || bad_input.get().then(|| view! { <p class="error" role="alert">{i18n.t(Text::CheckTopUp)}</p> })}
             {move || error.get().map(|e| if outcome_unknown(&e) {
@@ -122,5 +180,80 @@ pub fn WalletScreen() -> impl IntoView {
         {move || second_step.get().map(|_| view! {
             <SecondStep on_answer=answer_step on_abandon=abandon_step busy=busy.read_only()/>
         })}
+    }
+}
+
+#[component]
+pub fn WalletScreen() -> impl IntoView {
+    let i18n = use_i18n();
+    let tab = RwSignal::new(Tab::Overview);
+    let home = RwSignal::new(None::<Result<WalletHome, ErrorBody>>);
+    let requests = RwSignal::new(None::<MoneyRequests>);
+    let spending = RwSignal::new(None::<SpendingReport>);
+    let (refresh, set_refresh) = signal(0u32);
+    let load = move || {
+        spawn_local(async move { home.set(Some(api::wallet_home().await)) });
+        spawn_local(async move { requests.set(api::money_requests().await.ok()) });
+        spawn_local(async move {
+            let query = SpendingQuery {
+                currency: None,
+                time_zone: time_zone(),
+                months: Some(6),
+            };
+            spending.set(api::spending(&query).await.ok());
+        });
+        set_refresh.update(|n| *n += 1);
+    };
+    load();
+    let changed = Callback::new(move |()| load());
+    let tab_button = move |which: Tab, label: Text, name: &'static str| {
+        view! {
+            <button type="button" role="tab" class=format!("tab wallet-tab-{name}")
+                class:active=move || tab.get() == which
+                aria-selected=move || (tab.get() == which).to_string() on:click=move |_| tab.set(which)>
+                {i18n.t(label)}
+            </button>
+        }
+    };
+    view! {
+        <BackHeader><h1>{i18n.t(Text::Wallet)}</h1></BackHeader>
+        {move || match home.get() {
+            None => view! { <p class="muted" role="status">{i18n.t(Text::Loading)}</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorMessage error=e/> }.into_any(),
+            Some(Ok(h)) => view! { <Balances home=h on_changed=changed/> }.into_any(),
+        }}
+        <div class="tabs wallet-tabs" role="tablist">
+            {tab_button(Tab::Overview, Text::WalletOverview, "overview")}
+            {tab_button(Tab::Send, Text::WalletSendTab, "send")}
+            {tab_button(Tab::Savings, Text::WalletSavingsTab, "savings")}
+            {tab_button(Tab::Card, Text::WalletCardTab, "card")}
+            {tab_button(Tab::TopUp, Text::WalletTopUpTab, "top-up")}
+        </div>
+        {move || match tab.get() {
+            Tab::Overview => view! {
+                {move || requests.get().filter(|r| r.incoming.iter().any(|q| q.status == souq_wire::RequestStatus::Open))
+                    .map(|r| view! { <RequestLists requests=MoneyRequests { outgoing: Vec::new(), ..r } on_changed=changed/> })}
+                {move || spending.get().map(|report| view! { <SpendingChart report=report/> })}
+                <ActivityList refresh=refresh/>
+            }.into_any(),
+            Tab::Send => view! {
+                <SendOrRequest request=false on_done=changed/>
+                <SendOrRequest request=true on_done=changed/>
+                {move || requests.get().map(|r| view! { <RequestLists requests=r on_changed=changed/> })}
+            }.into_any(),
+            Tab::Savings => view! {
+                {move || home.get().and_then(Result::ok).map(|h| view! {
+                    <SavingsForm home=h on_moved=Callback::new(move |fresh: WalletHome| {
+                        home.set(Some(Ok(fresh)));
+                        set_refresh.update(|n| *n += 1);
+                    })/>
+                })}
+            }.into_any(),
+            Tab::Card => view! { <DebitCards/> }.into_any(),
+            Tab::TopUp => view! {
+                <TopUpForm on_done=changed/>
+                <WithdrawForm on_done=changed/>
+            }.into_any(),
+        }}
     }
 }

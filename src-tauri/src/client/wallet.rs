@@ -1,0 +1,259 @@
+//! The wallet beyond top-ups: its home, activity and spending, money between people,
+//! savings, withdrawals, donations, the debit card, and the PIN vault. Calls that move
+//! money go out under their attempt's idempotency key (`money.rs`); the PIN and the
+//! card's secrets travel as `Secret`s, never printed.
+
+use reqwest::Method;
+use serde::Serialize;
+use souq_wire::{
+    ActivityEntry, ActivityPage, ActivityQuery, CardSettings, CardTransaction, DebitCard, Donate,
+    Donation, DonationPage, IssueCard, MoneyRequest, MoneyRequests, MoneySent, MoveSavings,
+    RequestMoney, RevealedCard, Secret, SendMoney, SetPin, SpendingQuery, SpendingReport,
+    UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal,
+};
+
+use super::SouqClient;
+use crate::api::NO_QUERY;
+use crate::error::AppError;
+
+/// What names a send on the device: a retry of the same send reuses its key.
+#[derive(Serialize)]
+struct SendAttempt<'a> {
+    purpose: &'static str,
+    to: &'a str,
+    amount_minor: i64,
+    currency: &'a str,
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct MoneyAttempt<'a> {
+    purpose: &'static str,
+    what: &'a str,
+    amount_minor: i64,
+    currency: &'a str,
+}
+
+impl SouqClient {
+    pub async fn wallet_home(&self) -> Result<WalletHome, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "wallet", "home"], NO_QUERY, Some(&token))
+            .await
+    }
+
+    pub async fn wallet_activity(&self, query: &ActivityQuery) -> Result<ActivityPage, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "wallet", "activity"], query, Some(&token))
+            .await
+    }
+
+    pub async fn wallet_entry(&self, id: &str) -> Result<ActivityEntry, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "wallet", "activity", id], NO_QUERY, Some(&token))
+            .await
+    }
+
+    pub async fn spending(&self, query: &SpendingQuery) -> Result<SpendingReport, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "wallet", "spending"], query, Some(&token))
+            .await
+    }
+
+    pub async fn send_money(&self, request: &SendMoney) -> Result<MoneySent, AppError> {
+        let what = SendAttempt {
+            purpose: "send",
+            to: &request.to,
+            amount_minor: request.amount_minor,
+            currency: &request.currency,
+            note: &request.note,
+        };
+        self.attempt(&what, &["v1", "wallet", "sends"], request)
+            .await
+    }
+
+    pub async fn request_money(&self, request: &RequestMoney) -> Result<MoneyRequest, AppError> {
+        let what = SendAttempt {
+            purpose: "request",
+            to: &request.from,
+            amount_minor: request.amount_minor,
+            currency: &request.currency,
+            note: &request.note,
+        };
+        self.attempt(&what, &["v1", "wallet", "requests"], request)
+            .await
+    }
+
+    pub async fn money_requests(&self) -> Result<MoneyRequests, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "wallet", "requests"], NO_QUERY, Some(&token))
+            .await
+    }
+
+    /// Accepts (pays), declines or cancels a request: `answer` is which.
+    pub async fn answer_request(&self, id: i64, answer: &str) -> Result<MoneyRequest, AppError> {
+        if !matches!(answer, "accept" | "decline" | "cancel") {
+            return Err(AppError::Internal(format!("no such answer {answer:?}")));
+        }
+        let token = self.token().await?;
+        self.api
+            .post(
+                &["v1", "wallet", "requests", &id.to_string(), answer],
+                &serde_json::json!({}),
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn move_savings(&self, request: &MoveSavings) -> Result<WalletHome, AppError> {
+        let direction = match request.direction {
+            souq_wire::SavingsDirection::In => "savings-in",
+            souq_wire::SavingsDirection::Out => "savings-out",
+        };
+        let what = MoneyAttempt {
+            purpose: "savings",
+            what: direction,
+            amount_minor: request.amount_minor,
+            currency: &request.currency,
+        };
+        self.attempt(&what, &["v1", "wallet", "savings"], request)
+            .await
+    }
+
+    pub async fn withdraw(&self, request: &Withdraw) -> Result<Withdrawal, AppError> {
+        let iban = request.iban.expose();
+        let last4 = iban.get(iban.len().saturating_sub(4)..).unwrap_or_default();
+        let what = MoneyAttempt {
+            purpose: "withdrawal",
+            what: last4,
+            amount_minor: request.amount_minor,
+            currency: &request.currency,
+        };
+        self.attempt(&what, &["v1", "wallet", "withdrawals"], request)
+            .await
+    }
+
+    pub async fn donate(&self, handle: &str, request: &Donate) -> Result<Donation, AppError> {
+        let what = SendAttempt {
+            purpose: "donation",
+            to: handle,
+            amount_minor: request.amount_minor,
+            currency: &request.currency,
+            note: &request.note,
+        };
+        self.attempt(&what, &["v1", "stores", handle, "donations"], request)
+            .await
+    }
+
+    pub async fn donations_received(
+        &self,
+        handle: &str,
+        before: Option<&str>,
+    ) -> Result<DonationPage, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(
+                &["v1", "stores", handle, "studio", "donations"],
+                &Self::page_query(before),
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn vault(&self) -> Result<VaultState, AppError> {
+        let token = self.token().await?;
+        self.api.get(&["v1", "vault"], NO_QUERY, Some(&token)).await
+    }
+
+    pub async fn set_pin(
+        &self,
+        pin: Secret<String>,
+        current_pin: Option<Secret<String>>,
+    ) -> Result<VaultState, AppError> {
+        let token = self.token().await?;
+        self.api
+            .with_body(
+                Method::PUT,
+                &["v1", "vault", "pin"],
+                &SetPin { pin, current_pin },
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn unlock_vault(&self, pin: Secret<String>) -> Result<VaultState, AppError> {
+        let token = self.token().await?;
+        self.api
+            .post(
+                &["v1", "vault", "unlock"],
+                &UnlockVault { pin },
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn lock_vault(&self) -> Result<VaultState, AppError> {
+        let token = self.token().await?;
+        self.api
+            .delete_json(&["v1", "vault", "unlock"], Some(&token))
+            .await
+    }
+
+    pub async fn cards(&self) -> Result<Vec<DebitCard>, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(&["v1", "wallet", "cards"], NO_QUERY, Some(&token))
+            .await
+    }
+
+    pub async fn issue_card(&self, currency: &str) -> Result<DebitCard, AppError> {
+        let token = self.token().await?;
+        self.api
+            .post(
+                &["v1", "wallet", "cards"],
+                &IssueCard {
+                    currency: currency.to_string(),
+                },
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn set_card(&self, id: i64, settings: &CardSettings) -> Result<DebitCard, AppError> {
+        let token = self.token().await?;
+        self.api
+            .with_body(
+                Method::PUT,
+                &["v1", "wallet", "cards", &id.to_string()],
+                settings,
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn reveal_card(&self, id: i64) -> Result<RevealedCard, AppError> {
+        let token = self.token().await?;
+        self.api
+            .post(
+                &["v1", "wallet", "cards", &id.to_string(), "reveal"],
+                &serde_json::json!({}),
+                Some(&token),
+            )
+            .await
+    }
+
+    pub async fn card_transactions(&self, id: i64) -> Result<Vec<CardTransaction>, AppError> {
+        let token = self.token().await?;
+        self.api
+            .get(
+                &["v1", "wallet", "cards", &id.to_string(), "transactions"],
+                NO_QUERY,
+                Some(&token),
+            )
+            .await
+    }
+}

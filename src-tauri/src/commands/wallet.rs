@@ -1,0 +1,168 @@
+//! The wallet's screens: its home, activity, spending, sends and requests, savings,
+//! withdrawals, donations, the debit card, and the PIN vault.
+
+use souq_wire::{
+    ActivityEntry, ActivityPage, ActivityQuery, CardSettings, CardTransaction, DebitCard, Donate,
+    Donation, DonationPage, MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney,
+    RevealedCard, Secret, SendMoney, SpendingQuery, SpendingReport, VaultState, WalletHome,
+    Withdraw, Withdrawal,
+};
+use tauri::State;
+
+use crate::client::SouqClient;
+use crate::error::AppError;
+
+#[tauri::command]
+pub async fn wallet_home(client: State<'_, SouqClient>) -> Result<WalletHome, AppError> {
+    client.wallet_home().await
+}
+
+#[tauri::command]
+pub async fn wallet_activity(
+    client: State<'_, SouqClient>,
+    query: ActivityQuery,
+) -> Result<ActivityPage, AppError> {
+    client.wallet_activity(&query).await
+}
+
+#[tauri::command]
+pub async fn wallet_entry(
+    client: State<'_, SouqClient>,
+    id: String,
+) -> Result<ActivityEntry, AppError> {
+    client.wallet_entry(&id).await
+}
+
+#[tauri::command]
+pub async fn spending(
+    client: State<'_, SouqClient>,
+    query: SpendingQuery,
+) -> Result<SpendingReport, AppError> {
+    client.spending(&query).await
+}
+
+#[tauri::command]
+pub async fn send_money(
+    client: State<'_, SouqClient>,
+    request: SendMoney,
+) -> Result<MoneySent, AppError> {
+    client.send_money(&request).await
+}
+
+#[tauri::command]
+pub async fn request_money(
+    client: State<'_, SouqClient>,
+    request: RequestMoney,
+) -> Result<MoneyRequest, AppError> {
+    client.request_money(&request).await
+}
+
+#[tauri::command]
+pub async fn money_requests(client: State<'_, SouqClient>) -> Result<MoneyRequests, AppError> {
+    client.money_requests().await
+}
+
+#[tauri::command]
+pub async fn answer_request(
+    client: State<'_, SouqClient>,
+    id: i64,
+    answer: String,
+) -> Result<MoneyRequest, AppError> {
+    client.answer_request(id, &answer).await
+}
+
+#[tauri::command]
+pub async fn move_savings(
+    client: State<'_, SouqClient>,
+    request: MoveSavings,
+) -> Result<WalletHome, AppError> {
+    client.move_savings(&request).await
+}
+
+#[tauri::command]
+pub async fn withdraw(
+    client: State<'_, SouqClient>,
+    request: Withdraw,
+) -> Result<Withdrawal, AppError> {
+    client.withdraw(&request).await
+}
+
+#[tauri::command]
+pub async fn donate(
+    client: State<'_, SouqClient>,
+    handle: String,
+    request: Donate,
+) -> Result<Donation, AppError> {
+    client.donate(&handle, &request).await
+}
+
+#[tauri::command]
+pub async fn donations_received(
+    client: State<'_, SouqClient>,
+    handle: String,
+    before: Option<String>,
+) -> Result<DonationPage, AppError> {
+    client.donations_received(&handle, before.as_deref()).await
+}
+
+#[tauri::command]
+pub async fn vault(client: State<'_, SouqClient>) -> Result<VaultState, AppError> {
+    client.vault().await
+}
+
+#[tauri::command]
+pub async fn set_pin(
+    client: State<'_, SouqClient>,
+    pin: Secret<String>,
+    current_pin: Option<Secret<String>>,
+) -> Result<VaultState, AppError> {
+    client.set_pin(pin, current_pin).await
+}
+
+#[tauri::command]
+pub async fn unlock_vault(
+    client: State<'_, SouqClient>,
+    pin: Secret<String>,
+) -> Result<VaultState, AppError> {
+    client.unlock_vault(pin).await
+}
+
+#[tauri::command]
+pub async fn lock_vault(client: State<'_, SouqClient>) -> Result<VaultState, AppError> {
+    client.lock_vault().await
+}
+
+#[tauri::command]
+pub async fn cards(client: State<'_, SouqClient>) -> Result<Vec<DebitCard>, AppError> {
+    client.cards().await
+}
+
+#[tauri::command]
+pub async fn issue_card(
+    client: State<'_, SouqClient>,
+    currency: String,
+) -> Result<DebitCard, AppError> {
+    client.issue_card(&currency).await
+}
+
+#[tauri::command]
+pub async fn set_card(
+    client: State<'_, SouqClient>,
+    id: i64,
+    settings: CardSettings,
+) -> Result<DebitCard, AppError> {
+    client.set_card(id, &settings).await
+}
+
+#[tauri::command]
+pub async fn reveal_card(client: State<'_, SouqClient>, id: i64) -> Result<RevealedCard, AppError> {
+    client.reveal_card(id).await
+}
+
+#[tauri::command]
+pub async fn card_transactions(
+    client: State<'_, SouqClient>,
+    id: i64,
+) -> Result<Vec<CardTransaction>, AppError> {
+    client.card_transactions(id).await
+}

@@ -1,0 +1,215 @@
+//! The wallet on the real app: a shopper tops up, sends money to another demo shopper
+//! (the PIN is set on first use) and both balances change; asks them for money, which
+//! they pay from their inbox's request; gives to the demo nonprofit from its post and
+//! finds the receipt in the activity; orders the virtual card and reveals it only after
+//! the PIN. Then the wallet's tabs in Arabic at a phone's width.
+
+use std::net::SocketAddr;
+
+use souq_e2e::proxy::Proxy;
+use souq_e2e::{App, Harness};
+
+use crate::{arabic_on_a_phone, fits_the_screen};
+
+const PIN: &str = "482913";
+
+async fn sign_in(app: &App, email: &str) {
+    app.wait_for("#email").await;
+    app.type_into("#email", email).await;
+    app.type_into("#password", "souq-demo").await;
+    app.click("button.submit").await;
+    app.wait_for(".post").await;
+}
+
+async fn sign_out(app: &App) {
+    app.click(".nav-item[data-screen='settings']").await;
+    app.click(".sign-out").await;
+    app.wait_for("#email").await;
+}
+
+async fn open_wallet(app: &App) {
+    app.click(".nav-item[data-screen='wallet']").await;
+    app.wait_for(".wallet-tabs").await;
+}
+
+async fn tab(app: &App, name: &str) {
+    app.click(&format!(".wallet-tab-{name}")).await;
+}
+
+/// The SAR balance the wallet shows, in minor units, once it shows one.
+async fn sar_balance(app: &App) -> i64 {
+    app.wait_for(".balance-group.main .balance[data-currency='SAR']")
+        .await;
+    let text = app
+        .eval(
+            "return document.querySelector(\".balance-group.main .balance[data-currency='SAR']\")
+                 .textContent.replace(/[^0-9]/g, '');",
+        )
+        .await;
+    text.as_str()
+        .and_then(|digits| digits.parse().ok())
+        .expect("a SAR balance")
+}
+
+/// Answers the PIN prompt: the first time with the PIN twice, later once.
+async fn give_pin(app: &App) {
+    app.wait_for(".pin-prompt .pin-input").await;
+    app.type_into(".pin-prompt .pin-input", PIN).await;
+    if app.count(".pin-prompt .pin-again").await > 0 {
+        app.type_into(".pin-prompt .pin-again", PIN).await;
+    }
+    app.screenshot("wallet-pin").await;
+    app.click(".pin-submit").await;
+}
+
+async fn top_up(app: &App, amount: &str) {
+    tab(app, "top-up").await;
+    app.wait_for(".top-up-amount").await;
+    app.type_into(".top-up-amount", amount).await;
+    app.type_into(".card-number", "4242 4242 4242 4242").await;
+    app.type_into(".card-expiry", "12/40").await;
+    app.type_into(".card-cvc", "123").await;
+    app.click(".do-top-up").await;
+    app.wait_for(".top-up-done[data-status='paid']").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = souq_server::start(souq_server::Config {
+        demo_data: true,
+        ..souq_server::Config::new(
+            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.db")),
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
+    })
+    .await
+    .unwrap();
+    let proxy = Proxy::start(server.addr).await;
+    let harness = Harness::start_remote(&proxy.url());
+    let app = harness.launch().await;
+
+    // Layla tops up and sends Omar 25.00; her first send asks her to choose a PIN.
+    sign_in(&app, "layla@demo.souq.example").await;
+    open_wallet(&app).await;
+    top_up(&app, "500").await;
+    assert_eq!(sar_balance(&app).await, 50_000);
+    tab(&app, "send").await;
+    app.type_into(".send-money .money-who", "@omar").await;
+    app.type_into(".send-money .amount", "25").await;
+    app.type_into(".send-money .money-note", "for the coffee")
+        .await;
+    app.click(".do-send").await;
+    give_pin(&app).await;
+    app.wait_for(".send-money .money-done").await;
+    app.wait_until(
+        "document.querySelector(\".balance-group.main .balance[data-currency='SAR']\")
+             ?.textContent.replace(/[^0-9]/g, '') === '47500'",
+        "Layla's balance is 475.00",
+    )
+    .await;
+    // And asks him for 10.00 back.
+    app.type_into(".request-money .money-who", "omar").await;
+    app.type_into(".request-money .amount", "10").await;
+    app.click(".do-request").await;
+    app.wait_for(".request-money .money-done").await;
+    app.wait_for(".requests-outgoing .money-request[data-status='open']")
+        .await;
+    app.screenshot("wallet-send").await;
+    sign_out(&app).await;
+
+    // Omar has the 25.00, hears of the request, and pays it (choosing his own PIN).
+    sign_in(&app, "omar@demo.souq.example").await;
+    app.click(".nav-item[data-screen='notifications']").await;
+    app.wait_for(".notification[data-kind='moneyrequested']")
+        .await;
+    app.wait_for(".notification[data-kind='moneyreceived']")
+        .await;
+    app.screenshot("wallet-inbox").await;
+    app.click(".notification[data-kind='moneyrequested'] .notification-open")
+        .await;
+    app.wait_for(".wallet-tabs").await;
+    assert_eq!(sar_balance(&app).await, 2_500);
+    app.wait_for(".requests-incoming .pay-request").await;
+    app.click(".requests-incoming .pay-request").await;
+    give_pin(&app).await;
+    app.wait_until(
+        "document.querySelector(\".balance-group.main .balance[data-currency='SAR']\")
+             ?.textContent.replace(/[^0-9]/g, '') === '1500'",
+        "Omar's balance is 15.00 after paying",
+    )
+    .await;
+    let sent = app.count(".activity-entry[data-kind='sent']").await;
+    let received = app.count(".activity-entry[data-kind='received']").await;
+    assert_eq!((sent, received), (1, 1), "Omar's activity");
+    app.screenshot("wallet-overview").await;
+    sign_out(&app).await;
+
+    // Layla got the 10.00 back; she gives 50.00 to the demo nonprofit from its post.
+    sign_in(&app, "layla@demo.souq.example").await;
+    open_wallet(&app).await;
+    assert_eq!(sar_balance(&app).await, 48_500);
+    let (post,): (i64,) = sqlx::query_as(
+        "SELECT p.id FROM posts p JOIN users u ON u.id = p.author_id
+         WHERE u.handle = 'hope_bridge' ORDER BY p.id LIMIT 1",
+    )
+    .fetch_one(&server.souq.db.pool)
+    .await
+    .unwrap();
+    harness.open_link(&format!("souq://post/{post}"));
+    app.wait_for(".post .donate-button").await;
+    app.click(".post .donate-button").await;
+    app.wait_for(".donate-dialog").await;
+    app.screenshot("donate").await;
+    app.click(".donate-dialog .give").await;
+    app.wait_for(".donate-done").await;
+    app.click(".close-donate").await;
+    open_wallet(&app).await;
+    assert_eq!(sar_balance(&app).await, 43_500);
+    app.wait_for(".activity-entry[data-kind='donation']").await;
+    app.click(".activity-entry[data-kind='donation'] .activity-line")
+        .await;
+    app.wait_for(".activity-detail .transfer-id").await;
+    app.screenshot("wallet-receipt").await;
+
+    // The card: ordered, shown masked, revealed only after the PIN.
+    tab(&app, "card").await;
+    app.click(".issue-card-button").await;
+    app.wait_for(".debit-card").await;
+    let masked = app
+        .eval("return document.querySelector('.debit-card-number').textContent;")
+        .await;
+    assert!(
+        masked.as_str().is_some_and(|m| m.starts_with("•••• ")),
+        "{masked}"
+    );
+    app.click(".lock-vault").await;
+    app.wait_until(
+        "document.querySelector('.lock-vault') === null",
+        "the vault is locked",
+    )
+    .await;
+    tab(&app, "card").await;
+    app.click(".reveal-card").await;
+    give_pin(&app).await;
+    app.wait_until(
+        "/^4000 0566 \\d{4} \\d{4}$/.test(document.querySelector('.debit-card-number').textContent)",
+        "the card's number is shown",
+    )
+    .await;
+    app.screenshot("wallet-card").await;
+
+    // In Arabic at a phone's width, each tab fits and the chart runs right to left.
+    arabic_on_a_phone(&app).await;
+    app.click(".nav-item[data-screen='me']").await;
+    app.click(".me-entry[data-screen='wallet']").await;
+    app.wait_for(".spending-bars").await;
+    fits_the_screen(&app, "wallet-ar-phone").await;
+    for name in ["send", "savings", "card", "top-up"] {
+        tab(&app, name).await;
+        fits_the_screen(&app, &format!("wallet-{name}-ar-phone")).await;
+    }
+    app.quit().await;
+    drop(proxy);
+    server.shutdown().await.unwrap();
+}
