@@ -218,9 +218,13 @@ fn RequestRow(request: MoneyRequest, incoming: bool, on_changed: Callback<()>) -
     }
 }
 
-/// The person's requests, both ways.
+/// The person's requests, both ways (or only those waiting for their answer).
 #[component]
-pub fn RequestLists(requests: MoneyRequests, on_changed: Callback<()>) -> impl IntoView {
+pub fn RequestLists(
+    requests: MoneyRequests,
+    on_changed: Callback<()>,
+    #[prop(optional)] incoming_only: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let list = move |items: Vec<MoneyRequest>, incoming: bool| {
         if items.is_empty() {
@@ -239,10 +243,12 @@ pub fn RequestLists(requests: MoneyRequests, on_changed: Callback<()>) -> impl I
             <h2>{i18n.t(Text::IncomingRequests)}</h2>
             {list(requests.incoming, true)}
         </section>
-        <section class="panel requests-outgoing">
-            <h2>{i18n.t(Text::OutgoingRequests)}</h2>
-            {list(requests.outgoing, false)}
-        </section>
+        {(!incoming_only).then(|| view! {
+            <section class="panel requests-outgoing">
+                <h2>{i18n.t(Text::OutgoingRequests)}</h2>
+                {list(requests.outgoing, false)}
+            </section>
+        })}
     }
 }
 

@@ -109,7 +109,7 @@ pub fn SpendingChart(report: SpendingReport) -> impl IntoView {
                                         let money = money.clone();
                                         view! {
                                             <span class=format!("spending-slice {}", category_class(category))
-                                                style=format!("height: {share}%")
+                                                style=format!("flex: 0 0 {share}%")
                                                 title=move || format!("{}: {}", tr(i18n.language.get(), category_text(category)),
                                                     format::money(i18n.language.get(), &money(amount)))/>
                                         }

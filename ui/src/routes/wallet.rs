@@ -232,7 +232,7 @@ pub fn WalletScreen() -> impl IntoView {
         {move || match tab.get() {
             Tab::Overview => view! {
                 {move || requests.get().filter(|r| r.incoming.iter().any(|q| q.status == souq_wire::RequestStatus::Open))
-                    .map(|r| view! { <RequestLists requests=MoneyRequests { outgoing: Vec::new(), ..r } on_changed=changed/> })}
+                    .map(|r| view! { <RequestLists requests=r on_changed=changed incoming_only=true/> })}
                 {move || spending.get().map(|report| view! { <SpendingChart report=report/> })}
                 <ActivityList refresh=refresh/>
             }.into_any(),
