@@ -73,6 +73,43 @@ pub async fn notify_orders(
     Ok(())
 }
 
+/// What money an inbox entry is about: a send (money received), a request (asked for,
+/// or declined), or a donation.
+#[derive(Debug, Clone, Copy)]
+pub enum MoneyAbout {
+    Send(i64),
+    Request(i64),
+    Donation(i64),
+}
+
+/// Tells `recipient` of money `actor` moved, in the caller's transaction.
+pub async fn notify_money(
+    conn: &mut sqlx::AnyConnection,
+    recipient: i64,
+    kind: NotificationKind,
+    actor: i64,
+    about: MoneyAbout,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (column, id) = match about {
+        MoneyAbout::Send(id) => ("money_send_id", id),
+        MoneyAbout::Request(id) => ("money_request_id", id),
+        MoneyAbout::Donation(id) => ("donation_id", id),
+    };
+    sqlx::query(&format!(
+        "INSERT INTO notifications (user_id, kind, actor_id, {column}, created_at)
+         VALUES ($1, $2, $3, $4, $5)"
+    ))
+    .bind(recipient)
+    .bind(kind.as_str())
+    .bind(actor)
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn withdraw(
     tx: &mut Transaction<'static, Any>,
     recipient: i64,

@@ -12,6 +12,7 @@ use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::ledger::{self, Holder, Kind, Transfer};
+use crate::notifications::{self, MoneyAbout};
 use crate::people;
 use crate::state::Souq;
 use crate::stores::studio::owned_store;
@@ -181,16 +182,14 @@ pub async fn donate(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO notifications (user_id, kind, actor_id, donation_id, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
+    notifications::notify_money(
+        &mut tx,
+        owner_id,
+        NotificationKind::Donation,
+        me.id,
+        MoneyAbout::Donation(donation_id),
+        now,
     )
-    .bind(owner_id)
-    .bind(NotificationKind::Donation.as_str())
-    .bind(me.id)
-    .bind(donation_id)
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
     let row = by_key(&mut tx, me.id, key)
         .await?

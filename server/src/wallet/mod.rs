@@ -136,6 +136,24 @@ pub(crate) fn transfer_id(what: &str, user_id: i64, key: &str) -> Result<Transfe
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
+/// The row `sql` (ending in its WHERE condition) finds, bound to `a` and, when given,
+/// `b`: how the wallet's rows are looked up by id, or by their owner and key.
+pub(crate) async fn row_where<T>(
+    conn: &mut AnyConnection,
+    sql: &str,
+    a: i64,
+    b: Option<&str>,
+) -> Result<Option<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let query = sqlx::query_as(sql).bind(a);
+    match b {
+        Some(b) => query.bind(b).fetch_optional(&mut *conn).await,
+        None => query.fetch_optional(&mut *conn).await,
+    }
+}
+
 /// What was refused for a key used before with another request.
 pub(crate) fn key_reused() -> ApiError {
     ApiError::Validation("that idempotency key was used for a different request".into())

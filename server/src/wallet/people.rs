@@ -18,6 +18,7 @@ use crate::checkout::claim::{Fingerprint, checked_key, hash};
 use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer, TransferId};
+use crate::notifications::{self, MoneyAbout};
 use crate::people;
 use crate::state::Souq;
 
@@ -258,16 +259,14 @@ async fn pay(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query(
-        "INSERT INTO notifications (user_id, kind, actor_id, money_send_id, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
+    notifications::notify_money(
+        conn,
+        s.recipient,
+        NotificationKind::MoneyReceived,
+        s.sender,
+        MoneyAbout::Send(id),
+        now,
     )
-    .bind(s.recipient)
-    .bind(NotificationKind::MoneyReceived.as_str())
-    .bind(s.sender)
-    .bind(id)
-    .bind(now)
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -431,11 +430,7 @@ async fn request_by(
     b: Option<&str>,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     let sql = format!("SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE {condition}");
-    let query = sqlx::query_as(&sql).bind(a);
-    match b {
-        Some(b) => query.bind(b).fetch_optional(&mut *conn).await,
-        None => query.fetch_optional(&mut *conn).await,
-    }
+    super::row_where(conn, &sql, a, b).await
 }
 
 fn request_view(row: RequestRow, authors: &HashMap<i64, Author>) -> Result<MoneyRequest, ApiError> {
@@ -545,12 +540,12 @@ pub async fn request(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    tell(
+    notifications::notify_money(
         &mut tx,
         payer,
         NotificationKind::MoneyRequested,
         me.id,
-        id,
+        MoneyAbout::Request(id),
         now,
     )
     .await?;
@@ -559,28 +554,6 @@ pub async fn request(
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
     one_view(souq, row).await
-}
-
-async fn tell(
-    conn: &mut AnyConnection,
-    recipient: i64,
-    kind: NotificationKind,
-    actor: i64,
-    request_id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO notifications (user_id, kind, actor_id, money_request_id, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(recipient)
-    .bind(kind.as_str())
-    .bind(actor)
-    .bind(request_id)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// A request, locked for the caller's transaction; 404 unless `me` is one of its sides.
@@ -724,12 +697,12 @@ pub async fn close(
     }
     answer(&mut tx, id, to, now).await?;
     if to == RequestStatus::Declined {
-        tell(
+        notifications::notify_money(
             &mut tx,
             row.requester_id,
             NotificationKind::RequestDeclined,
             me.id,
-            id,
+            MoneyAbout::Request(id),
             now,
         )
         .await?;

@@ -97,11 +97,7 @@ async fn by(
     b: Option<&str>,
 ) -> Result<Option<Row>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM withdrawals WHERE {condition}");
-    let query = sqlx::query_as(&sql).bind(a);
-    match b {
-        Some(b) => query.bind(b).fetch_optional(&mut *conn).await,
-        None => query.fetch_optional(&mut *conn).await,
-    }
+    super::row_where(conn, &sql, a, b).await
 }
 
 fn payout_key(id: i64) -> String {
