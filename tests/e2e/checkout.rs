@@ -13,7 +13,8 @@ use crate::{arabic_on_a_phone, fits_the_screen};
 
 const CARD: &str = "4242 4242 4242 4242";
 
-async fn sign_in(app: &App, email: &str) {
+/// Signs in by the form and waits for the feed.
+pub async fn sign_in(app: &App, email: &str) {
     app.wait_for("#email").await;
     app.type_into("#email", email).await;
     app.type_into("#password", "souq-demo").await;
@@ -21,14 +22,14 @@ async fn sign_in(app: &App, email: &str) {
     app.wait_for(".post").await;
 }
 
-async fn sign_out(app: &App) {
+pub async fn sign_out(app: &App) {
     app.click(".nav-item[data-screen='settings']").await;
     app.click(".sign-out").await;
     app.wait_for("#email").await;
 }
 
 /// Tops the wallet up with `amount` SAR from the test card.
-async fn top_up(app: &App, amount: &str) {
+pub async fn top_up(app: &App, amount: &str) {
     app.click(".nav-item[data-screen='wallet']").await;
     app.click(".wallet-tab-top-up").await;
     app.wait_for(".top-up-amount").await;

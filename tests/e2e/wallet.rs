@@ -9,23 +9,10 @@ use std::net::SocketAddr;
 use souq_e2e::proxy::Proxy;
 use souq_e2e::{App, Harness};
 
+use crate::checkout::{sign_in, sign_out, top_up};
 use crate::{arabic_on_a_phone, fits_the_screen};
 
 const PIN: &str = "482913";
-
-async fn sign_in(app: &App, email: &str) {
-    app.wait_for("#email").await;
-    app.type_into("#email", email).await;
-    app.type_into("#password", "souq-demo").await;
-    app.click("button.submit").await;
-    app.wait_for(".post").await;
-}
-
-async fn sign_out(app: &App) {
-    app.click(".nav-item[data-screen='settings']").await;
-    app.click(".sign-out").await;
-    app.wait_for("#email").await;
-}
 
 async fn open_wallet(app: &App) {
     app.click(".nav-item[data-screen='wallet']").await;
@@ -62,17 +49,6 @@ async fn give_pin(app: &App) {
     app.click(".pin-submit").await;
 }
 
-async fn top_up(app: &App, amount: &str) {
-    tab(app, "top-up").await;
-    app.wait_for(".top-up-amount").await;
-    app.type_into(".top-up-amount", amount).await;
-    app.type_into(".card-number", "4242 4242 4242 4242").await;
-    app.type_into(".card-expiry", "12/40").await;
-    app.type_into(".card-cvc", "123").await;
-    app.click(".do-top-up").await;
-    app.wait_for(".top-up-done[data-status='paid']").await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin() {
     let dir = tempfile::tempdir().unwrap();
@@ -91,7 +67,6 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
 
     // Layla tops up and sends Omar 25.00; her first send asks her to choose a PIN.
     sign_in(&app, "layla@demo.souq.example").await;
-    open_wallet(&app).await;
     top_up(&app, "500").await;
     assert_eq!(sar_balance(&app).await, 50_000);
     tab(&app, "send").await;
