@@ -1,6 +1,8 @@
 //! Monthly spending as stacked bars, one colour per category, drawn in the app. The
 //! bars are a flex row, so in Arabic the months run right to left as its text does; a
-//! table beside them says the same figures to a screen reader.
+//! table beside them says the same figures to a screen reader. Each slice's share is
+//! set through the CSSOM (`style:`), which the app's CSP allows where a `style`
+//! attribute is refused.
 
 use leptos::prelude::*;
 use souq_wire::{Language, Money, SpendingCategory, SpendingMonth, SpendingReport};
@@ -109,7 +111,7 @@ pub fn SpendingChart(report: SpendingReport) -> impl IntoView {
                                         let money = money.clone();
                                         view! {
                                             <span class=format!("spending-slice {}", category_class(category))
-                                                style=format!("flex: 0 0 {share}%")
+                                                style:flex-basis=format!("{share}%")
                                                 title=move || format!("{}: {}", tr(i18n.language.get(), category_text(category)),
                                                     format::money(i18n.language.get(), &money(amount)))/>
                                         }
