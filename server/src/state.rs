@@ -17,6 +17,7 @@ use crate::feed::cache::FeedCache;
 use crate::limits::Limits;
 use crate::payments::{PaymentSettings, Payments};
 use crate::search::index::SearchIndex;
+use crate::wallet;
 
 /// Every domain's in-memory caches, which together hold at most `Limits::cache_bytes`
 /// (the search index aside: it is the shown catalogue's terms, sized by the catalogue).
@@ -74,6 +75,8 @@ pub struct Souq {
     pub payments: Arc<Payments>,
     /// This instance's checkout batches.
     pub placer: Placer,
+    /// This instance's batches of sends between people.
+    pub sender: wallet::Sender,
 }
 
 impl Souq {
@@ -94,9 +97,11 @@ impl Souq {
         caches.drops.start(db.clone());
         let payments = Arc::new(Payments::sandbox(&db, payments));
         let placer = Placer::start(db.clone(), checkout::rules(&payments.settings));
+        let sender = wallet::Sender::start(db.clone(), payments.settings.wallet.clone());
         Ok(Souq {
             payments,
             placer,
+            sender,
             db,
             caches,
             limits: Arc::new(limits.clone()),

@@ -82,31 +82,48 @@ pub enum MoneyAbout {
     Donation(i64),
 }
 
-/// Tells `recipient` of money `actor` moved, in the caller's transaction.
+/// Someone to tell of money `actor` moved.
+#[derive(Debug, Clone, Copy)]
+pub struct MoneyNotice {
+    pub recipient: i64,
+    pub kind: NotificationKind,
+    pub actor: i64,
+    pub about: MoneyAbout,
+}
+
+/// Tells people of money moved, in the caller's transaction and one statement (a batch
+/// of sends tells all its recipients at once).
 pub async fn notify_money(
     conn: &mut sqlx::AnyConnection,
-    recipient: i64,
-    kind: NotificationKind,
-    actor: i64,
-    about: MoneyAbout,
+    notices: &[MoneyNotice],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let (column, id) = match about {
-        MoneyAbout::Send(id) => ("money_send_id", id),
-        MoneyAbout::Request(id) => ("money_request_id", id),
-        MoneyAbout::Donation(id) => ("donation_id", id),
-    };
-    sqlx::query(&format!(
-        "INSERT INTO notifications (user_id, kind, actor_id, {column}, created_at)
-         VALUES ($1, $2, $3, $4, $5)"
-    ))
-    .bind(recipient)
-    .bind(kind.as_str())
-    .bind(actor)
-    .bind(id)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    if notices.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO notifications (user_id, kind, actor_id, money_send_id, money_request_id,
+                                    donation_id, created_at)
+         VALUES {}",
+        value_rows(1, notices.len(), 7)
+    );
+    let mut query = sqlx::query(&sql);
+    for notice in notices {
+        let (send, request, donation) = match notice.about {
+            MoneyAbout::Send(id) => (Some(id), None, None),
+            MoneyAbout::Request(id) => (None, Some(id), None),
+            MoneyAbout::Donation(id) => (None, None, Some(id)),
+        };
+        query = query
+            .bind(notice.recipient)
+            .bind(notice.kind.as_str())
+            .bind(notice.actor)
+            .bind(send)
+            .bind(request)
+            .bind(donation)
+            .bind(now);
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 

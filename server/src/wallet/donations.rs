@@ -12,7 +12,7 @@ use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::ledger::{self, Holder, Kind, Transfer};
-use crate::notifications::{self, MoneyAbout};
+use crate::notifications::{self, MoneyAbout, MoneyNotice};
 use crate::people;
 use crate::state::Souq;
 use crate::stores::studio::owned_store;
@@ -184,10 +184,12 @@ pub async fn donate(
     .await?;
     notifications::notify_money(
         &mut tx,
-        owner_id,
-        NotificationKind::Donation,
-        me.id,
-        MoneyAbout::Donation(donation_id),
+        &[MoneyNotice {
+            recipient: owner_id,
+            kind: NotificationKind::Donation,
+            actor: me.id,
+            about: MoneyAbout::Donation(donation_id),
+        }],
         now,
     )
     .await?;

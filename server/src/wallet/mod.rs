@@ -1,8 +1,9 @@
-//! The wallet beyond checkout: money between people (`people.rs`), savings and their
-//! daily interest (`savings.rs`), the activity list and the spending chart
-//! (`activity.rs`), donations to nonprofits (`donations.rs`), withdrawals to a bank
-//! (`withdrawals.rs`), the virtual debit card (`cards.rs`), and the PIN vault that guards them (`vault.rs`). Money moves
-//! only as ledger transfers; each request that moves it names its transfer after the
+//! The wallet beyond checkout: money between people (`people.rs`, its sends made in
+//! batches by `sender.rs`), savings and their daily interest (`savings.rs`), the
+//! activity list and the spending chart (`activity.rs`), donations to nonprofits
+//! (`donations.rs`), withdrawals to a bank (`withdrawals.rs`), the virtual debit card
+//! (`cards.rs`), and the PIN vault that guards them (`vault.rs`). Money moves only as
+//! ledger transfers; each request that moves it names its transfer after the
 //! app's idempotency key, and keeps what it was for in its own row, written in the
 //! same transaction.
 
@@ -11,8 +12,11 @@ pub mod cards;
 pub mod donations;
 pub mod people;
 pub mod savings;
+pub mod sender;
 pub mod vault;
 pub mod withdrawals;
+
+pub use sender::Sender;
 
 use souq_wire::wallet::MAX_NOTE_CHARS;
 use souq_wire::{Money, Secret, SendLimit, WalletHome};

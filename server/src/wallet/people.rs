@@ -13,30 +13,17 @@ use souq_wire::{
 };
 use sqlx::AnyConnection;
 
-use super::{key_reused, money_of, note_of, spoken, transfer_id, vault};
+use super::{key_reused, money_of, note_of, sender, spoken};
 use crate::checkout::claim::{Fingerprint, checked_key, hash};
 use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
-use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer, TransferId};
-use crate::notifications::{self, MoneyAbout};
+use crate::ledger::{self, AccountId, Currency, Holder, TransferId};
+use crate::notifications::{self, MoneyAbout, MoneyNotice};
 use crate::people;
 use crate::state::Souq;
 
 /// The most requests one person may have open to another at once.
 pub const MAX_OPEN_REQUESTS_TO_ONE: i64 = 10;
-
-/// A send about to be made.
-struct Sending<'a> {
-    sender: i64,
-    recipient: i64,
-    key: &'a str,
-    request_hash: &'a str,
-    transfer_id: TransferId,
-    amount: Amount,
-    currency: &'a Currency,
-    note: &'a str,
-    request_id: Option<i64>,
-}
 
 #[derive(sqlx::FromRow)]
 struct SendRow {
@@ -92,202 +79,22 @@ async fn counterpart(souq: &Souq, me: &User, typed: &str) -> Result<i64, ApiErro
     Ok(id)
 }
 
-/// Both sides of a send, each shown as posts show them.
-struct Sides {
-    sender: Author,
-    recipient: Author,
-}
-
-#[derive(sqlx::FromRow)]
-struct SideRow {
-    id: i64,
-    handle: String,
-    display_name: String,
-    store_name: Option<String>,
-    store_is_nonprofit: Option<i64>,
-    store_avatar: Option<i64>,
-}
-
-/// The sender and the recipient (by handle), in one statement: 404 for nobody, 422 for
-/// oneself.
-async fn sides(conn: &mut AnyConnection, me: &User, handle: &str) -> Result<Sides, ApiError> {
-    // Each side by its own index: one OR across the two would scan every account.
-    let side = "SELECT u.id, u.handle, u.display_name, s.name AS store_name,
-                       s.is_nonprofit AS store_is_nonprofit, s.avatar_media_id AS store_avatar
-                FROM users u LEFT JOIN stores s ON s.owner_id = u.id";
-    let rows: Vec<SideRow> = sqlx::query_as(&format!(
-        "{side} WHERE u.id = $1 UNION ALL {side} WHERE u.handle = $2"
-    ))
-    .bind(me.id)
-    .bind(handle)
-    .fetch_all(&mut *conn)
-    .await?;
-    let shown = |row: SideRow| {
-        let store = row.store_name.map(|name| people::ShownStore {
-            name,
-            is_nonprofit: row.store_is_nonprofit.unwrap_or(0),
-            avatar_media_id: row.store_avatar,
-        });
-        people::shown_as(row.id, row.handle, row.display_name, store)
-    };
-    let mut sender = None;
-    let mut recipient = None;
-    for row in rows {
-        if row.handle == handle {
-            if row.id == me.id {
-                return Err(ApiError::Validation(
-                    "that is you: send to or ask someone else".into(),
-                ));
-            }
-            recipient = Some(shown(row));
-        } else if row.id == me.id {
-            sender = Some(shown(row));
-        }
-    }
-    Ok(Sides {
-        sender: sender.ok_or_else(|| ApiError::Internal("the sender vanished".into()))?,
-        recipient: recipient
-            .ok_or_else(|| ApiError::NotFound(format!("nobody has the handle @{handle}")))?,
-    })
-}
-
-/// What a send's transaction judges it by, read in one statement under both wallets'
-/// locks: a send made before with this key, the vault, and what was sent in 24 hours.
-#[derive(sqlx::FromRow)]
-struct Checks {
-    existing_hash: Option<String>,
-    unlocked_until: Option<i64>,
-    pins: i64,
-    sent_today: i64,
-}
-
-async fn checks(
-    conn: &mut AnyConnection,
-    sender: i64,
-    key: &str,
-    session_token: &str,
-    currency: &Currency,
-    now: i64,
-) -> Result<Checks, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT (SELECT request_hash FROM money_sends
-                 WHERE sender_id = $1 AND idempotency_key = $2) AS existing_hash,
-                (SELECT until_at FROM vault_unlocks
-                 WHERE session_hash = $3 AND user_id = $1) AS unlocked_until,
-                (SELECT COUNT(*) FROM vault_pins WHERE user_id = $1) AS pins,
-                (SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM money_sends
-                 WHERE sender_id = $1 AND currency = $4 AND created_at > $5) AS sent_today",
-    )
-    .bind(sender)
-    .bind(key)
-    .bind(crate::accounts::sessions::token_hash(session_token))
-    .bind(currency.as_str())
-    .bind(now.saturating_sub(super::DAY_MS))
-    .fetch_one(&mut *conn)
-    .await
-}
-
-impl Checks {
-    fn unlocked(&self, now: i64) -> Result<(), ApiError> {
-        if self.unlocked_until.is_some_and(|until| until > now) {
-            Ok(())
-        } else {
-            Err(vault::refusal(self.pins > 0))
-        }
-    }
-}
-
-/// Moves the money of one send in the caller's transaction, both wallets locked and the
-/// checks read: holds the per-send and daily limits and the funds, records the
-/// transfer, keeps what it was for, and tells the recipient.
-async fn pay(
-    conn: &mut AnyConnection,
-    souq: &Souq,
-    s: &Sending<'_>,
-    (debit, available): (AccountId, i64),
-    credit: AccountId,
-    sent_today: i64,
-    now: i64,
-) -> Result<(), ApiError> {
-    let (per_send, daily) = souq.payments.settings.wallet.limits_in(s.currency);
-    if s.amount.get() > per_send {
-        return Err(ApiError::LimitExceeded(format!(
-            "one send is at most {}",
-            spoken(per_send, s.currency)
-        )));
-    }
-    if sent_today.saturating_add(s.amount.get()) > daily {
-        return Err(ApiError::LimitExceeded(format!(
-            "that passes the daily limit of {}: {} left for the next 24 hours",
-            spoken(daily, s.currency),
-            spoken(daily.saturating_sub(sent_today).max(0), s.currency)
-        )));
-    }
-    if available < s.amount.get() {
-        return Err(ApiError::InsufficientFunds);
-    }
-    ledger::record_at(
-        conn,
-        &Transfer {
-            id: s.transfer_id.clone(),
-            debit,
-            credit,
-            currency: s.currency.clone(),
-            amount: s.amount,
-            kind: Kind::Posted,
-            code: "p2p",
-            reference: s.request_id.map(|id| format!("request {id}")),
-        },
-        now,
-    )
-    .await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO money_sends (transfer_id, sender_id, recipient_id, idempotency_key,
-                                  request_hash, currency, amount_minor, note,
-                                  money_request_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(s.transfer_id.as_str())
-    .bind(s.sender)
-    .bind(s.recipient)
-    .bind(s.key)
-    .bind(s.request_hash)
-    .bind(s.currency.as_str())
-    .bind(s.amount.get())
-    .bind(s.note)
-    .bind(s.request_id)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    notifications::notify_money(
-        conn,
-        s.recipient,
-        NotificationKind::MoneyReceived,
-        s.sender,
-        MoneyAbout::Send(id),
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
-/// Locks both wallets, in id order (as every money-moving transaction takes them, so
-/// two people paying each other at once cannot deadlock), opening the recipient's when
-/// it has none in the currency yet: the sender's (account, what it may spend) and the
-/// recipient's account.
+/// Locks both wallets of a request's payment, in id order (as every money-moving
+/// transaction takes them, so two people paying each other at once cannot deadlock),
+/// opening the recipient's when it has none in the currency yet: the payer's (account,
+/// what it may spend) and the recipient's account.
 async fn lock_both(
     conn: &mut AnyConnection,
     souq: &Souq,
-    sender: i64,
+    payer: i64,
     recipient: i64,
     currency: &Currency,
 ) -> Result<(Option<(AccountId, i64)>, AccountId), ApiError> {
-    let wallets = ledger::lock_wallets(conn, souq.db.backend, &[sender, recipient]).await?;
-    let debit = wallets
-        .get(&(sender, currency.as_str().to_string()))
-        .map(|(account, balance)| (*account, balance.available()));
-    let credit = match wallets.get(&(recipient, currency.as_str().to_string())) {
-        Some((account, _)) => *account,
+    let wallets = ledger::lock_wallets(conn, souq.db.backend, &[payer, recipient]).await?;
+    let debit = sender::wallet_of(&wallets, payer, currency)
+        .map(|(account, balance)| (account, balance.available()));
+    let credit = match sender::wallet_of(&wallets, recipient, currency) {
+        Some((account, _)) => account,
         // New, so nobody else holds it.
         None => ledger::open_account(conn, Holder::Wallet { user_id: recipient }, currency).await?,
     };
@@ -322,9 +129,9 @@ async fn sent_view(souq: &Souq, row: SendRow, replayed: bool) -> Result<MoneySen
     })
 }
 
-/// Sends money to a person. `key` is the app's idempotency key: a retry answers the
-/// first send and moves nothing again. The hot path is six statements in one
-/// transaction.
+/// Sends money to a person, in whatever batch of this instance's sender it joins.
+/// `key` is the app's idempotency key: a retry answers the first send and moves nothing
+/// again.
 pub async fn send(
     souq: &Souq,
     me: &User,
@@ -344,64 +151,27 @@ pub async fn send(
         request: (&handle, amount.get(), currency.as_str(), &note),
         card: None,
     })?;
-    let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
-    // In the transaction's own connection: a request never holds one connection while
-    // it waits for another.
-    let sides = sides(&mut tx, me, &handle).await?;
-    let recipient = sides.recipient.id;
-    // Both wallets locked before the key is looked up, so a retry racing its first try
-    // waits for it and then answers what it did.
-    let (debit, credit) = lock_both(&mut tx, souq, me.id, recipient, &currency).await?;
-    let checks = checks(&mut tx, me.id, key, session_token, &currency, now).await?;
-    if let Some(existing) = checks.existing_hash.as_deref() {
-        if existing != request_hash {
-            return Err(key_reused());
-        }
-        let row = send_by_key(&mut tx, me.id, key)
-            .await?
-            .ok_or_else(|| ApiError::Internal("a send vanished".into()))?;
-        tx.rollback().await?;
-        return sent_view(souq, row, true).await;
-    }
-    checks.unlocked(now)?;
-    let debit = debit.ok_or(ApiError::InsufficientFunds)?;
-    let transfer_id = transfer_id("send", me.id, key)?;
-    let sending = Sending {
+    let job = sender::Job {
         sender: me.id,
-        recipient,
-        key,
-        request_hash: &request_hash,
-        transfer_id: transfer_id.clone(),
+        session_hash: crate::accounts::sessions::token_hash(session_token),
+        key: key.to_string(),
+        request_hash,
+        handle,
         amount,
-        currency: &currency,
-        note: &note,
-        request_id: None,
-    };
-    pay(
-        &mut tx,
-        souq,
-        &sending,
-        debit,
-        credit,
-        checks.sent_today,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(MoneySent {
-        transfer_id: transfer_id.as_str().to_string(),
-        from: sides.sender,
-        to: sides.recipient,
-        amount: Money {
-            amount_minor: amount.get(),
-            currency: currency.as_str().to_string(),
-        },
+        currency,
         note,
-        request_id: None,
-        replayed: false,
-        created_at: from_ms(now),
-    })
+    };
+    match souq.sender.send(job).await? {
+        sender::Sent::Made(sent) => Ok(sent),
+        sender::Sent::Replayed => {
+            let mut conn = souq.db.durable.acquire().await?;
+            let row = send_by_key(&mut conn, me.id, key)
+                .await?
+                .ok_or_else(|| ApiError::Internal("a send vanished".into()))?;
+            drop(conn);
+            sent_view(souq, row, true).await
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -542,10 +312,12 @@ pub async fn request(
     .await?;
     notifications::notify_money(
         &mut tx,
-        payer,
-        NotificationKind::MoneyRequested,
-        me.id,
-        MoneyAbout::Request(id),
+        &[MoneyNotice {
+            recipient: payer,
+            kind: NotificationKind::MoneyRequested,
+            actor: me.id,
+            about: MoneyAbout::Request(id),
+        }],
         now,
     )
     .await?;
@@ -612,31 +384,37 @@ pub async fn accept(
     let requester = row.requester_id;
     let (debit, credit) = lock_both(&mut tx, souq, me.id, requester, &currency).await?;
     let key = format!("request-{id}");
-    let checks = checks(&mut tx, me.id, &key, session_token, &currency, now).await?;
-    checks.unlocked(now)?;
-    let debit = debit.ok_or(ApiError::InsufficientFunds)?;
-    let sending = Sending {
+    let session_hash = crate::accounts::sessions::token_hash(session_token);
+    let ask = sender::Ask {
+        sender: me.id,
+        key: &key,
+        session_hash: &session_hash,
+    };
+    let seen = sender::Seen::read(&mut tx, &[ask], now).await?;
+    seen.unlocked(me.id, &session_hash, now)?;
+    let (debit, available) = debit.ok_or(ApiError::InsufficientFunds)?;
+    sender::judge(
+        &souq.payments.settings.wallet,
+        amount,
+        &currency,
+        seen.sent_today(me.id, &currency),
+        available,
+    )?;
+    let payment = sender::Sending {
         sender: me.id,
         recipient: requester,
-        key: &key,
-        request_hash: "request",
+        key,
+        request_hash: "request".into(),
         transfer_id: TransferId::parse(&format!("request:{id}"))
             .map_err(|e| ApiError::Internal(e.to_string()))?,
-        amount,
-        currency: &currency,
-        note: &row.note,
-        request_id: Some(id),
-    };
-    pay(
-        &mut tx,
-        souq,
-        &sending,
         debit,
         credit,
-        checks.sent_today,
-        now,
-    )
-    .await?;
+        amount,
+        currency,
+        note: row.note.clone(),
+        request_id: Some(id),
+    };
+    sender::record(&mut tx, std::slice::from_ref(&payment), now).await?;
     answer(&mut tx, id, RequestStatus::Paid, now).await?;
     let row = request_by(&mut tx, "r.id = $1", id, None)
         .await?
@@ -699,10 +477,12 @@ pub async fn close(
     if to == RequestStatus::Declined {
         notifications::notify_money(
             &mut tx,
-            row.requester_id,
-            NotificationKind::RequestDeclined,
-            me.id,
-            MoneyAbout::Request(id),
+            &[MoneyNotice {
+                recipient: row.requester_id,
+                kind: NotificationKind::RequestDeclined,
+                actor: me.id,
+                about: MoneyAbout::Request(id),
+            }],
             now,
         )
         .await?;

@@ -311,6 +311,44 @@ async fn two_sends_racing_for_the_last_funds_exactly_one_succeeds(engine: Engine
     assert_eq!(balance(&server, &amina).await, 0);
 }
 
+async fn retries_racing_their_first_try_make_the_send_once(engine: Engine) {
+    let server = Arc::new(spawn(engine).await);
+    let amina = funded(&server, "amina", 10_000).await;
+    let bilal = server.sign_up("bilal").await;
+    // The same send eight times at once, as a retrying app may: they arrive together,
+    // and the sender makes one and answers the rest as its replays.
+    let tries: Vec<_> = (0..8)
+        .map(|_| {
+            let server = Arc::clone(&server);
+            let amina = amina.clone();
+            tokio::spawn(async move {
+                send(
+                    &server,
+                    &amina,
+                    &key(7),
+                    json!({"to": "bilal", "amount_minor": 700, "currency": "SAR"}),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut transfers = Vec::new();
+    let mut made = 0;
+    for t in tries {
+        let reply = t.await.unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        if reply.body["replayed"] == false {
+            made += 1;
+        }
+        transfers.push(reply.body["transfer_id"].clone());
+    }
+    assert_eq!(made, 1, "one try made the send, the others answered it");
+    transfers.dedup();
+    assert_eq!(transfers.len(), 1, "every try names the same transfer");
+    assert_eq!(balance(&server, &amina).await, 9_300);
+    assert_eq!(balance(&server, &bilal).await, 700);
+}
+
 async fn the_daily_limit_holds_exactly_under_concurrent_sends(engine: Engine) {
     let server = Arc::new(
         spawn_configured(engine, |config| {
@@ -1009,6 +1047,7 @@ on_both_engines!(
     wrong_pins_are_counted_by_the_server_and_five_lock_the_vault,
     guesses_sent_at_once_cannot_outrun_the_count,
     two_sends_racing_for_the_last_funds_exactly_one_succeeds,
+    retries_racing_their_first_try_make_the_send_once,
     the_daily_limit_holds_exactly_under_concurrent_sends,
     a_request_is_paid_once_however_often_accepted,
     a_burst_of_sends_among_a_few_people_conserves_the_total,

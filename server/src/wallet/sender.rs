@@ -1,0 +1,658 @@
+//! The sender: each server instance makes the sends that arrive together as one batch,
+//! in one durable transaction, the way the checkout placer places checkouts. Every
+//! wallet the batch touches is locked once, in id order; what the sends are judged by
+//! (keys seen before, the vault, the day's totals) is read a statement each; their
+//! transfers, rows and inbox entries are written a statement each. Alone, a send is a
+//! batch of one and waits for nothing; when sixty people send at once, they cost about
+//! the statements and the commit of one.
+//!
+//! A batch that fails as a whole (a lost connection, a deadlock) is made again one send
+//! at a time, so that one send's trouble is its own answer and not its neighbours'.
+//! The judging and recording here are also what paying a request uses, one at a time.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use souq_wire::{Author, Money, MoneySent, NotificationKind};
+use sqlx::AnyConnection;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{DAY_MS, WalletSettings, key_reused, spoken, transfer_id, vault};
+use crate::db::{Db, from_ms, now_ms, placeholders, value_rows};
+use crate::error::ApiError;
+use crate::ledger::{
+    self, AccountId, Amount, Balance, Currency, Holder, Kind, Transfer, TransferId,
+};
+use crate::notifications::{self, MoneyAbout, MoneyNotice};
+use crate::people;
+
+/// At most this many sends in one batch: each is a dozen binds in its statements, and
+/// both engines cap a statement's binds far above this.
+const MAX_JOBS: usize = 128;
+
+/// A send as its request asked for it, checked but not yet judged.
+#[derive(Debug)]
+pub struct Job {
+    pub sender: i64,
+    /// The hash of the session it came with: the vault unlocks a session, not a person.
+    pub session_hash: String,
+    /// The app's idempotency key.
+    pub key: String,
+    /// What the request was, to tell a retry from a key used for something else.
+    pub request_hash: String,
+    /// The recipient's handle, as accounts keep it.
+    pub handle: String,
+    pub amount: Amount,
+    pub currency: Currency,
+    pub note: String,
+}
+
+/// What became of a send.
+#[derive(Debug)]
+pub enum Sent {
+    Made(MoneySent),
+    /// This key made this same send before: the caller reads its first answer back.
+    Replayed,
+}
+
+struct Queued {
+    job: Job,
+    answer: oneshot::Sender<Result<Sent, ApiError>>,
+}
+
+/// The queue into this instance's sender task.
+#[derive(Clone, Debug)]
+pub struct Sender {
+    queue: mpsc::Sender<Queued>,
+}
+
+impl Sender {
+    /// Starts the sender task; it ends when the last `Sender` is dropped.
+    pub fn start(db: Db, settings: WalletSettings) -> Sender {
+        let (queue, jobs) = mpsc::channel(4 * MAX_JOBS);
+        tokio::spawn(run(db, settings, jobs));
+        Sender { queue }
+    }
+
+    /// Makes one send, in whatever batch it joins.
+    pub async fn send(&self, job: Job) -> Result<Sent, ApiError> {
+        let (answer, answered) = oneshot::channel();
+        let stopped = || ApiError::Internal("the wallet's sender stopped".into());
+        self.queue
+            .send(Queued { job, answer })
+            .await
+            .map_err(|_| stopped())?;
+        answered.await.map_err(|_| stopped())?
+    }
+}
+
+async fn run(db: Db, settings: WalletSettings, mut jobs: mpsc::Receiver<Queued>) {
+    // Sends a batch put off (a key already in it), first in the next.
+    let mut waiting: VecDeque<Queued> = VecDeque::new();
+    loop {
+        let first = match waiting.pop_front() {
+            Some(queued) => queued,
+            None => match jobs.recv().await {
+                Some(queued) => queued,
+                None => return,
+            },
+        };
+        let mut keys = HashSet::from([(first.job.sender, first.job.key.clone())]);
+        let mut batch = vec![first];
+        let mut put_off = Vec::new();
+        while batch.len() < MAX_JOBS {
+            let Some(queued) = waiting.pop_front().or_else(|| jobs.try_recv().ok()) else {
+                break;
+            };
+            // A retry racing its first try waits for the next batch, which answers it
+            // as the replay it is.
+            if keys.insert((queued.job.sender, queued.job.key.clone())) {
+                batch.push(queued);
+            } else {
+                put_off.push(queued);
+            }
+        }
+        for queued in put_off.into_iter().rev() {
+            waiting.push_front(queued);
+        }
+        settle_batch(&db, &settings, batch).await;
+    }
+}
+
+/// Makes a batch and answers each of its sends.
+async fn settle_batch(db: &Db, settings: &WalletSettings, batch: Vec<Queued>) {
+    let (jobs, answers): (Vec<Job>, Vec<_>) = batch.into_iter().map(|q| (q.job, q.answer)).unzip();
+    match make_batch(db, settings, &jobs).await {
+        Ok(outcomes) => {
+            for (answer, outcome) in answers.into_iter().zip(outcomes) {
+                // The request may have gone; the send's row holds its answer.
+                let _ = answer.send(outcome);
+            }
+        }
+        Err(e) if jobs.len() == 1 => {
+            if let Some(answer) = answers.into_iter().next() {
+                let _ = answer.send(Err(e));
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, sends = jobs.len(), "a batch of sends failed; making them one by one");
+            for (job, answer) in jobs.iter().zip(answers) {
+                let alone = make_batch(db, settings, std::slice::from_ref(job))
+                    .await
+                    .and_then(|mut outcomes| {
+                        outcomes
+                            .pop()
+                            .ok_or_else(|| ApiError::Internal("a batch answered nothing".into()))?
+                    });
+                let _ = answer.send(alone);
+            }
+        }
+    }
+}
+
+/// One batch in one durable transaction: each send's outcome, in the batch's order.
+async fn make_batch(
+    db: &Db,
+    settings: &WalletSettings,
+    jobs: &[Job],
+) -> Result<Vec<Result<Sent, ApiError>>, ApiError> {
+    let mut tx = db.begin_durable().await?;
+    let outcomes = make_all(&mut tx, db, settings, jobs, now_ms()).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// A send judged and about to be recorded.
+pub(super) struct Sending {
+    pub sender: i64,
+    pub recipient: i64,
+    pub key: String,
+    pub request_hash: String,
+    pub transfer_id: TransferId,
+    pub debit: AccountId,
+    pub credit: AccountId,
+    pub amount: Amount,
+    pub currency: Currency,
+    pub note: String,
+    pub request_id: Option<i64>,
+}
+
+/// A judged send whose recipient may still need an account in its currency.
+struct Judged<'a> {
+    index: usize,
+    job: &'a Job,
+    recipient: Author,
+    sender: Author,
+    debit: AccountId,
+}
+
+/// Makes the batch's sends in the caller's transaction. A send refused (an unknown
+/// handle, the funds, a limit) is its own answer; an error of the database fails the
+/// batch.
+async fn make_all(
+    conn: &mut AnyConnection,
+    db: &Db,
+    settings: &WalletSettings,
+    jobs: &[Job],
+    now: i64,
+) -> Result<Vec<Result<Sent, ApiError>>, ApiError> {
+    let mut outcomes: Vec<Option<Result<Sent, ApiError>>> = jobs.iter().map(|_| None).collect();
+    let sides = sides(conn, jobs).await?;
+    let mut recipients = Vec::with_capacity(jobs.len());
+    for (job, outcome) in jobs.iter().zip(outcomes.iter_mut()) {
+        match recipient_of(&sides, job) {
+            Ok(recipient) => recipients.push(Some(recipient)),
+            Err(e) => {
+                *outcome = Some(Err(e));
+                recipients.push(None);
+            }
+        }
+    }
+    // Every wallet the batch moves, locked in id order as every money-moving
+    // transaction takes them: two people paying each other at once cannot deadlock.
+    let mut people: Vec<i64> = jobs
+        .iter()
+        .map(|job| job.sender)
+        .chain(recipients.iter().flatten().map(|r| r.id))
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    let wallets = ledger::lock_wallets(conn, db.backend, &people).await?;
+    let asks: Vec<Ask<'_>> = jobs
+        .iter()
+        .map(|job| Ask {
+            sender: job.sender,
+            key: &job.key,
+            session_hash: &job.session_hash,
+        })
+        .collect();
+    let seen = Seen::read(conn, &asks, now).await?;
+    // What each wallet may still spend and each sender may still send, as the batch
+    // goes: money a batch brings a wallet is not spent in the same batch.
+    let mut available: HashMap<AccountId, i64> = HashMap::new();
+    let mut sent: HashMap<(i64, &str), i64> = HashMap::new();
+    let mut judged = Vec::new();
+    for (index, (job, recipient)) in jobs.iter().zip(recipients).enumerate() {
+        let Some(recipient) = recipient else { continue };
+        let verdict = (|| {
+            if seen.replay(job.sender, &job.key, &job.request_hash)? {
+                return Ok(None);
+            }
+            seen.unlocked(job.sender, &job.session_hash, now)?;
+            let (debit, balance) = wallet_of(&wallets, job.sender, &job.currency)
+                .ok_or(ApiError::InsufficientFunds)?;
+            let left = available
+                .entry(debit)
+                .or_insert_with(|| balance.available());
+            let today = sent
+                .entry((job.sender, job.currency.as_str()))
+                .or_insert_with(|| seen.sent_today(job.sender, &job.currency));
+            judge(settings, job.amount, &job.currency, *today, *left)?;
+            *left = left.saturating_sub(job.amount.get());
+            *today = today.saturating_add(job.amount.get());
+            Ok(Some(debit))
+        })();
+        let slot = outcomes
+            .get_mut(index)
+            .ok_or_else(|| ApiError::Internal("a send lost its place".into()))?;
+        match verdict {
+            Ok(Some(debit)) => {
+                let sender = sides
+                    .by_id
+                    .get(&job.sender)
+                    .cloned()
+                    .ok_or_else(|| ApiError::Internal("a sender vanished".into()))?;
+                judged.push(Judged {
+                    index,
+                    job,
+                    recipient,
+                    sender,
+                    debit,
+                });
+            }
+            Ok(None) => *slot = Some(Ok(Sent::Replayed)),
+            Err(e) => *slot = Some(Err(e)),
+        }
+    }
+    // Recipients new to a currency get their wallet in it, in one statement.
+    let mut opening: Vec<(Holder, Currency)> = Vec::new();
+    for j in &judged {
+        let holder = Holder::Wallet {
+            user_id: j.recipient.id,
+        };
+        if wallet_of(&wallets, j.recipient.id, &j.job.currency).is_none()
+            && !opening.contains(&(holder, j.job.currency.clone()))
+        {
+            opening.push((holder, j.job.currency.clone()));
+        }
+    }
+    let opened: HashMap<(i64, String), AccountId> = ledger::open_accounts(conn, &opening)
+        .await?
+        .into_iter()
+        .zip(&opening)
+        .map(|(id, (holder, currency))| ((holder.key().1, currency.as_str().to_string()), id))
+        .collect();
+    let mut sendings = Vec::with_capacity(judged.len());
+    for j in &judged {
+        let credit = match wallet_of(&wallets, j.recipient.id, &j.job.currency) {
+            Some((account, _)) => account,
+            None => *opened
+                .get(&(j.recipient.id, j.job.currency.as_str().to_string()))
+                .ok_or_else(|| ApiError::Internal("a wallet was not opened".into()))?,
+        };
+        sendings.push(Sending {
+            sender: j.job.sender,
+            recipient: j.recipient.id,
+            key: j.job.key.clone(),
+            request_hash: j.job.request_hash.clone(),
+            transfer_id: transfer_id("send", j.job.sender, &j.job.key)?,
+            debit: j.debit,
+            credit,
+            amount: j.job.amount,
+            currency: j.job.currency.clone(),
+            note: j.job.note.clone(),
+            request_id: None,
+        });
+    }
+    record(conn, &sendings, now).await?;
+    for (j, s) in judged.into_iter().zip(sendings) {
+        if let Some(slot) = outcomes.get_mut(j.index) {
+            *slot = Some(Ok(Sent::Made(MoneySent {
+                transfer_id: s.transfer_id.as_str().to_string(),
+                from: j.sender,
+                to: j.recipient,
+                amount: Money {
+                    amount_minor: s.amount.get(),
+                    currency: s.currency.as_str().to_string(),
+                },
+                note: s.note,
+                request_id: None,
+                replayed: false,
+                created_at: from_ms(now),
+            })));
+        }
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.ok_or_else(|| ApiError::Internal("a send was left unanswered".into())))
+        .collect()
+}
+
+/// A person's wallet in a currency among those locked: its account and amounts.
+pub(super) fn wallet_of(
+    wallets: &HashMap<(i64, String), (AccountId, Balance)>,
+    user_id: i64,
+    currency: &Currency,
+) -> Option<(AccountId, Balance)> {
+    wallets
+        .get(&(user_id, currency.as_str().to_string()))
+        .map(|(account, balance)| (*account, *balance))
+}
+
+/// The people of a batch, each shown as posts show them: by id (the senders) and by
+/// handle (the recipients).
+struct Sides {
+    by_id: HashMap<i64, Author>,
+    by_handle: HashMap<String, Author>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SideRow {
+    id: i64,
+    handle: String,
+    display_name: String,
+    store_name: Option<String>,
+    store_is_nonprofit: Option<i64>,
+    store_avatar: Option<i64>,
+}
+
+/// The senders and recipients of a batch, in one statement.
+async fn sides(conn: &mut AnyConnection, jobs: &[Job]) -> Result<Sides, sqlx::Error> {
+    let mut ids: Vec<i64> = jobs.iter().map(|job| job.sender).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut handles: Vec<&str> = jobs.iter().map(|job| job.handle.as_str()).collect();
+    handles.sort_unstable();
+    handles.dedup();
+    // Each side by its own index: one OR across the two would scan every account.
+    let side = "SELECT u.id, u.handle, u.display_name, s.name AS store_name,
+                       s.is_nonprofit AS store_is_nonprofit, s.avatar_media_id AS store_avatar
+                FROM users u LEFT JOIN stores s ON s.owner_id = u.id";
+    let sql = format!(
+        "{side} WHERE u.id IN ({}) UNION ALL {side} WHERE u.handle IN ({})",
+        placeholders(1, ids.len()),
+        placeholders(1 + ids.len(), handles.len())
+    );
+    let mut query = sqlx::query_as::<_, SideRow>(&sql);
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    for handle in &handles {
+        query = query.bind(*handle);
+    }
+    let mut sides = Sides {
+        by_id: HashMap::new(),
+        by_handle: HashMap::new(),
+    };
+    for row in query.fetch_all(&mut *conn).await? {
+        let store = row.store_name.map(|name| people::ShownStore {
+            name,
+            is_nonprofit: row.store_is_nonprofit.unwrap_or(0),
+            avatar_media_id: row.store_avatar,
+        });
+        let author = people::shown_as(row.id, row.handle.clone(), row.display_name, store);
+        sides.by_handle.insert(row.handle, author.clone());
+        sides.by_id.insert(row.id, author);
+    }
+    Ok(sides)
+}
+
+/// Whom a send goes to: 404 for nobody, 422 for oneself.
+fn recipient_of(sides: &Sides, job: &Job) -> Result<Author, ApiError> {
+    let recipient = sides
+        .by_handle
+        .get(&job.handle)
+        .ok_or_else(|| ApiError::NotFound(format!("nobody has the handle @{}", job.handle)))?;
+    if recipient.id == job.sender {
+        return Err(ApiError::Validation(
+            "that is you: send to or ask someone else".into(),
+        ));
+    }
+    Ok(recipient.clone())
+}
+
+/// One send to judge: who sends it, with which key, from which session.
+pub(super) struct Ask<'a> {
+    pub sender: i64,
+    pub key: &'a str,
+    pub session_hash: &'a str,
+}
+
+/// What sends are judged by, read under their wallets' locks so that two sends at once
+/// cannot both fit a limit: the keys seen before, the vault, and what each sender sent
+/// in the last 24 hours.
+pub(super) struct Seen {
+    /// (sender, key) → the request that key made.
+    keys: HashMap<(i64, String), String>,
+    /// (person, session hash) → until when the vault is open for it.
+    unlocked: HashMap<(i64, String), i64>,
+    /// Those who have set a PIN.
+    pinned: HashSet<i64>,
+    /// (sender, currency) → what they sent in the last 24 hours.
+    sent: HashMap<(i64, String), i64>,
+}
+
+impl Seen {
+    pub(super) async fn read(
+        conn: &mut AnyConnection,
+        asks: &[Ask<'_>],
+        now: i64,
+    ) -> Result<Seen, sqlx::Error> {
+        let mut senders: Vec<i64> = asks.iter().map(|a| a.sender).collect();
+        senders.sort_unstable();
+        senders.dedup();
+        let mut keys: Vec<&str> = asks.iter().map(|a| a.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut sessions: Vec<&str> = asks.iter().map(|a| a.session_hash).collect();
+        sessions.sort_unstable();
+        sessions.dedup();
+        let n = senders.len();
+
+        let sql = format!(
+            "SELECT sender_id, idempotency_key, request_hash FROM money_sends
+             WHERE sender_id IN ({}) AND idempotency_key IN ({})",
+            placeholders(1, n),
+            placeholders(1 + n, keys.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql);
+        for id in &senders {
+            query = query.bind(*id);
+        }
+        for key in &keys {
+            query = query.bind(*key);
+        }
+        let used = query
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|(sender, key, hash)| ((sender, key), hash))
+            .collect();
+
+        let sql = format!(
+            "SELECT user_id, session_hash, until_at FROM vault_unlocks
+             WHERE session_hash IN ({})",
+            placeholders(1, sessions.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+        for session in &sessions {
+            query = query.bind(*session);
+        }
+        let unlocked = query
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|(user, session, until)| ((user, session), until))
+            .collect();
+
+        let sql = format!(
+            "SELECT user_id FROM vault_pins WHERE user_id IN ({})",
+            placeholders(1, n)
+        );
+        let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+        for id in &senders {
+            query = query.bind(*id);
+        }
+        let pinned = query
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect();
+
+        let sql = format!(
+            "SELECT sender_id, currency, CAST(SUM(amount_minor) AS BIGINT) FROM money_sends
+             WHERE sender_id IN ({}) AND created_at > ${} GROUP BY sender_id, currency",
+            placeholders(1, n),
+            n + 1
+        );
+        let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+        for id in &senders {
+            query = query.bind(*id);
+        }
+        let sent = query
+            .bind(now.saturating_sub(DAY_MS))
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|(sender, currency, sum)| ((sender, currency), sum))
+            .collect();
+
+        Ok(Seen {
+            keys: used,
+            unlocked,
+            pinned,
+            sent,
+        })
+    }
+
+    /// Whether this key made this very send before (then it is answered, not made
+    /// again); a key that made another request is refused.
+    fn replay(&self, sender: i64, key: &str, request_hash: &str) -> Result<bool, ApiError> {
+        match self.keys.get(&(sender, key.to_string())) {
+            None => Ok(false),
+            Some(made) if made == request_hash => Ok(true),
+            Some(_) => Err(key_reused()),
+        }
+    }
+
+    /// The vault's word: open for this session, or why not.
+    pub(super) fn unlocked(&self, user: i64, session_hash: &str, now: i64) -> Result<(), ApiError> {
+        match self.unlocked.get(&(user, session_hash.to_string())) {
+            Some(until) if *until > now => Ok(()),
+            _ => Err(vault::refusal(self.pinned.contains(&user))),
+        }
+    }
+
+    /// What `sender` sent in `currency` over the last 24 hours.
+    pub(super) fn sent_today(&self, sender: i64, currency: &Currency) -> i64 {
+        self.sent
+            .get(&(sender, currency.as_str().to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// Holds one send to the per-send and daily limits and to the funds.
+pub(super) fn judge(
+    settings: &WalletSettings,
+    amount: Amount,
+    currency: &Currency,
+    sent_today: i64,
+    available: i64,
+) -> Result<(), ApiError> {
+    let (per_send, daily) = settings.limits_in(currency);
+    if amount.get() > per_send {
+        return Err(ApiError::LimitExceeded(format!(
+            "one send is at most {}",
+            spoken(per_send, currency)
+        )));
+    }
+    if sent_today.saturating_add(amount.get()) > daily {
+        return Err(ApiError::LimitExceeded(format!(
+            "that passes the daily limit of {}: {} left for the next 24 hours",
+            spoken(daily, currency),
+            spoken(daily.saturating_sub(sent_today).max(0), currency)
+        )));
+    }
+    if available < amount.get() {
+        return Err(ApiError::InsufficientFunds);
+    }
+    Ok(())
+}
+
+/// Records judged sends in the caller's transaction, a statement each for their
+/// transfers, their rows and their recipients' inbox entries.
+pub(super) async fn record(
+    conn: &mut AnyConnection,
+    sends: &[Sending],
+    now: i64,
+) -> Result<(), ApiError> {
+    if sends.is_empty() {
+        return Ok(());
+    }
+    let transfers: Vec<Transfer> = sends
+        .iter()
+        .map(|s| Transfer {
+            id: s.transfer_id.clone(),
+            debit: s.debit,
+            credit: s.credit,
+            currency: s.currency.clone(),
+            amount: s.amount,
+            kind: Kind::Posted,
+            code: "p2p",
+            reference: s.request_id.map(|id| format!("request {id}")),
+        })
+        .collect();
+    ledger::record_all(conn, &transfers).await?;
+    let sql = format!(
+        "INSERT INTO money_sends (transfer_id, sender_id, recipient_id, idempotency_key,
+                                  request_hash, currency, amount_minor, note,
+                                  money_request_id, created_at)
+         VALUES {} RETURNING id, transfer_id",
+        value_rows(1, sends.len(), 10)
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for s in sends {
+        query = query
+            .bind(s.transfer_id.as_str())
+            .bind(s.sender)
+            .bind(s.recipient)
+            .bind(s.key.as_str())
+            .bind(s.request_hash.as_str())
+            .bind(s.currency.as_str())
+            .bind(s.amount.get())
+            .bind(s.note.as_str())
+            .bind(s.request_id)
+            .bind(now);
+    }
+    let ids: HashMap<String, i64> = query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, transfer)| (transfer, id))
+        .collect();
+    let mut notices = Vec::with_capacity(sends.len());
+    for s in sends {
+        let id = ids
+            .get(s.transfer_id.as_str())
+            .ok_or_else(|| ApiError::Internal("a send's row vanished".into()))?;
+        notices.push(MoneyNotice {
+            recipient: s.recipient,
+            kind: NotificationKind::MoneyReceived,
+            actor: s.sender,
+            about: MoneyAbout::Send(*id),
+        });
+    }
+    notifications::notify_money(conn, &notices, now).await?;
+    Ok(())
+}
