@@ -202,6 +202,7 @@ async fn serve(
     drop(listener);
     // Event streams never finish by themselves: end them so the drain can.
     caches.drops.close();
+    caches.inbox.close();
     if tokio::time::timeout(DRAIN_FOR, graceful.shutdown())
         .await
         .is_err()

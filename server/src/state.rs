@@ -15,6 +15,7 @@ use crate::db::{DatabaseConfig, Db, DbError};
 use crate::drops::events::DropEvents;
 use crate::feed::cache::FeedCache;
 use crate::limits::Limits;
+use crate::notifications::events::InboxEvents;
 use crate::payments::{PaymentSettings, Payments};
 use crate::search::index::SearchIndex;
 use crate::wallet;
@@ -28,6 +29,8 @@ pub struct Caches {
     /// Not a cache: the drop updates this instance's running apps listen to, which
     /// changes drive as they drive the caches.
     pub drops: DropEvents,
+    /// Not a cache either: the inbox news this instance's running apps listen to.
+    pub inbox: InboxEvents,
     /// Dropped with the caches, which ends the NOTIFY listener.
     alive: watch::Sender<()>,
 }
@@ -47,6 +50,7 @@ impl Caches {
             feed: FeedCache::new(limits.cache_bytes.saturating_sub(sessions)),
             search: SearchIndex::default(),
             drops: DropEvents::default(),
+            inbox: InboxEvents::default(),
             alive: watch::Sender::new(()),
         }
     }
@@ -63,6 +67,7 @@ impl Forget for Caches {
         self.feed.forget(change);
         self.search.forget(change);
         self.drops.forget(change);
+        self.inbox.forget(change);
     }
 }
 
@@ -97,7 +102,11 @@ impl Souq {
         caches.drops.start(db.clone());
         let payments = Arc::new(Payments::sandbox(&db, payments));
         let placer = Placer::start(db.clone(), checkout::rules(&payments.settings));
-        let sender = wallet::Sender::start(db.clone(), payments.settings.wallet.clone());
+        let sender = wallet::Sender::start(
+            db.clone(),
+            payments.settings.wallet.clone(),
+            Arc::clone(&caches),
+        );
         Ok(Souq {
             payments,
             placer,

@@ -1,7 +1,8 @@
 //! The Souq app: a Tauri 2 shell around the Leptos UI. It owns what only a device can
-//! do (the keychain, local preferences, later notifications and the drop scheduler)
+//! do (the keychain, local preferences, OS notifications, the drop scheduler)
 //! and reaches the Souq server, embedded or remote, through `SouqClient`.
 
+pub mod alerts;
 pub mod api;
 pub mod attempts;
 pub mod backend;
@@ -13,6 +14,7 @@ pub mod interests;
 pub mod keychain;
 pub mod links;
 pub mod media;
+pub mod money_news;
 pub mod preferences;
 pub mod ranking;
 pub mod reminders;
@@ -52,6 +54,11 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         &data_dir.join(reminders::FILE),
     ));
     tauri::async_runtime::spawn(reminders::stream::run(app.handle().clone()));
+    app.manage(money_news::MoneyNews::open(
+        &data_dir.join(money_news::FILE),
+    ));
+    tauri::async_runtime::spawn(money_news::run(app.handle().clone()));
+    alerts::listen(app.handle());
     #[cfg(desktop)]
     if let Err(e) = tray::setup(app) {
         // No tray on this desktop: closing the window then quits, as it would anyway.

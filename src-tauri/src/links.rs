@@ -16,6 +16,9 @@ pub const SCHEME: &str = "souq";
 pub fn parse(url: &str) -> Option<DeepLink> {
     let rest = url.strip_prefix("souq://")?;
     let rest = rest.split(['?', '#']).next()?.trim_end_matches('/');
+    if rest == "wallet" {
+        return Some(DeepLink::Wallet);
+    }
     let (kind, value) = rest.split_once('/')?;
     let value = percent_decode(value)?;
     if value.is_empty() || value.contains('/') {
@@ -92,6 +95,8 @@ mod tests {
     #[test]
     fn links_name_posts_products_stores_hashtags_and_drops() {
         assert_eq!(parse("souq://post/42"), Some(DeepLink::Post { id: 42 }));
+        assert_eq!(parse("souq://wallet"), Some(DeepLink::Wallet));
+        assert_eq!(parse(&DeepLink::Wallet.url()), Some(DeepLink::Wallet));
         assert_eq!(
             parse("souq://product/7/"),
             Some(DeepLink::Product { id: 7 })

@@ -11,6 +11,7 @@ use crate::error::AppError;
 const FILE: &str = "preferences.json";
 const LANGUAGE: &str = "language";
 const DROP_NOTIFICATIONS: &str = "drop_notifications";
+const MONEY_NOTIFICATIONS: &str = "money_notifications";
 const KEEP_IN_TRAY: &str = "keep_in_tray";
 const START_AT_LOGIN: &str = "start_at_login";
 
@@ -35,6 +36,7 @@ pub fn load<R: Runtime>(app: &AppHandle<R>) -> Result<Preferences, AppError> {
         language,
         system_language: system_language(),
         drop_notifications: flag(DROP_NOTIFICATIONS, true),
+        money_notifications: flag(MONEY_NOTIFICATIONS, true),
         keep_in_tray: flag(KEEP_IN_TRAY, true),
         start_at_login: flag(START_AT_LOGIN, false),
     })
@@ -60,7 +62,7 @@ pub fn set_language<R: Runtime>(
     load(app)
 }
 
-/// Drop notifications on or off, the tray, and start at login.
+/// Drop and money notifications on or off, the tray, and start at login.
 pub fn set_reminder_settings<R: Runtime>(
     app: &AppHandle<R>,
     settings: ReminderSettings,
@@ -69,6 +71,7 @@ pub fn set_reminder_settings<R: Runtime>(
         .store(FILE)
         .map_err(|e| AppError::Internal(format!("preferences: {e}")))?;
     store.set(DROP_NOTIFICATIONS, settings.drop_notifications);
+    store.set(MONEY_NOTIFICATIONS, settings.money_notifications);
     store.set(KEEP_IN_TRAY, settings.keep_in_tray);
     store.set(START_AT_LOGIN, settings.start_at_login);
     store

@@ -4,7 +4,7 @@
 //! in Arabic, "is live now" arrives at the launch, and the daemon's click on it opens the
 //! drop's page; with the window closed to the tray, the next reminder still arrives.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use souq_e2e::{App, Harness};
 
@@ -74,26 +74,6 @@ async fn remind(harness: &Harness, app: &App, id: i64) {
     app.wait_for(".remind-me[aria-pressed='true']").await;
 }
 
-/// Waits (bounded) for a notification whose text has `words`; (time, id, line).
-fn notification_with(harness: &Harness, words: &str, within: Duration) -> (f64, u32, String) {
-    let start = Instant::now();
-    loop {
-        if let Some(found) = harness
-            .notifications()
-            .into_iter()
-            .find(|(_, _, line)| line.contains(words))
-        {
-            return found;
-        }
-        assert!(
-            start.elapsed() < within,
-            "no notification with {words:?}: {:?}",
-            harness.notifications()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[tokio::test]
 async fn drop_reminders_arrive_once_on_time_in_both_languages_and_open_the_drop() {
     let harness = Harness::start();
@@ -127,8 +107,7 @@ async fn drop_reminders_arrive_once_on_time_in_both_languages_and_open_the_drop(
 
     // "Starts in 15 minutes", within 2 s of its time.
     let due = soon_launch - 15.0 * 60.0;
-    let (at, _, line) =
-        notification_with(&harness, "starts in 15 minutes", Duration::from_secs(90));
+    let (at, _, line) = harness.notification_with("starts in 15 minutes", Duration::from_secs(90));
     assert!(line.contains("E2E soon drop"), "{line}");
     assert!(
         (at - due).abs() < 2.0,
@@ -152,7 +131,7 @@ async fn drop_reminders_arrive_once_on_time_in_both_languages_and_open_the_drop(
 
     // In Arabic: "is live now" at the launch, and a click opens the drop.
     crate::arabic_on_a_phone(&app).await;
-    let (at, id, line) = notification_with(&harness, "الإطلاق متاح الآن", Duration::from_secs(90));
+    let (at, id, line) = harness.notification_with("الإطلاق متاح الآن", Duration::from_secs(90));
     assert!(line.contains("E2E live drop"), "{line}");
     assert!(
         (at - live_launch).abs() < 2.0,
@@ -166,7 +145,7 @@ async fn drop_reminders_arrive_once_on_time_in_both_languages_and_open_the_drop(
 
     // Closed to the tray, Souq still reminds.
     harness.close_window_as_a_user();
-    let (at, _, line) = notification_with(&harness, "E2E tray drop", Duration::from_secs(90));
+    let (at, _, line) = harness.notification_with("E2E tray drop", Duration::from_secs(90));
     assert!(line.contains("متاح الآن"), "{line}");
     assert!(
         (at - tray_launch).abs() < 2.0,

@@ -2,9 +2,13 @@
 //! (the PIN is set on first use) and both balances change; asks them for money, which
 //! they pay from their inbox's request; gives to the demo nonprofit from its post and
 //! finds the receipt in the activity; orders the virtual card and reveals it only after
-//! the PIN. Then the wallet's tabs in Arabic at a phone's width.
+//! the PIN. Money sent to the person in the app reaches them as an OS notification
+//! (through the real D-Bus notification daemon), also news that came while they were
+//! away, and a click opens the wallet. Then the wallet's tabs in Arabic at a phone's
+//! width.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use souq_e2e::proxy::Proxy;
 use souq_e2e::{App, Harness};
@@ -36,6 +40,46 @@ async fn sar_balance(app: &App) -> i64 {
     text.as_str()
         .and_then(|digits| digits.parse().ok())
         .expect("a SAR balance")
+}
+
+/// Omar, on his own phone: signs in, opens his vault (the PIN he chose in the app)
+/// and sends Layla `amount_minor` SAR with a note.
+async fn omar_sends_layla(server: SocketAddr, amount_minor: i64) {
+    let http = reqwest::Client::new();
+    let url = |path: &str| format!("http://{server}{path}");
+    let session: serde_json::Value = http
+        .post(url("/v1/sessions"))
+        .json(&serde_json::json!({"email": "omar@demo.souq.example", "password": "souq-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().expect("a session token");
+    let unlocked = http
+        .post(url("/v1/vault/unlock"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"pin": PIN}))
+        .send()
+        .await
+        .unwrap();
+    assert!(unlocked.status().is_success(), "{}", unlocked.status());
+    let sent = http
+        .post(url("/v1/wallet/sends"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", "e2e-omar-sends-layla-0001")
+        .json(&serde_json::json!({
+            "to": "@layla", "amount_minor": amount_minor, "currency": "SAR", "note": "thanks"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        sent.status().is_success(),
+        "{}",
+        sent.text().await.unwrap_or_default()
+    );
 }
 
 /// Answers the PIN prompt: the first time with the PIN twice, later once.
@@ -125,8 +169,28 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
 
     // Layla got the 10.00 back; she gives 50.00 to the demo nonprofit from its post.
     sign_in(&app, "layla@demo.souq.example").await;
+    // Back, the OS tells her of the 10.00 Omar paid while she was away.
+    let (_, paid, line) = harness.notification_with("sent you", Duration::from_secs(15));
+    assert!(
+        line.contains("Omar Farouk") && line.contains("10.00"),
+        "{line}"
+    );
     open_wallet(&app).await;
     assert_eq!(sar_balance(&app).await, 48_500);
+    // And, while she is in the app, of 5.00 he sends from his phone; a click on the
+    // notification opens her wallet.
+    omar_sends_layla(server.addr, 500).await;
+    let (_, sent, line) = harness.notification_with("SAR 5.00", Duration::from_secs(10));
+    assert_ne!(sent, paid);
+    assert!(
+        line.contains("Omar Farouk sent you") && line.contains("thanks"),
+        "{line}"
+    );
+    app.click(".nav-item[data-screen='feed']").await;
+    app.wait_for(".post").await;
+    harness.click_notification(sent);
+    app.wait_for(".wallet-tabs").await;
+    assert_eq!(sar_balance(&app).await, 49_000);
     let (post,): (i64,) = sqlx::query_as(
         "SELECT p.id FROM posts p JOIN users u ON u.id = p.author_id
          WHERE u.handle = 'hope_bridge' ORDER BY p.id LIMIT 1",
@@ -143,7 +207,7 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
     app.wait_for(".donate-done").await;
     app.click(".close-donate").await;
     open_wallet(&app).await;
-    assert_eq!(sar_balance(&app).await, 43_500);
+    assert_eq!(sar_balance(&app).await, 44_000);
     app.wait_for(".activity-entry[data-kind='donation']").await;
     app.click(".activity-entry[data-kind='donation'] .activity-line")
         .await;

@@ -270,6 +270,26 @@ impl Harness {
             .collect()
     }
 
+    /// Waits (bounded) for a notification whose text has `words`; (time, id, line).
+    pub fn notification_with(&self, words: &str, within: Duration) -> (f64, u32, String) {
+        let start = Instant::now();
+        loop {
+            if let Some(found) = self
+                .notifications()
+                .into_iter()
+                .find(|(_, _, line)| line.contains(words))
+            {
+                return found;
+            }
+            assert!(
+                start.elapsed() < within,
+                "no notification with {words:?}: {:?}",
+                self.notifications()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// The daemon reports a click on notification `id` (its default action).
     pub fn click_notification(&self, id: u32) {
         let status = Command::new("gdbus")

@@ -133,6 +133,7 @@ impl AppState {
             DeepLink::Hashtag { tag } => Screen::Hashtag(tag),
             DeepLink::Product { id } => Screen::Product(id),
             DeepLink::Drop { id } => Screen::Drop(id),
+            DeepLink::Wallet => Screen::Wallet,
         };
         self.open(screen);
     }

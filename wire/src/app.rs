@@ -49,6 +49,10 @@ pub struct Preferences {
     /// Drop reminders shown as OS notifications (on unless turned off).
     #[serde(default = "on")]
     pub drop_notifications: bool,
+    /// Money sent to, asked of or declined for the person shown as OS notifications
+    /// while the app runs (on unless turned off).
+    #[serde(default = "on")]
+    pub money_notifications: bool,
     /// Closing the window keeps Souq running in the tray, so reminders still fire
     /// (desktop; on unless turned off).
     #[serde(default = "on")]
@@ -68,16 +72,19 @@ impl Default for Preferences {
             language: None,
             system_language: Language::En,
             drop_notifications: true,
+            money_notifications: true,
             keep_in_tray: true,
             start_at_login: false,
         }
     }
 }
 
-/// The settings of drop reminders a user changes.
+/// The notification settings a user changes: drop reminders, money news, the tray.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReminderSettings {
     pub drop_notifications: bool,
+    #[serde(default = "on")]
+    pub money_notifications: bool,
     pub keep_in_tray: bool,
     pub start_at_login: bool,
 }
@@ -241,11 +248,23 @@ pub struct RankingSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DeepLink {
-    Post { id: i64 },
-    Product { id: i64 },
-    Store { handle: String },
-    Hashtag { tag: String },
-    Drop { id: i64 },
+    Post {
+        id: i64,
+    },
+    Product {
+        id: i64,
+    },
+    Store {
+        handle: String,
+    },
+    Hashtag {
+        tag: String,
+    },
+    Drop {
+        id: i64,
+    },
+    /// The wallet: its balances, activity and requests.
+    Wallet,
 }
 
 impl DeepLink {
@@ -257,6 +276,7 @@ impl DeepLink {
             DeepLink::Store { handle } => format!("souq://store/{handle}"),
             DeepLink::Hashtag { tag } => format!("souq://hashtag/{tag}"),
             DeepLink::Drop { id } => format!("souq://drop/{id}"),
+            DeepLink::Wallet => "souq://wallet".into(),
         }
     }
 }

@@ -57,7 +57,8 @@ impl Forget for SessionCache {
             | Change::Author(_)
             | Change::Viewer(_)
             | Change::Catalog(_)
-            | Change::Drop(_) => {}
+            | Change::Drop(_)
+            | Change::Inbox(_) => {}
         }
     }
 }

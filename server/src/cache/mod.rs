@@ -32,6 +32,8 @@ pub enum Change {
     /// A drop's launch time or state changed (scheduled, rescheduled, closed, sold out,
     /// back on sale).
     Drop(i64),
+    /// A person's inbox gained money news (not a cache: their open app streams hear it).
+    Inbox(i64),
     /// Anything else, rare enough to start over: demo data, a rebuilt search index.
     Everything,
 }
@@ -45,6 +47,7 @@ impl Change {
             Change::Viewer(id) => format!("v:{id}"),
             Change::Catalog(id) => format!("c:{id}"),
             Change::Drop(id) => format!("d:{id}"),
+            Change::Inbox(id) => format!("i:{id}"),
             Change::Everything => "*".into(),
         }
     }
@@ -59,6 +62,7 @@ impl Change {
             Some(("v", rest)) => id(rest).map_or(Change::Everything, Change::Viewer),
             Some(("c", rest)) => id(rest).map_or(Change::Everything, Change::Catalog),
             Some(("d", rest)) => id(rest).map_or(Change::Everything, Change::Drop),
+            Some(("i", rest)) => id(rest).map_or(Change::Everything, Change::Inbox),
             _ => Change::Everything,
         }
     }

@@ -75,7 +75,7 @@ impl FeedCache {
 impl Forget for FeedCache {
     fn forget(&self, change: &Change) {
         match change {
-            Change::SignedOut(_) | Change::Drop(_) => {}
+            Change::SignedOut(_) | Change::Drop(_) | Change::Inbox(_) => {}
             Change::Post(id) => self.posts.remove(id),
             Change::Author(id) => {
                 self.timelines.remove(id);

@@ -22,7 +22,7 @@ use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 
 /// How often an idle stream sends a comment, so proxies and the app see it alive.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
+pub(super) const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 #[utoipa::path(get, path = "/v1/drops/{id}", tag = "drops", params(("id" = i64, Path)),
     security(("bearer" = [])),

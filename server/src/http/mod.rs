@@ -156,6 +156,7 @@ pub fn router(state: Souq) -> Router {
         .routes(routes!(people::following))
         .routes(routes!(notifications::inbox))
         .routes(routes!(notifications::mark_read))
+        .routes(routes!(notifications::events))
         .routes(routes!(shop::home))
         .routes(routes!(shop::search))
         .routes(routes!(shop::store))

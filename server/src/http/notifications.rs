@@ -1,8 +1,14 @@
-//! The signed-in account's notifications inbox.
+//! The signed-in account's notifications inbox, and the stream that tells its apps
+//! of money news at once.
+
+use std::convert::Infallible;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::{Stream, StreamExt};
 use souq_wire::{ErrorBody, NotificationPage};
+use tokio_stream::wrappers::BroadcastStream;
 
 use crate::error::ApiError;
 use crate::http::Souq;
@@ -29,4 +35,26 @@ pub async fn inbox(
 pub async fn mark_read(State(state): State<Souq>, me: SignedIn) -> Result<StatusCode, ApiError> {
     notifications::mark_all_read(&state.db, me.user.id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Server-sent events: `ready` once connected, then `inbox` whenever the person's
+/// inbox gains money news (money sent, asked for, declined or given to them): the app
+/// reads its inbox then, and shows what is new as OS notifications.
+#[utoipa::path(get, path = "/v1/me/events", tag = "people", security(("bearer" = [])),
+    responses((status = 200, description = "a text/event-stream of inbox news",
+               content_type = "text/event-stream"),
+              (status = 401, body = ErrorBody)))]
+pub async fn events(
+    State(state): State<Souq>,
+    me: SignedIn,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let (heard, mut closing) = state.caches.inbox.subscribe(me.user.id);
+    let ready = futures_util::stream::once(async { Event::default().event("ready").data("{}") });
+    // Lagging behind says no more than news does: read the inbox.
+    let news = BroadcastStream::new(heard).map(|_| Event::default().event("inbox").data("{}"));
+    let stop = async move {
+        let _ = closing.wait_for(|closed| *closed).await;
+    };
+    let stream = ready.chain(news).take_until(stop).map(Ok);
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(super::drops::KEEP_ALIVE))
 }

@@ -1,7 +1,10 @@
 //! The notifications inbox: someone followed you, liked or reposted your post, or
 //! mentioned you; a store moved your order along; someone sent, asked for or gave
 //! money. Written in the same transaction as the event; undoing the event (an unlike)
-//! withdraws it, so the inbox never shows what no longer holds.
+//! withdraws it, so the inbox never shows what no longer holds. Money news is also
+//! told to the person's running apps at once (`events.rs`).
+
+pub mod events;
 
 use souq_wire::{Money, Notification, NotificationKind, NotificationPage, OrderStatus};
 use sqlx::{Any, Transaction};

@@ -69,7 +69,8 @@ impl crate::cache::Forget for SearchIndex {
             | Change::Post(_)
             | Change::Author(_)
             | Change::Viewer(_)
-            | Change::Drop(_) => {}
+            | Change::Drop(_)
+            | Change::Inbox(_) => {}
         }
     }
 }

@@ -7,6 +7,7 @@ use souq_wire::{Donate, Donation, DonationPage, Money, NotificationKind, User};
 use sqlx::AnyConnection;
 
 use super::{key_reused, money_of, note_of, transfer_id, vault};
+use crate::cache::Change;
 use crate::checkout::claim::{Fingerprint, checked_key, hash};
 use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
@@ -197,6 +198,7 @@ pub async fn donate(
         .await?
         .ok_or_else(|| ApiError::Internal("a donation vanished".into()))?;
     tx.commit().await?;
+    souq.publish(&[Change::Inbox(owner_id)]).await;
     view(souq, row, false).await
 }
 

@@ -14,6 +14,7 @@ use souq_wire::{
 use sqlx::AnyConnection;
 
 use super::{key_reused, money_of, note_of, sender, spoken};
+use crate::cache::Change;
 use crate::checkout::claim::{Fingerprint, checked_key, hash};
 use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
@@ -162,7 +163,7 @@ pub async fn send(
         note,
     };
     match souq.sender.send(job).await? {
-        sender::Sent::Made(sent) => Ok(sent),
+        sender::Sent::Made(sent) => Ok(*sent),
         sender::Sent::Replayed => {
             let mut conn = souq.db.durable.acquire().await?;
             let row = send_by_key(&mut conn, me.id, key)
@@ -325,6 +326,7 @@ pub async fn request(
         .await?
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
+    souq.publish(&[Change::Inbox(payer)]).await;
     one_view(souq, row).await
 }
 
@@ -420,6 +422,7 @@ pub async fn accept(
         .await?
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
+    souq.publish(&[Change::Inbox(requester)]).await;
     one_view(souq, row).await
 }
 
@@ -491,6 +494,9 @@ pub async fn close(
         .await?
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
+    if to == RequestStatus::Declined {
+        souq.publish(&[Change::Inbox(row.requester_id)]).await;
+    }
     one_view(souq, row).await
 }
 

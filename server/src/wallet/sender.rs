@@ -11,12 +11,14 @@
 //! The judging and recording here are also what paying a request uses, one at a time.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use souq_wire::{Author, Money, MoneySent, NotificationKind};
 use sqlx::AnyConnection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{DAY_MS, WalletSettings, key_reused, spoken, transfer_id, vault};
+use crate::cache::{self, Change};
 use crate::db::{Db, from_ms, now_ms, placeholders, value_rows};
 use crate::error::ApiError;
 use crate::ledger::{
@@ -24,6 +26,7 @@ use crate::ledger::{
 };
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
 use crate::people;
+use crate::state::Caches;
 
 /// At most this many sends in one batch: each is a dozen binds in its statements, and
 /// both engines cap a statement's binds far above this.
@@ -49,7 +52,7 @@ pub struct Job {
 /// What became of a send.
 #[derive(Debug)]
 pub enum Sent {
-    Made(MoneySent),
+    Made(Box<MoneySent>),
     /// This key made this same send before: the caller reads its first answer back.
     Replayed,
 }
@@ -65,11 +68,26 @@ pub struct Sender {
     queue: mpsc::Sender<Queued>,
 }
 
+/// What the sender task works with.
+struct Desk {
+    db: Db,
+    settings: WalletSettings,
+    /// Told of the recipients after each batch commits, so their apps hear at once.
+    caches: Arc<Caches>,
+}
+
 impl Sender {
     /// Starts the sender task; it ends when the last `Sender` is dropped.
-    pub fn start(db: Db, settings: WalletSettings) -> Sender {
+    pub fn start(db: Db, settings: WalletSettings, caches: Arc<Caches>) -> Sender {
         let (queue, jobs) = mpsc::channel(4 * MAX_JOBS);
-        tokio::spawn(run(db, settings, jobs));
+        tokio::spawn(run(
+            Desk {
+                db,
+                settings,
+                caches,
+            },
+            jobs,
+        ));
         Sender { queue }
     }
 
@@ -85,7 +103,7 @@ impl Sender {
     }
 }
 
-async fn run(db: Db, settings: WalletSettings, mut jobs: mpsc::Receiver<Queued>) {
+async fn run(desk: Desk, mut jobs: mpsc::Receiver<Queued>) {
     // Sends a batch put off (a key already in it), first in the next.
     let mut waiting: VecDeque<Queued> = VecDeque::new();
     loop {
@@ -114,14 +132,14 @@ async fn run(db: Db, settings: WalletSettings, mut jobs: mpsc::Receiver<Queued>)
         for queued in put_off.into_iter().rev() {
             waiting.push_front(queued);
         }
-        settle_batch(&db, &settings, batch).await;
+        settle_batch(&desk, batch).await;
     }
 }
 
 /// Makes a batch and answers each of its sends.
-async fn settle_batch(db: &Db, settings: &WalletSettings, batch: Vec<Queued>) {
+async fn settle_batch(desk: &Desk, batch: Vec<Queued>) {
     let (jobs, answers): (Vec<Job>, Vec<_>) = batch.into_iter().map(|q| (q.job, q.answer)).unzip();
-    match make_batch(db, settings, &jobs).await {
+    match make_batch(desk, &jobs).await {
         Ok(outcomes) => {
             for (answer, outcome) in answers.into_iter().zip(outcomes) {
                 // The request may have gone; the send's row holds its answer.
@@ -136,13 +154,14 @@ async fn settle_batch(db: &Db, settings: &WalletSettings, batch: Vec<Queued>) {
         Err(e) => {
             tracing::warn!(error = %e, sends = jobs.len(), "a batch of sends failed; making them one by one");
             for (job, answer) in jobs.iter().zip(answers) {
-                let alone = make_batch(db, settings, std::slice::from_ref(job))
-                    .await
-                    .and_then(|mut outcomes| {
-                        outcomes
-                            .pop()
-                            .ok_or_else(|| ApiError::Internal("a batch answered nothing".into()))?
-                    });
+                let alone =
+                    make_batch(desk, std::slice::from_ref(job))
+                        .await
+                        .and_then(|mut outcomes| {
+                            outcomes.pop().ok_or_else(|| {
+                                ApiError::Internal("a batch answered nothing".into())
+                            })?
+                        });
                 let _ = answer.send(alone);
             }
         }
@@ -150,14 +169,19 @@ async fn settle_batch(db: &Db, settings: &WalletSettings, batch: Vec<Queued>) {
 }
 
 /// One batch in one durable transaction: each send's outcome, in the batch's order.
-async fn make_batch(
-    db: &Db,
-    settings: &WalletSettings,
-    jobs: &[Job],
-) -> Result<Vec<Result<Sent, ApiError>>, ApiError> {
-    let mut tx = db.begin_durable().await?;
-    let outcomes = make_all(&mut tx, db, settings, jobs, now_ms()).await?;
+/// Its recipients' apps are told once it commits.
+async fn make_batch(desk: &Desk, jobs: &[Job]) -> Result<Vec<Result<Sent, ApiError>>, ApiError> {
+    let mut tx = desk.db.begin_durable().await?;
+    let outcomes = make_all(&mut tx, &desk.db, &desk.settings, jobs, now_ms()).await?;
     tx.commit().await?;
+    let told: Vec<Change> = outcomes
+        .iter()
+        .filter_map(|outcome| match outcome {
+            Ok(Sent::Made(sent)) => Some(Change::Inbox(sent.to.id)),
+            _ => None,
+        })
+        .collect();
+    cache::publish(&desk.db, desk.caches.as_ref(), &told).await;
     Ok(outcomes)
 }
 
@@ -316,7 +340,7 @@ async fn make_all(
     record(conn, &sendings, now).await?;
     for (j, s) in judged.into_iter().zip(sendings) {
         if let Some(slot) = outcomes.get_mut(j.index) {
-            *slot = Some(Ok(Sent::Made(MoneySent {
+            *slot = Some(Ok(Sent::Made(Box::new(MoneySent {
                 transfer_id: s.transfer_id.as_str().to_string(),
                 from: j.sender,
                 to: j.recipient,
@@ -328,7 +352,7 @@ async fn make_all(
                 request_id: None,
                 replayed: false,
                 created_at: from_ms(now),
-            })));
+            }))));
         }
     }
     outcomes

@@ -7,13 +7,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use souq_server::stores::stock::UNITS_OF_V;
-use tokio::sync::mpsc;
 
 use crate::checkout::{
     add_address, checkout, key, ledger_sums_are_zero, order_body, shop, top_up, units,
 };
 use crate::on_both_engines;
-use crate::support::{Engine, Reply, TestServer, spawn_configured};
+use crate::support::{Engine, Listener, Reply, TestServer, spawn_configured};
 
 const STORE: &str = "nakhla_dates";
 
@@ -94,66 +93,12 @@ async fn shopper(server: &TestServer, handle: &str) -> (String, i64) {
     (token, address)
 }
 
-/// The events of a drop stream, as (event, data), in order.
-struct Listener {
-    events: mpsc::UnboundedReceiver<(String, Value)>,
-}
-
-impl Listener {
-    async fn open(server: &TestServer, token: &str) -> Listener {
-        let mut response = server
-            .http
-            .get(format!("{}/v1/drops/events", server.url))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let (send, events) = mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            let mut buffer = String::new();
-            while let Ok(Some(chunk)) = response.chunk().await {
-                buffer.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buffer.find("\n\n") {
-                    let block: String = buffer.drain(..end + 2).collect();
-                    let mut event = String::new();
-                    let mut data = String::new();
-                    for line in block.lines() {
-                        if let Some(name) = line.strip_prefix("event:") {
-                            event = name.trim().to_string();
-                        } else if let Some(value) = line.strip_prefix("data:") {
-                            data.push_str(value.trim());
-                        }
-                    }
-                    if !event.is_empty() {
-                        let data = serde_json::from_str(&data).unwrap_or(Value::Null);
-                        if send.send((event, data)).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        let mut listener = Listener { events };
-        let (first, _) = listener.next().await;
-        assert_eq!(first, "ready");
-        listener
-    }
-
-    async fn next(&mut self) -> (String, Value) {
-        tokio::time::timeout(Duration::from_secs(10), self.events.recv())
-            .await
-            .expect("an event within 10 s")
-            .expect("the stream is open")
-    }
-
-    /// The next update of drop `id`, skipping others.
-    async fn update_of(&mut self, id: i64) -> Value {
-        loop {
-            let (event, data) = self.next().await;
-            if event == "drop" && data["id"] == id {
-                return data;
-            }
+/// The next update of drop `id` on a drop stream, skipping others.
+async fn update_of(listener: &mut Listener, id: i64) -> Value {
+    loop {
+        let (event, data) = listener.next().await;
+        if event == "drop" && data["id"] == id {
+            return data;
         }
     }
 }
@@ -398,7 +343,7 @@ async fn running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs(e
     let heard_on = other.as_ref().unwrap_or(&server);
     let merchant = server.demo(STORE).await;
     let (token, address) = shopper(&server, "listener").await;
-    let mut listener = Listener::open(heard_on, &token).await;
+    let mut listener = Listener::open(heard_on, "/v1/drops/events", &token).await;
 
     let (first, price, store) = option_of_store(&server, STORE, 2).await;
     let made = schedule(
@@ -408,7 +353,10 @@ async fn running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs(e
     )
     .await;
     let moved_id = made.body["drop"]["id"].as_i64().unwrap();
-    assert_eq!(listener.update_of(moved_id).await["state"], "scheduled");
+    assert_eq!(
+        update_of(&mut listener, moved_id).await["state"],
+        "scheduled"
+    );
     let moved = server
         .send(
             server
@@ -421,7 +369,7 @@ async fn running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs(e
         .await;
     assert_eq!(moved.status, 200, "{}", moved.body);
     assert_eq!(
-        listener.update_of(moved_id).await["launch_at"],
+        update_of(&mut listener, moved_id).await["launch_at"],
         moved.body["drop"]["launch_at"]
     );
     let cancelled = server
@@ -434,7 +382,10 @@ async fn running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs(e
         )
         .await;
     assert_eq!(cancelled.status, 200, "{}", cancelled.body);
-    assert_eq!(listener.update_of(moved_id).await["state"], "cancelled");
+    assert_eq!(
+        update_of(&mut listener, moved_id).await["state"],
+        "cancelled"
+    );
 
     let (second, _, _) = option_of_store(&server, STORE, 2).await;
     let second = if second == first {
@@ -451,8 +402,8 @@ async fn running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs(e
     .await;
     assert_eq!(launching.status, 201, "{}", launching.body);
     let id = launching.body["drop"]["id"].as_i64().unwrap();
-    assert_eq!(listener.update_of(id).await["state"], "scheduled");
-    let launched = listener.update_of(id).await;
+    assert_eq!(update_of(&mut listener, id).await["state"], "scheduled");
+    let launched = update_of(&mut listener, id).await;
     assert_eq!(launched["state"], "live", "heard at the launch");
     let price = sqlx::query_as::<_, (i64,)>("SELECT price_minor FROM variants WHERE id = $1")
         .bind(second)
@@ -471,7 +422,7 @@ async fn running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs(e
     let bought = checkout(&server, &token, &key("last-one"), &body).await;
     assert_eq!(bought.status, 200, "{}", bought.body);
     let sold = Instant::now();
-    let update = listener.update_of(id).await;
+    let update = update_of(&mut listener, id).await;
     assert_eq!(
         (update["state"].as_str(), update["left"].as_i64()),
         (Some("sold_out"), Some(0))
@@ -611,7 +562,7 @@ async fn an_update_stream_outlives_the_idle_timeout(engine: Engine) {
     })
     .await;
     let merchant = server.demo(STORE).await;
-    let mut listener = Listener::open(&server, &merchant).await;
+    let mut listener = Listener::open(&server, "/v1/drops/events", &merchant).await;
     // Quiet for longer than a connection may idle between requests.
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     let (variant, _, _) = option_of_store(&server, STORE, 1).await;
@@ -622,7 +573,7 @@ async fn an_update_stream_outlives_the_idle_timeout(engine: Engine) {
     )
     .await;
     let id = made.body["drop"]["id"].as_i64().unwrap();
-    assert_eq!(listener.update_of(id).await["state"], "scheduled");
+    assert_eq!(update_of(&mut listener, id).await["state"], "scheduled");
 }
 
 on_both_engines!(

@@ -4,11 +4,13 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use serde_json::Value;
 use souq_server::limits::Limits;
 use souq_server::{Config, DatabaseConfig, RunningServer};
 use sqlx::Connection;
+use tokio::sync::mpsc;
 
 #[derive(Debug, Clone, Copy)]
 pub enum Engine {
@@ -269,4 +271,66 @@ macro_rules! on_both_engines {
             )*
         }
     };
+}
+
+/// The events of a server-sent event stream, as (event, data), in order.
+pub struct Listener {
+    events: mpsc::UnboundedReceiver<(String, Value)>,
+}
+
+impl Listener {
+    /// Opens the stream at `path` and waits for its `ready`.
+    pub async fn open(server: &TestServer, path: &str, token: &str) -> Listener {
+        let mut response = server
+            .http
+            .get(format!("{}{path}", server.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let (send, events) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut buffer = String::new();
+            while let Ok(Some(chunk)) = response.chunk().await {
+                buffer.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buffer.find("\n\n") {
+                    let block: String = buffer.drain(..end + 2).collect();
+                    let mut event = String::new();
+                    let mut data = String::new();
+                    for line in block.lines() {
+                        if let Some(name) = line.strip_prefix("event:") {
+                            event = name.trim().to_string();
+                        } else if let Some(value) = line.strip_prefix("data:") {
+                            data.push_str(value.trim());
+                        }
+                    }
+                    if !event.is_empty() {
+                        let data = serde_json::from_str(&data).unwrap_or(Value::Null);
+                        if send.send((event, data)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        let mut listener = Listener { events };
+        let (first, _) = listener.next().await;
+        assert_eq!(first, "ready");
+        listener
+    }
+
+    pub async fn next(&mut self) -> (String, Value) {
+        tokio::time::timeout(Duration::from_secs(10), self.events.recv())
+            .await
+            .expect("an event within 10 s")
+            .expect("the stream is open")
+    }
+
+    /// Whether an event arrives within `within`.
+    pub async fn quiet_for(&mut self, within: Duration) -> bool {
+        tokio::time::timeout(within, self.events.recv())
+            .await
+            .is_err()
+    }
 }

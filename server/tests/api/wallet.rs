@@ -4,13 +4,16 @@
 //! few accounts keeps the total, in every read of all balances at once.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use souq_server::wallet::savings;
 
 use crate::checkout::{key, top_up};
 use crate::on_both_engines;
-use crate::support::{Engine, Reply, TestServer, spawn, spawn_configured, spawn_with_demo};
+use crate::support::{
+    Engine, Listener, Reply, TestServer, spawn, spawn_configured, spawn_with_demo,
+};
 
 const PIN: &str = "482913";
 
@@ -347,6 +350,64 @@ async fn retries_racing_their_first_try_make_the_send_once(engine: Engine) {
     assert_eq!(transfers.len(), 1, "every try names the same transfer");
     assert_eq!(balance(&server, &amina).await, 9_300);
     assert_eq!(balance(&server, &bilal).await, 700);
+}
+
+async fn money_news_reaches_the_open_apps_of_whom_it_is_for_and_nobody_else(engine: Engine) {
+    let server = spawn(engine).await;
+    // On PostgreSQL the streams are on another instance than every write.
+    let other = match engine {
+        Engine::Postgres => Some(server.another_instance().await),
+        Engine::Sqlite => None,
+    };
+    let heard_on = other.as_ref().unwrap_or(&server);
+    let amina = funded(&server, "amina", 10_000).await;
+    let bilal = server.sign_up("bilal").await;
+    let chadi = server.sign_up("chadi").await;
+    let mut amina_hears = Listener::open(heard_on, "/v1/me/events", &amina).await;
+    let mut bilal_hears = Listener::open(heard_on, "/v1/me/events", &bilal).await;
+    let mut chadi_hears = Listener::open(heard_on, "/v1/me/events", &chadi).await;
+
+    let sent = send(
+        &server,
+        &amina,
+        &key(1),
+        json!({"to": "bilal", "amount_minor": 300, "currency": "SAR"}),
+    )
+    .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert_eq!(bilal_hears.next().await.0, "inbox");
+    let asked = ask(
+        &server,
+        &amina,
+        &key(2),
+        json!({"from": "bilal", "amount_minor": 100, "currency": "SAR"}),
+    )
+    .await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    assert_eq!(bilal_hears.next().await.0, "inbox");
+    let declined = server
+        .send(
+            server
+                .post(&format!("/v1/wallet/requests/{}/decline", asked.body["id"]))
+                .bearer_auth(&bilal),
+        )
+        .await;
+    assert_eq!(declined.status, 200, "{}", declined.body);
+    assert_eq!(amina_hears.next().await.0, "inbox");
+    // The news said what the inbox now holds.
+    let inbox = server
+        .send(server.get("/v1/me/notifications").bearer_auth(&bilal))
+        .await;
+    assert_eq!(inbox.body["notifications"][0]["kind"], "money_requested");
+    assert_eq!(inbox.body["notifications"][1]["kind"], "money_received");
+    assert!(
+        chadi_hears.quiet_for(Duration::from_millis(500)).await,
+        "chadi was sent nothing and hears nothing"
+    );
+    assert!(
+        amina_hears.quiet_for(Duration::from_millis(100)).await,
+        "the sender hears nothing of her own send"
+    );
 }
 
 async fn the_daily_limit_holds_exactly_under_concurrent_sends(engine: Engine) {
@@ -1048,6 +1109,7 @@ on_both_engines!(
     guesses_sent_at_once_cannot_outrun_the_count,
     two_sends_racing_for_the_last_funds_exactly_one_succeeds,
     retries_racing_their_first_try_make_the_send_once,
+    money_news_reaches_the_open_apps_of_whom_it_is_for_and_nobody_else,
     the_daily_limit_holds_exactly_under_concurrent_sends,
     a_request_is_paid_once_however_often_accepted,
     a_burst_of_sends_among_a_few_people_conserves_the_total,

@@ -44,14 +44,6 @@ impl SouqClient {
             .await
     }
 
-    /// The server's drop updates, as a stream of server-sent events.
-    pub async fn drop_events(&self) -> Result<reqwest::Response, AppError> {
-        let token = self.token().await?;
-        self.api
-            .stream(&["v1", "drops", "events"], Some(&token))
-            .await
-    }
-
     pub async fn studio_drops(&self, handle: &str) -> Result<StudioDrops, AppError> {
         let token = self.token().await?;
         self.api

@@ -4,6 +4,7 @@
 //! the rest of the wallet in `wallet.rs`.
 
 mod drops;
+pub mod events;
 mod money;
 mod wallet;
 
@@ -34,8 +35,11 @@ pub struct SouqClient {
     /// Posts recently served to the UI, so an engagement can teach the on-device
     /// interest profile what the post was about without asking the server again.
     seen: Mutex<HashMap<i64, Post>>,
-    /// Told whenever a session begins (what the drop update stream waits for).
+    /// Told whenever a session begins (what the event streams wait for).
     session_began: tokio::sync::Notify,
+    /// Counts the session's changes (a sign-in, a sign-out): an event stream opened
+    /// for one session closes when it changes.
+    session_changes: tokio::sync::watch::Sender<u64>,
 }
 
 /// How many served posts `seen` keeps before starting afresh.
@@ -50,6 +54,7 @@ impl SouqClient {
             token: RwLock::new(None),
             seen: Mutex::new(HashMap::new()),
             session_began: tokio::sync::Notify::new(),
+            session_changes: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -64,6 +69,7 @@ impl SouqClient {
             tracing::warn!(error = %e, "session not saved to the keychain; sign in again after restart");
         }
         *self.token.write().await = Some(session.token);
+        self.session_changed();
         self.session_began.notify_waiters();
         session.user
     }
@@ -77,8 +83,18 @@ impl SouqClient {
         began.await;
     }
 
+    fn session_changed(&self) {
+        self.session_changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Says when the session changes.
+    pub fn sessions(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.session_changes.subscribe()
+    }
+
     async fn forget(&self) {
         *self.token.write().await = None;
+        self.session_changed();
         if let Err(e) = self.keychain.delete().await {
             tracing::warn!(error = %e, "cannot remove the session from the keychain");
         }
@@ -103,6 +119,7 @@ impl SouqClient {
         {
             Ok(user) => {
                 *self.token.write().await = Some(token);
+                self.session_changed();
                 self.session_began.notify_waiters();
                 Ok(Some(user))
             }

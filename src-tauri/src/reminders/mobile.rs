@@ -15,6 +15,7 @@ use tauri_plugin_notification::{NotificationExt, Schedule};
 use super::book::{Book, Kind};
 use super::timer::Shared;
 use super::words;
+use crate::alerts;
 use crate::preferences;
 
 /// The most pending notifications iOS keeps.
@@ -35,20 +36,7 @@ fn id_of(drop_id: i64, kind: Kind) -> i32 {
 
 impl Platform {
     pub fn start(app: &AppHandle, _shared: Arc<Shared>, _path: &Path) -> Platform {
-        // A tap on a reminder opens its drop's page.
-        let opener = app.clone();
-        let listening = app.notification().on_action(move |performed| {
-            let drop_id = performed
-                .notification()
-                .and_then(|n| n.extra().get("drop_id"))
-                .and_then(serde_json::Value::as_i64);
-            if let (Some(id), "tap") = (drop_id, performed.action_id()) {
-                crate::links::open(&opener, &format!("souq://drop/{id}"));
-            }
-        });
-        if let Err(e) = listening {
-            tracing::warn!(error = %e, "taps on reminders will not open their drop");
-        }
+        // A tap on a reminder opens its drop's page: `alerts` listens for every tap.
         Platform { app: app.clone() }
     }
 
@@ -78,7 +66,7 @@ impl Platform {
                 .id(id_of(drop.id, entry.kind))
                 .title(title)
                 .body(body)
-                .extra("drop_id", drop.id)
+                .extra(alerts::LINK, format!("souq://drop/{}", drop.id))
                 .schedule(Schedule::At {
                     date,
                     repeating: false,

@@ -154,6 +154,7 @@ pub enum Text {
     ReminderLive,
     SettingsReminders,
     SettingsDropNotifications,
+    SettingsMoneyNotifications,
     SettingsKeepInTray,
     SettingsStartAtLogin,
     ErrDropNotLive,
@@ -715,6 +716,7 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             ReminderLive => "is live now",
             SettingsReminders => "Drop reminders",
             SettingsDropNotifications => "Show drop reminders as notifications",
+            SettingsMoneyNotifications => "Tell me when money is sent to me or asked of me",
             SettingsKeepInTray => {
                 "Keep Souq running in the tray when the window closes, so reminders still arrive"
             }
@@ -1178,6 +1180,7 @@ pub fn tr(language: Language, text: Text) -> &'static str {
             ReminderLive => "متاح الآن",
             SettingsReminders => "تذكيرات الإطلاقات",
             SettingsDropNotifications => "اعرض تذكيرات الإطلاقات كإشعارات",
+            SettingsMoneyNotifications => "أبلغني حين تُرسل إليّ أموال أو تُطلب مني",
             SettingsKeepInTray => "أبقِ سوق يعمل في شريط النظام عند إغلاق النافذة لتصلك التذكيرات",
             SettingsStartAtLogin => "شغّل سوق عند تسجيل الدخول",
             ErrDropNotLive => "هذا الإطلاق غير متاح للبيع بعد",

@@ -57,7 +57,7 @@ pub fn SettingsScreen() -> impl IntoView {
     }
 }
 
-/// Drop reminders: shown as notifications or not, the tray, start at login.
+/// Notifications: drop reminders and money news shown or not, the tray, start at login.
 #[component]
 fn ReminderOptions() -> impl IntoView {
     let i18n = use_i18n();
@@ -67,6 +67,7 @@ fn ReminderOptions() -> impl IntoView {
             let p = p.clone().unwrap_or_default();
             ReminderSettings {
                 drop_notifications: p.drop_notifications,
+                money_notifications: p.money_notifications,
                 keep_in_tray: p.keep_in_tray,
                 start_at_login: p.start_at_login,
             }
@@ -92,6 +93,12 @@ fn ReminderOptions() -> impl IntoView {
                     prop:checked=move || current().drop_notifications
                     on:change=move |ev| save(|s, on| s.drop_notifications = on, event_target_checked(&ev))/>
                 <span>{i18n.t(Text::SettingsDropNotifications)}</span>
+            </label>
+            <label class="choice">
+                <input type="checkbox" name="money-notifications"
+                    prop:checked=move || current().money_notifications
+                    on:change=move |ev| save(|s, on| s.money_notifications = on, event_target_checked(&ev))/>
+                <span>{i18n.t(Text::SettingsMoneyNotifications)}</span>
             </label>
             {desktop.then(|| view! {
                 <label class="choice">
