@@ -186,7 +186,7 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
         line.contains("Omar Farouk sent you") && line.contains("thanks"),
         "{line}"
     );
-    app.click(".nav-item[data-screen='feed']").await;
+    app.click(".nav-item[data-screen='home']").await;
     app.wait_for(".post").await;
     harness.click_notification(sent);
     app.wait_for(".wallet-tabs").await;

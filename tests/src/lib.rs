@@ -258,9 +258,23 @@ impl Harness {
     /// The notifications the daemon received, each with the time it got it (s since
     /// the epoch) and its id (the daemon numbers them from 1), in order.
     pub fn notifications(&self) -> Vec<(f64, u32, String)> {
-        std::fs::read_to_string(&self.notification_log)
-            .unwrap_or_default()
-            .lines()
+        let log = std::fs::read_to_string(&self.notification_log).unwrap_or_default();
+        // A call's entry starts with its time; a body's further lines follow it.
+        let mut entries: Vec<String> = Vec::new();
+        for line in log.lines() {
+            let starts_entry = line
+                .split_once(' ')
+                .is_some_and(|(at, _)| at.parse::<f64>().is_ok());
+            match entries.last_mut() {
+                Some(entry) if !starts_entry => {
+                    entry.push('\n');
+                    entry.push_str(line);
+                }
+                _ => entries.push(line.to_string()),
+            }
+        }
+        entries
+            .into_iter()
             .filter(|line| line.contains(" Notify "))
             .zip(1u32..)
             .filter_map(|(line, id)| {
