@@ -148,9 +148,8 @@ async fn handle(app: AppHandle, event: Event) {
         return;
     }
     let client = app.state::<SouqClient>();
-    let me = match client.current_user().await {
-        Ok(Some(me)) => me,
-        Ok(None) => return,
+    let me = match client.me().await {
+        Ok(me) => me,
         Err(e) => {
             tracing::debug!(error = %e, "cannot tell whose money news this is");
             return;

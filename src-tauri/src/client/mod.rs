@@ -100,6 +100,13 @@ impl SouqClient {
         }
     }
 
+    /// The user of the live session, without the keychain (what background tasks ask:
+    /// they never touch the keychain).
+    pub async fn me(&self) -> Result<User, AppError> {
+        let token = self.token().await?;
+        self.api.get(&["v1", "me"], NO_QUERY, Some(&token)).await
+    }
+
     /// The signed-in user, restoring the session from the keychain on first call.
     pub async fn current_user(&self) -> Result<Option<User>, AppError> {
         let token = match self.token.read().await.clone() {

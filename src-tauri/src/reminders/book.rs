@@ -77,6 +77,10 @@ pub struct Book {
     /// shown only once it says the drop is still live). Not kept across runs.
     #[serde(skip)]
     synced: bool,
+    /// When the shopper last turned Remind me on or off for each drop, this run: a
+    /// list from the server asked for before then does not undo it.
+    #[serde(skip)]
+    chosen_at: BTreeMap<i64, i64>,
 }
 
 fn due_of(kind: Kind, launch_at_ms: i64) -> i64 {
@@ -155,21 +159,38 @@ impl Book {
         }
     }
 
+    /// The shopper's own Remind me, on or off, on this device.
+    pub fn choose(&mut self, drop: DropInfo, on: bool, now_ms: i64) {
+        self.chosen_at.insert(drop.id, now_ms);
+        if on {
+            self.remind(drop, now_ms);
+        } else {
+            self.forget(drop.id);
+        }
+    }
+
     /// The server's whole list of the shopper's reminded, open drops (on start and on
-    /// every reconnect): drops in it are reminded and brought up to date, pending
-    /// reminders of drops not in it go (turned off elsewhere, or closed).
-    pub fn sync(&mut self, drops: Vec<DropInfo>, now_ms: i64) {
+    /// every reconnect), as asked for at `asked_at_ms`: drops in it are reminded and
+    /// brought up to date, pending reminders of drops not in it go (turned off
+    /// elsewhere, or closed). A drop the shopper chose about since it was asked for is
+    /// left as they chose: the list may not know of it yet.
+    pub fn sync(&mut self, drops: Vec<DropInfo>, asked_at_ms: i64, now_ms: i64) {
+        let chosen_since =
+            |book: &Book, id: i64| book.chosen_at.get(&id).is_some_and(|at| *at >= asked_at_ms);
         let listed: Vec<i64> = drops.iter().map(|d| d.id).collect();
         let gone: Vec<i64> = self
             .drops
             .keys()
-            .filter(|id| !listed.contains(id))
+            .filter(|id| !listed.contains(id) && !chosen_since(self, **id))
             .copied()
             .collect();
         for id in gone {
             self.forget(id);
         }
         for drop in drops {
+            if chosen_since(self, drop.id) {
+                continue;
+            }
             self.apply(drop.id, drop.launch_at_ms, drop.state);
             self.remind(drop, now_ms);
         }
@@ -359,7 +380,7 @@ mod tests {
         live.state = DropState::Live;
         let mut sold = drop(2, 60 * MIN);
         sold.state = DropState::SoldOut;
-        restarted.sync(vec![live, sold], 70 * MIN);
+        restarted.sync(vec![live, sold], 70 * MIN, 70 * MIN);
         assert_eq!(kinds(&restarted.take_due(70 * MIN)), [(1, Kind::Live)]);
         assert!(restarted.take_due(71 * MIN).is_empty());
         assert_eq!(restarted.pending_count(), 0);
@@ -369,10 +390,26 @@ mod tests {
     fn a_sync_forgets_drops_turned_off_elsewhere_and_adds_new_ones() {
         let mut book = Book::default();
         book.remind(drop(1, 60 * MIN), 0);
-        book.sync(vec![drop(2, 90 * MIN)], 1);
+        book.sync(vec![drop(2, 90 * MIN)], 1, 1);
         assert!(!book.is_reminded(1));
         assert!(book.is_reminded(2));
         assert_eq!(book.next_due(0), Some(75 * MIN));
+    }
+
+    #[test]
+    fn a_sync_asked_for_before_the_shoppers_choice_does_not_undo_it() {
+        let mut book = Book::default();
+        book.choose(drop(3, 60 * MIN), false, 0);
+        // Asked for at 5; meanwhile, at 6, the shopper turns drop 1 on and drop 3 off
+        // again... and the list (which knew drop 3 on, not drop 1) arrives at 7.
+        book.choose(drop(1, 60 * MIN), true, 6);
+        book.choose(drop(3, 60 * MIN), false, 6);
+        book.sync(vec![drop(3, 60 * MIN)], 5, 7);
+        assert!(book.is_reminded(1), "kept: the list did not know of it yet");
+        assert!(!book.is_reminded(3), "not brought back by a stale list");
+        // A list asked for after the choices rules again.
+        book.sync(Vec::new(), 8, 9);
+        assert!(!book.is_reminded(1));
     }
 
     #[test]

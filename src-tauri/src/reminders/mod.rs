@@ -109,11 +109,7 @@ impl Reminders {
     pub async fn set(&self, drop: &ProductDrop, on: bool) {
         {
             let mut book = self.shared.book.lock().await;
-            if on {
-                book.remind(info_of(drop), now_ms());
-            } else {
-                book.forget(drop.id);
-            }
+            book.choose(info_of(drop), on, now_ms());
         }
         self.changed().await;
     }
@@ -128,13 +124,14 @@ impl Reminders {
         self.changed().await;
     }
 
-    /// The server's list of the shopper's reminded drops (on start, on reconnect).
-    pub async fn sync(&self, drops: &[ProductDrop]) {
-        self.shared
-            .book
-            .lock()
-            .await
-            .sync(drops.iter().map(info_of).collect(), now_ms());
+    /// The server's list of the shopper's reminded drops (on start, on reconnect), as
+    /// asked for at `asked_at_ms`.
+    pub async fn sync(&self, drops: &[ProductDrop], asked_at_ms: i64) {
+        self.shared.book.lock().await.sync(
+            drops.iter().map(info_of).collect(),
+            asked_at_ms,
+            now_ms(),
+        );
         self.changed().await;
     }
 

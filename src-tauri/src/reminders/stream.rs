@@ -35,8 +35,10 @@ async fn handle(app: AppHandle, event: Event) {
 
 /// Reads the shopper's reminded drops and brings the reminders up to date.
 pub async fn resync(app: &AppHandle) {
+    // Taps on Remind me made while the list is on its way are newer than it.
+    let asked_at = chrono::Utc::now().timestamp_millis();
     match app.state::<SouqClient>().my_reminders().await {
-        Ok(drops) => app.state::<Reminders>().sync(&drops).await,
+        Ok(drops) => app.state::<Reminders>().sync(&drops, asked_at).await,
         Err(e) => tracing::debug!(error = %e, "cannot read the reminded drops"),
     }
 }

@@ -244,7 +244,7 @@ mod tests {
             .book
             .lock()
             .await
-            .sync(vec![live, info(2, T0 + 90 * MIN)], now);
+            .sync(vec![live, info(2, T0 + 90 * MIN)], now, now);
         second.shared.changed.notify_one();
         pass(1_000).await;
         assert_eq!(
@@ -267,7 +267,7 @@ mod tests {
             .book
             .lock()
             .await
-            .sync(Vec::new(), T0 + 200 * MIN);
+            .sync(Vec::new(), T0 + 200 * MIN, T0 + 200 * MIN);
         third.shared.changed.notify_one();
         pass(MIN).await;
         assert!(
