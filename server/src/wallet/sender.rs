@@ -4,7 +4,8 @@
 //! (keys seen before, the vault, the day's totals) is read a statement each; their
 //! transfers, rows and inbox entries are written a statement each. Alone, a send is a
 //! batch of one and waits for nothing; when sixty people send at once, they cost about
-//! the statements and the commit of one.
+//! the statements and the commit of one. On PostgreSQL two batches are in flight, so
+//! that one's statements overlap the other's commit.
 //!
 //! A batch that fails as a whole (a lost connection, a deadlock) is made again one send
 //! at a time, so that one send's trouble is its own answer and not its neighbours'.
@@ -15,11 +16,11 @@ use std::sync::Arc;
 
 use souq_wire::{Author, Money, MoneySent, NotificationKind};
 use sqlx::AnyConnection;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::{DAY_MS, WalletSettings, key_reused, spoken, transfer_id, vault};
 use crate::cache::{self, Change};
-use crate::db::{Db, from_ms, now_ms, placeholders, value_rows};
+use crate::db::{Backend, Db, from_ms, now_ms, placeholders, value_rows};
 use crate::error::ApiError;
 use crate::ledger::{
     self, AccountId, Amount, Balance, Currency, Holder, Kind, Transfer, TransferId,
@@ -31,6 +32,11 @@ use crate::state::Caches;
 /// At most this many sends in one batch: each is a dozen binds in its statements, and
 /// both engines cap a statement's binds far above this.
 const MAX_JOBS: usize = 128;
+
+/// Batches in flight at once on PostgreSQL: while one waits for its commit to reach the
+/// disk, the next runs its statements. (Each locks its wallets in id order, so two
+/// cannot wait on each other in a cycle; SQLite has one writer, so one there.)
+const POSTGRES_BATCHES: usize = 2;
 
 /// A send as its request asked for it, checked but not yet judged.
 #[derive(Debug)]
@@ -80,14 +86,19 @@ impl Sender {
     /// Starts the sender task; it ends when the last `Sender` is dropped.
     pub fn start(db: Db, settings: WalletSettings, caches: Arc<Caches>) -> Sender {
         let (queue, jobs) = mpsc::channel(4 * MAX_JOBS);
-        tokio::spawn(run(
-            Desk {
-                db,
-                settings,
-                caches,
-            },
-            jobs,
-        ));
+        let workers = match db.backend {
+            Backend::Postgres => POSTGRES_BATCHES,
+            Backend::Sqlite => 1,
+        };
+        let desk = Arc::new(Desk {
+            db,
+            settings,
+            caches,
+        });
+        let jobs = Arc::new(Mutex::new(jobs));
+        for _ in 0..workers {
+            tokio::spawn(run(Arc::clone(&desk), Arc::clone(&jobs)));
+        }
         Sender { queue }
     }
 
@@ -103,22 +114,32 @@ impl Sender {
     }
 }
 
-async fn run(desk: Desk, mut jobs: mpsc::Receiver<Queued>) {
+/// One batch at a time, made after gathering it. Sends this worker put off go first;
+/// the queue is waited on only when there are none, by one worker at a time (the other
+/// waits for what comes after), so that a put-off send never waits behind a worker
+/// idling on an empty queue.
+async fn run(desk: Arc<Desk>, jobs: Arc<Mutex<mpsc::Receiver<Queued>>>) {
     // Sends a batch put off (a key already in it), first in the next.
     let mut waiting: VecDeque<Queued> = VecDeque::new();
     loop {
-        let first = match waiting.pop_front() {
-            Some(queued) => queued,
-            None => match jobs.recv().await {
-                Some(queued) => queued,
-                None => return,
-            },
+        let (first, mut queue) = match waiting.pop_front() {
+            Some(queued) => (queued, jobs.try_lock().ok()),
+            None => {
+                let mut queue = jobs.lock().await;
+                match queue.recv().await {
+                    Some(queued) => (queued, Some(queue)),
+                    None => return,
+                }
+            }
         };
         let mut keys = HashSet::from([(first.job.sender, first.job.key.clone())]);
         let mut batch = vec![first];
         let mut put_off = Vec::new();
         while batch.len() < MAX_JOBS {
-            let Some(queued) = waiting.pop_front().or_else(|| jobs.try_recv().ok()) else {
+            let next = waiting
+                .pop_front()
+                .or_else(|| queue.as_mut().and_then(|q| q.try_recv().ok()));
+            let Some(queued) = next else {
                 break;
             };
             // A retry racing its first try waits for the next batch, which answers it
@@ -129,6 +150,7 @@ async fn run(desk: Desk, mut jobs: mpsc::Receiver<Queued>) {
                 put_off.push(queued);
             }
         }
+        drop(queue);
         for queued in put_off.into_iter().rev() {
             waiting.push_front(queued);
         }
