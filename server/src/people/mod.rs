@@ -14,10 +14,11 @@ use crate::feed::{Cursor, cut_page};
 use crate::notifications;
 use crate::state::Souq;
 
+/// An account as `AUTHOR_COLUMNS` read it, to show as an `Author`.
 #[derive(sqlx::FromRow)]
-struct AuthorRow {
-    id: i64,
-    handle: String,
+pub(crate) struct AuthorRow {
+    pub id: i64,
+    pub handle: String,
     display_name: String,
     store_name: Option<String>,
     store_is_nonprofit: Option<i64>,
@@ -57,7 +58,7 @@ pub fn shown_as(id: i64, handle: String, person_name: String, store: Option<Show
 }
 
 impl AuthorRow {
-    fn author(self) -> Author {
+    pub(crate) fn author(self) -> Author {
         let store = self.store_name.map(|name| ShownStore {
             name,
             is_nonprofit: self.store_is_nonprofit.unwrap_or(0),
@@ -67,7 +68,8 @@ impl AuthorRow {
     }
 }
 
-const AUTHOR_COLUMNS: &str = "u.id, u.handle, u.display_name, s.name AS store_name, \
+/// What an account is shown by, from `users u LEFT JOIN stores s ON s.owner_id = u.id`.
+pub(crate) const AUTHOR_COLUMNS: &str = "u.id, u.handle, u.display_name, s.name AS store_name, \
      s.is_nonprofit AS store_is_nonprofit, s.avatar_media_id AS store_avatar";
 
 /// How each account is shown: as its store when it runs one, else as a person.

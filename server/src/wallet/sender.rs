@@ -401,16 +401,6 @@ struct Sides {
     by_handle: HashMap<String, Author>,
 }
 
-#[derive(sqlx::FromRow)]
-struct SideRow {
-    id: i64,
-    handle: String,
-    display_name: String,
-    store_name: Option<String>,
-    store_is_nonprofit: Option<i64>,
-    store_avatar: Option<i64>,
-}
-
 /// The senders and recipients of a batch, in one statement.
 async fn sides(conn: &mut AnyConnection, jobs: &[Job]) -> Result<Sides, sqlx::Error> {
     let mut ids: Vec<i64> = jobs.iter().map(|job| job.sender).collect();
@@ -420,15 +410,16 @@ async fn sides(conn: &mut AnyConnection, jobs: &[Job]) -> Result<Sides, sqlx::Er
     handles.sort_unstable();
     handles.dedup();
     // Each side by its own index: one OR across the two would scan every account.
-    let side = "SELECT u.id, u.handle, u.display_name, s.name AS store_name,
-                       s.is_nonprofit AS store_is_nonprofit, s.avatar_media_id AS store_avatar
-                FROM users u LEFT JOIN stores s ON s.owner_id = u.id";
+    let side = format!(
+        "SELECT {} FROM users u LEFT JOIN stores s ON s.owner_id = u.id",
+        people::AUTHOR_COLUMNS
+    );
     let sql = format!(
         "{side} WHERE u.id IN ({}) UNION ALL {side} WHERE u.handle IN ({})",
         placeholders(1, ids.len()),
         placeholders(1 + ids.len(), handles.len())
     );
-    let mut query = sqlx::query_as::<_, SideRow>(&sql);
+    let mut query = sqlx::query_as::<_, people::AuthorRow>(&sql);
     for id in &ids {
         query = query.bind(*id);
     }
@@ -440,14 +431,10 @@ async fn sides(conn: &mut AnyConnection, jobs: &[Job]) -> Result<Sides, sqlx::Er
         by_handle: HashMap::new(),
     };
     for row in query.fetch_all(&mut *conn).await? {
-        let store = row.store_name.map(|name| people::ShownStore {
-            name,
-            is_nonprofit: row.store_is_nonprofit.unwrap_or(0),
-            avatar_media_id: row.store_avatar,
-        });
-        let author = people::shown_as(row.id, row.handle.clone(), row.display_name, store);
-        sides.by_handle.insert(row.handle, author.clone());
-        sides.by_id.insert(row.id, author);
+        let (id, handle) = (row.id, row.handle.clone());
+        let author = row.author();
+        sides.by_handle.insert(handle, author.clone());
+        sides.by_id.insert(id, author);
     }
     Ok(sides)
 }
