@@ -1081,6 +1081,93 @@ async fn the_debit_card_pays_from_the_wallet_within_its_limits(engine: Engine) {
     }
 }
 
+async fn the_debit_card_typed_with_a_wrong_code_or_expiry_is_declined_and_moves_nothing(
+    engine: Engine,
+) {
+    use crate::checkout::{add_address, checkout, option_of, order_body};
+    let server = spawn_with_demo(engine).await;
+    let amina = funded(&server, "amina", 500_000).await;
+    let issued = server
+        .send(
+            server
+                .post("/v1/wallet/cards")
+                .bearer_auth(&amina)
+                .json(&json!({"currency": "SAR"})),
+        )
+        .await;
+    let card = issued.body["id"].as_i64().unwrap();
+    let revealed = server
+        .send(
+            server
+                .post(&format!("/v1/wallet/cards/{card}/reveal"))
+                .bearer_auth(&amina),
+        )
+        .await;
+    assert_eq!(revealed.status, 200, "{}", revealed.body);
+    let details = |cvc: &str, exp_year: i64| {
+        json!({
+            "method": "card",
+            "card": {
+                "number": revealed.body["number"], "exp_month": revealed.body["exp_month"],
+                "exp_year": exp_year, "cvc": cvc
+            }
+        })
+    };
+    let exp_year = revealed.body["exp_year"].as_i64().unwrap();
+    let cvv = revealed.body["cvv"].as_str().unwrap().to_string();
+    let wrong_cvv = if cvv == "000" { "111" } else { "000" };
+    // Typed into a checkout as any card is, the Souq card answers for itself.
+    let address = add_address(&server, &amina).await;
+    let line = option_of(&server, "SAR", 3, 0).await;
+    let mut paid = None;
+    for (n, (payment, declined)) in [
+        (details(wrong_cvv, exp_year), true),
+        (details(&cvv, exp_year + 1), true),
+        (details(&cvv, exp_year), false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body = order_body(&server, address, std::slice::from_ref(&line), 1, payment).await;
+        let answer = checkout(&server, &amina, &key(format!("typed-{n}")), &body).await;
+        if declined {
+            assert_eq!(
+                (answer.status, answer.error_code()),
+                (402, "payment_declined"),
+                "{}",
+                answer.body
+            );
+            assert_eq!(balance(&server, &amina).await, 500_000, "nothing moved");
+        } else {
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            assert_eq!(answer.body["status"], "paid");
+            paid = answer.body["total"]["amount_minor"].as_i64();
+        }
+    }
+    let total = paid.unwrap();
+    assert_eq!(balance(&server, &amina).await, 500_000 - total);
+    let listed = server
+        .send(
+            server
+                .get(&format!("/v1/wallet/cards/{card}/transactions"))
+                .bearer_auth(&amina),
+        )
+        .await;
+    let reasons: Vec<&str> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["reason"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(
+        reasons,
+        ["-", "the card has expired", "the security code is wrong"],
+        "newest first: {}",
+        listed.body
+    );
+}
+
 async fn paying_more_than_the_threshold_from_the_wallet_asks_for_the_pin(engine: Engine) {
     use crate::checkout::{add_address, checkout, option_of, order_body};
     let server = spawn_configured(engine, |config| {
@@ -1118,5 +1205,6 @@ on_both_engines!(
     activity_filters_by_kind_searches_by_counterpart_and_pages,
     a_withdrawal_is_held_then_paid_or_given_back_once,
     the_debit_card_pays_from_the_wallet_within_its_limits,
+    the_debit_card_typed_with_a_wrong_code_or_expiry_is_declined_and_moves_nothing,
     paying_more_than_the_threshold_from_the_wallet_asks_for_the_pin,
 );
