@@ -932,6 +932,42 @@ async fn a_withdrawal_is_held_then_paid_or_given_back_once(engine: Engine) {
     }
 }
 
+async fn a_withdrawal_the_processor_never_heard_of_is_given_back_once_surely_not_sent(
+    engine: Engine,
+) {
+    let server = spawn(engine).await;
+    let amina = funded(&server, "amina", 100_000).await;
+    // A slow bank's payout, held; then the processor forgets it, as if the request for
+    // it had never reached it (a crash between the hold and the call).
+    let slow = withdraw(&server, &amina, &key(1), 5_000, "SA4480000000608010167072").await;
+    assert_eq!(slow.body["status"], "pending", "{}", slow.body);
+    let souq = &server.running.souq;
+    let forgot = sqlx::query("DELETE FROM sandbox_payouts")
+        .execute(&souq.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(forgot.rows_affected(), 1);
+    let settle = |at: i64| souq_server::wallet::withdrawals::settle_pending(souq, at);
+    let now = souq_server::db::now_ms();
+    // Not yet surely lost: the money stays held.
+    assert_eq!(settle(now + 60_000).await.unwrap(), 0);
+    assert_eq!(sar_in(&home(&server, &amina).await["pending"]), 5_000);
+    // Past the wait, it is given back, once.
+    assert_eq!(settle(now + 10 * 60_000).await.unwrap(), 1);
+    assert_eq!(settle(now + 20 * 60_000).await.unwrap(), 0);
+    let after = home(&server, &amina).await;
+    assert_eq!(sar_in(&after["pending"]), 0);
+    assert_eq!(sar_in(&after["balances"]), 100_000);
+    // Its retry answers it as it ended.
+    let asked = withdraw(&server, &amina, &key(1), 5_000, "SA4480000000608010167072").await;
+    assert_eq!(asked.body["replayed"], true, "{}", asked.body);
+    assert_eq!(asked.body["status"], "failed", "{}", asked.body);
+    assert!(asked.body["failure"].is_string(), "{}", asked.body);
+    for (currency, posted, pending) in souq_server::ledger::sums(&souq.db).await.unwrap() {
+        assert_eq!((posted, pending), (0, 0), "{currency}");
+    }
+}
+
 async fn the_debit_card_pays_from_the_wallet_within_its_limits(engine: Engine) {
     use crate::checkout::{add_address, checkout, option_of, order_body};
     let server = spawn_with_demo(engine).await;
@@ -1204,6 +1240,7 @@ on_both_engines!(
     a_donation_reaches_the_nonprofit_whole_with_a_receipt,
     activity_filters_by_kind_searches_by_counterpart_and_pages,
     a_withdrawal_is_held_then_paid_or_given_back_once,
+    a_withdrawal_the_processor_never_heard_of_is_given_back_once_surely_not_sent,
     the_debit_card_pays_from_the_wallet_within_its_limits,
     the_debit_card_typed_with_a_wrong_code_or_expiry_is_declined_and_moves_nothing,
     paying_more_than_the_threshold_from_the_wallet_asks_for_the_pin,
