@@ -968,64 +968,56 @@ async fn a_withdrawal_the_processor_never_heard_of_is_given_back_once_surely_not
     }
 }
 
+/// Orders a SAR debit card for the person.
+async fn issue_card(server: &TestServer, token: &str) -> Reply {
+    server
+        .send(
+            server
+                .post("/v1/wallet/cards")
+                .bearer_auth(token)
+                .json(&json!({"currency": "SAR"})),
+        )
+        .await
+}
+
+/// Asks to see a card's number and code.
+async fn reveal_card(server: &TestServer, token: &str, card: i64) -> Reply {
+    server
+        .send(
+            server
+                .post(&format!("/v1/wallet/cards/{card}/reveal"))
+                .bearer_auth(token),
+        )
+        .await
+}
+
 async fn the_debit_card_pays_from_the_wallet_within_its_limits(engine: Engine) {
     use crate::checkout::{add_address, checkout, option_of, order_body};
     let server = spawn_with_demo(engine).await;
     let amina = funded(&server, "amina", 500_000).await;
-    let issued = server
-        .send(
-            server
-                .post("/v1/wallet/cards")
-                .bearer_auth(&amina)
-                .json(&json!({"currency": "SAR"})),
-        )
-        .await;
+    let issued = issue_card(&server, &amina).await;
     assert_eq!(issued.status, 200, "{}", issued.body);
     let card = issued.body["id"].as_i64().unwrap();
     assert!(issued.body["masked"].as_str().unwrap().starts_with("•••• "));
-    let twice = server
-        .send(
-            server
-                .post("/v1/wallet/cards")
-                .bearer_auth(&amina)
-                .json(&json!({"currency": "SAR"})),
-        )
-        .await;
+    let twice = issue_card(&server, &amina).await;
     assert_eq!(twice.status, 409);
 
     // Revealed only with the vault unlocked.
     server
         .send(server.delete("/v1/vault/unlock").bearer_auth(&amina))
         .await;
-    let locked = server
-        .send(
-            server
-                .post(&format!("/v1/wallet/cards/{card}/reveal"))
-                .bearer_auth(&amina),
-        )
-        .await;
+    let locked = reveal_card(&server, &amina, card).await;
     assert_eq!((locked.status, locked.error_code()), (403, "pin_required"));
     assert_eq!(unlock(&server, &amina, PIN).await.status, 200);
-    let revealed = server
-        .send(
-            server
-                .post(&format!("/v1/wallet/cards/{card}/reveal"))
-                .bearer_auth(&amina),
-        )
-        .await;
+    let revealed = reveal_card(&server, &amina, card).await;
     let number = revealed.body["number"].as_str().unwrap().to_string();
     assert!(
         number.starts_with("40000566") && number.len() == 16,
         "{number}"
     );
     assert_eq!(revealed.body["cvv"].as_str().unwrap().len(), 3);
-    let others = server
-        .send(
-            server
-                .post(&format!("/v1/wallet/cards/{card}/reveal"))
-                .bearer_auth(&server.sign_up("bilal").await),
-        )
-        .await;
+    let bilal = server.sign_up("bilal").await;
+    let others = reveal_card(&server, &bilal, card).await;
     assert_eq!(others.status, 404);
 
     // A checkout paid by the card draws from the wallet.
@@ -1123,22 +1115,9 @@ async fn the_debit_card_typed_with_a_wrong_code_or_expiry_is_declined_and_moves_
     use crate::checkout::{add_address, checkout, option_of, order_body};
     let server = spawn_with_demo(engine).await;
     let amina = funded(&server, "amina", 500_000).await;
-    let issued = server
-        .send(
-            server
-                .post("/v1/wallet/cards")
-                .bearer_auth(&amina)
-                .json(&json!({"currency": "SAR"})),
-        )
-        .await;
+    let issued = issue_card(&server, &amina).await;
     let card = issued.body["id"].as_i64().unwrap();
-    let revealed = server
-        .send(
-            server
-                .post(&format!("/v1/wallet/cards/{card}/reveal"))
-                .bearer_auth(&amina),
-        )
-        .await;
+    let revealed = reveal_card(&server, &amina, card).await;
     assert_eq!(revealed.status, 200, "{}", revealed.body);
     let details = |cvc: &str, exp_year: i64| {
         json!({
