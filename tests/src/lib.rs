@@ -466,12 +466,18 @@ impl App {
         }
     }
 
+    /// How many elements match `css` now. A lookup that fails while the page is busy
+    /// re-rendering is asked again (as in `wait_until`), never read as none: a count of
+    /// 0 from a failed lookup once failed a test whose page had all it needed.
     pub async fn count(&self, css: &str) -> usize {
-        self.client
-            .find_all(Locator::Css(css))
-            .await
-            .map(|found| found.len())
-            .unwrap_or(0)
+        let start = Instant::now();
+        loop {
+            match self.client.find_all(Locator::Css(css)).await {
+                Ok(found) => return found.len(),
+                Err(e) => assert!(start.elapsed() < WAIT, "counting {css} kept failing: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Saves a PNG of the window under target/e2e-screenshots.
