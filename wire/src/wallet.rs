@@ -446,6 +446,22 @@ pub struct Donate {
     pub note: String,
 }
 
+/// Gives money to a verified nonprofit from a card: the card's payment goes into the
+/// donor's wallet and straight on to the nonprofit, in one step once the card pays (its
+/// second step and slow settlement as at checkout). Answered as a `Checkout`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardDonation {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1_000_000))]
+    pub amount_minor: i64,
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 3))]
+    pub currency: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 140))]
+    pub note: String,
+    pub card: crate::checkout::CardDetails,
+}
+
 /// A donation's receipt, as the donor and the nonprofit see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -17,8 +17,8 @@ use std::collections::BTreeSet;
 
 use souq_wire::checkout::MAX_TOP_UP_MINOR;
 use souq_wire::{
-    CardDetails, Checkout, CheckoutOptions, CheckoutRequest, CheckoutStatus, Money, NextAction,
-    Order, PaymentMethod, StoreShippingOptions, TopUpRequest, User, Wallet,
+    CardDetails, CardDonation, Checkout, CheckoutOptions, CheckoutRequest, CheckoutStatus, Money,
+    NextAction, Order, PaymentMethod, StoreShippingOptions, TopUpRequest, User, Wallet,
 };
 
 pub use claim::LEASE;
@@ -39,6 +39,7 @@ use crate::orders;
 use crate::payments::{Charge, PaymentSettings};
 use crate::state::Souq;
 use crate::stores::cards;
+use crate::wallet::{self, donations};
 
 /// The checkout's status as the wire says it.
 fn status_of(attempt: &Attempt) -> CheckoutStatus {
@@ -152,23 +153,32 @@ where
 
 /// Charges the attempt's card (the processor answers the same payment for the same
 /// attempt, however often asked) and applies the outcome.
-async fn charge(souq: &Souq, attempt: &Attempt, card: &CardDetails) -> Result<Checkout, ApiError> {
-    let stores: Vec<(String,)> = sqlx::query_as(
-        "SELECT s.name FROM orders o JOIN stores s ON s.id = o.store_id
-         WHERE o.checkout_id = $1 ORDER BY o.id",
-    )
-    .bind(attempt.id)
-    .fetch_all(&souq.db.durable)
-    .await?;
-    let description = if stores.is_empty() {
-        "Souq wallet top-up".to_string()
-    } else {
-        stores
-            .into_iter()
-            .map(|(name,)| name)
-            .collect::<Vec<_>>()
-            .join(", ")
+/// What the card statement says the payment was for.
+async fn description(souq: &Souq, attempt: &Attempt) -> Result<String, ApiError> {
+    let sql = match attempt.purpose.as_str() {
+        "top_up" => return Ok("Souq wallet top-up".to_string()),
+        "donation" => {
+            "SELECT 'Donation to ' || s.name FROM card_donations d
+             JOIN stores s ON s.id = d.store_id WHERE d.checkout_id = $1"
+        }
+        _ => {
+            "SELECT s.name FROM orders o JOIN stores s ON s.id = o.store_id
+             WHERE o.checkout_id = $1 ORDER BY o.id"
+        }
     };
+    let names: Vec<(String,)> = sqlx::query_as(sql)
+        .bind(attempt.id)
+        .fetch_all(&souq.db.durable)
+        .await?;
+    Ok(names
+        .into_iter()
+        .map(|(name,)| name)
+        .collect::<Vec<_>>()
+        .join(", "))
+}
+
+async fn charge(souq: &Souq, attempt: &Attempt, card: &CardDetails) -> Result<Checkout, ApiError> {
+    let description = description(souq, attempt).await?;
     let payment = souq
         .payments
         .processor
@@ -408,6 +418,74 @@ pub async fn top_up(
         .bind(attempt.id)
         .execute(&souq.db.durable)
         .await?;
+        let attempt = current(souq, attempt.id).await?;
+        if attempt.status == "reserved" {
+            charge(souq, &attempt, &request.card).await
+        } else {
+            answer(souq, &attempt, false).await
+        }
+    })
+    .await
+}
+
+/// Gives to a verified nonprofit from a card: a checkout whose payment, once the card
+/// pays, goes into the donor's wallet and on to the nonprofit in one transaction
+/// (`settle::apply`), so the donor's activity shows the card's money coming in and the
+/// gift going out. The card's own second step stands in for the PIN.
+pub async fn donate_by_card(
+    souq: &Souq,
+    user: &User,
+    key: Option<&str>,
+    handle: &str,
+    request: &CardDonation,
+) -> Result<Checkout, ApiError> {
+    if !(1..=MAX_TOP_UP_MINOR).contains(&request.amount_minor) {
+        return Err(ApiError::Validation(format!(
+            "a gift by card is 1 to {MAX_TOP_UP_MINOR} minor units"
+        )));
+    }
+    let (amount, currency) = wallet::money_of(request.amount_minor, &request.currency)?;
+    let note = wallet::note_of(&request.note)?;
+    let to = donations::nonprofit(souq, user, handle).await?;
+    let hash = donations::request_hash(
+        &to,
+        amount,
+        &currency,
+        &note,
+        Some(CardPrint::of(&request.card)),
+    )?;
+    let attempt = match claim::claim(&souq.db, user.id, key, &hash, "donation", "card").await? {
+        Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
+        Claim::Mine(attempt) => attempt,
+    };
+    claimed(souq, &attempt, async {
+        let now = now_ms();
+        let mut tx = souq.db.begin_durable().await?;
+        // A retry that took the claim over finds the gift's details already there.
+        sqlx::query(
+            "INSERT INTO card_donations (checkout_id, store_id, handle, note)
+             VALUES ($1, $2, $3, $4) ON CONFLICT (checkout_id) DO NOTHING",
+        )
+        .bind(attempt.id)
+        .bind(to.store_id)
+        .bind(&to.handle)
+        .bind(&note)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE checkouts SET status = 'reserved', currency = $1, total_minor = $2,
+                 card_last4 = $3, expires_at = $4, updated_at = $5
+             WHERE id = $6 AND status = 'claimed'",
+        )
+        .bind(currency.as_str())
+        .bind(amount.get())
+        .bind(request.card.last4())
+        .bind(reservation_end(souq, now))
+        .bind(now)
+        .bind(attempt.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         let attempt = current(souq, attempt.id).await?;
         if attempt.status == "reserved" {
             charge(souq, &attempt, &request.card).await

@@ -12,12 +12,14 @@ use super::claim::{Attempt, COLUMNS};
 use super::place::{
     Paying, mark_paid, pay, placed_orders, record_step, release_limit, transfer_id,
 };
+use crate::cache::Change;
 use crate::db::now_ms;
 use crate::error::ApiError;
-use crate::ledger::{self, Amount, Currency, Holder, Kind, Transfer};
+use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer};
 use crate::payments::{self, Event, Payment, PaymentStatus};
 use crate::state::Souq;
 use crate::stores::stock;
+use crate::wallet::donations;
 
 /// Why an outcome is being applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,12 +112,14 @@ pub async fn apply(
         payment.amount_minor == attempt.total_minor && payment.currency == attempt.currency;
     let mut released = Vec::new();
     let mut refund_late = false;
+    // The nonprofit a gift by card reached, told once this commits.
+    let mut told = None;
     let status = match (pending, payment.status) {
         (true, PaymentStatus::Succeeded) if matches => {
             let currency = Currency::parse(&attempt.currency)
                 .map_err(|e| ApiError::Internal(e.to_string()))?;
             let external = ledger::account(&mut tx, Holder::External, &currency).await?;
-            if attempt.purpose == "top_up" {
+            if matches!(attempt.purpose.as_str(), "top_up" | "donation") {
                 let wallet = ledger::account(
                     &mut tx,
                     Holder::Wallet {
@@ -124,21 +128,27 @@ pub async fn apply(
                     &currency,
                 )
                 .await?;
+                let amount = Amount::new(attempt.total_minor)
+                    .map_err(|e| ApiError::Validation(e.to_string()))?;
                 ledger::record(
                     &mut tx,
                     &Transfer {
                         id: transfer_id(&attempt, "top_up")?,
                         debit: external,
                         credit: wallet,
-                        currency,
-                        amount: Amount::new(attempt.total_minor)
-                            .map_err(|e| ApiError::Validation(e.to_string()))?,
+                        currency: currency.clone(),
+                        amount,
                         kind: Kind::Posted,
                         code: "top_up",
                         reference: Some(format!("payment {}", payment.id)),
                     },
                 )
                 .await?;
+                if attempt.purpose == "donation" {
+                    told = Some(
+                        give_by_card(&mut tx, &attempt, wallet, amount, &currency, now).await?,
+                    );
+                }
             } else {
                 let orders = placed_orders(&mut tx, attempt.id).await?;
                 mark_paid(&mut tx, &orders, now).await?;
@@ -210,11 +220,56 @@ pub async fn apply(
         .await?;
     }
     tx.commit().await?;
+    if let Some(owner) = told {
+        souq.publish(&[Change::Inbox(owner)]).await;
+    }
     super::restock(souq, &released).await;
     if refund_late {
         refund_owed(souq).await;
     }
     Ok(())
+}
+
+/// Passes a gift by card, just paid into the donor's wallet account `from`, on to its
+/// nonprofit, as a gift from the wallet is made. Answers the nonprofit's owner.
+async fn give_by_card(
+    conn: &mut AnyConnection,
+    attempt: &Attempt,
+    from: AccountId,
+    amount: Amount,
+    currency: &Currency,
+    now: i64,
+) -> Result<i64, ApiError> {
+    let (store_id, owner_id, handle, note): (i64, i64, String, String) = sqlx::query_as(
+        "SELECT d.store_id, s.owner_id, d.handle, d.note FROM card_donations d
+         JOIN stores s ON s.id = d.store_id WHERE d.checkout_id = $1",
+    )
+    .bind(attempt.id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| ApiError::Internal(format!("checkout {} names no gift", attempt.id)))?;
+    let to = donations::Nonprofit {
+        store_id,
+        owner_id,
+        handle,
+    };
+    donations::give(
+        conn,
+        &donations::Gift {
+            donor: attempt.user_id,
+            to: &to,
+            key: &attempt.idempotency_key,
+            request_hash: &attempt.request_hash,
+            from,
+            amount,
+            currency,
+            note: &note,
+            method: "card",
+        },
+        now,
+    )
+    .await?;
+    Ok(owner_id)
 }
 
 /// Writes down a card refund to make, in the caller's transaction; `refund_owed` makes

@@ -183,6 +183,7 @@ pub fn router(state: Souq) -> Router {
         .routes(routes!(wallet::cancel))
         .routes(routes!(wallet::move_savings))
         .routes(routes!(wallet::donate))
+        .routes(routes!(wallet::donate_by_card))
         .routes(routes!(wallet::donations_received))
         .routes(routes!(wallet::vault_state))
         .routes(routes!(wallet::set_pin))

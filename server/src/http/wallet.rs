@@ -5,12 +5,14 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use souq_wire::{
-    ActivityEntry, ActivityPage, ActivityQuery, CardSettings, CardTransaction, DebitCard, Donate,
-    Donation, DonationPage, ErrorBody, IssueCard, MoneyRequest, MoneyRequests, MoneySent,
-    MoveSavings, RequestMoney, RequestStatus, RevealedCard, SendMoney, SetPin, SpendingQuery,
-    SpendingReport, UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal,
+    ActivityEntry, ActivityPage, ActivityQuery, CardDonation, CardSettings, CardTransaction,
+    Checkout, DebitCard, Donate, Donation, DonationPage, ErrorBody, IssueCard, MoneyRequest,
+    MoneyRequests, MoneySent, MoveSavings, RequestMoney, RequestStatus, RevealedCard, SendMoney,
+    SetPin, SpendingQuery, SpendingReport, UnlockVault, VaultState, WalletHome, Withdraw,
+    Withdrawal,
 };
 
+use crate::checkout;
 use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::http::Souq;
@@ -211,6 +213,35 @@ pub async fn donate(
     })
     .await?;
     Ok(Json(donation))
+}
+
+/// Gives to a verified nonprofit from a card; idempotent like a checkout, and answered
+/// as one (a second step, a slow card), the gift made once the card pays.
+#[utoipa::path(post, path = "/v1/stores/{handle}/donations/card", tag = "wallet",
+    request_body = CardDonation, params(("handle" = String, Path),
+        ("Idempotency-Key" = String, Header,
+         description = "16 to 64 letters, digits and dashes, made by the app per gift")),
+    security(("bearer" = [])),
+    responses((status = 200, body = Checkout),
+              (status = 402, description = "the card was declined", body = ErrorBody),
+              (status = 403, description = "not a verified nonprofit", body = ErrorBody),
+              (status = 404, body = ErrorBody),
+              (status = 409, description = "this key's request is still running",
+               body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn donate_by_card(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Path(handle): Path<String>,
+    headers: HeaderMap,
+    Json(request): Json<CardDonation>,
+) -> Result<Json<Checkout>, ApiError> {
+    let key = idempotency_key(&headers);
+    let checkout = to_the_end(async move {
+        checkout::donate_by_card(&state, &me.user, key.as_deref(), &handle, &request).await
+    })
+    .await?;
+    Ok(Json(checkout))
 }
 
 /// The donations a nonprofit received, for its owner.

@@ -8,11 +8,11 @@ use sqlx::AnyConnection;
 
 use super::{key_reused, money_of, note_of, transfer_id, vault};
 use crate::cache::Change;
-use crate::checkout::claim::{Fingerprint, checked_key, hash};
+use crate::checkout::claim::{CardPrint, Fingerprint, checked_key, hash};
 use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
 use crate::feed::{Cursor, cut_page};
-use crate::ledger::{self, Holder, Kind, Transfer};
+use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
 use crate::people;
 use crate::state::Souq;
@@ -86,20 +86,17 @@ async fn view(souq: &Souq, row: Row, replayed: bool) -> Result<Donation, ApiErro
         .ok_or_else(|| ApiError::Internal("a donation vanished".into()))
 }
 
-/// Gives to the verified nonprofit whose store (or its owner) has this handle, from the
-/// wallet. Large
-/// gifts ask for the PIN; a retry with the same key gives nothing again.
-pub async fn donate(
-    souq: &Souq,
-    me: &User,
-    session_token: &str,
-    key: Option<&str>,
-    handle: &str,
-    request: &Donate,
-) -> Result<Donation, ApiError> {
-    let key = checked_key(key)?;
-    let (amount, currency) = money_of(request.amount_minor, &request.currency)?;
-    let note = note_of(&request.note)?;
+/// A verified nonprofit someone may give to.
+pub(crate) struct Nonprofit {
+    pub store_id: i64,
+    pub owner_id: i64,
+    /// The handle the gift was addressed to, as its transfer's reference says it.
+    pub handle: String,
+}
+
+/// The verified nonprofit whose store (or its owner) has this handle, for `me` to give
+/// to: 404 for none, 403 for a store not verified as a nonprofit, 422 for one's own.
+pub(crate) async fn nonprofit(souq: &Souq, me: &User, handle: &str) -> Result<Nonprofit, ApiError> {
     let handle = handle.trim_start_matches('@').to_ascii_lowercase();
     // By the store's handle, or its owner's (what posts show): the store's first.
     let store: Option<(i64, i64, i64)> = sqlx::query_as(
@@ -121,11 +118,122 @@ pub async fn donate(
             "you cannot give to your own nonprofit".into(),
         ));
     }
-    let request_hash = hash(&Fingerprint {
+    Ok(Nonprofit {
+        store_id,
+        owner_id,
+        handle,
+    })
+}
+
+/// What a gift means, for telling a retry from another request: the same for the
+/// wallet and a card, the card known by its print.
+pub(crate) fn request_hash(
+    to: &Nonprofit,
+    amount: Amount,
+    currency: &Currency,
+    note: &str,
+    card: Option<CardPrint>,
+) -> Result<String, ApiError> {
+    hash(&Fingerprint {
         purpose: "donation",
-        request: (store_id, amount.get(), currency.as_str(), &note),
-        card: None,
-    })?;
+        request: (to.store_id, amount.get(), currency.as_str(), note),
+        card,
+    })
+}
+
+/// A gift about to be recorded, from the donor's wallet account `from`.
+pub(crate) struct Gift<'a> {
+    pub donor: i64,
+    pub to: &'a Nonprofit,
+    pub key: &'a str,
+    pub request_hash: &'a str,
+    pub from: AccountId,
+    pub amount: Amount,
+    pub currency: &'a Currency,
+    pub note: &'a str,
+    /// `wallet` or `card`: what paid for it.
+    pub method: &'static str,
+}
+
+/// Records a gift in the caller's transaction: its transfer straight to the
+/// nonprofit's account (no fee), its row, and the nonprofit's inbox entry. The caller
+/// has checked the funds; the ledger refuses an overdraft all the same.
+pub(crate) async fn give(
+    conn: &mut AnyConnection,
+    gift: &Gift<'_>,
+    now: i64,
+) -> Result<(), ApiError> {
+    let credit = ledger::account(
+        &mut *conn,
+        Holder::Store {
+            store_id: gift.to.store_id,
+        },
+        gift.currency,
+    )
+    .await?;
+    let id = transfer_id("donation", gift.donor, gift.key)?;
+    ledger::record_at(
+        &mut *conn,
+        &Transfer {
+            id: id.clone(),
+            debit: gift.from,
+            credit,
+            currency: gift.currency.clone(),
+            amount: gift.amount,
+            kind: Kind::Posted,
+            code: "donation",
+            reference: Some(format!("donation to @{}", gift.to.handle)),
+        },
+        now,
+    )
+    .await?;
+    let (donation_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO donations (transfer_id, donor_id, store_id, idempotency_key, request_hash,
+                                currency, amount_minor, note, method, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(id.as_str())
+    .bind(gift.donor)
+    .bind(gift.to.store_id)
+    .bind(gift.key)
+    .bind(gift.request_hash)
+    .bind(gift.currency.as_str())
+    .bind(gift.amount.get())
+    .bind(gift.note)
+    .bind(gift.method)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    notifications::notify_money(
+        &mut *conn,
+        &[MoneyNotice {
+            recipient: gift.to.owner_id,
+            kind: NotificationKind::Donation,
+            actor: gift.donor,
+            about: MoneyAbout::Donation(donation_id),
+        }],
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Gives to the verified nonprofit whose store (or its owner) has this handle, from the
+/// wallet. Large gifts ask for the PIN; a retry with the same key gives nothing again.
+/// (From a card, a gift is a checkout: `checkout::donate_by_card`.)
+pub async fn donate(
+    souq: &Souq,
+    me: &User,
+    session_token: &str,
+    key: Option<&str>,
+    handle: &str,
+    request: &Donate,
+) -> Result<Donation, ApiError> {
+    let key = checked_key(key)?;
+    let (amount, currency) = money_of(request.amount_minor, &request.currency)?;
+    let note = note_of(&request.note)?;
+    let to = nonprofit(souq, me, handle).await?;
+    let request_hash = request_hash(&to, amount, &currency, &note, None)?;
     let now = now_ms();
     let mut tx = souq.db.begin_durable().await?;
     let wallets = ledger::lock_wallets(&mut tx, souq.db.backend, &[me.id]).await?;
@@ -144,53 +252,25 @@ pub async fn donate(
     {
         vault::require(&mut tx, me.id, session_token, now).await?;
     }
-    let Some((debit, balance)) = wallets.get(&(me.id, currency.as_str().to_string())) else {
+    let Some((from, balance)) = wallets.get(&(me.id, currency.as_str().to_string())) else {
         return Err(ApiError::InsufficientFunds);
     };
     if balance.available() < amount.get() {
         return Err(ApiError::InsufficientFunds);
     }
-    let credit = ledger::account(&mut tx, Holder::Store { store_id }, &currency).await?;
-    let id = transfer_id("donation", me.id, key)?;
-    ledger::record_at(
+    give(
         &mut tx,
-        &Transfer {
-            id: id.clone(),
-            debit: *debit,
-            credit,
-            currency: currency.clone(),
+        &Gift {
+            donor: me.id,
+            to: &to,
+            key,
+            request_hash: &request_hash,
+            from: *from,
             amount,
-            kind: Kind::Posted,
-            code: "donation",
-            reference: Some(format!("donation to @{handle}")),
+            currency: &currency,
+            note: &note,
+            method: "wallet",
         },
-        now,
-    )
-    .await?;
-    let (donation_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO donations (transfer_id, donor_id, store_id, idempotency_key, request_hash,
-                                currency, amount_minor, note, method, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'wallet', $9) RETURNING id",
-    )
-    .bind(id.as_str())
-    .bind(me.id)
-    .bind(store_id)
-    .bind(key)
-    .bind(&request_hash)
-    .bind(currency.as_str())
-    .bind(amount.get())
-    .bind(&note)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    notifications::notify_money(
-        &mut tx,
-        &[MoneyNotice {
-            recipient: owner_id,
-            kind: NotificationKind::Donation,
-            actor: me.id,
-            about: MoneyAbout::Donation(donation_id),
-        }],
         now,
     )
     .await?;
@@ -198,7 +278,7 @@ pub async fn donate(
         .await?
         .ok_or_else(|| ApiError::Internal("a donation vanished".into()))?;
     tx.commit().await?;
-    souq.publish(&[Change::Inbox(owner_id)]).await;
+    souq.publish(&[Change::Inbox(to.owner_id)]).await;
     view(souq, row, false).await
 }
 

@@ -13,6 +13,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use souq_wire::{Author, Money, MoneySent, NotificationKind};
 use sqlx::AnyConnection;
@@ -37,6 +38,9 @@ const MAX_JOBS: usize = 128;
 /// disk, the next runs its statements. (Each locks its wallets in id order, so two
 /// cannot wait on each other in a cycle; SQLite has one writer, so one there.)
 const POSTGRES_BATCHES: usize = 2;
+
+/// How long a batch gathers sends while another is in flight.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// A send as its request asked for it, checked but not yet judged.
 #[derive(Debug)]
@@ -80,6 +84,8 @@ struct Desk {
     settings: WalletSettings,
     /// Told of the recipients after each batch commits, so their apps hear at once.
     caches: Arc<Caches>,
+    /// Batches being made now.
+    in_flight: AtomicUsize,
 }
 
 impl Sender {
@@ -94,6 +100,7 @@ impl Sender {
             db,
             settings,
             caches,
+            in_flight: AtomicUsize::new(0),
         });
         let jobs = Arc::new(Mutex::new(jobs));
         for _ in 0..workers {
@@ -135,10 +142,24 @@ async fn run(desk: Arc<Desk>, jobs: Arc<Mutex<mpsc::Receiver<Queued>>>) {
         let mut keys = HashSet::from([(first.job.sender, first.job.key.clone())]);
         let mut batch = vec![first];
         let mut put_off = Vec::new();
+        // With another batch in flight, the sends arriving now are the first of a
+        // crowd (the answers of that batch's neighbours coming back as new sends):
+        // gathering them a moment makes one batch of them, not a batch of one and a
+        // batch of the rest. Alone, a send waits for nothing.
+        let gather_until = (desk.in_flight.load(Ordering::Acquire) > 0)
+            .then(|| tokio::time::Instant::now() + GATHER);
         while batch.len() < MAX_JOBS {
-            let next = waiting
+            let mut next = waiting
                 .pop_front()
                 .or_else(|| queue.as_mut().and_then(|q| q.try_recv().ok()));
+            if next.is_none()
+                && let (Some(until), Some(q)) = (gather_until, queue.as_mut())
+            {
+                next = tokio::time::timeout_at(until, q.recv())
+                    .await
+                    .ok()
+                    .flatten();
+            }
             let Some(queued) = next else {
                 break;
             };
@@ -154,7 +175,9 @@ async fn run(desk: Arc<Desk>, jobs: Arc<Mutex<mpsc::Receiver<Queued>>>) {
         for queued in put_off.into_iter().rev() {
             waiting.push_front(queued);
         }
+        desk.in_flight.fetch_add(1, Ordering::AcqRel);
         settle_batch(&desk, batch).await;
+        desk.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -483,26 +506,31 @@ impl Seen {
         let mut senders: Vec<i64> = asks.iter().map(|a| a.sender).collect();
         senders.sort_unstable();
         senders.dedup();
-        let mut keys: Vec<&str> = asks.iter().map(|a| a.key).collect();
-        keys.sort_unstable();
-        keys.dedup();
         let mut sessions: Vec<&str> = asks.iter().map(|a| a.session_hash).collect();
         sessions.sort_unstable();
         sessions.dedup();
         let n = senders.len();
 
+        // The pairs themselves: a sender list and a key list would be looked up as
+        // every sender with every key.
+        let mut pairs: Vec<(i64, &str)> = asks.iter().map(|a| (a.sender, a.key)).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
         let sql = format!(
             "SELECT sender_id, idempotency_key, request_hash FROM money_sends
-             WHERE sender_id IN ({}) AND idempotency_key IN ({})",
-            placeholders(1, n),
-            placeholders(1 + n, keys.len())
+             WHERE (sender_id, idempotency_key) IN (VALUES {})",
+            (0..pairs.len())
+                .map(|i| format!(
+                    "(CAST(${} AS BIGINT), CAST(${} AS TEXT))",
+                    2 * i + 1,
+                    2 * i + 2
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql);
-        for id in &senders {
-            query = query.bind(*id);
-        }
-        for key in &keys {
-            query = query.bind(*key);
+        for (sender, key) in &pairs {
+            query = query.bind(*sender).bind(*key);
         }
         let used = query
             .fetch_all(&mut *conn)

@@ -12,9 +12,9 @@ use crate::on_both_engines;
 use crate::support::{Engine, Reply, TestServer, spawn_configured};
 
 pub const SUCCEEDS: &str = "4242 4242 4242 4242";
-const DECLINED: &str = "4000 0000 0000 0002";
+pub const DECLINED: &str = "4000 0000 0000 0002";
 const NO_FUNDS: &str = "4000 0000 0000 9995";
-const SECOND_STEP: &str = "4000 0027 6000 3184";
+pub const SECOND_STEP: &str = "4000 0027 6000 3184";
 const SLOW: &str = "4000 0000 0000 7072";
 pub const CALLBACK_SECRET: &str = "callback-secret-for-tests";
 

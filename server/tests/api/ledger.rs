@@ -439,6 +439,102 @@ async fn the_database_refuses_an_overdraft_a_changed_transfer_and_a_currency_mix
     );
 }
 
+/// A transfer as raw SQL writes it: id, debit, credit, amount, kind, its hold.
+type RawTransfer<'a> = (&'a str, AccountId, AccountId, i64, i64, Option<&'a str>);
+
+/// One INSERT of many transfers (how a batch of sends or checkouts is written) moves
+/// each account by the sum of its rows or, when any account would end overdrawn or a
+/// resolution does not fit its hold, moves nothing at all.
+async fn one_statement_of_transfers_moves_their_sum_or_nothing(engine: Engine) {
+    let server = spawn(engine).await;
+    let db = &server.running.souq.db;
+    let sar = Currency::parse("SAR").unwrap();
+    let payer = funded(db, 7, &sar, 100).await;
+    let friend = funded(db, 8, &sar, 5).await;
+    let mut conn = db.pool.acquire().await.unwrap();
+    let store = ledger::account(&mut conn, Holder::Store { store_id: 1 }, &sar)
+        .await
+        .unwrap();
+    let insert = |rows: &[RawTransfer<'_>]| {
+        let values: Vec<String> = rows
+            .iter()
+            .map(|(id, debit, credit, amount, kind, pending)| {
+                let pending = pending.map_or("NULL".to_string(), |p| format!("'{p}'"));
+                let timeout = if *kind == 1 { "9000000000000" } else { "NULL" };
+                format!(
+                    "('{id}', {}, {}, 'SAR', {amount}, {kind}, {pending}, {timeout}, 'raw', 0)",
+                    debit.0, credit.0
+                )
+            })
+            .collect();
+        format!(
+            "INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, currency,
+                 amount, kind, pending_id, timeout_at, code, created_at) VALUES {}",
+            values.join(", ")
+        )
+    };
+    let balances = async |conn: &mut sqlx::AnyConnection| {
+        let mut seen = Vec::new();
+        for account in [payer, friend, store] {
+            let b = ledger::balance(&mut *conn, account).await.unwrap();
+            seen.push((b.posted(), b.debits_pending, b.credits_pending));
+        }
+        seen
+    };
+
+    // Two payments and a hold from one wallet, the hold posted in part, all at once.
+    sqlx::query(&insert(&[
+        ("many-1", payer, store, 30, 0, None),
+        ("many-2", payer, friend, 20, 0, None),
+        ("many-hold", payer, store, 40, 1, None),
+        ("many-post", payer, store, 25, 2, Some("many-hold")),
+    ]))
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    let after = vec![(25, 0, 0), (25, 0, 0), (55, 0, 0)];
+    assert_eq!(
+        balances(&mut conn).await,
+        after,
+        "each account moved by its sum"
+    );
+
+    // Each row fits the 25 left, together they do not: nothing moves.
+    let over = sqlx::query(&insert(&[
+        ("over-1", payer, store, 20, 0, None),
+        ("over-2", payer, friend, 20, 0, None),
+    ]))
+    .execute(&mut *conn)
+    .await;
+    assert!(over.is_err(), "the sum would overdraw the wallet");
+    // A void must release the whole hold; a post may not exceed it.
+    for (void_or_post, amount) in [(3, 9), (2, 11)] {
+        let mismatched = sqlx::query(&insert(&[
+            ("fits-1", friend, store, 5, 0, None),
+            ("small-hold", payer, store, 10, 1, None),
+            (
+                "bad-resolution",
+                payer,
+                store,
+                amount,
+                void_or_post,
+                Some("small-hold"),
+            ),
+        ]))
+        .execute(&mut *conn)
+        .await;
+        assert!(
+            mismatched.is_err(),
+            "a resolution that does not fit its hold (kind {void_or_post}, {amount})"
+        );
+    }
+    assert_eq!(
+        balances(&mut conn).await,
+        after,
+        "the refused statements moved nothing"
+    );
+}
+
 async fn debits_racing_for_the_last_funds_never_overdraw(engine: Engine) {
     let server = spawn(engine).await;
     let db = server.running.souq.db.clone();
@@ -625,6 +721,7 @@ async fn expired_holds_are_released_once_by_the_sweep(engine: Engine) {
 on_both_engines!(
     any_sequence_keeps_the_invariants_and_matches_the_model,
     the_database_refuses_an_overdraft_a_changed_transfer_and_a_currency_mix,
+    one_statement_of_transfers_moves_their_sum_or_nothing,
     debits_racing_for_the_last_funds_never_overdraw,
     a_hold_is_resolved_once_when_a_post_and_a_void_race,
     expired_holds_are_released_once_by_the_sweep,

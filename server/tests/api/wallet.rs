@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use souq_server::wallet::savings;
 
-use crate::checkout::{key, top_up};
+use crate::checkout::{DECLINED, SECOND_STEP, SUCCEEDS, card, key, ledger_sums_are_zero, top_up};
 use crate::on_both_engines;
 use crate::support::{
     Engine, Listener, Reply, TestServer, spawn, spawn_configured, spawn_with_demo,
@@ -782,6 +782,110 @@ async fn a_donation_reaches_the_nonprofit_whole_with_a_receipt(engine: Engine) {
     assert_eq!(inbox.body["notifications"][0]["kind"], "donation");
 }
 
+async fn give_by_card(
+    server: &TestServer,
+    token: &str,
+    to: &str,
+    key: &str,
+    number: &str,
+) -> Reply {
+    server
+        .send(
+            server
+                .post(&format!("/v1/stores/{to}/donations/card"))
+                .bearer_auth(token)
+                .header("Idempotency-Key", key)
+                .json(
+                    &json!({"amount_minor": 7_500, "currency": "SAR", "note": "for the books",
+                              "card": card(number)}),
+                ),
+        )
+        .await
+}
+
+/// What hope_bridge received in all, as its owner sees it.
+async fn received(server: &TestServer, hope: &str) -> Value {
+    server
+        .send(
+            server
+                .get("/v1/stores/hope_bridge/studio/donations")
+                .bearer_auth(hope),
+        )
+        .await
+        .body
+}
+
+async fn a_gift_by_card_reaches_the_nonprofit_once_and_a_declined_card_gives_nothing(
+    engine: Engine,
+) {
+    let server = spawn_with_demo(engine).await;
+    let amina = server.sign_up("amina").await;
+    let hope = server.demo("hope_bridge").await;
+    let given = give_by_card(&server, &amina, "hope_bridge", &key(1), SUCCEEDS).await;
+    assert_eq!(given.status, 200, "{}", given.body);
+    assert_eq!(
+        (&given.body["status"], &given.body["method"]),
+        (&json!("paid"), &json!("card"))
+    );
+    let again = give_by_card(&server, &amina, "hope_bridge", &key(1), SUCCEEDS).await;
+    assert_eq!(again.body["replayed"], true, "{}", again.body);
+    // The card's money came in and went on: the wallet holds what it did.
+    assert_eq!(balance(&server, &amina).await, 0);
+    let gifts = activity(&server, &amina, "?kind=donation").await;
+    assert_eq!(gifts["entries"].as_array().unwrap().len(), 1, "{gifts}");
+    assert_eq!(gifts["entries"][0]["amount"]["amount_minor"], -7_500);
+    assert_eq!(gifts["entries"][0]["note"], "for the books");
+    let from_card = activity(&server, &amina, "?kind=top_up").await;
+    assert_eq!(from_card["entries"][0]["amount"]["amount_minor"], 7_500);
+    assert_eq!(from_card["entries"][0]["counterpart"]["last4"], "4242");
+    let seen = received(&server, &hope).await;
+    assert_eq!(
+        seen["totals"][0]["amount_minor"], 7_500,
+        "all of it, no fee"
+    );
+    assert_eq!(seen["donations"][0]["note"], "for the books");
+    let inbox = server
+        .send(server.get("/v1/me/notifications").bearer_auth(&hope))
+        .await;
+    assert_eq!(inbox.body["notifications"][0]["kind"], "donation");
+
+    // Declined: an error, and nothing given.
+    let declined = give_by_card(&server, &amina, "hope_bridge", &key(2), DECLINED).await;
+    assert_eq!(declined.status, 402, "{}", declined.body);
+    // A second step: nothing until it is answered, then the gift.
+    let waiting = give_by_card(&server, &amina, "hope_bridge", &key(3), SECOND_STEP).await;
+    assert_eq!(
+        waiting.body["status"], "requires_action",
+        "{}",
+        waiting.body
+    );
+    assert_eq!(
+        received(&server, &hope).await["totals"][0]["amount_minor"],
+        7_500
+    );
+    let payment = waiting.body["next_action"]["payment_id"].as_str().unwrap();
+    let done = server
+        .send(
+            server
+                .post(&format!("/v1/sandbox/payments/{payment}/challenge"))
+                .bearer_auth(&amina)
+                .json(&json!({"approve": true})),
+        )
+        .await;
+    assert_eq!(done.body["status"], "paid", "{}", done.body);
+    assert_eq!(
+        received(&server, &hope).await["totals"][0]["amount_minor"],
+        15_000
+    );
+    // Only verified nonprofits, and never one's own.
+    let store = give_by_card(&server, &amina, "dar_al_oud", &key(4), SUCCEEDS).await;
+    assert_eq!(store.status, 403, "{}", store.body);
+    let own = give_by_card(&server, &hope, "hope_bridge", &key(5), SUCCEEDS).await;
+    assert_eq!(own.status, 422, "{}", own.body);
+    assert_eq!(balance(&server, &amina).await, 0);
+    ledger_sums_are_zero(&server).await;
+}
+
 async fn activity_filters_by_kind_searches_by_counterpart_and_pages(engine: Engine) {
     let server = spawn(engine).await;
     let amina = funded(&server, "amina", 100_000).await;
@@ -1217,6 +1321,7 @@ on_both_engines!(
     a_burst_of_sends_among_a_few_people_conserves_the_total,
     savings_earn_interest_once_a_day_however_often_the_job_runs,
     a_donation_reaches_the_nonprofit_whole_with_a_receipt,
+    a_gift_by_card_reaches_the_nonprofit_once_and_a_declined_card_gives_nothing,
     activity_filters_by_kind_searches_by_counterpart_and_pages,
     a_withdrawal_is_held_then_paid_or_given_back_once,
     a_withdrawal_the_processor_never_heard_of_is_given_back_once_surely_not_sent,
