@@ -61,6 +61,7 @@ const COMMANDS: &[&str] = &[
     "move_savings",
     "withdraw",
     "donate",
+    "donate_by_card",
     "donations_received",
     "vault",
     "set_pin",

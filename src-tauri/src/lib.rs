@@ -173,6 +173,7 @@ pub fn run() {
             commands::wallet::move_savings,
             commands::wallet::withdraw,
             commands::wallet::donate,
+            commands::wallet::donate_by_card,
             commands::wallet::donations_received,
             commands::wallet::vault,
             commands::wallet::set_pin,

@@ -29,14 +29,19 @@ pub async fn sign_out(app: &App) {
 }
 
 /// Tops the wallet up with `amount` SAR from the test card.
+/// Types the sandbox's card that always pays into the card form on screen.
+pub async fn type_test_card(app: &App) {
+    app.type_into(".card-number", CARD).await;
+    app.type_into(".card-expiry", "12/40").await;
+    app.type_into(".card-cvc", "123").await;
+}
+
 pub async fn top_up(app: &App, amount: &str) {
     app.click(".nav-item[data-screen='wallet']").await;
     app.click(".wallet-tab-top-up").await;
     app.wait_for(".top-up-amount").await;
     app.type_into(".top-up-amount", amount).await;
-    app.type_into(".card-number", CARD).await;
-    app.type_into(".card-expiry", "12/40").await;
-    app.type_into(".card-cvc", "123").await;
+    type_test_card(app).await;
     app.click(".do-top-up").await;
     app.wait_for(".top-up-done[data-status='paid']").await;
     app.wait_for(".balance[data-currency='SAR']").await;

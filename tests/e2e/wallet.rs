@@ -4,8 +4,8 @@
 //! finds the receipt in the activity; orders the virtual card and reveals it only after
 //! the PIN. Money sent to the person in the app reaches them as an OS notification
 //! (through the real D-Bus notification daemon), also news that came while they were
-//! away, and a click opens the wallet. Then the wallet's tabs in Arabic at a phone's
-//! width.
+//! away, and a click opens the wallet. Then, in Arabic at a phone's width, the wallet's
+//! tabs, a send, and a gift by card.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use std::time::Duration;
 use souq_e2e::proxy::Proxy;
 use souq_e2e::{App, Harness};
 
-use crate::checkout::{sign_in, sign_out, top_up};
+use crate::checkout::{sign_in, sign_out, top_up, type_test_card};
 use crate::{arabic_on_a_phone, fits_the_screen};
 
 const PIN: &str = "482913";
@@ -28,6 +28,20 @@ async fn tab(app: &App, name: &str) {
 }
 
 /// The SAR balance the wallet shows, in minor units, once it shows one.
+/// What the server holds in a person's SAR wallet, in minor units.
+async fn wallet_minor(pool: &sqlx::AnyPool, handle: &str) -> i64 {
+    let (sar,): (i64,) = sqlx::query_as(
+        "SELECT a.credits_posted - a.debits_posted FROM ledger_accounts a
+         JOIN users u ON u.id = a.owner_id
+         WHERE u.handle = $1 AND a.kind = 1 AND a.currency = 'SAR'",
+    )
+    .bind(handle)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sar
+}
+
 async fn sar_balance(app: &App) -> i64 {
     app.wait_for(".balance-group.main .balance[data-currency='SAR']")
         .await;
@@ -246,6 +260,40 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
         tab(&app, name).await;
         fits_the_screen(&app, &format!("wallet-{name}-ar-phone")).await;
     }
+    // There, in Arabic, she sends Omar 10.00 (the PIN she just gave still holds) ...
+    tab(&app, "send").await;
+    app.type_into(".send-money .money-who", "@omar").await;
+    app.type_into(".send-money .amount", "10").await;
+    app.click(".do-send").await;
+    app.wait_for(".send-money .money-done").await;
+    assert_eq!(wallet_minor(&server.souq.db.pool, "layla").await, 43_000);
+    // ... and gives 50.00 to the nonprofit by card: the card pays, the wallet keeps
+    // what it had, and the thanks are in Arabic.
+    harness.open_link(&format!("souq://post/{post}"));
+    app.wait_for(".post .donate-button").await;
+    app.click(".post .donate-button").await;
+    app.click(".donate-dialog .give-card input").await;
+    type_test_card(&app).await;
+    fits_the_screen(&app, "donate-card-ar-phone").await;
+    app.click(".donate-dialog .give").await;
+    app.wait_for(".donate-done").await;
+    let thanks = app
+        .eval("return document.querySelector('.donate-done').textContent;")
+        .await;
+    assert!(
+        thanks
+            .as_str()
+            .is_some_and(|t| t.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))),
+        "{thanks}"
+    );
+    let (by_card,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM donations WHERE method = 'card'",
+    )
+    .fetch_one(&server.souq.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(by_card, 5_000);
+    assert_eq!(wallet_minor(&server.souq.db.pool, "layla").await, 43_000);
     app.quit().await;
     drop(proxy);
     server.shutdown().await.unwrap();

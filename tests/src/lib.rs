@@ -426,9 +426,19 @@ impl App {
             .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
     }
 
+    /// Clicks what `css` finds, brought to the middle of the screen first, as a person
+    /// scrolls to what they tap: WebDriver's own scrolling stops at the screen's edge,
+    /// where a phone layout's bottom bar covers it.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css)
-            .await
+        let element = self.wait_for(css).await;
+        let _ = self
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'center'}); return true;",
+                vec![serde_json::to_value(&element).unwrap_or_default()],
+            )
+            .await;
+        element
             .click()
             .await
             .unwrap_or_else(|e| panic!("clicking {css}: {e}"));

@@ -11,10 +11,10 @@ use souq_wire::{
     Withdrawal,
 };
 use souq_wire::{
-    Address, AddressInput, AppInfo, Cart, Checkout, CheckoutOptions, CheckoutRequest, DeepLink,
-    ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo, Language, NewPost,
-    NewStore, NotificationPage, Order, OrderPage, PeoplePage, Post, PostAction, PostActivity,
-    Preferences, ProductCard, ProductDetail, ProductDraft, Profile, RankingSettings,
+    Address, AddressInput, AppInfo, CardDonation, Cart, Checkout, CheckoutOptions, CheckoutRequest,
+    DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo, Language,
+    NewPost, NewStore, NotificationPage, Order, OrderPage, PeoplePage, Post, PostAction,
+    PostActivity, Preferences, ProductCard, ProductDetail, ProductDraft, Profile, RankingSettings,
     ShippingOption, ShippingOptions, ShopHome, ShopQuery, ShopResults, SignInRequest,
     SignUpRequest, StoreDraft, StoreStep, Storefront, Studio, StudioProduct, Timeline,
     TopUpRequest, UploadedMedia, User, Wallet,
@@ -659,6 +659,12 @@ struct AnswerArgs<'a> {
 }
 
 #[derive(Serialize)]
+struct CardDonateArgs<'a> {
+    handle: &'a str,
+    request: &'a CardDonation,
+}
+
+#[derive(Serialize)]
 struct DonateArgs<'a> {
     handle: &'a str,
     request: &'a Donate,
@@ -730,6 +736,10 @@ pub async fn withdraw(request: &Withdraw) -> ApiResult<Withdrawal> {
 
 pub async fn donate(handle: &str, request: &Donate) -> ApiResult<Donation> {
     call("donate", &DonateArgs { handle, request }).await
+}
+
+pub async fn donate_by_card(handle: &str, request: &CardDonation) -> ApiResult<Checkout> {
+    call("donate_by_card", &CardDonateArgs { handle, request }).await
 }
 
 pub async fn donations_received(handle: &str, before: Option<&str>) -> ApiResult<DonationPage> {

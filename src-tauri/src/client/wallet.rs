@@ -5,11 +5,12 @@
 
 use reqwest::Method;
 use serde::Serialize;
+use souq_wire::checkout::CardPrint;
 use souq_wire::{
-    ActivityEntry, ActivityPage, ActivityQuery, CardSettings, CardTransaction, DebitCard, Donate,
-    Donation, DonationPage, IssueCard, MoneyRequest, MoneyRequests, MoneySent, MoveSavings,
-    RequestMoney, RevealedCard, Secret, SendMoney, SetPin, SpendingQuery, SpendingReport,
-    UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal,
+    ActivityEntry, ActivityPage, ActivityQuery, CardDonation, CardSettings, CardTransaction,
+    Checkout, DebitCard, Donate, Donation, DonationPage, IssueCard, MoneyRequest, MoneyRequests,
+    MoneySent, MoveSavings, RequestMoney, RevealedCard, Secret, SendMoney, SetPin, SpendingQuery,
+    SpendingReport, UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal,
 };
 
 use super::SouqClient;
@@ -24,6 +25,17 @@ struct SendAttempt<'a> {
     amount_minor: i64,
     currency: &'a str,
     note: &'a str,
+}
+
+/// A gift by card, named on the device as a send is, and by the card's print.
+#[derive(Serialize)]
+struct CardGiftAttempt<'a> {
+    purpose: &'static str,
+    to: &'a str,
+    amount_minor: i64,
+    currency: &'a str,
+    note: &'a str,
+    card: CardPrint,
 }
 
 #[derive(Serialize)]
@@ -147,6 +159,28 @@ impl SouqClient {
         };
         self.attempt(&what, &["v1", "stores", handle, "donations"], request)
             .await
+    }
+
+    /// A gift by card: a checkout, with the card's second step when it asks for one.
+    pub async fn donate_by_card(
+        &self,
+        handle: &str,
+        request: &CardDonation,
+    ) -> Result<Checkout, AppError> {
+        let what = CardGiftAttempt {
+            purpose: "card_donation",
+            to: handle,
+            amount_minor: request.amount_minor,
+            currency: &request.currency,
+            note: &request.note,
+            card: CardPrint::of(&request.card),
+        };
+        self.attempt(
+            &what,
+            &["v1", "stores", handle, "donations", "card"],
+            request,
+        )
+        .await
     }
 
     pub async fn donations_received(

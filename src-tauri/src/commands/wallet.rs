@@ -2,10 +2,10 @@
 //! withdrawals, donations, the debit card, and the PIN vault.
 
 use souq_wire::{
-    ActivityEntry, ActivityPage, ActivityQuery, CardSettings, CardTransaction, DebitCard, Donate,
-    Donation, DonationPage, MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney,
-    RevealedCard, Secret, SendMoney, SpendingQuery, SpendingReport, VaultState, WalletHome,
-    Withdraw, Withdrawal,
+    ActivityEntry, ActivityPage, ActivityQuery, CardDonation, CardSettings, CardTransaction,
+    Checkout, DebitCard, Donate, Donation, DonationPage, MoneyRequest, MoneyRequests, MoneySent,
+    MoveSavings, RequestMoney, RevealedCard, Secret, SendMoney, SpendingQuery, SpendingReport,
+    VaultState, WalletHome, Withdraw, Withdrawal,
 };
 use tauri::State;
 
@@ -94,6 +94,15 @@ pub async fn donate(
     request: Donate,
 ) -> Result<Donation, AppError> {
     client.donate(&handle, &request).await
+}
+
+#[tauri::command]
+pub async fn donate_by_card(
+    client: State<'_, SouqClient>,
+    handle: String,
+    request: CardDonation,
+) -> Result<Checkout, AppError> {
+    client.donate_by_card(&handle, &request).await
 }
 
 #[tauri::command]

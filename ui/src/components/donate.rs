@@ -1,15 +1,18 @@
 //! Donate: the button a verified nonprofit's posts and profile carry, and its dialog:
-//! choose or type an amount, add a note, give from the wallet. The receipt is the entry
-//! in the donor's activity; large gifts ask for the PIN.
+//! choose or type an amount, add a note, give from the wallet or a card (with the card's
+//! second step when it asks for one). The receipt is the entry in the donor's activity;
+//! large gifts from the wallet ask for the PIN.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::{Author, Donate, Donation, ErrorBody};
+use souq_wire::{Author, CardDonation, Checkout, CheckoutStatus, Donate, ErrorBody, Money};
 
 use crate::api;
+use crate::components::card_form::{CardFields, CardForm, SecondStep, second_step_handlers};
 use crate::components::error_message::ErrorMessage;
 use crate::components::pin_prompt::{PinPrompt, needs_pin};
 use crate::i18n::{Text, format, tr, use_i18n};
+use crate::routes::checkout::{outcome_unknown, unpaid_text};
 
 /// The amounts offered at a tap, in major units of the currency.
 const PRESETS: [i64; 3] = [10, 50, 100];
@@ -37,10 +40,39 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let amount = RwSignal::new(format::money_input(FIRST_CHOICE * 100, CURRENCY));
     let note = RwSignal::new(String::new());
+    let by_card = RwSignal::new(false);
+    let card = CardFields::default();
+    let card_incomplete = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ErrorBody>);
-    let receipt = RwSignal::new(None::<Donation>);
+    // What was given, once it was; a card still being confirmed says so instead.
+    let given = RwSignal::new(None::<Money>);
+    let unpaid = RwSignal::new(None::<CheckoutStatus>);
     let asking_pin = RwSignal::new(false);
+    let second_step = RwSignal::new(None::<Checkout>);
+    let finish = move |answer: Result<Checkout, ErrorBody>| {
+        busy.set(false);
+        match answer {
+            Ok(done) if done.status == CheckoutStatus::RequiresAction => {
+                second_step.set(Some(done))
+            }
+            Ok(done) => {
+                second_step.set(None);
+                error.set(None);
+                if done.status == CheckoutStatus::Paid {
+                    unpaid.set(None);
+                    given.set(Some(done.total));
+                } else {
+                    unpaid.set(Some(done.status));
+                }
+            }
+            Err(e) => {
+                second_step.set(None);
+                error.set(Some(e));
+            }
+        }
+    };
+    let (answer_step, abandon_step) = second_step_handlers(second_step, busy, finish);
     let handle = nonprofit.handle.clone();
     let run = move || {
         let Some(amount_minor) = format::parse_money(&amount.get_untracked(), CURRENCY) else {
@@ -51,6 +83,22 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
             return;
         };
         let handle = handle.clone();
+        if by_card.get_untracked() {
+            let Some(card) = card.card() else {
+                card_incomplete.set(true);
+                return;
+            };
+            card_incomplete.set(false);
+            let request = CardDonation {
+                amount_minor,
+                currency: CURRENCY.into(),
+                note: note.get_untracked(),
+                card,
+            };
+            busy.set(true);
+            spawn_local(async move { finish(api::donate_by_card(&handle, &request).await) });
+            return;
+        }
         let request = Donate {
             amount_minor,
             currency: CURRENCY.into(),
@@ -58,12 +106,12 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            let given = api::donate(&handle, &request).await;
+            let answer = api::donate(&handle, &request).await;
             busy.set(false);
-            match given {
+            match answer {
                 Ok(donation) => {
                     error.set(None);
-                    receipt.set(Some(donation));
+                    given.set(Some(donation.amount));
                 }
                 Err(e) if needs_pin(&e) => asking_pin.set(true),
                 Err(e) => error.set(Some(e)),
@@ -80,18 +128,18 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
                     {i18n.t(Text::DonateTitle)}" "<span dir="auto">{nonprofit.display_name.clone()}</span>
                 </h2>
                 <p class="muted">{i18n.t(Text::DonateNoFee)}</p>
-                {move || match receipt.get() {
+                {move || match given.get() {
                     Some(done) => view! {
                         <p class="saved donate-done" role="status">
                             {move || format!("{} {}", tr(i18n.language.get(), Text::DonateThanks),
-                                format::money(i18n.language.get(), &done.amount))}
+                                format::money(i18n.language.get(), &done))}
                         </p>
                     }.into_any(),
                     None => view! {
                         <div class="donate-presets" role="group" aria-label=i18n.t(Text::Amount)>
                             {PRESETS.into_iter().map(|major| {
                                 let value = format::money_input(major * 100, CURRENCY);
-                                let shown = souq_wire::Money { amount_minor: major * 100, currency: CURRENCY.into() };
+                                let shown = Money { amount_minor: major * 100, currency: CURRENCY.into() };
                                 let chosen = value.clone();
                                 view! {
                                     <button type="button" class="chip donate-preset"
@@ -112,11 +160,33 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
                             <input id="donate-note" class="donate-note" dir="auto" maxlength="140"
                                 prop:value=note on:input=move |ev| note.set(event_target_value(&ev))/>
                         </div>
+                        <fieldset class="choices donate-method">
+                            <legend>{i18n.t(Text::PayWith)}</legend>
+                            <label class="choice give-wallet">
+                                <input type="radio" name="donate-method" prop:checked=move || !by_card.get()
+                                    on:change=move |_| by_card.set(false)/>
+                                <span>{i18n.t(Text::Wallet)}</span>
+                            </label>
+                            <label class="choice give-card">
+                                <input type="radio" name="donate-method" prop:checked=move || by_card.get()
+                                    on:change=move |_| by_card.set(true)/>
+                                <span>{i18n.t(Text::Card)}</span>
+                            </label>
+                        </fieldset>
+                        {move || by_card.get().then(|| view! { <CardForm fields=card/> })}
+                        {move || card_incomplete.get().then(|| view! { <p class="error" role="alert">{i18n.t(Text::CheckCard)}</p> })}
                     }.into_any(),
                 }}
-                {move || error.get().map(|e| view! { <ErrorMessage error=e detail=true/> })}
+                {move || unpaid.get().map(|status| view! {
+                    <p class="muted donate-unpaid" role="status">{i18n.t(unpaid_text(status))}</p>
+                })}
+                {move || error.get().map(|e| if outcome_unknown(&e) {
+                    view! { <p class="error pay-unknown" role="alert">{i18n.t(Text::PaymentUnknown)}</p> }.into_any()
+                } else {
+                    view! { <ErrorMessage error=e detail=true/> }.into_any()
+                })}
                 <div class="dialog-actions">
-                    {move || receipt.get().is_none().then(|| view! {
+                    {move || given.get().is_none().then(|| view! {
                         <button type="submit" class="button button-primary give" disabled=busy>{i18n.t(Text::DonateAction)}</button>
                     })}
                     <button type="button" class="link close-donate" on:click=move |_| open.set(false)>{i18n.t(Text::Close)}</button>
@@ -124,5 +194,8 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
             </form>
         </div>
         <PinPrompt open=asking_pin on_unlocked=Callback::new(move |()| again())/>
+        {move || second_step.get().map(|_| view! {
+            <SecondStep on_answer=answer_step on_abandon=abandon_step busy=busy.read_only()/>
+        })}
     }
 }
