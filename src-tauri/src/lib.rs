@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod api;
 pub mod attempts;
 pub mod backend;
+pub mod biometric;
 pub mod client;
 pub mod commands;
 pub mod disk;
@@ -107,6 +108,9 @@ pub fn run() {
             Some(vec![tray::HIDDEN]),
         ))
         .on_window_event(tray::on_window_event);
+    // Biometrics that stand in for the vault's PIN exist on phones only.
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_biometric::init());
     let app = builder
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_store::Builder::default().build())
@@ -174,6 +178,9 @@ pub fn run() {
             commands::wallet::withdraw,
             commands::wallet::donate,
             commands::wallet::donate_by_card,
+            commands::wallet::biometric_state,
+            commands::wallet::set_biometric_unlock,
+            commands::wallet::unlock_with_biometrics,
             commands::wallet::donations_received,
             commands::wallet::vault,
             commands::wallet::set_pin,

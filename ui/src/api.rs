@@ -11,13 +11,13 @@ use souq_wire::{
     Withdrawal,
 };
 use souq_wire::{
-    Address, AddressInput, AppInfo, CardDonation, Cart, Checkout, CheckoutOptions, CheckoutRequest,
-    DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage, HashtagInfo, Language,
-    NewPost, NewStore, NotificationPage, Order, OrderPage, PeoplePage, Post, PostAction,
-    PostActivity, Preferences, ProductCard, ProductDetail, ProductDraft, Profile, RankingSettings,
-    ShippingOption, ShippingOptions, ShopHome, ShopQuery, ShopResults, SignInRequest,
-    SignUpRequest, StoreDraft, StoreStep, Storefront, Studio, StudioProduct, Timeline,
-    TopUpRequest, UploadedMedia, User, Wallet,
+    Address, AddressInput, AppInfo, BiometricState, CardDonation, Cart, Checkout, CheckoutOptions,
+    CheckoutRequest, DeepLink, ErrorBody, ErrorCode, FeedPage, FollowState, ForYouPage,
+    HashtagInfo, Language, NewPost, NewStore, NotificationPage, Order, OrderPage, PeoplePage, Post,
+    PostAction, PostActivity, Preferences, ProductCard, ProductDetail, ProductDraft, Profile,
+    RankingSettings, ShippingOption, ShippingOptions, ShopHome, ShopQuery, ShopResults,
+    SignInRequest, SignUpRequest, StoreDraft, StoreStep, Storefront, Studio, StudioProduct,
+    Timeline, TopUpRequest, UploadedMedia, User, Wallet,
 };
 use souq_wire::{DropUpdate, NewDrop, ProductDrop, RescheduleDrop, StudioDrop, StudioDrops};
 use wasm_bindgen::prelude::*;
@@ -659,6 +659,17 @@ struct AnswerArgs<'a> {
 }
 
 #[derive(Serialize)]
+struct BiometricArgs<'a> {
+    on: bool,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReasonArgs<'a> {
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
 struct CardDonateArgs<'a> {
     handle: &'a str,
     request: &'a CardDonation,
@@ -744,6 +755,19 @@ pub async fn donate_by_card(handle: &str, request: &CardDonation) -> ApiResult<C
 
 pub async fn donations_received(handle: &str, before: Option<&str>) -> ApiResult<DonationPage> {
     call("donations_received", &StoreBeforeArgs { handle, before }).await
+}
+
+pub async fn biometric_state() -> ApiResult<BiometricState> {
+    call("biometric_state", &NoArgs {}).await
+}
+
+/// `reason` is what the system's biometric prompt says it is for.
+pub async fn set_biometric_unlock(on: bool, reason: &str) -> ApiResult<BiometricState> {
+    call("set_biometric_unlock", &BiometricArgs { on, reason }).await
+}
+
+pub async fn unlock_with_biometrics(reason: &str) -> ApiResult<VaultState> {
+    call("unlock_with_biometrics", &ReasonArgs { reason }).await
 }
 
 pub async fn vault() -> ApiResult<VaultState> {

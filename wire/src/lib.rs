@@ -63,10 +63,10 @@ pub use studio::{
 };
 pub use text::{Segment, segments};
 pub use wallet::{
-    ActivityEntry, ActivityKind, ActivityPage, ActivityQuery, CardDonation, CardSettings,
-    CardTransaction, CardTransactionStatus, Counterpart, DebitCard, Donate, Donation, DonationPage,
-    IssueCard, MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney, RequestStatus,
-    RevealedCard, SavingsDirection, SendLimit, SendMoney, SetPin, SpendingCategory, SpendingMonth,
-    SpendingQuery, SpendingReport, SpendingSlice, UnlockVault, VaultState, WalletHome, Withdraw,
-    Withdrawal, WithdrawalStatus,
+    ActivityEntry, ActivityKind, ActivityPage, ActivityQuery, BiometricState, CardDonation,
+    CardSettings, CardTransaction, CardTransactionStatus, Counterpart, DebitCard, DeviceKey,
+    Donate, Donation, DonationPage, IssueCard, MoneyRequest, MoneyRequests, MoneySent, MoveSavings,
+    RequestMoney, RequestStatus, RevealedCard, SavingsDirection, SendLimit, SendMoney, SetPin,
+    SpendingCategory, SpendingMonth, SpendingQuery, SpendingReport, SpendingSlice, UnlockVault,
+    VaultState, WalletHome, Withdraw, Withdrawal, WithdrawalStatus,
 };

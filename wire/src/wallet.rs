@@ -39,6 +39,30 @@ pub struct VaultState {
     pub locked_until: Option<DateTime<Utc>>,
     /// Wrong PINs still allowed before the lock.
     pub tries_left: i64,
+    /// Whether this session holds a device key (`DeviceKey`): the device's biometrics
+    /// may unlock instead of the PIN.
+    #[serde(default)]
+    pub device_key: bool,
+}
+
+/// Whether this device's biometrics may unlock the vault instead of the PIN
+/// (`available`: the device has them; `enabled`: the person turned it on for this
+/// session). Told by the app, not the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BiometricState {
+    pub available: bool,
+    pub enabled: bool,
+}
+
+/// A key made by the server for one session on a phone, which the app keeps behind the
+/// device's biometrics and gives back to unlock the vault instead of the PIN. Shown
+/// once; the server keeps only its hash. A wrong one counts as a wrong PIN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceKey {
+    #[serde(serialize_with = "secret::serialize_exposed")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, min_length = 16, max_length = 128))]
+    pub key: Secret<String>,
 }
 
 /// Sets the PIN: the first time with no current PIN; later the current one is needed.

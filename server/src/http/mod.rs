@@ -188,6 +188,8 @@ pub fn router(state: Souq) -> Router {
         .routes(routes!(wallet::vault_state))
         .routes(routes!(wallet::set_pin))
         .routes(routes!(wallet::unlock, wallet::lock))
+        .routes(routes!(wallet::make_device_key, wallet::forget_device_key))
+        .routes(routes!(wallet::unlock_with_device_key))
         .routes(routes!(wallet::withdraw))
         .routes(routes!(wallet::cards, wallet::issue_card))
         .routes(routes!(wallet::set_card))

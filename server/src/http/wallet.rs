@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use souq_wire::{
     ActivityEntry, ActivityPage, ActivityQuery, CardDonation, CardSettings, CardTransaction,
-    Checkout, DebitCard, Donate, Donation, DonationPage, ErrorBody, IssueCard, MoneyRequest,
-    MoneyRequests, MoneySent, MoveSavings, RequestMoney, RequestStatus, RevealedCard, SendMoney,
-    SetPin, SpendingQuery, SpendingReport, UnlockVault, VaultState, WalletHome, Withdraw,
-    Withdrawal,
+    Checkout, DebitCard, DeviceKey, Donate, Donation, DonationPage, ErrorBody, IssueCard,
+    MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney, RequestStatus, RevealedCard,
+    SendMoney, SetPin, SpendingQuery, SpendingReport, UnlockVault, VaultState, WalletHome,
+    Withdraw, Withdrawal,
 };
 
 use crate::checkout;
@@ -304,6 +304,50 @@ pub async fn unlock(
 ) -> Result<Json<VaultState>, ApiError> {
     Ok(Json(
         vault::unlock(&state, me.user.id, &me.token, &request.pin).await?,
+    ))
+}
+
+/// Makes this session's device key, for a phone to keep behind its biometrics; needs
+/// the vault unlocked.
+#[utoipa::path(post, path = "/v1/vault/device-key", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, body = DeviceKey),
+              (status = 403, description = "the PIN is needed first (pin_required)",
+               body = ErrorBody)))]
+pub async fn make_device_key(
+    State(state): State<Souq>,
+    me: SignedIn,
+) -> Result<Json<DeviceKey>, ApiError> {
+    Ok(Json(
+        vault::make_device_key(&state, me.user.id, &me.token).await?,
+    ))
+}
+
+/// Forgets this session's device key.
+#[utoipa::path(delete, path = "/v1/vault/device-key", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, body = VaultState)))]
+pub async fn forget_device_key(
+    State(state): State<Souq>,
+    me: SignedIn,
+) -> Result<Json<VaultState>, ApiError> {
+    Ok(Json(
+        vault::forget_device_key(&state, me.user.id, &me.token).await?,
+    ))
+}
+
+/// Unlocks this session with its device key, which the phone's biometrics released.
+#[utoipa::path(post, path = "/v1/vault/device-unlock", tag = "wallet", request_body = DeviceKey,
+    security(("bearer" = [])),
+    responses((status = 200, body = VaultState),
+              (status = 403, description = "not this session's key (wrong_pin)", body = ErrorBody),
+              (status = 409, description = "no PIN set yet", body = ErrorBody),
+              (status = 423, description = "locked after five wrong tries", body = ErrorBody)))]
+pub async fn unlock_with_device_key(
+    State(state): State<Souq>,
+    me: SignedIn,
+    Json(request): Json<DeviceKey>,
+) -> Result<Json<VaultState>, ApiError> {
+    Ok(Json(
+        vault::unlock_with_device_key(&state, me.user.id, &me.token, &request.key).await?,
     ))
 }
 

@@ -3,14 +3,21 @@
 //! cannot guess offline; five wrong in a row lock it for a while. A right PIN unlocks
 //! the session it was typed in for a few minutes (sudo mode), so a person sending
 //! several payments types it once, and argon2 runs once, not per send.
+//!
+//! On a phone, the device's biometrics may stand in for the PIN: with the vault
+//! unlocked, the app asks for a device key for its session, keeps it behind the
+//! biometrics, and gives it back to unlock. The key is the session's alone, only its
+//! hash is kept, a wrong one takes a try as a wrong PIN does, and changing the PIN
+//! forgets every key.
 
 use souq_wire::wallet::{PIN_DIGITS, PIN_LOCK_MINUTES, PIN_TRIES, UNLOCK_MINUTES};
-use souq_wire::{Secret, SetPin, VaultState};
+use souq_wire::{DeviceKey, Secret, SetPin, VaultState};
 use sqlx::AnyConnection;
 
 use crate::accounts::sessions::token_hash;
 use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
+use crate::random;
 use crate::state::Souq;
 
 const MINUTE_MS: i64 = 60 * 1000;
@@ -87,7 +94,15 @@ pub async fn state(
     .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?;
+    let device_key: Option<(i64,)> = sqlx::query_as(
+        "SELECT user_id FROM vault_device_keys WHERE session_hash = $1 AND user_id = $2",
+    )
+    .bind(token_hash(session_token))
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(VaultState {
+        device_key: device_key.is_some(),
         pin_set: pin.is_some(),
         unlocked_until: unlocked
             .map(|(until,)| until)
@@ -146,10 +161,10 @@ async fn unlock_session(
     Ok(())
 }
 
-/// Checks a PIN against the hash, counting the try before checking it: guesses sent at
-/// once each take a try first, so no more than five are ever checked before the lock.
-async fn check(souq: &Souq, user_id: i64, pin: &str) -> Result<(), ApiError> {
-    let now = now_ms();
+/// Takes one try of the person's five, before what is tried is checked: guesses sent
+/// at once each take a try first, so no more than five are ever checked before the
+/// lock. Answers the tries taken and the PIN's hash, or why no try may be taken.
+async fn take_try(souq: &Souq, user_id: i64, now: i64) -> Result<(i64, String), ApiError> {
     let taken: Option<(i64, String)> = sqlx::query_as(
         "UPDATE vault_pins SET
              failed_tries = CASE WHEN failed_tries >= $2 THEN 1 ELSE failed_tries + 1 END,
@@ -164,23 +179,24 @@ async fn check(souq: &Souq, user_id: i64, pin: &str) -> Result<(), ApiError> {
     .bind(now)
     .fetch_optional(&souq.db.durable)
     .await?;
-    let Some((tries, hash)) = taken else {
-        let mut conn = souq.db.durable.acquire().await?;
-        return Err(match pin_row(&mut conn, user_id).await? {
-            None => ApiError::Conflict("set a PIN first".into()),
-            Some(row) => ApiError::PinLocked {
-                retry_after_secs: u64::try_from(row.locked_until.saturating_sub(now) / 1000)
-                    .unwrap_or(0)
-                    .saturating_add(1),
-            },
-        });
-    };
-    if souq
-        .accounts
-        .hashing
-        .verify(pin.to_string(), Some(hash))
-        .await?
-    {
+    if let Some(taken) = taken {
+        return Ok(taken);
+    }
+    let mut conn = souq.db.durable.acquire().await?;
+    Err(match pin_row(&mut conn, user_id).await? {
+        None => ApiError::Conflict("set a PIN first".into()),
+        Some(row) => ApiError::PinLocked {
+            retry_after_secs: u64::try_from(row.locked_until.saturating_sub(now) / 1000)
+                .unwrap_or(0)
+                .saturating_add(1),
+        },
+    })
+}
+
+/// Ends a try: a right one gives the person all their tries back; a wrong one says
+/// how many are left, or that the vault is now locked.
+async fn end_try(souq: &Souq, user_id: i64, tries: i64, right: bool) -> Result<(), ApiError> {
+    if right {
         sqlx::query(
             "UPDATE vault_pins SET failed_tries = 0, locked_until = 0, updated_at = $2
              WHERE user_id = $1",
@@ -198,6 +214,17 @@ async fn check(souq: &Souq, user_id: i64, pin: &str) -> Result<(), ApiError> {
         });
     }
     Err(ApiError::WrongPin { tries_left: left })
+}
+
+/// Checks a PIN against the hash, a try taken first.
+async fn check(souq: &Souq, user_id: i64, pin: &str) -> Result<(), ApiError> {
+    let (tries, hash) = take_try(souq, user_id, now_ms()).await?;
+    let right = souq
+        .accounts
+        .hashing
+        .verify(pin.to_string(), Some(hash))
+        .await?;
+    end_try(souq, user_id, tries, right).await
 }
 
 /// Sets the PIN: the first time freely, later only with the current one. Either way
@@ -249,6 +276,13 @@ pub async fn set_pin(
             "a PIN was set meanwhile; give it to change it".into(),
         ));
     }
+    if existing.is_some() {
+        // A PIN changed (perhaps because it was seen) takes every device's key with it.
+        sqlx::query("DELETE FROM vault_device_keys WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&souq.db.durable)
+            .await?;
+    }
     let mut conn = souq.db.durable.acquire().await?;
     unlock_session(&mut conn, user_id, session_token, now).await?;
     Ok(state(&mut conn, user_id, session_token, now).await?)
@@ -274,6 +308,73 @@ pub async fn unlock(
     Ok(state(&mut conn, user_id, session_token, now).await?)
 }
 
+/// Makes this session's device key, for a phone to keep behind its biometrics; needs
+/// the vault unlocked (the PIN typed on this session within the last minutes). A new
+/// key replaces the session's old one.
+pub async fn make_device_key(
+    souq: &Souq,
+    user_id: i64,
+    session_token: &str,
+) -> Result<DeviceKey, ApiError> {
+    let now = now_ms();
+    let mut conn = souq.db.durable.acquire().await?;
+    require(&mut conn, user_id, session_token, now).await?;
+    let key = random::id(32);
+    sqlx::query(
+        "INSERT INTO vault_device_keys (session_hash, user_id, key_hash, created_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (session_hash) DO UPDATE SET key_hash = excluded.key_hash,
+             user_id = excluded.user_id, created_at = excluded.created_at",
+    )
+    .bind(token_hash(session_token))
+    .bind(user_id)
+    .bind(token_hash(&key))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(DeviceKey {
+        key: Secret::new(key),
+    })
+}
+
+/// Unlocks this session with its device key, as the PIN would: a try is taken first,
+/// so a wrong key counts as a wrong PIN, and a locked vault takes no key either.
+pub async fn unlock_with_device_key(
+    souq: &Souq,
+    user_id: i64,
+    session_token: &str,
+    key: &Secret<String>,
+) -> Result<VaultState, ApiError> {
+    let now = now_ms();
+    let (tries, _) = take_try(souq, user_id, now).await?;
+    let kept: Option<(String,)> = sqlx::query_as(
+        "SELECT key_hash FROM vault_device_keys WHERE session_hash = $1 AND user_id = $2",
+    )
+    .bind(token_hash(session_token))
+    .bind(user_id)
+    .fetch_optional(&souq.db.durable)
+    .await?;
+    let right = kept.is_some_and(|(hash,)| hash == token_hash(key.expose()));
+    end_try(souq, user_id, tries, right).await?;
+    let mut conn = souq.db.durable.acquire().await?;
+    unlock_session(&mut conn, user_id, session_token, now).await?;
+    Ok(state(&mut conn, user_id, session_token, now).await?)
+}
+
+/// Forgets this session's device key (biometrics turned off in the app).
+pub async fn forget_device_key(
+    souq: &Souq,
+    user_id: i64,
+    session_token: &str,
+) -> Result<VaultState, ApiError> {
+    let mut conn = souq.db.durable.acquire().await?;
+    sqlx::query("DELETE FROM vault_device_keys WHERE session_hash = $1")
+        .bind(token_hash(session_token))
+        .execute(&mut *conn)
+        .await?;
+    Ok(state(&mut conn, user_id, session_token, now_ms()).await?)
+}
+
 /// Locks this session's vault now (the app does on leaving the wallet).
 pub async fn lock(souq: &Souq, user_id: i64, session_token: &str) -> Result<VaultState, ApiError> {
     let mut conn = souq.db.durable.acquire().await?;
@@ -285,12 +386,21 @@ pub async fn lock(souq: &Souq, user_id: i64, session_token: &str) -> Result<Vaul
 }
 
 /// Forgets unlocks whose minutes have passed (the sweep).
+/// And the device keys of sessions that ended (signed out or expired).
 pub async fn purge_expired(db: &crate::db::Db) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM vault_unlocks WHERE until_at < $1")
+    let unlocks = sqlx::query("DELETE FROM vault_unlocks WHERE until_at < $1")
         .bind(now_ms())
         .execute(&db.durable)
         .await?
-        .rows_affected())
+        .rows_affected();
+    let keys = sqlx::query(
+        "DELETE FROM vault_device_keys
+         WHERE session_hash NOT IN (SELECT token_hash FROM sessions)",
+    )
+    .execute(&db.durable)
+    .await?
+    .rows_affected();
+    Ok(unlocks.saturating_add(keys))
 }
 
 #[cfg(test)]

@@ -249,6 +249,81 @@ async fn wrong_pins_are_counted_by_the_server_and_five_lock_the_vault(engine: En
     assert_eq!(change.status, 423, "{}", change.body);
 }
 
+async fn device_unlock(server: &TestServer, token: &str, key: &str) -> Reply {
+    server
+        .send(
+            server
+                .post("/v1/vault/device-unlock")
+                .bearer_auth(token)
+                .json(&json!({"key": key})),
+        )
+        .await
+}
+
+async fn a_device_key_unlocks_only_its_session_and_a_wrong_one_counts_as_a_wrong_pin(
+    engine: Engine,
+) {
+    let server = spawn(engine).await;
+    let phone = server.sign_up("amina").await;
+    set_pin(&server, &phone).await;
+    let made = server
+        .send(server.post("/v1/vault/device-key").bearer_auth(&phone))
+        .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let key = made.body["key"].as_str().unwrap().to_string();
+    let locked = server
+        .send(server.delete("/v1/vault/unlock").bearer_auth(&phone))
+        .await;
+    assert_eq!(locked.body["device_key"], true, "{}", locked.body);
+    assert!(locked.body["unlocked_until"].is_null());
+    // The phone's biometrics give the key back: the session is unlocked as by the PIN.
+    let opened = device_unlock(&server, &phone, &key).await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    assert!(opened.body["unlocked_until"].is_string(), "{}", opened.body);
+
+    // Another session cannot use it, and makes none of its own without the PIN.
+    let laptop = server
+        .sign_in("amina@example.com", "correct horse")
+        .await
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stolen = device_unlock(&server, &laptop, &key).await;
+    assert_eq!((stolen.status, stolen.error_code()), (403, "wrong_pin"));
+    assert!(
+        stolen.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("4 tries left")
+    );
+    let own = server
+        .send(server.post("/v1/vault/device-key").bearer_auth(&laptop))
+        .await;
+    assert_eq!((own.status, own.error_code()), (403, "pin_required"));
+
+    // A new PIN forgets every key.
+    let changed = server
+        .send(
+            server
+                .put("/v1/vault/pin")
+                .bearer_auth(&phone)
+                .json(&json!({"pin": "271828", "current_pin": PIN})),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(changed.body["device_key"], false);
+    // Wrong keys take the tries wrong PINs take, and five lock even the right PIN out.
+    let mut last = device_unlock(&server, &phone, &key).await;
+    for _ in 0..4 {
+        assert_eq!(last.error_code(), "wrong_pin", "{}", last.body);
+        last = device_unlock(&server, &phone, &key).await;
+    }
+    assert_eq!((last.status, last.error_code()), (423, "pin_locked"));
+    let right = unlock(&server, &phone, "271828").await;
+    assert_eq!(right.status, 423, "{}", right.body);
+}
+
 async fn guesses_sent_at_once_cannot_outrun_the_count(engine: Engine) {
     let server = Arc::new(spawn(engine).await);
     let token = server.sign_up("amina").await;
@@ -1312,6 +1387,7 @@ on_both_engines!(
     a_send_moves_money_once_per_key_and_both_sides_see_it,
     bad_sends_get_clear_errors_and_move_nothing,
     wrong_pins_are_counted_by_the_server_and_five_lock_the_vault,
+    a_device_key_unlocks_only_its_session_and_a_wrong_one_counts_as_a_wrong_pin,
     guesses_sent_at_once_cannot_outrun_the_count,
     two_sends_racing_for_the_last_funds_exactly_one_succeeds,
     retries_racing_their_first_try_make_the_send_once,

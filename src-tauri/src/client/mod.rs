@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use souq_wire::{
     AddToCart, Cart, FeedPage, FollowState, HashtagInfo, NewPost, NewStore, NotificationPage,
     PeoplePage, Post, PostAction, PostActivity, ProductCard, ProductDetail, ProductDraft, Profile,
-    Session, SetQuantity, ShopHome, ShopQuery, ShopResults, SignInRequest, SignUpRequest,
+    Secret, Session, SetQuantity, ShopHome, ShopQuery, ShopResults, SignInRequest, SignUpRequest,
     StoreDraft, Storefront, Studio, StudioProduct, Timeline, UploadedMedia, User,
 };
 use tokio::sync::RwLock;
@@ -40,6 +40,9 @@ pub struct SouqClient {
     /// Counts the session's changes (a sign-in, a sign-out): an event stream opened
     /// for one session closes when it changes.
     session_changes: tokio::sync::watch::Sender<u64>,
+    /// The vault's device key for this session (see `wallet.rs`), mirrored from the
+    /// keychain beside the session's entry.
+    device_key: RwLock<Option<Secret<String>>>,
 }
 
 /// How many served posts `seen` keeps before starting afresh.
@@ -55,6 +58,7 @@ impl SouqClient {
             seen: Mutex::new(HashMap::new()),
             session_began: tokio::sync::Notify::new(),
             session_changes: tokio::sync::watch::Sender::new(0),
+            device_key: RwLock::new(None),
         }
     }
 
@@ -94,9 +98,13 @@ impl SouqClient {
 
     async fn forget(&self) {
         *self.token.write().await = None;
+        *self.device_key.write().await = None;
         self.session_changed();
         if let Err(e) = self.keychain.delete().await {
             tracing::warn!(error = %e, "cannot remove the session from the keychain");
+        }
+        if let Err(e) = self.device_keychain().delete().await {
+            tracing::warn!(error = %e, "cannot remove the vault's device key from the keychain");
         }
     }
 

@@ -8,9 +8,9 @@ use serde::Serialize;
 use souq_wire::checkout::CardPrint;
 use souq_wire::{
     ActivityEntry, ActivityPage, ActivityQuery, CardDonation, CardSettings, CardTransaction,
-    Checkout, DebitCard, Donate, Donation, DonationPage, IssueCard, MoneyRequest, MoneyRequests,
-    MoneySent, MoveSavings, RequestMoney, RevealedCard, Secret, SendMoney, SetPin, SpendingQuery,
-    SpendingReport, UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal,
+    Checkout, DebitCard, DeviceKey, Donate, Donation, DonationPage, IssueCard, MoneyRequest,
+    MoneyRequests, MoneySent, MoveSavings, RequestMoney, RevealedCard, Secret, SendMoney, SetPin,
+    SpendingQuery, SpendingReport, UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal,
 };
 
 use super::SouqClient;
@@ -227,6 +227,80 @@ impl SouqClient {
                 &UnlockVault { pin },
                 Some(&token),
             )
+            .await
+    }
+
+    /// Where this session's vault device key is kept: beside the session's entry.
+    pub(super) fn device_keychain(&self) -> crate::keychain::Keychain {
+        self.keychain.beside("vault-key")
+    }
+
+    /// Whether this device holds a device key for the session (the server may still
+    /// have forgotten it: a new PIN forgets every key).
+    pub async fn holds_device_key(&self) -> bool {
+        self.device_key().await.is_some()
+    }
+
+    async fn device_key(&self) -> Option<Secret<String>> {
+        if let Some(key) = self.device_key.read().await.clone() {
+            return Some(key);
+        }
+        let kept = self.device_keychain().load().await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot read the vault's device key");
+            None
+        })?;
+        let key = Secret::new(kept);
+        *self.device_key.write().await = Some(key.clone());
+        Some(key)
+    }
+
+    /// Asks the server for this session's device key (the vault must be unlocked) and
+    /// keeps it, so that biometrics may unlock from now on.
+    pub async fn make_device_key(&self) -> Result<(), AppError> {
+        let token = self.token().await?;
+        let made: DeviceKey = self
+            .api
+            .post(
+                &["v1", "vault", "device-key"],
+                &serde_json::Value::Object(serde_json::Map::new()),
+                Some(&token),
+            )
+            .await?;
+        if let Err(e) = self.device_keychain().save(made.key.expose()).await {
+            // Where there is no keychain the key lasts as long as the session does.
+            tracing::warn!(error = %e, "the vault's device key is kept in memory only");
+        }
+        *self.device_key.write().await = Some(made.key);
+        Ok(())
+    }
+
+    /// Unlocks the vault with the kept device key; the caller has asked the biometrics.
+    pub async fn unlock_with_device_key(&self) -> Result<VaultState, AppError> {
+        let token = self.token().await?;
+        let key = self.device_key().await.ok_or_else(|| {
+            AppError::Server(souq_wire::ErrorBody {
+                code: souq_wire::ErrorCode::PinRequired,
+                message: "biometrics are not set up on this device; enter your PIN".into(),
+            })
+        })?;
+        self.api
+            .post(
+                &["v1", "vault", "device-unlock"],
+                &DeviceKey { key },
+                Some(&token),
+            )
+            .await
+    }
+
+    /// Forgets the device key, here and on the server.
+    pub async fn forget_device_key(&self) -> Result<VaultState, AppError> {
+        let token = self.token().await?;
+        *self.device_key.write().await = None;
+        if let Err(e) = self.device_keychain().delete().await {
+            tracing::warn!(error = %e, "cannot remove the vault's device key from the keychain");
+        }
+        self.api
+            .delete_json(&["v1", "vault", "device-key"], Some(&token))
             .await
     }
 

@@ -2,13 +2,14 @@
 //! withdrawals, donations, the debit card, and the PIN vault.
 
 use souq_wire::{
-    ActivityEntry, ActivityPage, ActivityQuery, CardDonation, CardSettings, CardTransaction,
-    Checkout, DebitCard, Donate, Donation, DonationPage, MoneyRequest, MoneyRequests, MoneySent,
-    MoveSavings, RequestMoney, RevealedCard, Secret, SendMoney, SpendingQuery, SpendingReport,
-    VaultState, WalletHome, Withdraw, Withdrawal,
+    ActivityEntry, ActivityPage, ActivityQuery, BiometricState, CardDonation, CardSettings,
+    CardTransaction, Checkout, DebitCard, Donate, Donation, DonationPage, MoneyRequest,
+    MoneyRequests, MoneySent, MoveSavings, RequestMoney, RevealedCard, Secret, SendMoney,
+    SpendingQuery, SpendingReport, VaultState, WalletHome, Withdraw, Withdrawal,
 };
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use crate::biometric;
 use crate::client::SouqClient;
 use crate::error::AppError;
 
@@ -174,4 +175,44 @@ pub async fn card_transactions(
     id: i64,
 ) -> Result<Vec<CardTransaction>, AppError> {
     client.card_transactions(id).await
+}
+
+/// Whether biometrics may unlock the vault on this device, and whether they do.
+#[tauri::command]
+pub async fn biometric_state(
+    app: AppHandle,
+    client: State<'_, SouqClient>,
+) -> Result<BiometricState, AppError> {
+    let available = biometric::available(&app);
+    let enabled = available && client.holds_device_key().await && client.vault().await?.device_key;
+    Ok(BiometricState { available, enabled })
+}
+
+/// Turns biometric unlocking on (confirmed by the biometrics, with the vault unlocked:
+/// otherwise `pin_required`) or off.
+#[tauri::command]
+pub async fn set_biometric_unlock(
+    app: AppHandle,
+    client: State<'_, SouqClient>,
+    on: bool,
+    reason: String,
+) -> Result<BiometricState, AppError> {
+    if on {
+        biometric::confirm(&app, &reason).await?;
+        client.make_device_key().await?;
+    } else {
+        client.forget_device_key().await?;
+    }
+    biometric_state(app, client).await
+}
+
+/// Unlocks the vault by the biometrics instead of the PIN.
+#[tauri::command]
+pub async fn unlock_with_biometrics(
+    app: AppHandle,
+    client: State<'_, SouqClient>,
+    reason: String,
+) -> Result<VaultState, AppError> {
+    biometric::confirm(&app, &reason).await?;
+    client.unlock_with_device_key().await
 }

@@ -1,5 +1,5 @@
-//! The session token (and the embedded server's card key), kept in the operating
-//! system's keychain and never in a plain file.
+//! The session token (and beside it the vault's device key, and the embedded server's
+//! card key), kept in the operating system's keychain and never in a plain file.
 //! Which keychain is the platform's business: `native.rs` where one exists, and
 //! `unavailable.rs` where none does, which keeps nothing (the session lasts until the
 //! app quits, and the UI says so).
@@ -32,6 +32,14 @@ impl Keychain {
         Keychain { account }
     }
 
+    /// The entry beside this session's for another secret of the same session: the
+    /// vault's device key (`biometric`).
+    pub fn beside(&self, what: &str) -> Keychain {
+        Keychain {
+            account: format!("{what}:{}", self.account),
+        }
+    }
+
     /// The entry of the key the embedded server seals debit cards under.
     pub fn for_card_key() -> Keychain {
         Keychain {
@@ -54,5 +62,21 @@ impl Keychain {
 
     pub async fn delete(&self) -> Result<(), AppError> {
         platform::delete(&self.account).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_beside_a_session_has_its_own_entry_for_that_server_alone() {
+        let here = Keychain::for_server(false, "https://souq.example");
+        let there = Keychain::for_server(false, "https://other.example");
+        let key = here.beside("vault-key");
+        assert_ne!(key.account, here.account);
+        assert_ne!(key.account, there.beside("vault-key").account);
+        assert_ne!(key.account, Keychain::for_card_key().account);
+        assert_eq!(key.account, "vault-key:session:https://souq.example");
     }
 }

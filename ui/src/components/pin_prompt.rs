@@ -1,7 +1,8 @@
 //! The PIN vault's prompt. An action the server answers with `pin_required` opens it:
 //! the first time it asks for a new PIN (twice), later for the PIN, and once the vault
 //! is unlocked it runs the action again. The PIN lives only in these inputs and the one
-//! request that carries it; the server counts wrong tries and says when it locks.
+//! request that carries it; the server counts wrong tries and says when it locks. On a
+//! phone whose biometrics were turned on (Settings), they may unlock instead.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,6 +28,8 @@ pub fn PinPrompt(open: RwSignal<bool>, on_unlocked: Callback<()>) -> impl IntoVi
     let error = RwSignal::new(None::<ErrorBody>);
     let mismatch = RwSignal::new(false);
     let busy = RwSignal::new(false);
+    // On a phone whose biometrics were turned on, they may unlock instead.
+    let biometrics = RwSignal::new(false);
     Effect::new(move |_| {
         if open.get() {
             pin.set(String::new());
@@ -36,8 +39,27 @@ pub fn PinPrompt(open: RwSignal<bool>, on_unlocked: Callback<()>) -> impl IntoVi
             spawn_local(async move {
                 pin_set.set(Some(api::vault().await.map(|v| v.pin_set).unwrap_or(true)));
             });
+            spawn_local(async move {
+                biometrics.set(api::biometric_state().await.is_ok_and(|b| b.enabled));
+            });
         }
     });
+    let by_biometrics = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let reason = crate::i18n::tr(i18n.language.get_untracked(), Text::BiometricReason);
+            let answer = api::unlock_with_biometrics(reason).await;
+            busy.set(false);
+            match answer {
+                Ok(_) => {
+                    open.set(false);
+                    on_unlocked.run(());
+                }
+                // Not confirmed: the PIN is still there to type.
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(typed) = format::pin_digits(&pin.get_untracked()) else {
@@ -114,6 +136,10 @@ pub fn PinPrompt(open: RwSignal<bool>, on_unlocked: Callback<()>) -> impl IntoVi
                             disabled=move || busy.get() || pin_set.get().is_none()>
                             {move || if pin_set.get() == Some(false) { i18n.t(Text::PinSave)() } else { i18n.t(Text::PinUnlock)() }}
                         </button>
+                        {move || (biometrics.get() && pin_set.get() == Some(true)).then(|| view! {
+                            <button type="button" class="button pin-biometrics" disabled=busy
+                                on:click=by_biometrics>{i18n.t(Text::PinUseBiometrics)}</button>
+                        })}
                         <button type="button" class="link" on:click=move |_| open.set(false)>{i18n.t(Text::Cancel)}</button>
                     </div>
                 </form>

@@ -1,12 +1,15 @@
-//! Settings: the account, the language, and signing out.
+//! Settings: the account, the language, notifications, "For you", biometrics for the
+//! wallet where the device has them, and signing out.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use souq_wire::app::ReminderSettings;
-use souq_wire::{RankReason, RankingSettings, Role};
+use souq_wire::{BiometricState, ErrorBody, RankReason, RankingSettings, Role};
 
 use crate::api;
+use crate::components::error_message::ErrorMessage;
 use crate::components::language_picker::LanguagePicker;
+use crate::components::pin_prompt::{PinPrompt, needs_pin};
 use crate::i18n::{Text, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
@@ -53,6 +56,7 @@ pub fn SettingsScreen() -> impl IntoView {
             <LanguagePicker/>
         </section>
         <Personalization/>
+        <BiometricUnlock/>
         <ReminderOptions/>
     }
 }
@@ -115,6 +119,43 @@ fn ReminderOptions() -> impl IntoView {
                 </label>
             })}
         </section>
+    }
+}
+
+/// Biometrics for the wallet's vault, on a device that has them (a phone): turning
+/// them on asks them once, and the PIN first when the vault is locked.
+#[component]
+fn BiometricUnlock() -> impl IntoView {
+    let i18n = use_i18n();
+    let biometrics = RwSignal::new(None::<BiometricState>);
+    let error = RwSignal::new(None::<ErrorBody>);
+    let asking_pin = RwSignal::new(false);
+    spawn_local(async move { biometrics.set(api::biometric_state().await.ok()) });
+    let set = move |on: bool| {
+        spawn_local(async move {
+            let reason = tr(i18n.language.get_untracked(), Text::BiometricReason);
+            match api::set_biometric_unlock(on, reason).await {
+                Ok(state) => {
+                    error.set(None);
+                    biometrics.set(Some(state));
+                }
+                Err(e) if on && needs_pin(&e) => asking_pin.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        {move || biometrics.get().filter(|b| b.available).map(|b| view! {
+            <section class="panel biometric-settings">
+                <label class="choice">
+                    <input type="checkbox" name="biometric-unlock" prop:checked=b.enabled
+                        on:change=move |ev| set(event_target_checked(&ev))/>
+                    <span>{i18n.t(Text::SettingsBiometrics)}</span>
+                </label>
+                {move || error.get().map(|e| view! { <ErrorMessage error=e detail=true/> })}
+            </section>
+        })}
+        <PinPrompt open=asking_pin on_unlocked=Callback::new(move |()| set(true))/>
     }
 }
 
