@@ -1,7 +1,7 @@
 //! Money between people, for `cargo xtask bench`: `sends DATABASE_URL URLS PEOPLE
 //! CLIENTS SENDS`. Sets up (in the database, as a running Souq would have them) PEOPLE
-//! signed-in people, each with 10,000.00 SAR in the wallet, a PIN and the session
-//! unlocked; then CLIENTS clients send SENDS sends in all, each from a random person to
+//! signed-in people, each with 10,000.00 SAR in the wallet, a PIN, the session
+//! unlocked and two sends from earlier days, statistics taken; then CLIENTS clients send SENDS sends in all, each from a random person to
 //! another, spread over the server instances in URLS, as the app sends them (an
 //! idempotency key each). It checks the ledger afterwards and prints one line:
 //! `sends=N failed=N transfers_per_sec=F p50_ms=F p99_ms=F ledger_sum=N conserved=N
@@ -53,6 +53,40 @@ async fn set_up_the_people(pool: &AnyPool, people: usize) -> Vec<(String, String
              FROM ledger_accounts w, ledger_accounts x
              WHERE w.kind = 1 AND x.kind = 0 AND x.currency = 'SAR' AND w.currency = 'SAR'
                AND w.owner_id IN (SELECT id FROM users WHERE handle LIKE 'sender%');"
+        ),
+    )
+    .await;
+    // Two sends a person from earlier days (outside the daily limit's 24 hours), and
+    // statistics taken, as a running Souq's tables have them: without them PostgreSQL
+    // plans for empty tables and scans `money_sends` whole, which no deployment does.
+    let earlier = now - 3 * 86_400_000;
+    let past = people * 2;
+    execute(
+        pool,
+        &format!(
+            "CREATE TEMP TABLE past_pairs AS
+             SELECT g, w.id AS debit, w.owner_id AS sender, r.id AS credit, r.owner_id AS recipient
+             FROM generate_series(1, {past}) g
+             JOIN (SELECT id, owner_id, row_number() OVER (ORDER BY id) - 1 AS n
+                   FROM ledger_accounts WHERE kind = 1 AND currency = 'SAR') w
+               ON w.n = g % {people}
+             JOIN (SELECT id, owner_id, row_number() OVER (ORDER BY id) - 1 AS n
+                   FROM ledger_accounts WHERE kind = 1 AND currency = 'SAR') r
+               ON r.n = (g * 7 + 1) % {people} AND r.id <> w.id;
+             INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, currency,
+                                           amount, kind, code, created_at)
+             SELECT 'sends-past-' || g, debit, credit, 'SAR', 100, 0, 'p2p', {earlier} + g
+             FROM past_pairs;
+             INSERT INTO money_sends (transfer_id, sender_id, recipient_id, idempotency_key,
+                                      request_hash, currency, amount_minor, note, created_at)
+             SELECT 'sends-past-' || g, sender, recipient, 'past-' || g, 'x', 'SAR', 100, '',
+                    {earlier} + g
+             FROM past_pairs;
+             INSERT INTO notifications (user_id, kind, actor_id, money_send_id, created_at)
+             SELECT m.recipient_id, 'money_received', m.sender_id, m.id, m.created_at
+             FROM money_sends m;
+             DROP TABLE past_pairs;
+             ANALYZE;"
         ),
     )
     .await;

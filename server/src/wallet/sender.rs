@@ -39,8 +39,10 @@ const MAX_JOBS: usize = 128;
 /// cannot wait on each other in a cycle; SQLite has one writer, so one there.)
 const POSTGRES_BATCHES: usize = 2;
 
-/// How long a batch gathers sends while another is in flight.
+/// How long a batch gathers sends while another is in flight, and below what size:
+/// a batch that found a crowd waiting starts at once.
 const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
+const GATHER_BELOW: usize = 16;
 
 /// A send as its request asked for it, checked but not yet judged.
 #[derive(Debug)]
@@ -84,8 +86,9 @@ struct Desk {
     settings: WalletSettings,
     /// Told of the recipients after each batch commits, so their apps hear at once.
     caches: Arc<Caches>,
-    /// Batches being made now.
+    /// Batches being made now, of the `workers` that make them.
     in_flight: AtomicUsize,
+    workers: usize,
 }
 
 impl Sender {
@@ -101,6 +104,7 @@ impl Sender {
             settings,
             caches,
             in_flight: AtomicUsize::new(0),
+            workers,
         });
         let jobs = Arc::new(Mutex::new(jobs));
         for _ in 0..workers {
@@ -146,13 +150,23 @@ async fn run(desk: Arc<Desk>, jobs: Arc<Mutex<mpsc::Receiver<Queued>>>) {
         // crowd (the answers of that batch's neighbours coming back as new sends):
         // gathering them a moment makes one batch of them, not a batch of one and a
         // batch of the rest. Alone, a send waits for nothing.
-        let gather_until = (desk.in_flight.load(Ordering::Acquire) > 0)
-            .then(|| tokio::time::Instant::now() + GATHER);
-        while batch.len() < MAX_JOBS {
+        let in_flight = desk.in_flight.load(Ordering::Acquire);
+        let gather_until = (in_flight > 0).then(|| tokio::time::Instant::now() + GATHER);
+        // With the other worker idle, take half of what waits and leave it the rest: two
+        // batches of thirty run side by side, on two connections and both cores, where
+        // one of sixty would run alone.
+        let most = match &queue {
+            Some(q) if desk.workers > 1 && in_flight == 0 => {
+                (q.len() + waiting.len() + 1).div_ceil(2).clamp(1, MAX_JOBS)
+            }
+            _ => MAX_JOBS,
+        };
+        while batch.len() < most {
             let mut next = waiting
                 .pop_front()
                 .or_else(|| queue.as_mut().and_then(|q| q.try_recv().ok()));
             if next.is_none()
+                && batch.len() < GATHER_BELOW
                 && let (Some(until), Some(q)) = (gather_until, queue.as_mut())
             {
                 next = tokio::time::timeout_at(until, q.recv())
@@ -171,11 +185,12 @@ async fn run(desk: Arc<Desk>, jobs: Arc<Mutex<mpsc::Receiver<Queued>>>) {
                 put_off.push(queued);
             }
         }
+        // Counted before the queue is let go, so the next worker sees this batch.
+        desk.in_flight.fetch_add(1, Ordering::AcqRel);
         drop(queue);
         for queued in put_off.into_iter().rev() {
             waiting.push_front(queued);
         }
-        desk.in_flight.fetch_add(1, Ordering::AcqRel);
         settle_batch(&desk, batch).await;
         desk.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
@@ -503,90 +518,94 @@ impl Seen {
         asks: &[Ask<'_>],
         now: i64,
     ) -> Result<Seen, sqlx::Error> {
+        if asks.is_empty() {
+            return Ok(Seen {
+                keys: HashMap::new(),
+                unlocked: HashMap::new(),
+                pinned: HashSet::new(),
+                sent: HashMap::new(),
+            });
+        }
         let mut senders: Vec<i64> = asks.iter().map(|a| a.sender).collect();
         senders.sort_unstable();
         senders.dedup();
         let mut sessions: Vec<&str> = asks.iter().map(|a| a.session_hash).collect();
         sessions.sort_unstable();
         sessions.dedup();
-        let n = senders.len();
-
         // The pairs themselves: a sender list and a key list would be looked up as
         // every sender with every key.
         let mut pairs: Vec<(i64, &str)> = asks.iter().map(|a| (a.sender, a.key)).collect();
         pairs.sort_unstable();
         pairs.dedup();
+
+        // One statement for the four reads, each row saying which it answers: a batch's
+        // time is mostly its round trips to the database, not the work in them.
+        let mut next = 0;
+        let mut binds = |count: usize| {
+            let first = next + 1;
+            next += count;
+            first
+        };
+        let pair_rows: Vec<String> = pairs
+            .iter()
+            .map(|_| {
+                let at = binds(2);
+                format!("(CAST(${at} AS BIGINT), CAST(${} AS TEXT))", at + 1)
+            })
+            .collect();
+        let session_list = placeholders(binds(sessions.len()), sessions.len());
+        let pin_list = placeholders(binds(senders.len()), senders.len());
+        let sent_list = placeholders(binds(senders.len()), senders.len());
+        let since = binds(1);
         let sql = format!(
-            "SELECT sender_id, idempotency_key, request_hash FROM money_sends
-             WHERE (sender_id, idempotency_key) IN (VALUES {})",
-            (0..pairs.len())
-                .map(|i| format!(
-                    "(CAST(${} AS BIGINT), CAST(${} AS TEXT))",
-                    2 * i + 1,
-                    2 * i + 2
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "SELECT CAST(0 AS BIGINT) AS what, sender_id AS who, idempotency_key AS name,
+                    request_hash AS hash, CAST(0 AS BIGINT) AS amount
+             FROM money_sends WHERE (sender_id, idempotency_key) IN (VALUES {})
+             UNION ALL
+             SELECT 1, user_id, session_hash, '', until_at FROM vault_unlocks
+             WHERE session_hash IN ({session_list})
+             UNION ALL
+             SELECT 2, user_id, '', '', 0 FROM vault_pins WHERE user_id IN ({pin_list})
+             UNION ALL
+             SELECT 3, sender_id, currency, '', CAST(SUM(amount_minor) AS BIGINT)
+             FROM money_sends WHERE sender_id IN ({sent_list}) AND created_at > ${since}
+             GROUP BY sender_id, currency",
+            pair_rows.join(", ")
         );
-        let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql);
+        let mut query = sqlx::query_as::<_, (i64, i64, String, String, i64)>(&sql);
         for (sender, key) in &pairs {
             query = query.bind(*sender).bind(*key);
         }
-        let used = query
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|(sender, key, hash)| ((sender, key), hash))
-            .collect();
-
-        let sql = format!(
-            "SELECT user_id, session_hash, until_at FROM vault_unlocks
-             WHERE session_hash IN ({})",
-            placeholders(1, sessions.len())
-        );
-        let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
         for session in &sessions {
             query = query.bind(*session);
         }
-        let unlocked = query
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|(user, session, until)| ((user, session), until))
-            .collect();
-
-        let sql = format!(
-            "SELECT user_id FROM vault_pins WHERE user_id IN ({})",
-            placeholders(1, n)
-        );
-        let mut query = sqlx::query_as::<_, (i64,)>(&sql);
-        for id in &senders {
+        for id in senders.iter().chain(&senders) {
             query = query.bind(*id);
         }
-        let pinned = query
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|(id,)| id)
-            .collect();
-
-        let sql = format!(
-            "SELECT sender_id, currency, CAST(SUM(amount_minor) AS BIGINT) FROM money_sends
-             WHERE sender_id IN ({}) AND created_at > ${} GROUP BY sender_id, currency",
-            placeholders(1, n),
-            n + 1
-        );
-        let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
-        for id in &senders {
-            query = query.bind(*id);
-        }
-        let sent = query
+        let rows = query
             .bind(now.saturating_sub(DAY_MS))
             .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|(sender, currency, sum)| ((sender, currency), sum))
-            .collect();
+            .await?;
+        let mut used = HashMap::new();
+        let mut unlocked = HashMap::new();
+        let mut pinned = HashSet::new();
+        let mut sent = HashMap::new();
+        for (what, who, name, hash, amount) in rows {
+            match what {
+                0 => {
+                    used.insert((who, name), hash);
+                }
+                1 => {
+                    unlocked.insert((who, name), amount);
+                }
+                2 => {
+                    pinned.insert(who);
+                }
+                _ => {
+                    sent.insert((who, name), amount);
+                }
+            }
+        }
 
         Ok(Seen {
             keys: used,
