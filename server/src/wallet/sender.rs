@@ -1,7 +1,7 @@
 //! The sender: each server instance makes the sends that arrive together as one batch,
 //! in one durable transaction, the way the checkout placer places checkouts. Every
 //! wallet the batch touches is locked once, in id order; what the sends are judged by
-//! (keys seen before, the vault, the day's totals) is read a statement each; their
+//! (keys seen before, the vault, the day's totals) is read in one statement; their
 //! transfers, rows and inbox entries are written a statement each. Alone, a send is a
 //! batch of one and waits for nothing; when sixty people send at once, they cost about
 //! the statements and the commit of one. On PostgreSQL two batches are in flight, so
