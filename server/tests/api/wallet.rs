@@ -1288,7 +1288,7 @@ async fn the_debit_card_pays_from_the_wallet_within_its_limits(engine: Engine) {
     }
 }
 
-async fn the_debit_card_typed_with_a_wrong_code_or_expiry_is_declined_and_moves_nothing(
+async fn the_debit_card_typed_with_a_wrong_code_expiry_or_currency_is_declined_and_moves_nothing(
     engine: Engine,
 ) {
     use crate::checkout::{add_address, checkout, option_of, order_body};
@@ -1340,6 +1340,28 @@ async fn the_debit_card_typed_with_a_wrong_code_or_expiry_is_declined_and_moves_
     }
     let total = paid.unwrap();
     assert_eq!(balance(&server, &amina).await, 500_000 - total);
+    // A SAR card at a checkout in dollars: declined, nothing moves.
+    let dollars = option_of(&server, "USD", 3, 0).await;
+    let body = order_body(
+        &server,
+        address,
+        std::slice::from_ref(&dollars),
+        1,
+        details(&cvv, exp_year),
+    )
+    .await;
+    let answer = checkout(&server, &amina, &key("typed-usd"), &body).await;
+    assert_eq!(
+        (answer.status, answer.error_code()),
+        (402, "payment_declined"),
+        "{}",
+        answer.body
+    );
+    assert_eq!(
+        balance(&server, &amina).await,
+        500_000 - total,
+        "nothing moved"
+    );
     let listed = server
         .send(
             server
@@ -1356,7 +1378,12 @@ async fn the_debit_card_typed_with_a_wrong_code_or_expiry_is_declined_and_moves_
         .collect();
     assert_eq!(
         reasons,
-        ["-", "the card has expired", "the security code is wrong"],
+        [
+            "the card pays in another currency",
+            "-",
+            "the card has expired",
+            "the security code is wrong"
+        ],
         "newest first: {}",
         listed.body
     );
@@ -1402,6 +1429,6 @@ on_both_engines!(
     a_withdrawal_is_held_then_paid_or_given_back_once,
     a_withdrawal_the_processor_never_heard_of_is_given_back_once_surely_not_sent,
     the_debit_card_pays_from_the_wallet_within_its_limits,
-    the_debit_card_typed_with_a_wrong_code_or_expiry_is_declined_and_moves_nothing,
+    the_debit_card_typed_with_a_wrong_code_expiry_or_currency_is_declined_and_moves_nothing,
     paying_more_than_the_threshold_from_the_wallet_asks_for_the_pin,
 );
