@@ -5,7 +5,7 @@
 //! the PIN. Money sent to the person in the app reaches them as an OS notification
 //! (through the real D-Bus notification daemon), also news that came while they were
 //! away, and a click opens the wallet. Then, in Arabic at a phone's width, the wallet's
-//! tabs, a send, and a gift by card.
+//! tabs, a send, a gift by card, and a request the other pays.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -28,6 +28,21 @@ async fn tab(app: &App, name: &str) {
 }
 
 /// The SAR balance the wallet shows, in minor units, once it shows one.
+/// The wallet, reached as a phone reaches it: through Me.
+async fn phone_wallet(app: &App) {
+    app.click(".nav-item[data-screen='me']").await;
+    app.click(".me-entry[data-screen='wallet']").await;
+    app.wait_for(".wallet-tabs").await;
+}
+
+/// Signs out at a phone's width, where Settings is an entry of Me.
+async fn phone_sign_out(app: &App) {
+    app.click(".nav-item[data-screen='me']").await;
+    app.click(".me-entry[data-screen='settings']").await;
+    app.click(".sign-out").await;
+    app.wait_for("#email").await;
+}
+
 /// What the server holds in a person's SAR wallet, in minor units.
 async fn wallet_minor(pool: &sqlx::AnyPool, handle: &str) -> i64 {
     let (sar,): (i64,) = sqlx::query_as(
@@ -294,6 +309,29 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
     .unwrap();
     assert_eq!(by_card, 5_000);
     assert_eq!(wallet_minor(&server.souq.db.pool, "layla").await, 43_000);
+    app.click(".close-donate").await;
+
+    // Still in Arabic on the phone: she asks Omar for 5.00, and he pays it from his
+    // wallet (a new session, so his PIN first).
+    phone_wallet(&app).await;
+    tab(&app, "send").await;
+    app.type_into(".request-money .money-who", "omar").await;
+    app.type_into(".request-money .amount", "5").await;
+    app.click(".do-request").await;
+    app.wait_for(".request-money .money-done").await;
+    phone_sign_out(&app).await;
+    sign_in(&app, "omar@demo.souq.example").await;
+    phone_wallet(&app).await;
+    app.wait_for(".requests-incoming .pay-request").await;
+    fits_the_screen(&app, "wallet-request-ar-phone").await;
+    app.click(".requests-incoming .pay-request").await;
+    give_pin(&app).await;
+    app.wait_until(
+        "!document.querySelector('.requests-incoming .pay-request')",
+        "Omar's open request is paid",
+    )
+    .await;
+    assert_eq!(wallet_minor(&server.souq.db.pool, "layla").await, 43_500);
     app.quit().await;
     drop(proxy);
     server.shutdown().await.unwrap();
