@@ -404,28 +404,53 @@ pub async fn top_up(
         Claim::Mine(attempt) => attempt,
     };
     claimed(souq, &attempt, async {
-        let now = now_ms();
-        sqlx::query(
-            "UPDATE checkouts SET status = 'reserved', currency = $1, total_minor = $2,
-                 card_last4 = $3, expires_at = $4, updated_at = $5
-             WHERE id = $6 AND status = 'claimed'",
-        )
-        .bind(currency.as_str())
-        .bind(request.amount_minor)
-        .bind(request.card.last4())
-        .bind(reservation_end(souq, now))
-        .bind(now)
-        .bind(attempt.id)
-        .execute(&souq.db.durable)
-        .await?;
-        let attempt = current(souq, attempt.id).await?;
-        if attempt.status == "reserved" {
-            charge(souq, &attempt, &request.card).await
-        } else {
-            answer(souq, &attempt, false).await
-        }
+        let mut conn = souq.db.durable.acquire().await?;
+        let total = (currency.as_str(), request.amount_minor);
+        reserve(souq, &mut conn, attempt.id, total, &request.card).await?;
+        drop(conn);
+        charge_reserved(souq, attempt.id, &request.card).await
     })
     .await
+}
+
+/// Marks a claimed card attempt reserved for its total, until the reservation ends.
+async fn reserve(
+    souq: &Souq,
+    conn: &mut sqlx::AnyConnection,
+    attempt_id: i64,
+    (currency, total_minor): (&str, i64),
+    card: &CardDetails,
+) -> Result<(), ApiError> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE checkouts SET status = 'reserved', currency = $1, total_minor = $2,
+             card_last4 = $3, expires_at = $4, updated_at = $5
+         WHERE id = $6 AND status = 'claimed'",
+    )
+    .bind(currency)
+    .bind(total_minor)
+    .bind(card.last4())
+    .bind(reservation_end(souq, now))
+    .bind(now)
+    .bind(attempt_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Charges a reserved attempt's card; an attempt already past reserved (a retry that
+/// took the claim over) is answered as it stands.
+async fn charge_reserved(
+    souq: &Souq,
+    attempt_id: i64,
+    card: &CardDetails,
+) -> Result<Checkout, ApiError> {
+    let attempt = current(souq, attempt_id).await?;
+    if attempt.status == "reserved" {
+        charge(souq, &attempt, card).await
+    } else {
+        answer(souq, &attempt, false).await
+    }
 }
 
 /// Gives to a verified nonprofit from a card: a checkout whose payment, once the card
@@ -459,7 +484,6 @@ pub async fn donate_by_card(
         Claim::Mine(attempt) => attempt,
     };
     claimed(souq, &attempt, async {
-        let now = now_ms();
         let mut tx = souq.db.begin_durable().await?;
         // A retry that took the claim over finds the gift's details already there.
         sqlx::query(
@@ -472,26 +496,10 @@ pub async fn donate_by_card(
         .bind(&note)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "UPDATE checkouts SET status = 'reserved', currency = $1, total_minor = $2,
-                 card_last4 = $3, expires_at = $4, updated_at = $5
-             WHERE id = $6 AND status = 'claimed'",
-        )
-        .bind(currency.as_str())
-        .bind(amount.get())
-        .bind(request.card.last4())
-        .bind(reservation_end(souq, now))
-        .bind(now)
-        .bind(attempt.id)
-        .execute(&mut *tx)
-        .await?;
+        let total = (currency.as_str(), amount.get());
+        reserve(souq, &mut tx, attempt.id, total, &request.card).await?;
         tx.commit().await?;
-        let attempt = current(souq, attempt.id).await?;
-        if attempt.status == "reserved" {
-            charge(souq, &attempt, &request.card).await
-        } else {
-            answer(souq, &attempt, false).await
-        }
+        charge_reserved(souq, attempt.id, &request.card).await
     })
     .await
 }
