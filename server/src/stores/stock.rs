@@ -180,7 +180,11 @@ impl Lots {
     }
 
     /// Takes `quantity` of an option, all or nothing: from the first lots that hold
-    /// some. Answers whether that sold the option out.
+    /// some. Answers whether that may have sold the option out: it took the last units
+    /// of the lots this batch holds. Where other batches hold the rest (`busy`), each
+    /// may empty its own lots without seeing the others', so each answers yes, and what
+    /// is then told (a card's stock, a drop's state) is read after the commit: the last
+    /// batch to commit reads it sold out.
     pub fn take(&mut self, variant_id: i64, quantity: i64) -> Result<bool, Shortage> {
         let left = self.left(variant_id);
         if left < quantity {
@@ -198,7 +202,7 @@ impl Lots {
                 break;
             }
         }
-        Ok(left == quantity && !self.busy(variant_id))
+        Ok(left == quantity)
     }
 
     /// Writes what was taken, in one statement.
@@ -278,4 +282,38 @@ pub async fn units(conn: &mut AnyConnection, variant_id: i64) -> Result<i64, sql
     .fetch_one(&mut *conn)
     .await?;
     Ok(units)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lots of option 7 as `lock_enough` would leave them: these held, others busy.
+    fn held(lots: &[(i64, i64)], busy: bool) -> Lots {
+        let mut held = Lots::default();
+        held.hold(lots.iter().map(|(lot, units)| (7, *lot, *units)).collect());
+        if busy {
+            held.busy.insert(7);
+        }
+        held
+    }
+
+    #[test]
+    fn taking_the_last_units_a_batch_holds_may_sell_out_even_while_other_lots_are_busy() {
+        // Two instances' batches, each holding half the lots, each emptying its half:
+        // neither sees the other's, and both must say so, or nobody is told.
+        let mut first = held(&[(0, 2), (1, 1)], true);
+        assert_eq!(first.take(7, 2), Ok(false));
+        assert_eq!(first.take(7, 1), Ok(true));
+        let mut alone = held(&[(0, 2)], false);
+        assert_eq!(alone.take(7, 2), Ok(true));
+    }
+
+    #[test]
+    fn a_take_beyond_what_the_batch_holds_takes_nothing() {
+        let mut lots = held(&[(0, 2), (1, 1)], false);
+        assert_eq!(lots.take(7, 4), Err(Shortage { left: 3 }));
+        assert_eq!(lots.left(7), 3);
+        assert!(lots.taken.is_empty());
+    }
 }

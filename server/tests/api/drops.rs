@@ -433,6 +433,77 @@ async fn running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs(e
     );
 }
 
+/// Two instances' batches of one drop each hold some of its lots (taken without waiting)
+/// and each empties its own: neither sees the other's commit, yet the sell-out is told.
+async fn a_sell_out_split_between_two_instances_batches_is_heard_at_once(engine: Engine) {
+    const STOCK: i64 = 8;
+    let server = shop(engine, |_| {}).await;
+    let other = match engine {
+        Engine::Postgres => Some(server.another_instance().await),
+        Engine::Sqlite => None,
+    };
+    let instances = [&server, other.as_ref().unwrap_or(&server)];
+    let merchant = server.demo(STORE).await;
+    let (variant, price, store) = option_of_store(&server, STORE, STOCK).await;
+    let made = schedule(
+        &server,
+        &merchant,
+        &drop_body(variant, "AjwaSplit", STOCK, 1, launch_in(2)),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["drop"]["id"].as_i64().unwrap();
+    let mut shoppers = Vec::new();
+    for n in 0..12 {
+        shoppers.push(shopper(&server, &format!("splitter{n}")).await);
+    }
+    let mut listeners = Vec::new();
+    for instance in instances {
+        listeners.push(Listener::open(instance, "/v1/drops/events", &shoppers[0].0).await);
+    }
+    let mut bodies = Vec::new();
+    for (_, address) in &shoppers {
+        bodies.push(
+            order_body(
+                &server,
+                *address,
+                &[(variant, price, store)],
+                1,
+                json!({"method": "wallet"}),
+            )
+            .await,
+        );
+    }
+    until_state(&server, &shoppers[0].0, id, "live").await;
+    let answers = futures_util::future::join_all(shoppers.iter().zip(&bodies).enumerate().map(
+        |(n, ((token, _), body))| {
+            let instance = instances[n % 2];
+            async move { checkout(instance, token, &key(format!("split-{n}")), body).await }
+        },
+    ))
+    .await;
+    let answered = Instant::now();
+    let paid = answers.iter().filter(|a| a.status == 200).count();
+    assert_eq!(
+        paid,
+        8,
+        "{:?}",
+        answers.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
+    for listener in &mut listeners {
+        loop {
+            let update = update_of(listener, id).await;
+            if update["state"] == "sold_out" {
+                break;
+            }
+        }
+    }
+    assert!(
+        answered.elapsed() < Duration::from_secs(1),
+        "every instance's apps told of the sell-out within a second of the last answer"
+    );
+}
+
 async fn bad_drops_get_clear_errors_and_change_nothing(engine: Engine) {
     let server = shop(engine, |_| {}).await;
     let merchant = server.demo(STORE).await;
@@ -582,5 +653,6 @@ on_both_engines!(
     a_drop_holds_each_shopper_to_its_limit,
     remind_me_is_counted_for_the_store_and_listed_only_for_the_shopper,
     running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs,
+    a_sell_out_split_between_two_instances_batches_is_heard_at_once,
     bad_drops_get_clear_errors_and_change_nothing,
 );
