@@ -96,6 +96,14 @@ impl RunningServer {
 
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let souq = Souq::connect(&config.database, &config.limits, &config.payments).await?;
+    // Before anything indexes more: terms made by an older normalization are rebuilt,
+    // like a migration, so every search reads terms of one kind.
+    match crate::search::keep_terms_current(&souq.db).await {
+        // Other instances running already hold indexes of the old terms.
+        Ok(true) => souq.publish(&[crate::cache::Change::Everything]).await,
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "the search terms could not be rebuilt"),
+    }
     if config.demo_data {
         demo::load_into_empty(&souq)
             .await

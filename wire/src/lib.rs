@@ -51,8 +51,8 @@ pub use orders::{
 };
 pub use secret::Secret;
 pub use shop::{
-    CategoryCount, CollectionCard, CollectionView, ProductDetail, ShopHome, ShopQuery, ShopResults,
-    ShopSort, StoreCard, Storefront, Variant,
+    CategoryCount, CollectionCard, CollectionView, Highlight, ProductDetail, ShopHome, ShopQuery,
+    ShopResults, ShopSort, StoreCard, Storefront, TextRange, Variant,
 };
 pub use social::{
     DropSummary, FollowState, HashtagInfo, Notification, NotificationKind, NotificationPage,

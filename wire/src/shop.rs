@@ -100,6 +100,64 @@ pub struct ShopResults {
     /// Stores that match the words (first page of a search only).
     pub stores: Vec<StoreCard>,
     pub next_offset: Option<i64>,
+    /// What the words matched in each product's title, to highlight.
+    #[serde(default)]
+    pub highlights: Vec<Highlight>,
+    /// What the words matched in each store's name.
+    #[serde(default)]
+    pub store_highlights: Vec<Highlight>,
+    /// When a search finds nothing: the closest spelling that finds something.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
+}
+
+/// The parts of a product's title, or of a store's name, that a search matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Highlight {
+    /// The product's or the store's id.
+    pub id: i64,
+    /// In order and apart.
+    pub ranges: Vec<TextRange>,
+}
+
+/// A part of a text: its bytes `start..end` in UTF-8, on character boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    /// A text cut into its parts outside and inside `ranges`, in order: (part,
+    /// matched). Ranges out of order, out of bounds or off character boundaries are
+    /// skipped, so a bad range never loses any of the text.
+    pub fn split<'a>(text: &'a str, ranges: &[TextRange]) -> Vec<(&'a str, bool)> {
+        let mut parts = Vec::new();
+        let mut at = 0;
+        for range in ranges {
+            let (Ok(start), Ok(end)) = (usize::try_from(range.start), usize::try_from(range.end))
+            else {
+                continue;
+            };
+            let (Some(before), Some(inside)) = (text.get(at..start), text.get(start..end)) else {
+                continue;
+            };
+            if inside.is_empty() {
+                continue;
+            }
+            if !before.is_empty() {
+                parts.push((before, false));
+            }
+            parts.push((inside, true));
+            at = end;
+        }
+        if let Some(rest) = text.get(at..).filter(|rest| !rest.is_empty()) {
+            parts.push((rest, false));
+        }
+        parts
+    }
 }
 
 /// A category and how many products it holds, for browsing.
@@ -176,4 +234,38 @@ pub struct ProductDetail {
     pub variants: Vec<Variant>,
     /// The store's own page for it, opened in the system browser.
     pub external_url: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(start: u32, end: u32) -> TextRange {
+        TextRange { start, end }
+    }
+
+    #[test]
+    fn a_text_splits_into_its_matched_and_unmatched_parts_in_order() {
+        assert_eq!(
+            TextRange::split("Leather bag", &[range(0, 4)]),
+            [("Leat", true), ("her bag", false)]
+        );
+        assert_eq!(
+            TextRange::split("حقيبة جلد", &[range(11, 17)]),
+            [("حقيبة ", false), ("جلد", true)]
+        );
+        assert_eq!(TextRange::split("bag", &[]), [("bag", false)]);
+    }
+
+    #[test]
+    fn a_bad_range_is_skipped_and_loses_none_of_the_text() {
+        // Inside a character, past the end, overlapping the one before.
+        let parts = TextRange::split(
+            "جلد bag",
+            &[range(1, 3), range(7, 99), range(7, 10), range(8, 9)],
+        );
+        assert_eq!(parts, [("جلد ", false), ("bag", true)]);
+        let whole: String = parts.iter().map(|(part, _)| *part).collect();
+        assert_eq!(whole, "جلد bag");
+    }
 }

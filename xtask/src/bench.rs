@@ -162,6 +162,25 @@ fn wrk_with(url: &str, script: &PathBuf, connections: u32, secs: u32) -> Result<
 }
 
 pub fn run() -> Result<(), String> {
+    feed_and_shop(true)?;
+    let binary = crate::tasks::target_dir().join("release/souq-server");
+    for drop in [false, true] {
+        let rush = rush(&binary, drop)?;
+        print_rush(&rush);
+    }
+    print_sends(&sends(&binary)?);
+    print_reminders(&reminders()?);
+    Ok(())
+}
+
+/// The shop's search alone (on the same users and stores): `cargo xtask bench search`.
+pub fn search_only() -> Result<(), String> {
+    feed_and_shop(false)
+}
+
+/// The feed part (when `feed`), the shop's search, and (when `feed`) the sign-in
+/// floods, on one server and one PostgreSQL.
+fn feed_and_shop(feed: bool) -> Result<(), String> {
     setup::ensure(Purpose::Bench)?;
     sh::run(sh::cargo().args(["build", "--release", "-p", "souq-server"]))?;
     sh::run(sh::cargo().args([
@@ -219,13 +238,18 @@ pub fn run() -> Result<(), String> {
     std::fs::write(&script, lua).map_err(|e| e.to_string())?;
 
     // Warm the caches once, then measure each endpoint in turn.
-    let _ = wrk(&format!("{base}/v1/feed/following"), &script)?;
     let mut rows = Vec::new();
+    if feed {
+        let _ = wrk(&format!("{base}/v1/feed/following"), &script)?;
+    }
     for (name, path) in [
         ("health (HTTP ceiling)", "/v1/health"),
         ("Following, first page", "/v1/feed/following"),
         ("For-you candidates, first page", "/v1/feed/candidates"),
-    ] {
+    ]
+    .into_iter()
+    .filter(|_| feed)
+    {
         let figures = wrk(&format!("{base}{path}"), &script)?;
         eprintln!(
             "bench: {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
@@ -235,11 +259,18 @@ pub fn run() -> Result<(), String> {
     }
     let feed_rows = rows;
 
-    // The shop part: 100,000 products, half Arabic and half English, searched at 16
-    // connections by typed prefixes and by whole words.
+    // The shop part: a million products, half Arabic and half English, searched at 16
+    // connections by typed prefixes, whole words and words with typos. First what a
+    // server holds with no catalogue, to tell the index's memory.
+    let products = env_number("SOUQ_BENCH_PRODUCTS", PRODUCTS);
+    let bare = {
+        let (fresh, fresh_base) = start_server(&binary, &[], &[("DATABASE_URL", &db)])?;
+        until_found(&fresh_base, &tokens, "", None)?;
+        resident_bytes(fresh.0.id()).ok_or("cannot read the server's memory")?
+    };
     let started = Instant::now();
-    eprintln!("bench: generating {PRODUCTS} products in {STORES} stores");
-    psql(&db, &generate_shop_sql())?;
+    eprintln!("bench: generating {products} products in {STORES} stores");
+    psql(&db, &generate_shop_sql(products))?;
     let out = Command::new(&binary)
         .arg("--reindex")
         .env("DATABASE_URL", &db)
@@ -257,26 +288,23 @@ pub fn run() -> Result<(), String> {
         started.elapsed(),
         String::from_utf8_lossy(&out.stdout).trim()
     );
-    // The servers reload their index on the first search after the reindex; measure
-    // once it answers from the new one.
-    let probe = format!("{base}{}", search_path("leather bag "));
-    let auth = format!(
-        "authorization: Bearer {}",
-        tokens.first().ok_or("no viewer")?
+    // A server starting on the catalogue loads the index behind its first answers: the
+    // time from its start until a search finds products, and what it then holds.
+    let starting = Instant::now();
+    let (fresh, fresh_base) = start_server(&binary, &[], &[("DATABASE_URL", &db)])?;
+    until_found(&fresh_base, &tokens, "leather bag ", Some(starting))?;
+    let load_time = starting.elapsed();
+    let loaded_bytes = resident_bytes(fresh.0.id()).ok_or("cannot read the server's memory")?;
+    drop(fresh);
+    let index_bytes = loaded_bytes.saturating_sub(bare);
+    eprintln!(
+        "bench: a starting server loaded the index of {products} products in {load_time:.1?}; \
+         it holds {} MiB more than with no catalogue",
+        index_bytes / (1024 * 1024)
     );
-    let loaded = Instant::now();
-    loop {
-        let body = sh::output(Command::new("curl").args(["-sS", "-f", "-H", &auth, &probe]))
-            .unwrap_or_default();
-        if body.contains("\"products\":[{") {
-            break;
-        }
-        if loaded.elapsed() > std::time::Duration::from_secs(120) {
-            return Err("the server never found the generated products".into());
-        }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-    eprintln!("bench: search index loaded in {:.1?}", loaded.elapsed());
+    // The running server reloads its index on the first search after the reindex;
+    // measure once it answers from the new one.
+    until_found(&base, &tokens, "leather bag ", None)?;
     let mut search_rows = Vec::new();
     for (name, queries) in [
         ("health (HTTP ceiling)", vec![String::new()]),
@@ -287,6 +315,10 @@ pub fn run() -> Result<(), String> {
         (
             "search, whole words",
             WHOLE_WORDS.iter().map(|q| search_path(q)).collect(),
+        ),
+        (
+            "search, with typos",
+            WITH_TYPOS.iter().map(|q| search_path(q)).collect(),
         ),
     ] {
         let script = dir.join("search.lua");
@@ -314,7 +346,7 @@ pub fn run() -> Result<(), String> {
     let script = dir.join("health.lua");
     std::fs::write(&script, paths_lua(&tokens, &[String::new()])).map_err(|e| e.to_string())?;
     let mut abuse_rows = Vec::new();
-    for addresses in [1, 250] {
+    for addresses in [1, 250].into_iter().filter(|_| feed) {
         let row = flood(&base, server.0.id(), addresses, &script)?;
         eprintln!(
             "bench: sign-in flood from {addresses} address(es): {}",
@@ -325,24 +357,26 @@ pub fn run() -> Result<(), String> {
     drop(server);
 
     let rows = feed_rows;
-    let ceiling = rows.first().map_or(1.0, |(_, f)| f.requests_per_sec);
-    println!("| endpoint | requests/s | p50 | p99 | share of health |");
-    println!("|---|---:|---:|---:|---:|");
-    for (name, f) in &rows {
+    if feed {
+        let ceiling = rows.first().map_or(1.0, |(_, f)| f.requests_per_sec);
+        println!("| endpoint | requests/s | p50 | p99 | share of health |");
+        println!("|---|---:|---:|---:|---:|");
+        for (name, f) in &rows {
+            println!(
+                "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.0}% |",
+                f.requests_per_sec,
+                f.p50_ms,
+                f.p99_ms,
+                100.0 * f.requests_per_sec / ceiling
+            );
+        }
         println!(
-            "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.0}% |",
-            f.requests_per_sec,
-            f.p50_ms,
-            f.p99_ms,
-            100.0 * f.requests_per_sec / ceiling
+            "\n{CONNECTIONS} connections, 2 wrk threads, {} s each, {USERS} users, {POSTS} posts, \
+             {VIEWERS} viewers following {FOLLOWS_EACH} accounts each; server, PostgreSQL and wrk \
+             share this machine's cores.",
+            seconds()
         );
     }
-    println!(
-        "\n{CONNECTIONS} connections, 2 wrk threads, {} s each, {USERS} users, {POSTS} posts, \
-         {VIEWERS} viewers following {FOLLOWS_EACH} accounts each; server, PostgreSQL and wrk \
-         share this machine's cores.",
-        seconds()
-    );
     println!("\n| shop | requests/s | p50 | p99 |");
     println!("|---|---:|---:|---:|");
     for (name, f) in &search_rows {
@@ -352,36 +386,69 @@ pub fn run() -> Result<(), String> {
         );
     }
     println!(
-        "\n{SEARCH_CONNECTIONS} connections, 2 wrk threads, {} s each, {PRODUCTS} products \
+        "\n{SEARCH_CONNECTIONS} connections, 2 wrk threads, {} s each, {products} products \
          (half Arabic, half English) in {STORES} stores; queries cycle through {} typed \
-         prefixes and {} whole-word queries.",
+         prefixes, {} whole-word queries and {} with typos.",
         seconds(),
         TYPED_PREFIXES.len(),
-        WHOLE_WORDS.len()
+        WHOLE_WORDS.len(),
+        WITH_TYPOS.len()
     );
     println!(
-        "\n| sign-in flood ({FLOOD_TOTAL} at {FLOOD_CONCURRENCY} at once) | outcome | \
-         memory before | peak | health p50 | health p99 |"
+        "\n| search index ({products} products) | figure |\n|---|---:|\n\
+         | load at a server's start, until a search finds products | {:.1} s |\n\
+         | server memory over one with no catalogue | {} MiB |\n\
+         | per 100,000 products | {} MiB |",
+        load_time.as_secs_f64(),
+        index_bytes / (1024 * 1024),
+        index_bytes * 100_000 / u64::from(products.max(1)) / (1024 * 1024)
     );
-    println!("|---|---|---:|---:|---:|---:|");
-    for (addresses, row) in &abuse_rows {
+    if feed {
         println!(
-            "| from {addresses} address(es) | {} | {} MiB | {} MiB | {:.2} ms | {:.2} ms |",
-            row.outcome,
-            row.before / (1024 * 1024),
-            row.peak / (1024 * 1024),
-            row.health.p50_ms,
-            row.health.p99_ms
+            "\n| sign-in flood ({FLOOD_TOTAL} at {FLOOD_CONCURRENCY} at once) | outcome | \
+             memory before | peak | health p50 | health p99 |"
         );
+        println!("|---|---|---:|---:|---:|---:|");
+        for (addresses, row) in &abuse_rows {
+            println!(
+                "| from {addresses} address(es) | {} | {} MiB | {} MiB | {:.2} ms | {:.2} ms |",
+                row.outcome,
+                row.before / (1024 * 1024),
+                row.peak / (1024 * 1024),
+                row.health.p50_ms,
+                row.health.p99_ms
+            );
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    for drop in [false, true] {
-        let rush = rush(&binary, drop)?;
-        print_rush(&rush);
-    }
-    print_sends(&sends(&binary)?);
-    print_reminders(&reminders()?);
     Ok(())
+}
+
+/// Waits until a server's search for `query` finds products (or, for an empty query,
+/// until it answers at all): its index is loaded. `since` bounds the wait from then.
+fn until_found(
+    base: &str,
+    tokens: &[String],
+    query: &str,
+    since: Option<Instant>,
+) -> Result<(), String> {
+    let probe = format!("{base}{}", search_path(query));
+    let auth = format!(
+        "authorization: Bearer {}",
+        tokens.first().ok_or("no viewer")?
+    );
+    let waiting = since.unwrap_or_else(Instant::now);
+    loop {
+        let body = sh::output(Command::new("curl").args(["-sS", "-f", "-H", &auth, &probe]))
+            .unwrap_or_default();
+        if body.contains("\"products\":[{") || (query.is_empty() && !body.is_empty()) {
+            return Ok(());
+        }
+        if waiting.elapsed() > std::time::Duration::from_secs(600) {
+            return Err(format!("{base} never found products for {query:?}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// The rush alone: `cargo xtask bench rush`.
@@ -895,7 +962,8 @@ fn flood(
     })
 }
 
-const PRODUCTS: u32 = 100_000;
+/// Products in the shop part (`SOUQ_BENCH_PRODUCTS` changes it).
+const PRODUCTS: u32 = 1_000_000;
 const STORES: u32 = 1_000;
 const SEARCH_CONNECTIONS: u32 = 16;
 
@@ -917,6 +985,27 @@ const TYPED_PREFIXES: &[&str] = &[
     "بخو",
     "linen",
     "ساع",
+];
+
+/// Words with typos, finished or still being typed: one typo from five letters, two
+/// from nine, in both languages.
+const WITH_TYPOS: &[&str] = &[
+    "lether bag ",
+    "scnted candle ",
+    "copper teapto ",
+    "vintge lamp ",
+    "ceramik bowl ",
+    "braclet ",
+    "notebok ",
+    "jasmin perfum ",
+    "مزهريت خزفية ",
+    "محفضة جلد ",
+    "بطانيت صوف ",
+    "كهرمن ",
+    "lethr ba",
+    "scented cnadl",
+    "محفضة جل",
+    "velvat cush",
 ];
 
 /// Finished queries: every word whole, some in another spelling than the catalogue's.
@@ -975,7 +1064,7 @@ fn paths_lua(tokens: &[String], paths: &[String]) -> String {
 
 /// The catalogue, made inside PostgreSQL from word lists: English titles like
 /// "Handmade leather bag", Arabic ones like "حقيبة جلد مصنوعة يدوياً".
-fn generate_shop_sql() -> String {
+fn generate_shop_sql(products: u32) -> String {
     format!(
         "
 \\set ON_ERROR_STOP 1
@@ -1016,7 +1105,7 @@ SELECT s.id,
   (extract(epoch FROM now()) * 1000)::bigint - g::bigint * 60000,
   1000 + (g * 37) % 50000,
   CASE WHEN g % 9 = 0 THEN 0 ELSE 1 END
-FROM generate_series(1, {PRODUCTS}) g
+FROM generate_series(1, {products}) g
 JOIN bench_stores s ON s.n = g % {STORES} + 1;
 
 INSERT INTO variants (product_id, name, sku, price_minor)

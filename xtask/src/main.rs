@@ -19,11 +19,12 @@ cargo xtask <task>
           headless Chromium, the Android compile check, and end-to-end tests of the
           real app under Xvfb
   bench   measured speed: feed endpoints over 1,000,000 posts in PostgreSQL at 64
-          connections beside the health endpoint, the shop's search, sign-in floods,
-          the launch rush and the drop rush beside pgbench's hot-row ceiling, P2P
-          sends beside pgbench's two-row transfer, and 10,000 drop reminders on
-          the device (figures for docs/BENCHMARKS.md); `bench rush` runs the rushes
-          alone, `bench sends` the sends, `bench reminders` the reminders
+          connections beside the health endpoint, the shop's search over 1,000,000
+          products, sign-in floods, the launch rush and the drop rush beside
+          pgbench's hot-row ceiling, P2P sends beside pgbench's two-row transfer,
+          and 10,000 drop reminders on the device (figures for docs/BENCHMARKS.md);
+          `bench rush` runs the rushes alone, `bench search` the search, `bench
+          sends` the sends, `bench reminders` the reminders
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -35,10 +36,11 @@ fn main() -> ExitCode {
         "bench" => match std::env::args().nth(2).as_deref() {
             None => bench::run(),
             Some("rush") => bench::rush_only(),
+            Some("search") => bench::search_only(),
             Some("reminders") => bench::reminders_only(),
             Some("sends") => bench::sends_only(),
             Some(other) => Err(format!(
-                "unknown bench part {other:?}: none, rush, sends or reminders"
+                "unknown bench part {other:?}: none, rush, search, sends or reminders"
             )),
         },
         "test" => tasks::test(),

@@ -279,9 +279,8 @@ impl Loader {
                 products.push((product_id, product.title));
             }
             self.collections(store_id, &products).await?;
-            for (product_id, _) in &products {
-                search::index_product(&mut self.tx, *product_id).await?;
-            }
+            let ids: Vec<i64> = products.iter().map(|(id, _)| *id).collect();
+            search::index_products(&mut self.tx, &ids).await?;
             search::index_store(&mut self.tx, store_id).await?;
             loaded.push(LoadedStore {
                 id: store_id,

@@ -1,7 +1,9 @@
 //! Product and store search, the same on SQLite and PostgreSQL: the terms are computed
-//! here in Rust (`normalize`) and kept in `search_terms`; a query matches each of its
-//! words by the word itself, its stem, or (for the word being typed) a prefix, and the
-//! results are ranked by the weight of the fields their words matched in.
+//! here in Rust (`normalize`) and kept in `search_terms`; each server holds them in
+//! memory (`index`), where a query matches each of its words by the word itself, its
+//! stem, an Arabic clitic, a prefix (for the word being typed) or with typos, and the
+//! results are ranked by how they matched and the weight of the fields they matched
+//! in.
 
 pub mod index;
 pub mod normalize;
@@ -10,8 +12,9 @@ use std::collections::HashMap;
 
 use sqlx::AnyConnection;
 
-use crate::db::Db;
+use crate::db::{Db, placeholders};
 use crate::error::ApiError;
+use crate::stores::cards::SHOWN;
 
 /// What a term points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,6 +83,48 @@ pub fn terms(fields: &[(&str, i64)]) -> Vec<(String, i64, i64)> {
     terms
 }
 
+/// Term rows per INSERT: four binds each, well inside both engines' limits.
+const ROWS_PER_INSERT: usize = 2_000;
+
+/// Replaces what is indexed for these products or stores by these terms.
+async fn write_terms(
+    conn: &mut AnyConnection,
+    target: Target,
+    ids: &[i64],
+    terms: &[(i64, String, i64, i64)],
+) -> Result<(), ApiError> {
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "DELETE FROM search_terms WHERE target_kind = $1 AND target_id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(&sql).bind(target.code());
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    for chunk in terms.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO search_terms (target_kind, target_id, term, kind, weight) VALUES {}",
+            (0..chunk.len())
+                .map(|row| format!("($1, {})", placeholders(2 + row * 4, 4)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(target.code());
+        for (id, term, kind, weight) in chunk {
+            query = query
+                .bind(*id)
+                .bind(term.as_str())
+                .bind(*kind)
+                .bind(*weight);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Replaces what is indexed for one product or store.
 pub async fn index(
     conn: &mut AnyConnection,
@@ -87,30 +132,11 @@ pub async fn index(
     id: i64,
     fields: &[(&str, i64)],
 ) -> Result<(), ApiError> {
-    sqlx::query("DELETE FROM search_terms WHERE target_kind = $1 AND target_id = $2")
-        .bind(target.code())
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    // A few hundred rows per statement keeps well inside both engines' bind limits.
-    for chunk in terms(fields).chunks(200) {
-        let values = (0..chunk.len())
-            .map(|i| {
-                let b = i * 3;
-                format!("(${}, ${}, $1, $2, ${})", b + 3, b + 4, b + 5)
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "INSERT INTO search_terms (term, kind, target_kind, target_id, weight) VALUES {values}"
-        );
-        let mut query = sqlx::query(&sql).bind(target.code()).bind(id);
-        for (term, kind, weight) in chunk {
-            query = query.bind(term.as_str()).bind(*kind).bind(*weight);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let rows: Vec<(i64, String, i64, i64)> = terms(fields)
+        .into_iter()
+        .map(|(term, kind, weight)| (id, term, kind, weight))
+        .collect();
+    write_terms(conn, target, &[id], &rows).await
 }
 
 /// Drops a product or store from the index.
@@ -120,55 +146,80 @@ pub async fn forget(conn: &mut AnyConnection, target: Target, id: i64) -> Result
 
 #[derive(sqlx::FromRow)]
 struct ProductText {
+    id: i64,
     title: String,
     description: String,
     category: String,
     store_name: String,
-    shown: i64,
 }
 
 /// Indexes a product as shoppers see it (its published state), or drops it from the
 /// index when they do not see it.
 pub async fn index_product(conn: &mut AnyConnection, product_id: i64) -> Result<(), ApiError> {
-    let product: Option<ProductText> = sqlx::query_as(
-        "SELECT pr.title, pr.description, pr.category, s.name AS store_name,
-                CASE WHEN pr.published_at IS NOT NULL AND pr.archived_at IS NULL
-                     THEN 1 ELSE 0 END AS shown
-         FROM products pr JOIN stores s ON s.id = pr.store_id WHERE pr.id = $1",
-    )
-    .bind(product_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(product) = product.filter(|p| p.shown == 1) else {
-        return forget(conn, Target::Product, product_id).await;
-    };
-    let variants: Vec<(String,)> = sqlx::query_as(
-        "SELECT name FROM variants WHERE product_id = $1 AND archived_at IS NULL ORDER BY id",
-    )
-    .bind(product_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let collections: Vec<(String,)> = sqlx::query_as(
-        "SELECT c.name FROM collections c
-         JOIN collection_products cp ON cp.collection_id = c.id
-         WHERE cp.product_id = $1",
-    )
-    .bind(product_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut fields = vec![
-        (product.title.as_str(), weight::TITLE),
-        (product.store_name.as_str(), weight::STORE_NAME),
-        (product.category.as_str(), weight::CATEGORY),
-        (product.description.as_str(), weight::DESCRIPTION),
-    ];
-    fields.extend(variants.iter().map(|(n,)| (n.as_str(), weight::VARIANT)));
-    fields.extend(
-        collections
-            .iter()
-            .map(|(n,)| (n.as_str(), weight::COLLECTION)),
-    );
-    index(conn, Target::Product, product_id, &fields).await
+    index_products(conn, &[product_id]).await
+}
+
+/// Indexes products as shoppers see them, in a few statements however many they are;
+/// those shoppers do not see are dropped from the index.
+pub async fn index_products(conn: &mut AnyConnection, ids: &[i64]) -> Result<(), ApiError> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(500) {
+        let list = placeholders(1, chunk.len());
+        let texts = format!(
+            "SELECT pr.id, pr.title, pr.description, pr.category, s.name AS store_name
+             FROM products pr JOIN stores s ON s.id = pr.store_id
+             WHERE pr.id IN ({list}) AND {SHOWN}"
+        );
+        let variants = format!(
+            "SELECT product_id, name FROM variants
+             WHERE product_id IN ({list}) AND archived_at IS NULL ORDER BY product_id, id"
+        );
+        let collections = format!(
+            "SELECT cp.product_id, c.name FROM collections c
+             JOIN collection_products cp ON cp.collection_id = c.id
+             WHERE cp.product_id IN ({list})"
+        );
+        let mut texts = sqlx::query_as::<_, ProductText>(&texts);
+        let mut variants = sqlx::query_as::<_, (i64, String)>(&variants);
+        let mut collections = sqlx::query_as::<_, (i64, String)>(&collections);
+        for id in chunk {
+            texts = texts.bind(*id);
+            variants = variants.bind(*id);
+            collections = collections.bind(*id);
+        }
+        let texts = texts.fetch_all(&mut *conn).await?;
+        let mut names: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
+        for (id, name) in variants.fetch_all(&mut *conn).await? {
+            names.entry(id).or_default().push((name, weight::VARIANT));
+        }
+        for (id, name) in collections.fetch_all(&mut *conn).await? {
+            names
+                .entry(id)
+                .or_default()
+                .push((name, weight::COLLECTION));
+        }
+        for product in &texts {
+            let mut fields = vec![
+                (product.title.as_str(), weight::TITLE),
+                (product.store_name.as_str(), weight::STORE_NAME),
+                (product.category.as_str(), weight::CATEGORY),
+                (product.description.as_str(), weight::DESCRIPTION),
+            ];
+            fields.extend(
+                names
+                    .get(&product.id)
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, weight)| (name.as_str(), *weight)),
+            );
+            rows.extend(
+                terms(&fields)
+                    .into_iter()
+                    .map(|(term, kind, weight)| (product.id, term, kind, weight)),
+            );
+        }
+    }
+    write_terms(conn, Target::Product, ids, &rows).await
 }
 
 /// Indexes a store by its name, handle and about text.
@@ -202,9 +253,12 @@ pub async fn reindex_all(db: &Db) -> Result<(usize, usize), ApiError> {
     let stores: Vec<(i64,)> = sqlx::query_as("SELECT id FROM stores ORDER BY id")
         .fetch_all(&db.pool)
         .await?;
-    let products: Vec<(i64,)> = sqlx::query_as("SELECT id FROM products ORDER BY id")
+    let products: Vec<i64> = sqlx::query_as::<_, (i64,)>("SELECT id FROM products ORDER BY id")
         .fetch_all(&db.pool)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
     // Batches of one transaction each: fast, and a crash loses at most one batch.
     for batch in stores.chunks(500) {
         let mut tx = db.pool.begin().await?;
@@ -213,14 +267,52 @@ pub async fn reindex_all(db: &Db) -> Result<(usize, usize), ApiError> {
         }
         tx.commit().await?;
     }
-    for batch in products.chunks(500) {
+    for batch in products.chunks(2_000) {
         let mut tx = db.pool.begin().await?;
-        for (id,) in batch {
-            index_product(&mut tx, *id).await?;
-        }
+        index_products(&mut tx, batch).await?;
         tx.commit().await?;
     }
     Ok((products.len(), stores.len()))
+}
+
+/// The fact a database records once its terms are made the way this code makes them.
+/// A change to `normalize` or `terms` names a new one, and the index is rebuilt once.
+const TERMS_FACT: &str = "search_terms_v2";
+
+/// Rebuilds the terms when they were made by an older version of the normalization.
+/// Returns whether it did. Several instances starting at once may each try; one that
+/// collides with another's batch reports the error and leaves the work to it.
+pub async fn keep_terms_current(db: &Db) -> Result<bool, ApiError> {
+    let current: Option<(i64,)> =
+        sqlx::query_as("SELECT created_at FROM server_facts WHERE fact = $1")
+            .bind(TERMS_FACT)
+            .fetch_optional(&db.pool)
+            .await?;
+    if current.is_some() {
+        return Ok(false);
+    }
+    let (anything,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM search_terms")
+        .fetch_one(&db.pool)
+        .await?;
+    // A new database has nothing made the old way.
+    let rebuilt = anything > 0;
+    let (products, stores) = if rebuilt {
+        reindex_all(db).await?
+    } else {
+        (0, 0)
+    };
+    sqlx::query(
+        "INSERT INTO server_facts (fact, created_at) VALUES ($1, $2)
+         ON CONFLICT (fact) DO NOTHING",
+    )
+    .bind(TERMS_FACT)
+    .bind(crate::db::now_ms())
+    .execute(&db.pool)
+    .await?;
+    if rebuilt {
+        tracing::info!(products, stores, "search terms rebuilt for this version");
+    }
+    Ok(rebuilt)
 }
 
 /// A typed query: its normalized words, and whether the last is still being typed

@@ -108,6 +108,9 @@ pub async fn search(souq: &Souq, query: &ShopQuery) -> Result<ShopResults, ApiEr
                         products: Vec::new(),
                         stores: Vec::new(),
                         next_offset: None,
+                        highlights: Vec::new(),
+                        store_highlights: Vec::new(),
+                        did_you_mean: None,
                     });
                 }
             }
@@ -121,9 +124,27 @@ pub async fn search(souq: &Souq, query: &ShopQuery) -> Result<ShopResults, ApiEr
         .await?;
     let offset = query.offset.unwrap_or(0);
     let page = i64::try_from(PAGE).unwrap_or(i64::MAX);
+    let products = cards::cards(db, &found.products).await?;
+    let stores = store_cards_by_id(db, &found.stores).await?;
+    let did_you_mean = match &found.suggestion {
+        Some(suggestion) => cards::cards(db, &[suggestion.product])
+            .await?
+            .first()
+            .map(|card| suggestion.written(query.q.as_deref().unwrap_or_default(), &card.title)),
+        None => None,
+    };
     Ok(ShopResults {
-        products: cards::cards(db, &found.products).await?,
-        stores: store_cards_by_id(db, &found.stores).await?,
+        highlights: products
+            .iter()
+            .filter_map(|p| found.matched.highlight(p.id, &p.title))
+            .collect(),
+        store_highlights: stores
+            .iter()
+            .filter_map(|s| found.matched.highlight(s.id, &s.name))
+            .collect(),
+        did_you_mean,
+        products,
+        stores,
         next_offset: found.has_more.then(|| offset.saturating_add(page)),
     })
 }

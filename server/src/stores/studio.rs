@@ -615,13 +615,15 @@ pub async fn publish(souq: &Souq, user: &User, handle: &str) -> Result<Storefron
             .await?;
     }
     // Collection names are searched words of their products: index them all again.
-    let products: Vec<(i64,)> = sqlx::query_as("SELECT id FROM products WHERE store_id = $1")
-        .bind(store.id)
-        .fetch_all(&mut *tx)
-        .await?;
-    for (product_id,) in products {
-        search::index_product(&mut tx, product_id).await?;
-    }
+    let products: Vec<i64> =
+        sqlx::query_as::<_, (i64,)>("SELECT id FROM products WHERE store_id = $1")
+            .bind(store.id)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect();
+    search::index_products(&mut tx, &products).await?;
     search::index_store(&mut tx, store.id).await?;
     tx.commit().await?;
     souq.publish(&[Change::Catalog(store.id)]).await;

@@ -15,6 +15,7 @@ mod ledger;
 mod orders;
 mod people;
 mod posts;
+mod relevance;
 mod rules;
 mod sessions;
 mod shop;

@@ -11,7 +11,7 @@ use crate::on_both_engines;
 use crate::support::{Engine, TestServer, spawn, spawn_with_demo};
 
 /// A store run by a new merchant; returns its id.
-async fn store(server: &TestServer, handle: &str, name: &str) -> i64 {
+pub async fn store(server: &TestServer, handle: &str, name: &str) -> i64 {
     server.sign_up(handle).await;
     let pool = &server.running.souq.db.pool;
     sqlx::query("UPDATE users SET role = 'merchant' WHERE handle = $1")
@@ -34,12 +34,12 @@ async fn store(server: &TestServer, handle: &str, name: &str) -> i64 {
     id
 }
 
-struct Item<'a> {
-    title: &'a str,
-    description: &'a str,
-    category: &'a str,
-    price: i64,
-    stock: i64,
+pub struct Item<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub category: &'a str,
+    pub price: i64,
+    pub stock: i64,
 }
 
 impl Default for Item<'_> {
@@ -55,7 +55,7 @@ impl Default for Item<'_> {
 }
 
 /// A published product with one variant, indexed; returns its id.
-async fn product(server: &TestServer, store_id: i64, item: Item<'_>) -> i64 {
+pub async fn product(server: &TestServer, store_id: i64, item: Item<'_>) -> i64 {
     let pool = &server.running.souq.db.pool;
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products")
         .fetch_one(pool)
@@ -96,7 +96,7 @@ async fn product(server: &TestServer, store_id: i64, item: Item<'_>) -> i64 {
     id
 }
 
-async fn found(server: &TestServer, token: &str, query: &str) -> Value {
+pub async fn found(server: &TestServer, token: &str, query: &str) -> Value {
     let reply = server
         .send(
             server
@@ -108,7 +108,7 @@ async fn found(server: &TestServer, token: &str, query: &str) -> Value {
     reply.body
 }
 
-async fn ids(server: &TestServer, token: &str, query: &str) -> Vec<i64> {
+pub async fn ids(server: &TestServer, token: &str, query: &str) -> Vec<i64> {
     found(server, token, query).await["products"]
         .as_array()
         .unwrap()
@@ -117,7 +117,7 @@ async fn ids(server: &TestServer, token: &str, query: &str) -> Vec<i64> {
         .collect()
 }
 
-fn q(text: &str) -> String {
+pub fn q(text: &str) -> String {
     format!("q={}", urlencode(text))
 }
 
@@ -520,6 +520,273 @@ async fn a_product_page_lists_the_posts_that_carry_it(engine: Engine) {
     }
 }
 
+/// A published product with just a title (and a description), for search tests.
+async fn titled(server: &TestServer, store_id: i64, title: &str, description: &str) -> i64 {
+    product(
+        server,
+        store_id,
+        Item {
+            title,
+            description,
+            ..Item::default()
+        },
+    )
+    .await
+}
+
+async fn a_plural_finds_the_singular_and_the_reverse_in_any_field(engine: Engine) {
+    let server = spawn(engine).await;
+    let token = server.sign_up("shopper").await;
+    let shop = store(&server, "bloom", "Bloom").await;
+    let plant = titled(&server, shop, "Snake Plant", "").await;
+    let syrup = titled(&server, shop, "Date Syrup", "").await;
+    let pots = titled(&server, shop, "Terracotta pot", "Holds small plants").await;
+    let candles = titled(&server, shop, "شمعات معطرة", "").await;
+    let vase = titled(&server, shop, "مزهرية", "للشمعة والورد").await;
+    for (query, expected) in [
+        ("plants ", vec![plant, pots]),
+        ("plant ", vec![plant, pots]),
+        ("dates ", vec![syrup]),
+        ("syrups ", vec![syrup]),
+        ("pots ", vec![pots]),
+        ("شمعة ", vec![candles, vase]),
+        ("شمعات ", vec![candles, vase]),
+    ] {
+        assert_eq!(ids(&server, &token, &q(query)).await, expected, "{query:?}");
+    }
+}
+
+async fn typos_are_forgiven_by_word_length_and_exact_matches_rank_first(engine: Engine) {
+    let server = spawn(engine).await;
+    let token = server.sign_up("shopper").await;
+    let shop = store(&server, "maison", "Maison").await;
+    let bag = titled(&server, shop, "Leather bag", "").await;
+    let candle = titled(&server, shop, "Scented candle", "").await;
+    let handle = titled(&server, shop, "Brass door handle", "").await;
+    let bracelet = titled(&server, shop, "Silver bracelets", "").await;
+    let lamp = titled(&server, shop, "Desk lamp", "").await;
+    let vase = titled(&server, shop, "مزهرية خزفية", "").await;
+    for (query, expected) in [
+        // One typo from five letters: a letter wrong, missing, extra or two swapped.
+        ("lether bag ", vec![bag]),
+        ("leatherr ", vec![bag]),
+        ("cnadle ", vec![candle]),
+        ("mazharia ", vec![]),
+        ("مزهريت ", vec![vase]),
+        ("خزفيه مزهريه ", vec![vase]),
+        // Two from nine.
+        ("bracleetts ", vec![bracelet]),
+        ("braclets ", vec![bracelet]),
+        // None under five: "lamb" is another word, not a lamp.
+        ("lamb ", vec![]),
+        ("lamp ", vec![lamp]),
+        // The word being typed, as a prefix, with the same tolerance.
+        ("lethe", vec![bag]),
+        ("silver brace", vec![bracelet]),
+        ("silver brcae", vec![bracelet]),
+        // "candle" as written first, "handle" one typo away after it.
+        ("candle ", vec![candle, handle]),
+        ("handle ", vec![handle, candle]),
+    ] {
+        assert_eq!(ids(&server, &token, &q(query)).await, expected, "{query:?}");
+    }
+}
+
+async fn persian_and_urdu_keyboards_find_arabic_words(engine: Engine) {
+    let server = spawn(engine).await;
+    let token = server.sign_up("shopper").await;
+    let shop = store(&server, "halawiyat", "حلويات").await;
+    let cake = titled(&server, shop, "كيك الشوكولاتة", "").await;
+    let gift = titled(&server, shop, "هدية مميزة", "").await;
+    let tea = titled(&server, shop, "شاي كرك", "").await;
+    for (query, expected) in [
+        // Persian kaf and yaa.
+        ("کیک ", cake),
+        ("شوکولاته ", cake),
+        // Kurdish and Urdu haa; Persian yaa.
+        ("هدیە ", gift),
+        ("ہدیہ ", gift),
+        ("شای کرک ", tea),
+        // Presentation forms, as some systems send them.
+        ("ﺷﺎﻱ ", tea),
+    ] {
+        assert_eq!(
+            ids(&server, &token, &q(query)).await,
+            [expected],
+            "{query:?}"
+        );
+    }
+}
+
+async fn joined_arabic_clitics_are_read_where_the_rest_is_a_known_word(engine: Engine) {
+    let server = spawn(engine).await;
+    let token = server.sign_up("shopper").await;
+    let shop = store(&server, "attar", "Attar House").await;
+    let oud = titled(&server, shop, "عطر عود كمبودي", "").await;
+    let joined = titled(&server, shop, "مسك وعود", "").await;
+    let incense = titled(&server, shop, "بخور فاخر", "").await;
+    let pillows = [
+        titled(&server, shop, "وسادة قطن", "").await,
+        titled(&server, shop, "وسادة حرير", "").await,
+    ];
+    let plain = titled(&server, shop, "قهوة سادة", "").await;
+    for (query, expected) in [
+        // A conjunction or a preposition before a word the catalogue knows.
+        ("وعطر ", vec![oud]),
+        ("بعطر ", vec![oud]),
+        ("فعطر ", vec![oud]),
+        ("وبعود ", vec![oud, joined]),
+        // And the reverse: a word joined in the catalogue is found by the word.
+        ("عود ", vec![oud, joined]),
+        ("مسك ", vec![joined]),
+        // Words that merely start with those letters stay whole.
+        ("بخور ", vec![incense]),
+        ("سادة ", vec![plain]),
+    ] {
+        assert_eq!(ids(&server, &token, &q(query)).await, expected, "{query:?}");
+    }
+    // Pillows are more common than "سادة" (plain): "وسادة" is read as a pillow, and
+    // plain coffee, one letter off, comes only after every pillow.
+    let mut got = ids(&server, &token, &q("وسادة ")).await;
+    assert_eq!(got.pop(), Some(plain));
+    got.sort_unstable();
+    assert_eq!(got, pillows);
+}
+
+async fn numbers_find_their_units_written_together_or_apart(engine: Engine) {
+    let server = spawn(engine).await;
+    let token = server.sign_up("shopper").await;
+    let shop = store(&server, "volt", "Volt").await;
+    let charger = titled(&server, shop, "USB-C charger 65 W", "").await;
+    let perfume = titled(&server, shop, "عطر ١٠٠مل", "").await;
+    for query in ["65w ", "65 w ", "65 W ", "65W charger ", "６５Ｗ "] {
+        assert_eq!(
+            ids(&server, &token, &q(query)).await,
+            [charger],
+            "{query:?}"
+        );
+    }
+    for query in ["100 مل ", "100مل ", "١٠٠ مل ", "عطر ١٠٠مل "] {
+        assert_eq!(
+            ids(&server, &token, &q(query)).await,
+            [perfume],
+            "{query:?}"
+        );
+    }
+}
+
+/// The parts of the first product's title highlighted in a search's results.
+fn highlighted(results: &Value) -> Vec<String> {
+    let title = results["products"][0]["title"].as_str().unwrap();
+    let id = results["products"][0]["id"].as_i64().unwrap();
+    results["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["id"].as_i64() == Some(id))
+        .flat_map(|h| h["ranges"].as_array().unwrap().clone())
+        .map(|r| {
+            let (start, end) = (r["start"].as_u64().unwrap(), r["end"].as_u64().unwrap());
+            title[usize::try_from(start).unwrap()..usize::try_from(end).unwrap()].to_string()
+        })
+        .collect()
+}
+
+async fn matched_parts_are_highlighted_and_a_miss_suggests_a_spelling(engine: Engine) {
+    let server = spawn(engine).await;
+    let token = server.sign_up("shopper").await;
+    let shop = store(&server, "maison", "Maison Café").await;
+    titled(&server, shop, "Leather Bags", "").await;
+    titled(&server, shop, "Desk lamp", "").await;
+    titled(&server, shop, "إبريق شاي نحاسي", "").await;
+    for (query, parts) in [
+        // A stem matches the whole word; the word being typed, the part typed.
+        ("leather bag ", vec!["Leather", "Bags"]),
+        ("leat", vec!["Leat"]),
+        ("bags lea", vec!["Lea", "Bags"]),
+        ("lether ", vec!["Leather"]),
+        ("ابريق نحا", vec!["إبريق", "نحا"]),
+    ] {
+        let results = found(&server, &token, &q(query)).await;
+        assert_eq!(highlighted(&results), parts, "{query:?}");
+        assert!(
+            results.get("did_you_mean").is_none(),
+            "{query:?}: {results}"
+        );
+    }
+    let stores = found(&server, &token, &q("cafe ")).await;
+    assert_eq!(stores["store_highlights"][0]["ranges"][0]["start"], 7);
+    // Too short for a typo to be forgiven, yet one letter from a word that finds.
+    let missed = found(&server, &token, &q("lamq ")).await;
+    assert!(missed["products"].as_array().unwrap().is_empty());
+    assert_eq!(missed["did_you_mean"], "lamp");
+    let missed = found(&server, &token, &q("desk lamq ")).await;
+    assert_eq!(missed["did_you_mean"], "desk lamp");
+    // Written as the catalogue writes it, hamza and all.
+    let missed = found(&server, &token, &q("ابرق ")).await;
+    assert_eq!(missed["did_you_mean"], "إبريق");
+    // Nothing close: no suggestion.
+    let nothing = found(&server, &token, &q("zzzzqq ")).await;
+    assert!(nothing.get("did_you_mean").is_none(), "{nothing}");
+}
+
+async fn ties_go_to_what_shoppers_bought_and_engaged_with_then_the_newest(engine: Engine) {
+    let server = spawn(engine).await;
+    let token = server.sign_up("shopper").await;
+    let shop = store(&server, "maison", "Maison").await;
+    let older = titled(&server, shop, "Wool blanket", "").await;
+    let liked = titled(&server, shop, "Wool blanket", "").await;
+    let newest = titled(&server, shop, "Wool blanket", "").await;
+    assert_eq!(
+        ids(&server, &token, &q("wool blanket ")).await,
+        [newest, liked, older]
+    );
+    // Two shoppers like a post that carries one of them.
+    let pool = &server.running.souq.db.pool;
+    let now = souq_server::db::now_ms();
+    let (author,): (i64,) = sqlx::query_as("SELECT owner_id FROM stores WHERE id = $1")
+        .bind(shop)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let (post,): (i64,) = sqlx::query_as(
+        "INSERT INTO posts (author_id, body, created_at) VALUES ($1, 'Warm', $2) RETURNING id",
+    )
+    .bind(author)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO post_products (post_id, position, product_id) VALUES ($1, 0, $2)")
+        .bind(post)
+        .bind(liked)
+        .execute(pool)
+        .await
+        .unwrap();
+    for handle in ["fan1", "fan2"] {
+        server.sign_up(handle).await;
+        sqlx::query(
+            "INSERT INTO likes (user_id, post_id, created_at)
+             SELECT id, $1, $2 FROM users WHERE handle = $3",
+        )
+        .bind(post)
+        .bind(now)
+        .bind(handle)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    server.running.souq.publish(&[Change::Everything]).await;
+    assert_eq!(
+        ids(&server, &token, &q("wool blanket ")).await,
+        [liked, newest, older]
+    );
+    // Relevance still comes first: a title match beats any popularity.
+    let named = titled(&server, shop, "Throw", "a wool blanket").await;
+    let results = ids(&server, &token, &q("wool blanket ")).await;
+    assert_eq!(results.last(), Some(&named));
+}
+
 on_both_engines!(
     arabic_search_finds_every_spelling_of_a_word,
     english_search_folds_case_and_plurals_and_matches_prefixes,
@@ -529,4 +796,11 @@ on_both_engines!(
     bad_searches_get_clear_errors,
     a_store_page_shows_its_collections_and_a_product_page_its_variants,
     a_product_page_lists_the_posts_that_carry_it,
+    a_plural_finds_the_singular_and_the_reverse_in_any_field,
+    typos_are_forgiven_by_word_length_and_exact_matches_rank_first,
+    persian_and_urdu_keyboards_find_arabic_words,
+    joined_arabic_clitics_are_read_where_the_rest_is_a_known_word,
+    numbers_find_their_units_written_together_or_apart,
+    matched_parts_are_highlighted_and_a_miss_suggests_a_spelling,
+    ties_go_to_what_shoppers_bought_and_engaged_with_then_the_newest,
 );

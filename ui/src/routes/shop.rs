@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::{ErrorBody, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard};
+use souq_wire::{ErrorBody, Highlight, ShopHome, ShopQuery, ShopResults, ShopSort, StoreCard};
 
 use crate::api;
 use crate::components::error_message::ErrorMessage;
-use crate::components::product_card::ProductGrid;
+use crate::components::product_card::{Marked, ProductGrid, ranges_of};
 use crate::i18n::{Text, category_name, format, tr, use_i18n};
 use crate::state::{Screen, use_app};
 
@@ -15,19 +15,23 @@ use crate::state::{Screen, use_app};
 const TYPING_PAUSE_MS: u64 = 180;
 
 #[component]
-fn StoreChips(stores: Vec<StoreCard>) -> impl IntoView {
+fn StoreChips(
+    stores: Vec<StoreCard>,
+    #[prop(optional)] highlights: Vec<Highlight>,
+) -> impl IntoView {
     let state = use_app();
     view! {
         <div class="store-chips">
             {stores.into_iter().map(|store| {
                 let handle = store.handle.clone();
+                let marks = ranges_of(&highlights, store.id);
                 view! {
                     <button type="button" class="store-chip" data-handle=store.handle.clone()
                         on:click=move |_| state.open(Screen::Profile(handle.clone()))>
                         {store.avatar_media_id.map(|id| view! {
                             <img class="avatar small" src=api::media_url(id) alt=""/>
                         })}
-                        <span dir="auto">{store.name.clone()}</span>
+                        <span dir="auto"><Marked text=store.name.clone() ranges=marks/></span>
                     </button>
                 }
             }).collect_view()}
@@ -331,12 +335,24 @@ pub fn ShopScreen() -> impl IntoView {
                     view! {
                         {(!found.stores.is_empty()).then(|| view! {
                             <h2>{i18n.t(Text::Stores)}</h2>
-                            <StoreChips stores=found.stores.clone()/>
+                            <StoreChips stores=found.stores.clone() highlights=found.store_highlights.clone()/>
                         })}
                         {empty.then(|| view! { <p class="muted empty-results">{i18n.t(Text::NoResults)}</p> })}
+                        {found.did_you_mean.clone().map(|spelling| {
+                            let words = spelling.clone();
+                            view! {
+                                <p class="did-you-mean">
+                                    {i18n.t(Text::DidYouMean)}" "
+                                    <button type="button" class="link suggestion" dir="auto" on:click=move |_| {
+                                        typed.set(words.clone());
+                                        query.update(|q| { q.q = Some(words.clone()); q.offset = None; });
+                                    }>{spelling}</button>
+                                </p>
+                            }
+                        })}
                         {(!found.products.is_empty()).then(|| view! {
                             <h2>{i18n.t(Text::Products)}</h2>
-                            <ProductGrid products=found.products.clone()/>
+                            <ProductGrid products=found.products.clone() highlights=found.highlights.clone()/>
                         })}
                         {more.then(|| view! {
                             <button type="button" class="button load-more" on:click=load_more>
