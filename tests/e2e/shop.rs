@@ -85,3 +85,66 @@ async fn a_shopper_finds_a_product_by_an_arabic_spelling_and_opens_it() {
     fits_the_screen(&app, "storefront-ar-phone").await;
     app.quit().await;
 }
+
+/// The texts of the marked parts of the product titles shown.
+const MARKED: &str = "[...document.querySelectorAll('.shop-results .product-title mark')]
+    .map(m => m.textContent).join('|')";
+
+#[tokio::test]
+async fn a_misspelt_search_still_finds_marks_what_matched_and_a_miss_suggests_a_spelling() {
+    let harness = Harness::start();
+    let app = harness.launch().await;
+    signed_in_feed(&app).await;
+    app.click(".nav-item[data-screen='shop']").await;
+    app.wait_for(".shop-results .product-card").await;
+    // One typo in a six-letter word is forgiven; what matched is marked in the title.
+    app.type_into(".shop-search", "amber nigths ").await;
+    app.wait_until(
+        &format!("{MARKED} === 'Amber|Nights'"),
+        "Amber Nights is found and both its words are marked",
+    )
+    .await;
+    app.screenshot("shop-search-typo").await;
+    // Too short for a typo to be forgiven: nothing, and the spelling that finds.
+    app.type_into(".shop-search", "dibz ").await;
+    app.wait_until(
+        "document.querySelector('.did-you-mean .suggestion')?.textContent === 'Dibs'",
+        "the search suggests Dibs",
+    )
+    .await;
+    assert_eq!(app.count(".shop-results .product-card").await, 0);
+    app.check_accessibility("shop-did-you-mean").await;
+    app.click(".did-you-mean .suggestion").await;
+    app.wait_until(
+        "[...document.querySelectorAll('.shop-results .product-title')]
+            .some(t => t.textContent === 'Date Syrup (Dibs)')",
+        "the suggestion's search finds the date syrup",
+    )
+    .await;
+    assert_eq!(
+        app.eval("document.querySelector('.shop-search').value")
+            .await,
+        "Dibs"
+    );
+
+    // In Arabic at a phone's width: a typo forgiven and marked, and a suggestion.
+    arabic_on_a_phone(&app).await;
+    app.click(".nav-item[data-screen='shop']").await;
+    app.wait_for(".shop-results .product-card").await;
+    app.type_into(".shop-search", "بخوور ").await;
+    app.wait_until(
+        &format!("{MARKED}.split('|').includes('بخور')"),
+        "the incense is found and its word marked",
+    )
+    .await;
+    app.type_into(".shop-search", "سدق ").await;
+    app.wait_until(
+        "document.querySelector('.did-you-mean')?.textContent.includes('هل تقصد')
+            && document.querySelector('.did-you-mean .suggestion')?.textContent === 'سدو'",
+        "the search suggests سدو in Arabic",
+    )
+    .await;
+    fits_the_screen(&app, "shop-did-you-mean-ar-phone").await;
+    app.check_accessibility("shop-did-you-mean-ar").await;
+    app.quit().await;
+}

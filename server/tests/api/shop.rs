@@ -787,6 +787,56 @@ async fn ties_go_to_what_shoppers_bought_and_engaged_with_then_the_newest(engine
     assert_eq!(results.last(), Some(&named));
 }
 
+async fn terms_made_by_an_older_normalization_are_rebuilt_once_at_start(engine: Engine) {
+    let server = spawn(engine).await;
+    let token = server.sign_up("shopper").await;
+    let shop = store(&server, "maison", "Maison").await;
+    let cafe = titled(&server, shop, "Café Crème", "").await;
+    // The terms as an older version made them (accents kept), and no record of this one.
+    let pool = &server.running.souq.db.pool;
+    let terms_of = |id: i64| async move {
+        let terms: Vec<(String,)> = sqlx::query_as(
+            "SELECT term FROM search_terms WHERE target_kind = 0 AND target_id = $1 ORDER BY term",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        terms.into_iter().map(|(t,)| t).collect::<Vec<_>>()
+    };
+    for sql in [
+        "DELETE FROM search_terms WHERE target_kind = 0",
+        "DELETE FROM server_facts WHERE fact = 'search_terms_v2'",
+    ] {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO search_terms (term, kind, target_kind, target_id, weight)
+         VALUES ('café', 0, 0, $1, 8)",
+    )
+    .bind(cafe)
+    .execute(pool)
+    .await
+    .unwrap();
+    let upgraded = server.another_instance().await;
+    let made = ["cafe", "creme", "home", "maison", "one", "size"];
+    assert_eq!(terms_of(cafe).await, made);
+    assert_eq!(ids(&upgraded, &token, &q("cafe ")).await, [cafe]);
+    // Once made, the next start leaves them be.
+    sqlx::query(
+        "INSERT INTO search_terms (term, kind, target_kind, target_id, weight)
+         VALUES ('crème', 0, 0, $1, 8)",
+    )
+    .bind(cafe)
+    .execute(pool)
+    .await
+    .unwrap();
+    let _again = server.another_instance().await;
+    let kept = terms_of(cafe).await;
+    assert_eq!(kept.len(), made.len() + 1);
+    assert!(kept.contains(&"crème".to_string()));
+}
+
 on_both_engines!(
     arabic_search_finds_every_spelling_of_a_word,
     english_search_folds_case_and_plurals_and_matches_prefixes,
@@ -803,4 +853,5 @@ on_both_engines!(
     numbers_find_their_units_written_together_or_apart,
     matched_parts_are_highlighted_and_a_miss_suggests_a_spelling,
     ties_go_to_what_shoppers_bought_and_engaged_with_then_the_newest,
+    terms_made_by_an_older_normalization_are_rebuilt_once_at_start,
 );
