@@ -122,7 +122,7 @@ async fn a_misspelt_search_still_finds_marks_what_matched_and_a_miss_suggests_a_
     )
     .await;
     assert_eq!(
-        app.eval("document.querySelector('.shop-search').value")
+        app.eval("return document.querySelector('.shop-search').value")
             .await,
         "Dibs"
     );

@@ -151,6 +151,9 @@ struct Index {
     products: HashMap<i64, Facts>,
 }
 
+/// Scores by product or store id: built afresh for every search, so the fast hash.
+type Scores = HashMap<i64, i64, foldhash::fast::RandomState>;
+
 /// What changed since the index was loaded, waiting for the next search.
 #[derive(Default)]
 struct Pending {
@@ -721,11 +724,25 @@ impl Index {
     }
 
     /// Every target matching every word, with its score: per word, the best of the
-    /// weights of the fields it reached, times how it reached them.
-    fn score(&self, reached: &[Reached], target: Target) -> HashMap<i64, i64> {
-        let mut result: Option<HashMap<i64, i64>> = None;
-        for word in reached {
-            let mut best: HashMap<i64, i64> = HashMap::new();
+    /// weights of the fields it reached, times how it reached them. The word with the
+    /// fewest postings goes first, and each next word only scores what every word
+    /// before it matched.
+    fn score(&self, reached: &[Reached], target: Target) -> Scores {
+        let postings_of = |word: &Reached| -> usize {
+            word.terms
+                .keys()
+                .map(|n| self.postings_of(*n).map_or(0, <[Posting]>::len))
+                .sum()
+        };
+        let mut words: Vec<(usize, &Reached)> =
+            reached.iter().map(|w| (postings_of(w), w)).collect();
+        words.sort_by_key(|(size, _)| *size);
+        let mut result: Option<Scores> = None;
+        for (size, word) in words {
+            let mut best = Scores::with_capacity_and_hasher(
+                result.as_ref().map_or(size, Scores::len),
+                Default::default(),
+            );
             for (number, reach) in &word.terms {
                 for posting in self
                     .postings_of(*number)
@@ -733,6 +750,12 @@ impl Index {
                     .iter()
                     .filter(|p| p.target == target)
                 {
+                    if result
+                        .as_ref()
+                        .is_some_and(|so_far| !so_far.contains_key(&posting.id))
+                    {
+                        continue;
+                    }
                     if let Some(score) = reach.score(posting) {
                         let entry = best.entry(posting.id).or_insert(score);
                         *entry = (*entry).max(score);
@@ -741,12 +764,12 @@ impl Index {
             }
             result = Some(match result {
                 None => best,
-                Some(so_far) => so_far
+                Some(so_far) => best
                     .into_iter()
-                    .filter_map(|(id, score)| best.get(&id).map(|s| (id, score + s)))
+                    .filter_map(|(id, score)| so_far.get(&id).map(|s| (id, score + s)))
                     .collect(),
             });
-            if result.as_ref().is_some_and(HashMap::is_empty) {
+            if result.as_ref().is_some_and(Scores::is_empty) {
                 break;
             }
         }
