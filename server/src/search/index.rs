@@ -23,17 +23,44 @@ use crate::search::normalize;
 use crate::search::{MIN_PREFIX_CHARS, PAGE, Query, STORES_SHOWN, Target, WORD};
 use crate::stores::cards::SHOWN;
 
+/// A product's place in the index's dense list of products. Postings name products by
+/// slot: half the size of an id, and lists sorted by slot intersect by merging.
+type Slot = u32;
+
+/// A term in a product's fields: which product, the weight of its best field, and
+/// whether the term is the word as written or its stem.
 #[derive(Debug, Clone, Copy)]
-struct Posting {
-    id: i64,
-    target: Target,
+struct ProductPosting {
+    slot: Slot,
     weight: u8,
     kind: u8,
+}
+
+/// A term in a store's name, handle or about text.
+#[derive(Debug, Clone, Copy)]
+struct StorePosting {
+    id: i64,
+    weight: u8,
+    kind: u8,
+}
+
+/// Where a term occurs; the products sorted by slot.
+#[derive(Debug, Default)]
+struct Postings {
+    products: Vec<ProductPosting>,
+    stores: Vec<StorePosting>,
+}
+
+impl Postings {
+    fn len(&self) -> usize {
+        self.products.len() + self.stores.len()
+    }
 }
 
 /// What the filters and sorts need of a shown product.
 #[derive(Debug, Clone)]
 struct Facts {
+    id: i64,
     store_id: i64,
     /// Shared by every product of the category or currency: a million products have a
     /// handful of each.
@@ -143,16 +170,35 @@ fn fst_error(e: fst::Error) -> ApiError {
 
 struct Index {
     vocabulary: Vocabulary,
-    /// The postings of each term, by its number.
-    postings: Vec<Vec<Posting>>,
+    /// Where each term occurs, by its number.
+    postings: Vec<Postings>,
     /// The numbers of the terms of each store and its products, to take them out when
     /// the store changes.
     terms_of: HashMap<i64, Vec<u32>>,
-    products: HashMap<i64, Facts>,
+    /// Every product that has had a slot, by slot; `None` once it is no longer shown.
+    products: Vec<Option<Facts>>,
+    slot_of: HashMap<i64, Slot>,
 }
 
-/// Scores by product or store id: built afresh for every search, so the fast hash.
-type Scores = HashMap<i64, i64, foldhash::fast::RandomState>;
+/// A product matching the words so far: its slot, the typos it took and the points it
+/// scored (the weights of the fields the words reached, times how they reached them).
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    slot: Slot,
+    typos: u8,
+    points: u32,
+}
+
+impl Hit {
+    /// Fewer typos first, then more points: exact matches rank above tolerant ones
+    /// whatever the weights.
+    fn better_than(&self, other: &Hit) -> bool {
+        (Reverse(self.typos), self.points) > (Reverse(other.typos), other.points)
+    }
+}
+
+/// A store's score: its typos, then its points.
+type StoreScores = HashMap<i64, (u8, u32)>;
 
 /// What changed since the index was loaded, waiting for the next search.
 #[derive(Default)]
@@ -417,6 +463,13 @@ impl SearchIndex {
             return Ok(found);
         };
         let currency = query.currency.as_ref().map(|c| c.to_ascii_uppercase());
+        let filtered = query.category.is_some()
+            || store_id.is_some()
+            || query.collection.is_some()
+            || currency.is_some()
+            || query.min_price.is_some()
+            || query.max_price.is_some()
+            || query.in_stock;
         let keep = |facts: &Facts| {
             query
                 .category
@@ -439,34 +492,49 @@ impl SearchIndex {
             .enumerate()
             .map(|(i, word)| index.reach(word, words.typing && i + 1 == words.words.len()))
             .collect();
-        let scores = (!words.is_empty()).then(|| index.score(&reached, Target::Product));
-        let mut hits: Vec<(i64, i64, &Facts)> = match &scores {
-            Some(scores) => scores
+        // Each candidate with what it is ordered by, copied out of the products so the
+        // sort reads one compact list.
+        let candidate = |hit: &Hit, facts: &Facts| Candidate {
+            typos: hit.typos,
+            points: hit.points,
+            popularity: facts.popularity,
+            published_at: facts.published_at,
+            id: facts.id,
+            price: facts.price_minor.unwrap_or(i64::MAX),
+        };
+        let searching = !words.is_empty();
+        let mut hits: Vec<Candidate> = if searching {
+            index
+                .product_hits(&reached)
                 .iter()
-                .filter_map(|(id, score)| {
-                    let facts = index.products.get(id)?;
-                    keep(facts).then_some((*id, *score, facts))
+                .filter_map(|hit| {
+                    let facts = index.facts(hit.slot)?;
+                    (!filtered || keep(facts)).then(|| candidate(hit, facts))
                 })
-                .collect(),
-            None => index
+                .collect()
+        } else {
+            let none = Hit {
+                slot: 0,
+                typos: 0,
+                points: 0,
+            };
+            index
                 .products
                 .iter()
-                .filter(|(_, facts)| keep(facts))
-                .map(|(id, facts)| (*id, 0, facts))
-                .collect(),
+                .flatten()
+                .filter(|facts| keep(facts))
+                .map(|facts| candidate(&none, facts))
+                .collect()
         };
-        let order = |a: &(i64, i64, &Facts), b: &(i64, i64, &Facts)| {
-            let newest = (b.2.published_at, b.0).cmp(&(a.2.published_at, a.0));
-            let price = |x: &(i64, i64, &Facts)| x.2.price_minor.unwrap_or(i64::MAX);
+        let order = |a: &Candidate, b: &Candidate| {
+            let newest = (b.published_at, b.id).cmp(&(a.published_at, a.id));
             match query.sort {
-                ShopSort::Relevance if scores.is_some() => {
-                    b.1.cmp(&a.1)
-                        .then(b.2.popularity.cmp(&a.2.popularity))
-                        .then(newest)
-                }
+                ShopSort::Relevance if searching => (Reverse(b.typos), b.points, b.popularity)
+                    .cmp(&(Reverse(a.typos), a.points, a.popularity))
+                    .then(newest),
                 ShopSort::Relevance | ShopSort::Newest => newest,
-                ShopSort::PriceLowToHigh => price(a).cmp(&price(b)).then(b.0.cmp(&a.0)),
-                ShopSort::PriceHighToLow => price(b).cmp(&price(a)).then(b.0.cmp(&a.0)),
+                ShopSort::PriceLowToHigh => a.price.cmp(&b.price).then(b.id.cmp(&a.id)),
+                ShopSort::PriceHighToLow => b.price.cmp(&a.price).then(b.id.cmp(&a.id)),
             }
         };
         // Only the page and what precedes it need sorting.
@@ -477,23 +545,20 @@ impl SearchIndex {
         }
         hits.sort_unstable_by(order);
         found.has_more = hits.len() > offset.saturating_add(page);
-        found.products = hits
-            .iter()
-            .skip(offset)
-            .take(page)
-            .map(|(id, _, _)| *id)
-            .collect();
-        if !words.is_empty() && offset == 0 {
-            let mut stores: Vec<(i64, i64)> =
-                index.score(&reached, Target::Store).into_iter().collect();
-            stores.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.products = hits.iter().skip(offset).take(page).map(|c| c.id).collect();
+        if searching && offset == 0 {
+            let mut stores: Vec<(i64, (u8, u32))> =
+                index.store_scores(&reached).into_iter().collect();
+            stores.sort_unstable_by(|(a, x), (b, y)| {
+                (Reverse(y.0), y.1).cmp(&(Reverse(x.0), x.1)).then(a.cmp(b))
+            });
             found.stores = stores
                 .into_iter()
                 .take(STORES_SHOWN)
                 .map(|(id, _)| id)
                 .collect();
         }
-        if hits.is_empty() && found.stores.is_empty() && offset == 0 {
+        if searching && hits.is_empty() && found.stores.is_empty() && offset == 0 {
             found.suggestion = index.suggest(words, &keep);
         }
         found.matched = Matched {
@@ -508,13 +573,23 @@ impl SearchIndex {
     }
 }
 
+/// A product as the sorts see it.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    typos: u8,
+    points: u32,
+    popularity: i64,
+    published_at: i64,
+    id: i64,
+    price: i64,
+}
+
 /// How a query word reached a term: what a posting of the term scores per weight of
-/// its field, as a word and as a stem (0: not at all), and the typos it took. A typo
-/// costs more than any weight can make up, so exact matches rank above tolerant ones.
+/// its field, as a word and as a stem (0: not at all), and the typos it took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Reach {
-    word: i64,
-    stem: i64,
+    word: u32,
+    stem: u32,
     typos: u8,
 }
 
@@ -559,18 +634,16 @@ fn typo_prefix(typos: u8) -> Reach {
     }
 }
 
-/// What one typo takes off a score: more than all the words of a query can score.
-const TYPO_COST: i64 = 1 << 32;
-
 impl Reach {
-    fn score(self, posting: &Posting) -> Option<i64> {
-        let per_weight = if i64::from(posting.kind) == WORD {
+    /// The points a posting of this weight and kind scores reached this way, or `None`
+    /// when this way does not reach it.
+    fn points(self, weight: u8, kind: u8) -> Option<u32> {
+        let per_weight = if i64::from(kind) == WORD {
             self.word
         } else {
             self.stem
         };
-        (per_weight > 0)
-            .then(|| i64::from(posting.weight) * per_weight - i64::from(self.typos) * TYPO_COST)
+        (per_weight > 0).then(|| u32::from(weight) * per_weight)
     }
 
     fn better_than(self, other: Reach) -> bool {
@@ -642,7 +715,8 @@ impl Index {
             vocabulary: Vocabulary::build(Vec::new())?,
             postings: Vec::new(),
             terms_of: HashMap::new(),
-            products: HashMap::new(),
+            products: Vec::new(),
+            slot_of: HashMap::new(),
         })
     }
 
@@ -651,14 +725,21 @@ impl Index {
         self.vocabulary
             .get(term)
             .and_then(|n| self.postings_of(n))
-            .map_or(0, <[Posting]>::len)
+            .map_or(0, Postings::len)
     }
 
-    fn postings_of(&self, number: u32) -> Option<&[Posting]> {
+    fn postings_of(&self, number: u32) -> Option<&Postings> {
         usize::try_from(number)
             .ok()
             .and_then(|n| self.postings.get(n))
-            .map(Vec::as_slice)
+    }
+
+    /// The shown product in a slot.
+    fn facts(&self, slot: Slot) -> Option<&Facts> {
+        usize::try_from(slot)
+            .ok()
+            .and_then(|s| self.products.get(s))
+            .and_then(Option::as_ref)
     }
 
     /// The terms one query word reaches: as written, by its stem, without or with an
@@ -723,53 +804,164 @@ impl Index {
         reached
     }
 
-    /// Every target matching every word, with its score: per word, the best of the
-    /// weights of the fields it reached, times how it reached them. The word with the
-    /// fewest postings goes first, and each next word only scores what every word
-    /// before it matched.
-    fn score(&self, reached: &[Reached], target: Target) -> Scores {
-        let postings_of = |word: &Reached| -> usize {
+    /// Every product matching every word, sorted by slot. The word with the fewest
+    /// postings goes first; each next word is merged against what matched so far.
+    fn product_hits(&self, reached: &[Reached]) -> Vec<Hit> {
+        let size = |word: &Reached| -> usize {
             word.terms
                 .keys()
-                .map(|n| self.postings_of(*n).map_or(0, <[Posting]>::len))
+                .filter_map(|n| self.postings_of(*n))
+                .map(|p| p.products.len())
                 .sum()
         };
-        let mut words: Vec<(usize, &Reached)> =
-            reached.iter().map(|w| (postings_of(w), w)).collect();
+        let mut words: Vec<(usize, &Reached)> = reached.iter().map(|w| (size(w), w)).collect();
         words.sort_by_key(|(size, _)| *size);
-        let mut result: Option<Scores> = None;
-        for (size, word) in words {
-            let mut best = Scores::with_capacity_and_hasher(
-                result.as_ref().map_or(size, Scores::len),
-                Default::default(),
-            );
+        let mut words = words.into_iter().map(|(_, w)| w);
+        let Some(first) = words.next() else {
+            return Vec::new();
+        };
+        let mut hits = self.word_hits(first);
+        for word in words {
+            if hits.is_empty() {
+                break;
+            }
+            hits = self.narrow(hits, word);
+        }
+        hits
+    }
+
+    /// The products one word reaches, sorted by slot, each at its best.
+    fn word_hits(&self, word: &Reached) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for (number, reach) in &word.terms {
+            for posting in self
+                .postings_of(*number)
+                .map(|p| p.products.as_slice())
+                .unwrap_or_default()
+            {
+                if let Some(points) = reach.points(posting.weight, posting.kind) {
+                    hits.push(Hit {
+                        slot: posting.slot,
+                        typos: reach.typos,
+                        points,
+                    });
+                }
+            }
+        }
+        // One term's postings are in slot order already; several are merged.
+        if word.terms.len() > 1
+            || hits
+                .windows(2)
+                .any(|w| w.first().map(|h| h.slot) >= w.last().map(|h| h.slot))
+        {
+            hits.sort_unstable_by_key(|h| h.slot);
+            hits.dedup_by(|later, kept| {
+                let same = later.slot == kept.slot;
+                if same && later.better_than(kept) {
+                    *kept = *later;
+                }
+                same
+            });
+        }
+        hits
+    }
+
+    /// What matched so far that this word also reaches, with its typos and points
+    /// added: each of the word's terms is merged against the hits (or, when it is far
+    /// shorter, looked up in them).
+    fn narrow(&self, hits: Vec<Hit>, word: &Reached) -> Vec<Hit> {
+        let mut best: Vec<Option<(u8, u32)>> = vec![None; hits.len()];
+        let mut offer = |at: usize, typos: u8, points: u32| {
+            if let Some(slot) = best.get_mut(at) {
+                let better = slot.is_none_or(|(t, p)| (Reverse(typos), points) > (Reverse(t), p));
+                if better {
+                    *slot = Some((typos, points));
+                }
+            }
+        };
+        for (number, reach) in &word.terms {
+            let postings = self
+                .postings_of(*number)
+                .map(|p| p.products.as_slice())
+                .unwrap_or_default();
+            let mut score = |at: usize, posting: &ProductPosting| {
+                if let Some(points) = reach.points(posting.weight, posting.kind) {
+                    offer(at, reach.typos, points);
+                }
+            };
+            if postings.len().saturating_mul(16) < hits.len() {
+                let mut from = 0;
+                for posting in postings {
+                    let rest = hits.get(from..).unwrap_or_default();
+                    let at = from + rest.partition_point(|h| h.slot < posting.slot);
+                    if hits.get(at).is_some_and(|h| h.slot == posting.slot) {
+                        score(at, posting);
+                    }
+                    from = at;
+                }
+            } else {
+                let mut at = 0;
+                let mut postings = postings.iter().peekable();
+                while let (Some(hit), Some(posting)) = (hits.get(at), postings.peek()) {
+                    match hit.slot.cmp(&posting.slot) {
+                        std::cmp::Ordering::Less => at += 1,
+                        std::cmp::Ordering::Greater => {
+                            postings.next();
+                        }
+                        // A product may hold a term as a word and as a stem: the next
+                        // posting may be the same product's, so only the posting moves.
+                        std::cmp::Ordering::Equal => {
+                            score(at, posting);
+                            postings.next();
+                        }
+                    }
+                }
+            }
+        }
+        hits.into_iter()
+            .zip(best)
+            .filter_map(|(hit, best)| {
+                let (typos, points) = best?;
+                Some(Hit {
+                    slot: hit.slot,
+                    typos: hit.typos.saturating_add(typos),
+                    points: hit.points.saturating_add(points),
+                })
+            })
+            .collect()
+    }
+
+    /// Every store matching every word, with its typos and points.
+    fn store_scores(&self, reached: &[Reached]) -> StoreScores {
+        let mut result: Option<StoreScores> = None;
+        for word in reached {
+            let mut best = StoreScores::new();
             for (number, reach) in &word.terms {
                 for posting in self
                     .postings_of(*number)
+                    .map(|p| p.stores.as_slice())
                     .unwrap_or_default()
-                    .iter()
-                    .filter(|p| p.target == target)
                 {
-                    if result
-                        .as_ref()
-                        .is_some_and(|so_far| !so_far.contains_key(&posting.id))
-                    {
-                        continue;
-                    }
-                    if let Some(score) = reach.score(posting) {
+                    if let Some(points) = reach.points(posting.weight, posting.kind) {
+                        let score = (reach.typos, points);
                         let entry = best.entry(posting.id).or_insert(score);
-                        *entry = (*entry).max(score);
+                        if (Reverse(score.0), score.1) > (Reverse(entry.0), entry.1) {
+                            *entry = score;
+                        }
                     }
                 }
             }
             result = Some(match result {
                 None => best,
-                Some(so_far) => best
+                Some(so_far) => so_far
                     .into_iter()
-                    .filter_map(|(id, score)| so_far.get(&id).map(|s| (id, score + s)))
+                    .filter_map(|(id, (t, p))| {
+                        best.get(&id)
+                            .map(|(t2, p2)| (id, (t.saturating_add(*t2), p.saturating_add(*p2))))
+                    })
                     .collect(),
             });
-            if result.as_ref().is_some_and(Scores::is_empty) {
+            if result.as_ref().is_some_and(HashMap::is_empty) {
                 break;
             }
         }
@@ -782,7 +974,7 @@ impl Index {
     fn suggest(&self, words: &Query, keep: &dyn Fn(&Facts) -> bool) -> Option<Suggestion> {
         let mut suggested = Vec::new();
         for word in &words.words {
-            let alone = self.score(&[self.reach(word, false)], Target::Product);
+            let alone = self.word_hits(&self.reach(word, false));
             if !alone.is_empty() || word.chars().count() < SUGGESTION_MIN_LETTERS {
                 suggested.push((word.clone(), false));
                 continue;
@@ -792,9 +984,10 @@ impl Index {
             self.vocabulary.within(&dfa, |term, n, typos| {
                 let words_of_products = self
                     .postings_of(n)
+                    .map(|p| p.products.as_slice())
                     .unwrap_or_default()
                     .iter()
-                    .filter(|p| p.target == Target::Product && i64::from(p.kind) == WORD)
+                    .filter(|p| i64::from(p.kind) == WORD)
                     .count();
                 let candidate = (typos, Reverse(words_of_products), term.to_string());
                 if typos > 0
@@ -815,11 +1008,17 @@ impl Index {
             .map(|(w, _)| self.reach(w, false))
             .collect();
         let product = self
-            .score(&reached, Target::Product)
+            .product_hits(&reached)
             .into_iter()
-            .filter(|(id, _)| self.products.get(id).is_some_and(keep))
-            .max_by_key(|(id, score)| (*score, Reverse(*id)))
-            .map(|(id, _)| id)?;
+            .filter_map(|hit| Some((hit, self.facts(hit.slot).filter(|f| keep(f))?)))
+            .max_by(|(a, x), (b, y)| {
+                (Reverse(a.typos), a.points, Reverse(x.id)).cmp(&(
+                    Reverse(b.typos),
+                    b.points,
+                    Reverse(y.id),
+                ))
+            })
+            .map(|(_, facts)| facts.id)?;
         Some(Suggestion {
             words: suggested,
             product,
@@ -832,9 +1031,21 @@ impl Index {
         }
         let n = u32::try_from(self.postings.len())
             .map_err(|_| ApiError::Internal("too many search terms".into()))?;
-        self.postings.push(Vec::new());
+        self.postings.push(Postings::default());
         self.vocabulary.added.insert(term.to_string(), n);
         Ok(n)
+    }
+
+    /// The slot of a product, given one if it has none.
+    fn slot(&mut self, id: i64) -> Result<Slot, ApiError> {
+        if let Some(slot) = self.slot_of.get(&id) {
+            return Ok(*slot);
+        }
+        let slot = Slot::try_from(self.products.len())
+            .map_err(|_| ApiError::Internal("too many products to search".into()))?;
+        self.products.push(None);
+        self.slot_of.insert(id, slot);
+        Ok(slot)
     }
 
     /// Replaces what the index holds of a store and its products (all it has, shown
@@ -845,43 +1056,88 @@ impl Index {
         products: &HashSet<i64>,
         part: Part,
     ) -> Result<(), ApiError> {
-        // Purchases and engagement are counted for all at once, on their own clock.
-        let popularity: HashMap<i64, i64> = products
+        let slots: HashSet<Slot> = products
             .iter()
-            .filter_map(|id| Some((*id, self.products.get(id)?.popularity)))
+            .filter_map(|id| self.slot_of.get(id).copied())
+            .collect();
+        // Purchases and engagement are counted for all at once, on their own clock.
+        let popularity: HashMap<i64, i64> = slots
+            .iter()
+            .filter_map(|slot| self.facts(*slot).map(|f| (f.id, f.popularity)))
             .collect();
         for number in self.terms_of.remove(&store_id).unwrap_or_default() {
             if let Some(postings) = usize::try_from(number)
                 .ok()
                 .and_then(|n| self.postings.get_mut(n))
             {
-                postings.retain(|p| match p.target {
-                    Target::Store => p.id != store_id,
-                    Target::Product => !products.contains(&p.id),
-                });
+                postings.products.retain(|p| !slots.contains(&p.slot));
+                postings.stores.retain(|p| p.id != store_id);
             }
         }
-        for id in products {
-            self.products.remove(id);
+        for slot in &slots {
+            if let Some(facts) = usize::try_from(*slot)
+                .ok()
+                .and_then(|s| self.products.get_mut(s))
+            {
+                *facts = None;
+            }
         }
-        let mut numbers = Vec::with_capacity(part.terms.len());
-        for (term, posting) in part.terms {
+        for (id, mut facts) in part.products {
+            facts.popularity = popularity.get(&id).copied().unwrap_or(0);
+            let slot = self.slot(id)?;
+            if let Some(place) = usize::try_from(slot)
+                .ok()
+                .and_then(|s| self.products.get_mut(s))
+            {
+                *place = Some(facts);
+            }
+        }
+        // New postings go to the end of their lists, which are then put back in slot
+        // order by merging the sorted tail in.
+        let mut tails: HashMap<u32, usize> = HashMap::new();
+        for (term, row) in part.terms {
             let n = self.intern(&term)?;
-            if let Some(postings) = usize::try_from(n)
+            let posting = match row.target {
+                Target::Store => Some(Err(StorePosting {
+                    id: row.id,
+                    weight: row.weight,
+                    kind: row.kind,
+                })),
+                Target::Product => self.slot_of.get(&row.id).map(|slot| {
+                    Ok(ProductPosting {
+                        slot: *slot,
+                        weight: row.weight,
+                        kind: row.kind,
+                    })
+                }),
+            };
+            let Some(postings) = usize::try_from(n)
+                .ok()
+                .and_then(|n| self.postings.get_mut(n))
+            else {
+                continue;
+            };
+            match posting {
+                Some(Ok(product)) => {
+                    tails.entry(n).or_insert(postings.products.len());
+                    postings.products.push(product);
+                }
+                Some(Err(store)) => postings.stores.push(store),
+                None => {}
+            }
+            tails.entry(n).or_insert(postings.products.len());
+        }
+        for (n, from) in &tails {
+            if let Some(postings) = usize::try_from(*n)
                 .ok()
                 .and_then(|n| self.postings.get_mut(n))
             {
-                postings.push(posting);
+                merge_tail(&mut postings.products, *from);
             }
-            numbers.push(n);
         }
+        let mut numbers: Vec<u32> = tails.into_keys().collect();
         numbers.sort_unstable();
-        numbers.dedup();
         self.terms_of.insert(store_id, numbers);
-        for (id, mut facts) in part.products {
-            facts.popularity = popularity.get(&id).copied().unwrap_or(0);
-            self.products.insert(id, facts);
-        }
         if self.vocabulary.added.len() >= ADDED_BEFORE_REBUILD {
             self.vocabulary.rebuild()?;
         }
@@ -889,9 +1145,37 @@ impl Index {
     }
 
     fn count(&mut self, popularity: &HashMap<i64, i64>) {
-        for (id, facts) in &mut self.products {
-            facts.popularity = popularity.get(id).copied().unwrap_or(0);
+        for facts in self.products.iter_mut().flatten() {
+            facts.popularity = popularity.get(&facts.id).copied().unwrap_or(0);
         }
+    }
+}
+
+/// Puts a list back in slot order when only its elements from `from` on may be out of
+/// it: the tail is sorted and merged in, in one pass.
+fn merge_tail(list: &mut Vec<ProductPosting>, from: usize) {
+    if from >= list.len() {
+        return;
+    }
+    let mut tail = list.split_off(from);
+    tail.sort_unstable_by_key(|p| p.slot);
+    if list.last().map(|p| p.slot) <= tail.first().map(|p| p.slot) {
+        list.append(&mut tail);
+        return;
+    }
+    let head = std::mem::take(list);
+    list.reserve(head.len() + tail.len());
+    let mut head = head.into_iter().peekable();
+    let mut tail = tail.into_iter().peekable();
+    loop {
+        let next = match (head.peek(), tail.peek()) {
+            (Some(h), Some(t)) if h.slot <= t.slot => head.next(),
+            (Some(_), Some(_)) => tail.next(),
+            (Some(_), None) => head.next(),
+            (None, Some(_)) => tail.next(),
+            (None, None) => break,
+        };
+        list.extend(next);
     }
 }
 
@@ -905,15 +1189,24 @@ struct TermRow {
     store_id: i64,
 }
 
+/// A term row as the index reads it.
+#[derive(Debug, Clone, Copy)]
+struct Occurrence {
+    target: Target,
+    id: i64,
+    weight: u8,
+    kind: u8,
+}
+
 impl TermRow {
-    fn posting(&self) -> Posting {
-        Posting {
-            id: self.target_id,
+    fn occurrence(&self) -> Occurrence {
+        Occurrence {
             target: if self.target_kind == 1 {
                 Target::Store
             } else {
                 Target::Product
             },
+            id: self.target_id,
             weight: u8::try_from(self.weight).unwrap_or(u8::MAX),
             kind: u8::try_from(self.kind).unwrap_or(u8::MAX),
         }
@@ -933,7 +1226,7 @@ struct FactsRow {
 
 /// One store's terms and products, read to replace what the index holds of it.
 struct Part {
-    terms: Vec<(String, Posting)>,
+    terms: Vec<(String, Occurrence)>,
     products: HashMap<i64, Facts>,
 }
 
@@ -945,24 +1238,55 @@ const TERMS: &str = "SELECT t.term, t.kind, t.target_kind, t.target_id, t.weight
 /// The index of everything. Terms are read as a stream: a million products have tens
 /// of millions of them.
 async fn load(db: &Db) -> Result<Index, ApiError> {
+    let mut index = Index::empty()?;
+    let mut products: Vec<(i64, Facts)> = facts(db, None).await?.into_iter().collect();
+    products.sort_unstable_by_key(|(id, _)| *id);
+    for (id, facts) in products {
+        let slot = index.slot(id)?;
+        if let Some(place) = usize::try_from(slot)
+            .ok()
+            .and_then(|s| index.products.get_mut(s))
+        {
+            *place = Some(facts);
+        }
+    }
     let mut numbers: HashMap<String, u32> = HashMap::new();
-    let mut postings: Vec<Vec<Posting>> = Vec::new();
+    let mut postings: Vec<Postings> = Vec::new();
     let mut terms_of: HashMap<i64, Vec<u32>> = HashMap::new();
     let mut rows = sqlx::query_as::<_, TermRow>(TERMS).fetch(&db.pool);
     while let Some(row) = rows.try_next().await? {
-        let posting = row.posting();
+        let occurrence = row.occurrence();
+        let slot = match occurrence.target {
+            // Terms of a product not shown (hidden meanwhile) have no place.
+            Target::Product => match index.slot_of.get(&occurrence.id) {
+                Some(slot) => Some(*slot),
+                None => continue,
+            },
+            Target::Store => None,
+        };
         let n = match numbers.get(&row.term) {
             Some(n) => *n,
             None => {
                 let n = u32::try_from(postings.len())
                     .map_err(|_| ApiError::Internal("too many search terms".into()))?;
                 numbers.insert(row.term, n);
-                postings.push(Vec::new());
+                postings.push(Postings::default());
                 n
             }
         };
         if let Some(list) = usize::try_from(n).ok().and_then(|n| postings.get_mut(n)) {
-            list.push(posting);
+            match slot {
+                Some(slot) => list.products.push(ProductPosting {
+                    slot,
+                    weight: occurrence.weight,
+                    kind: occurrence.kind,
+                }),
+                None => list.stores.push(StorePosting {
+                    id: occurrence.id,
+                    weight: occurrence.weight,
+                    kind: occurrence.kind,
+                }),
+            }
         }
         terms_of.entry(row.store_id).or_default().push(n);
     }
@@ -971,12 +1295,14 @@ async fn load(db: &Db) -> Result<Index, ApiError> {
         numbers.sort_unstable();
         numbers.dedup();
     }
-    postings.iter_mut().for_each(|p| p.shrink_to_fit());
-    let mut index = Index::empty()?;
+    for list in &mut postings {
+        list.products.sort_unstable_by_key(|p| p.slot);
+        list.products.shrink_to_fit();
+        list.stores.shrink_to_fit();
+    }
     index.vocabulary = Vocabulary::build(numbers.into_iter().collect())?;
     index.postings = postings;
     index.terms_of = terms_of;
-    index.products = facts(db, None).await?;
     Ok(index)
 }
 
@@ -991,8 +1317,8 @@ async fn load_store(db: &Db, store_id: i64) -> Result<Part, ApiError> {
         .await?
         .into_iter()
         .map(|row| {
-            let posting = row.posting();
-            (row.term, posting)
+            let occurrence = row.occurrence();
+            (row.term, occurrence)
         })
         .collect();
     Ok(Part {
@@ -1037,6 +1363,7 @@ async fn facts(db: &Db, store: Option<i64>) -> Result<HashMap<i64, Facts>, ApiEr
             (
                 row.id,
                 Facts {
+                    id: row.id,
                     store_id: row.store_id,
                     category: share(row.category),
                     currency: share(row.currency),
@@ -1167,20 +1494,112 @@ mod tests {
     }
 
     #[test]
-    fn a_typo_costs_more_than_any_weight_makes_up() {
-        let title = Posting {
-            id: 1,
-            target: Target::Product,
-            weight: 8,
-            kind: 0,
+    fn a_typo_ranks_below_any_exact_match_whatever_the_weights() {
+        let exact_in_description = Hit {
+            slot: 0,
+            typos: 0,
+            points: WRITTEN.points(1, 0).unwrap_or_default(),
         };
-        let description = Posting { weight: 1, ..title };
-        let exact = WRITTEN.score(&description).unwrap_or_default();
-        let tolerant = typo(1).score(&title).unwrap_or_default();
-        assert!(exact > tolerant);
+        let tolerant_in_title = Hit {
+            slot: 1,
+            typos: 1,
+            points: typo(1).points(8, 0).unwrap_or_default() * 8,
+        };
+        assert!(exact_in_description.better_than(&tolerant_in_title));
         assert!(WRITTEN.better_than(typo(1)));
         assert!(typo(1).better_than(typo_prefix(1)));
         assert!(typo_prefix(1).better_than(typo(2)));
-        assert_eq!(PREFIX.score(&Posting { kind: 1, ..title }), None);
+        // A prefix reaches words only, not stems.
+        assert_eq!(PREFIX.points(8, 1), None);
+    }
+
+    fn posting(slot: Slot) -> ProductPosting {
+        ProductPosting {
+            slot,
+            weight: 1,
+            kind: 0,
+        }
+    }
+
+    #[test]
+    fn a_list_put_back_in_slot_order_keeps_every_posting() {
+        let slots = |list: &[ProductPosting]| list.iter().map(|p| p.slot).collect::<Vec<_>>();
+        let mut list: Vec<ProductPosting> = [1, 4, 9, 7, 2, 4].into_iter().map(posting).collect();
+        merge_tail(&mut list, 3);
+        assert_eq!(slots(&list), [1, 2, 4, 4, 7, 9]);
+        let mut appended: Vec<ProductPosting> = [1, 2, 5, 3].into_iter().map(posting).collect();
+        merge_tail(&mut appended, 2);
+        assert_eq!(slots(&appended), [1, 2, 3, 5]);
+    }
+
+    /// A store's part: each product's id and its title words.
+    fn part(products: &[(i64, &[&str])]) -> Part {
+        Part {
+            terms: products
+                .iter()
+                .flat_map(|(id, words)| {
+                    words.iter().map(move |w| {
+                        (
+                            w.to_string(),
+                            Occurrence {
+                                target: Target::Product,
+                                id: *id,
+                                weight: 8,
+                                kind: 0,
+                            },
+                        )
+                    })
+                })
+                .collect(),
+            products: products
+                .iter()
+                .map(|(id, _)| {
+                    (
+                        *id,
+                        Facts {
+                            id: *id,
+                            store_id: 1,
+                            category: Arc::from("home"),
+                            currency: Arc::from("SAR"),
+                            price_minor: Some(100),
+                            in_stock: true,
+                            published_at: *id,
+                            collections: Vec::new(),
+                            popularity: 0,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn found(index: &Index, words: &[&str]) -> Vec<i64> {
+        let reached: Vec<Reached> = words.iter().map(|w| index.reach(w, false)).collect();
+        index
+            .product_hits(&reached)
+            .iter()
+            .filter_map(|h| index.facts(h.slot).map(|f| f.id))
+            .collect()
+    }
+
+    #[test]
+    fn a_store_replaced_is_found_by_its_new_words_and_never_by_its_old_ones() {
+        let mut index = Index::empty().unwrap_or_else(|e| panic!("{e}"));
+        let old: &[(i64, &[&str])] = &[(10, &["wool", "blanket"]), (11, &["wool", "scarf"])];
+        index
+            .replace_store(1, &HashSet::new(), part(old))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found(&index, &["wool"]), [10, 11]);
+        assert_eq!(found(&index, &["wool", "scarf"]), [11]);
+        // The scarf is now silk, a new product joins, and the blanket is hidden.
+        let new: &[(i64, &[&str])] = &[(11, &["silk", "scarf"]), (12, &["wool", "socks"])];
+        let all: HashSet<i64> = [10, 11, 12].into_iter().collect();
+        index
+            .replace_store(1, &all, part(new))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found(&index, &["wool"]), [12]);
+        assert_eq!(found(&index, &["scarf", "silk"]), [11]);
+        assert!(found(&index, &["blanket"]).is_empty());
+        assert!(found(&index, &["wool", "scarf"]).is_empty());
     }
 }
