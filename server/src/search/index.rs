@@ -177,6 +177,8 @@ struct Index {
     terms_of: HashMap<i64, Vec<u32>>,
     /// Every product that has had a slot, by slot; `None` once it is no longer shown.
     products: Vec<Option<Facts>>,
+    /// Each slot's `tie`, apart from the products so a search reads 8 bytes a hit.
+    ties: Vec<u64>,
     slot_of: HashMap<i64, Slot>,
 }
 
@@ -497,13 +499,31 @@ impl SearchIndex {
         let candidate = |hit: &Hit, facts: &Facts| Candidate {
             typos: hit.typos,
             points: hit.points,
-            popularity: facts.popularity,
+            tie: tie(facts),
+            slot: hit.slot,
             published_at: facts.published_at,
             id: facts.id,
             price: facts.price_minor.unwrap_or(i64::MAX),
         };
         let searching = !words.is_empty();
-        let mut hits: Vec<Candidate> = if searching {
+        let by_relevance = searching && query.sort == ShopSort::Relevance;
+        let mut hits: Vec<Candidate> = if by_relevance && !filtered {
+            // The common search needs nothing of the products but their ties, kept
+            // apart in slot order: the products themselves are read for the page only.
+            index
+                .product_hits(&reached)
+                .iter()
+                .map(|hit| Candidate {
+                    typos: hit.typos,
+                    points: hit.points,
+                    tie: index.tie_of(hit.slot),
+                    slot: hit.slot,
+                    published_at: 0,
+                    id: 0,
+                    price: 0,
+                })
+                .collect()
+        } else if searching {
             index
                 .product_hits(&reached)
                 .iter()
@@ -513,25 +533,26 @@ impl SearchIndex {
                 })
                 .collect()
         } else {
-            let none = Hit {
-                slot: 0,
-                typos: 0,
-                points: 0,
-            };
             index
                 .products
                 .iter()
-                .flatten()
-                .filter(|facts| keep(facts))
-                .map(|facts| candidate(&none, facts))
+                .zip(0..)
+                .filter_map(|(facts, slot)| {
+                    let facts = facts.as_ref().filter(|f| keep(f))?;
+                    let unscored = Hit {
+                        slot,
+                        typos: 0,
+                        points: 0,
+                    };
+                    Some(candidate(&unscored, facts))
+                })
                 .collect()
         };
         let order = |a: &Candidate, b: &Candidate| {
             let newest = (b.published_at, b.id).cmp(&(a.published_at, a.id));
             match query.sort {
-                ShopSort::Relevance if searching => (Reverse(b.typos), b.points, b.popularity)
-                    .cmp(&(Reverse(a.typos), a.points, a.popularity))
-                    .then(newest),
+                ShopSort::Relevance if searching => (Reverse(b.typos), b.points, b.tie, b.slot)
+                    .cmp(&(Reverse(a.typos), a.points, a.tie, a.slot)),
                 ShopSort::Relevance | ShopSort::Newest => newest,
                 ShopSort::PriceLowToHigh => a.price.cmp(&b.price).then(b.id.cmp(&a.id)),
                 ShopSort::PriceHighToLow => b.price.cmp(&a.price).then(b.id.cmp(&a.id)),
@@ -545,7 +566,12 @@ impl SearchIndex {
         }
         hits.sort_unstable_by(order);
         found.has_more = hits.len() > offset.saturating_add(page);
-        found.products = hits.iter().skip(offset).take(page).map(|c| c.id).collect();
+        found.products = hits
+            .iter()
+            .skip(offset)
+            .take(page)
+            .filter_map(|c| index.facts(c.slot).map(|f| f.id))
+            .collect();
         if searching && offset == 0 {
             let mut stores: Vec<(i64, (u8, u32))> =
                 index.store_scores(&reached).into_iter().collect();
@@ -578,10 +604,19 @@ impl SearchIndex {
 struct Candidate {
     typos: u8,
     points: u32,
-    popularity: i64,
+    tie: u64,
+    slot: Slot,
     published_at: i64,
     id: i64,
     price: i64,
+}
+
+/// What breaks a tie in relevance, as one number: recent popularity (up to 65,535),
+/// then the time of publishing (milliseconds fit 48 bits for thousands of years).
+fn tie(facts: &Facts) -> u64 {
+    let popularity = u64::try_from(facts.popularity.clamp(0, 0xFFFF)).unwrap_or(0);
+    let published = u64::try_from(facts.published_at.max(0)).unwrap_or(0) & 0xFFFF_FFFF_FFFF;
+    popularity << 48 | published
 }
 
 /// How a query word reached a term: what a posting of the term scores per weight of
@@ -716,8 +751,30 @@ impl Index {
             postings: Vec::new(),
             terms_of: HashMap::new(),
             products: Vec::new(),
+            ties: Vec::new(),
             slot_of: HashMap::new(),
         })
+    }
+
+    fn tie_of(&self, slot: Slot) -> u64 {
+        usize::try_from(slot)
+            .ok()
+            .and_then(|s| self.ties.get(s))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Puts a product in its slot, or takes it out.
+    fn place(&mut self, slot: Slot, facts: Option<Facts>) {
+        let Ok(at) = usize::try_from(slot) else {
+            return;
+        };
+        if let Some(tie_at) = self.ties.get_mut(at) {
+            *tie_at = facts.as_ref().map_or(0, tie);
+        }
+        if let Some(place) = self.products.get_mut(at) {
+            *place = facts;
+        }
     }
 
     /// How many postings a term has: how common it is.
@@ -832,38 +889,43 @@ impl Index {
 
     /// The products one word reaches, sorted by slot, each at its best.
     fn word_hits(&self, word: &Reached) -> Vec<Hit> {
-        let mut hits = Vec::new();
-        for (number, reach) in &word.terms {
-            for posting in self
-                .postings_of(*number)
-                .map(|p| p.products.as_slice())
-                .unwrap_or_default()
-            {
-                if let Some(points) = reach.points(posting.weight, posting.kind) {
-                    hits.push(Hit {
-                        slot: posting.slot,
-                        typos: reach.typos,
-                        points,
-                    });
-                }
+        // One sorted list per term, merged two by two: the cost follows the postings
+        // times the log of the number of terms, not a sort of them all.
+        let mut lists: Vec<Vec<Hit>> = word
+            .terms
+            .iter()
+            .map(|(number, reach)| {
+                let mut hits: Vec<Hit> = self
+                    .postings_of(*number)
+                    .map(|p| p.products.as_slice())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|posting| {
+                        Some(Hit {
+                            slot: posting.slot,
+                            typos: reach.typos,
+                            points: reach.points(posting.weight, posting.kind)?,
+                        })
+                    })
+                    .collect();
+                // A product may hold the term as a word and as a stem.
+                keep_best(&mut hits);
+                hits
+            })
+            .filter(|hits| !hits.is_empty())
+            .collect();
+        while lists.len() > 1 {
+            let mut pairs = Vec::with_capacity(lists.len().div_ceil(2));
+            let mut lists_left = lists.into_iter();
+            while let Some(a) = lists_left.next() {
+                pairs.push(match lists_left.next() {
+                    Some(b) => union(a, b),
+                    None => a,
+                });
             }
+            lists = pairs;
         }
-        // One term's postings are in slot order already; several are merged.
-        if word.terms.len() > 1
-            || hits
-                .windows(2)
-                .any(|w| w.first().map(|h| h.slot) >= w.last().map(|h| h.slot))
-        {
-            hits.sort_unstable_by_key(|h| h.slot);
-            hits.dedup_by(|later, kept| {
-                let same = later.slot == kept.slot;
-                if same && later.better_than(kept) {
-                    *kept = *later;
-                }
-                same
-            });
-        }
-        hits
+        lists.pop().unwrap_or_default()
     }
 
     /// What matched so far that this word also reaches, with its typos and points
@@ -1044,6 +1106,7 @@ impl Index {
         let slot = Slot::try_from(self.products.len())
             .map_err(|_| ApiError::Internal("too many products to search".into()))?;
         self.products.push(None);
+        self.ties.push(0);
         self.slot_of.insert(id, slot);
         Ok(slot)
     }
@@ -1075,22 +1138,12 @@ impl Index {
             }
         }
         for slot in &slots {
-            if let Some(facts) = usize::try_from(*slot)
-                .ok()
-                .and_then(|s| self.products.get_mut(s))
-            {
-                *facts = None;
-            }
+            self.place(*slot, None);
         }
         for (id, mut facts) in part.products {
             facts.popularity = popularity.get(&id).copied().unwrap_or(0);
             let slot = self.slot(id)?;
-            if let Some(place) = usize::try_from(slot)
-                .ok()
-                .and_then(|s| self.products.get_mut(s))
-            {
-                *place = Some(facts);
-            }
+            self.place(slot, Some(facts));
         }
         // New postings go to the end of their lists, which are then put back in slot
         // order by merging the sorted tail in.
@@ -1145,10 +1198,43 @@ impl Index {
     }
 
     fn count(&mut self, popularity: &HashMap<i64, i64>) {
-        for facts in self.products.iter_mut().flatten() {
-            facts.popularity = popularity.get(&facts.id).copied().unwrap_or(0);
+        for (facts, tie_at) in self.products.iter_mut().zip(self.ties.iter_mut()) {
+            if let Some(facts) = facts {
+                facts.popularity = popularity.get(&facts.id).copied().unwrap_or(0);
+                *tie_at = tie(facts);
+            }
         }
     }
+}
+
+/// Keeps, of hits for one slot next to each other, the best.
+fn keep_best(hits: &mut Vec<Hit>) {
+    hits.dedup_by(|later, kept| {
+        let same = later.slot == kept.slot;
+        if same && later.better_than(kept) {
+            *kept = *later;
+        }
+        same
+    });
+}
+
+/// Two lists of hits in slot order as one, each slot at its best.
+fn union(a: Vec<Hit>, b: Vec<Hit>) -> Vec<Hit> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.slot <= y.slot => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        merged.extend(next);
+    }
+    keep_best(&mut merged);
+    merged
 }
 
 /// Puts a list back in slot order when only its elements from `from` on may be out of
@@ -1243,12 +1329,7 @@ async fn load(db: &Db) -> Result<Index, ApiError> {
     products.sort_unstable_by_key(|(id, _)| *id);
     for (id, facts) in products {
         let slot = index.slot(id)?;
-        if let Some(place) = usize::try_from(slot)
-            .ok()
-            .and_then(|s| index.products.get_mut(s))
-        {
-            *place = Some(facts);
-        }
+        index.place(slot, Some(facts));
     }
     let mut numbers: HashMap<String, u32> = HashMap::new();
     let mut postings: Vec<Postings> = Vec::new();
@@ -1575,11 +1656,13 @@ mod tests {
 
     fn found(index: &Index, words: &[&str]) -> Vec<i64> {
         let reached: Vec<Reached> = words.iter().map(|w| index.reach(w, false)).collect();
-        index
+        let mut ids: Vec<i64> = index
             .product_hits(&reached)
             .iter()
             .filter_map(|h| index.facts(h.slot).map(|f| f.id))
-            .collect()
+            .collect();
+        ids.sort_unstable();
+        ids
     }
 
     #[test]
