@@ -1218,14 +1218,14 @@ fn keep_best(hits: &mut Vec<Hit>) {
     });
 }
 
-/// Two lists of hits in slot order as one, each slot at its best.
-fn union(a: Vec<Hit>, b: Vec<Hit>) -> Vec<Hit> {
+/// Two lists in slot order as one, in one pass.
+fn merge_by_slot<T>(a: Vec<T>, b: Vec<T>, slot: impl Fn(&T) -> Slot) -> Vec<T> {
     let mut merged = Vec::with_capacity(a.len() + b.len());
     let mut a = a.into_iter().peekable();
     let mut b = b.into_iter().peekable();
     loop {
         let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if x.slot <= y.slot => a.next(),
+            (Some(x), Some(y)) if slot(x) <= slot(y) => a.next(),
             (Some(_), Some(_)) => b.next(),
             (Some(_), None) => a.next(),
             (None, Some(_)) => b.next(),
@@ -1233,12 +1233,18 @@ fn union(a: Vec<Hit>, b: Vec<Hit>) -> Vec<Hit> {
         };
         merged.extend(next);
     }
+    merged
+}
+
+/// Two lists of hits in slot order as one, each slot at its best.
+fn union(a: Vec<Hit>, b: Vec<Hit>) -> Vec<Hit> {
+    let mut merged = merge_by_slot(a, b, |h| h.slot);
     keep_best(&mut merged);
     merged
 }
 
 /// Puts a list back in slot order when only its elements from `from` on may be out of
-/// it: the tail is sorted and merged in, in one pass.
+/// it: the tail is sorted and merged in.
 fn merge_tail(list: &mut Vec<ProductPosting>, from: usize) {
     if from >= list.len() {
         return;
@@ -1250,19 +1256,7 @@ fn merge_tail(list: &mut Vec<ProductPosting>, from: usize) {
         return;
     }
     let head = std::mem::take(list);
-    list.reserve(head.len() + tail.len());
-    let mut head = head.into_iter().peekable();
-    let mut tail = tail.into_iter().peekable();
-    loop {
-        let next = match (head.peek(), tail.peek()) {
-            (Some(h), Some(t)) if h.slot <= t.slot => head.next(),
-            (Some(_), Some(_)) => tail.next(),
-            (Some(_), None) => head.next(),
-            (None, Some(_)) => tail.next(),
-            (None, None) => break,
-        };
-        list.extend(next);
-    }
+    *list = merge_by_slot(head, tail, |p| p.slot);
 }
 
 #[derive(sqlx::FromRow)]
