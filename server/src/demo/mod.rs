@@ -66,16 +66,14 @@ pub async fn load_into_empty(souq: &Souq) -> Result<bool, ApiError> {
     if already.is_some() {
         return Ok(false);
     }
-    // Hash before taking any lock: argon2 is slow on purpose.
-    let mut hashes = Vec::new();
-    for _ in 0..STORES.len() + SHOPPERS.len() {
-        hashes.push(
-            souq.accounts
-                .hashing
-                .hash(DEMO_PASSWORD.to_string())
-                .await?,
-        );
-    }
+    // Hash before taking any lock: argon2 is slow on purpose. Every demo account has
+    // the same published password, so one hash (one salt) serves them all, and a first
+    // launch pays for one hash instead of one per account.
+    let hash = souq
+        .accounts
+        .hashing
+        .hash(DEMO_PASSWORD.to_string())
+        .await?;
 
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
@@ -95,10 +93,9 @@ pub async fn load_into_empty(souq: &Souq) -> Result<bool, ApiError> {
         tx.commit().await?;
         return Ok(false);
     }
-    let mut hashes = hashes.into_iter();
     let mut loader = Loader { tx, now };
-    let stores = loader.stores(&mut hashes).await?;
-    let shoppers = loader.shoppers(&mut hashes).await?;
+    let stores = loader.stores(&hash).await?;
+    let shoppers = loader.shoppers(&hash).await?;
     loader.drops(&stores).await?;
     loader.posts(&stores, &shoppers).await?;
     loader.social(&stores, &shoppers).await?;
@@ -148,10 +145,7 @@ impl Loader {
         Ok(id)
     }
 
-    async fn stores(
-        &mut self,
-        hashes: &mut impl Iterator<Item = String>,
-    ) -> Result<Vec<LoadedStore>, ApiError> {
+    async fn stores(&mut self, hash: &str) -> Result<Vec<LoadedStore>, ApiError> {
         let mut loaded = Vec::new();
         let sold_out: Vec<&str> = DROPS
             .iter()
@@ -160,9 +154,7 @@ impl Loader {
             .collect();
         let dropped: Vec<&str> = DROPS.iter().map(|d| d.product).collect();
         for spec in STORES {
-            let hash = hashes
-                .next()
-                .ok_or_else(|| ApiError::Internal("hashes ran out".into()))?;
+            let hash = hash.to_string();
             let role = if spec.nonprofit {
                 Role::Nonprofit
             } else {
@@ -329,16 +321,13 @@ impl Loader {
         Ok(())
     }
 
-    async fn shoppers(
-        &mut self,
-        hashes: &mut impl Iterator<Item = String>,
-    ) -> Result<Vec<i64>, ApiError> {
+    async fn shoppers(&mut self, hash: &str) -> Result<Vec<i64>, ApiError> {
         let mut ids = Vec::new();
         for (handle, name) in SHOPPERS {
-            let hash = hashes
-                .next()
-                .ok_or_else(|| ApiError::Internal("hashes ran out".into()))?;
-            ids.push(self.user(handle, name, Role::Shopper, hash).await?);
+            ids.push(
+                self.user(handle, name, Role::Shopper, hash.to_string())
+                    .await?,
+            );
         }
         Ok(ids)
     }

@@ -4,7 +4,8 @@
 //! what the filters need of each shown product; and how much shoppers bought and
 //! engaged with each lately, to break ties. It is loaded from `search_terms` and
 //! `products` at start, and kept in step by the same changes as the caches: a change
-//! marks what to reload, and the next search reloads it before it answers.
+//! marks what to reload, and the next search has it reloaded (searches meanwhile
+//! answer from the index as it was).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
