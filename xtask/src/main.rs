@@ -2,6 +2,7 @@
 //! `cargo xtask test` runs every check CI runs. See `cargo xtask help`.
 
 mod bench;
+mod bundle;
 mod fuzz;
 mod postgres;
 mod setup;
@@ -25,6 +26,9 @@ cargo xtask <task>
           and 10,000 drop reminders on the device (figures for docs/BENCHMARKS.md);
           `bench rush` runs the rushes alone, `bench search` the search, `bench
           sends` the sends, `bench reminders` the reminders
+  bundle  this platform's installers (Linux: .deb) with the pinned tauri-cli, from
+          the release UI and app; prints where they are and their sizes, and fails
+          when the .deb is over 10 MB
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
             )),
         },
         "test" => tasks::test(),
+        "bundle" => bundle::run(),
         "setup" => setup::ensure_all(),
         "ui" => setup::ensure_all().and_then(|()| tasks::build_ui()),
         "help" | "--help" | "-h" | "" => {

@@ -18,6 +18,8 @@ pub const BINARYEN: &str = "132";
 pub const AXE_CORE: &str = "4.14.1";
 /// The API fuzzer, from PyPI, in a virtualenv of Debian's Python.
 pub const SCHEMATHESIS: &str = "4.32.5";
+/// Bundles the installers; the npm package is its prebuilt binary.
+pub const TAURI_CLI: &str = "2.12.4";
 
 /// What building and running the desktop app needs.
 const APT_RUN: &[&str] = &[
@@ -62,6 +64,7 @@ pub enum Purpose {
     Run,
     Test,
     Bench,
+    Bundle,
 }
 
 pub fn ensure_all() -> Result<(), String> {
@@ -81,7 +84,23 @@ pub fn ensure(purpose: Purpose) -> Result<(), String> {
         ensure_schemathesis()?;
     }
     ensure_binaryen()?;
+    if purpose == Purpose::Bundle {
+        ensure_tauri_cli()?;
+    }
     check_wasm_bindgen_lock()
+}
+
+/// The tauri-cli command.
+pub fn tauri_cli() -> std::path::PathBuf {
+    sh::tools_dir().join("tauri-cli/node_modules/.bin/tauri")
+}
+
+fn ensure_tauri_cli() -> Result<(), String> {
+    let found = sh::output(Command::new(tauri_cli()).arg("--version")).unwrap_or_default();
+    if found.trim() == format!("tauri-cli {TAURI_CLI}") {
+        return Ok(());
+    }
+    npm_install("tauri-cli", &format!("@tauri-apps/cli@{TAURI_CLI}"))
 }
 
 fn installed(package: &str) -> bool {
@@ -92,7 +111,7 @@ fn installed(package: &str) -> bool {
 fn ensure_apt(purpose: Purpose) -> Result<(), String> {
     let mut wanted: Vec<&str> = APT_RUN.to_vec();
     match purpose {
-        Purpose::Run => {}
+        Purpose::Run | Purpose::Bundle => {}
         Purpose::Test => wanted.extend_from_slice(APT_TEST),
         Purpose::Bench => wanted.extend_from_slice(APT_BENCH),
     }
