@@ -26,7 +26,11 @@ pub fn run() -> Result<(), String> {
             .current_dir(sh::root().join("src-tauri"))
             .env("PATH", sh::tool_path()),
     )?;
-    let found = installers(&tasks::target_dir().join("release/bundle"))?;
+    let bundle = tasks::target_dir().join("release/bundle");
+    for (deb, _) in installers(&bundle)?.iter().filter(|(p, _)| is_deb(p)) {
+        repack(deb)?;
+    }
+    let found = installers(&bundle)?;
     if found.is_empty() {
         return Err("tauri-cli built no installer".into());
     }
@@ -44,6 +48,61 @@ pub fn run() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// tauri-cli's .deb holds the binary with its symbols, gzipped. Debian's own tools
+/// strip it and pack it again with xz, as Debian packs its archive: the same files,
+/// about a third smaller.
+fn repack(deb: &Path) -> Result<(), String> {
+    let dir = deb.with_extension("contents");
+    let _ = std::fs::remove_dir_all(&dir);
+    sh::run(
+        Command::new("dpkg-deb")
+            .arg("--raw-extract")
+            .arg(deb)
+            .arg(&dir),
+    )?;
+    let bin = dir.join("usr/bin");
+    let binaries = std::fs::read_dir(&bin).map_err(|e| format!("{}: {e}", bin.display()))?;
+    for binary in binaries.flatten() {
+        sh::run(
+            Command::new("strip")
+                .arg("--strip-unneeded")
+                .arg(binary.path()),
+        )?;
+    }
+    // The control files tell the files' sums and the installed size: of the stripped
+    // binary now.
+    let sums = sh::output(
+        Command::new("sh")
+            .args(["-c", "find usr -type f -print0 | sort -z | xargs -0 md5sum"])
+            .current_dir(&dir),
+    )
+    .ok_or("md5sum failed")?;
+    std::fs::write(dir.join("DEBIAN/md5sums"), format!("{sums}\n")).map_err(|e| e.to_string())?;
+    let kib = sh::output(Command::new("du").args(["-sk", "usr"]).current_dir(&dir))
+        .and_then(|out| out.split_whitespace().next().map(str::to_string))
+        .ok_or("du failed")?;
+    let control = dir.join("DEBIAN/control");
+    let text = std::fs::read_to_string(&control).map_err(|e| e.to_string())?;
+    let text: String = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("Installed-Size:") {
+                format!("Installed-Size: {kib}\n")
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&control, text).map_err(|e| e.to_string())?;
+    sh::run(
+        Command::new("dpkg-deb")
+            .args(["-Zxz", "-z9", "--root-owner-group", "--build"])
+            .arg(&dir)
+            .arg(deb),
+    )?;
+    std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 fn mb(bytes: u64) -> f64 {
