@@ -192,11 +192,15 @@ struct Hit {
     points: u32,
 }
 
+/// How well a product or store matched, greater is better: fewer typos first, then
+/// more points, so exact matches rank above tolerant ones whatever the weights.
+fn rank(typos: u8, points: u32) -> (Reverse<u8>, u32) {
+    (Reverse(typos), points)
+}
+
 impl Hit {
-    /// Fewer typos first, then more points: exact matches rank above tolerant ones
-    /// whatever the weights.
     fn better_than(&self, other: &Hit) -> bool {
-        (Reverse(self.typos), self.points) > (Reverse(other.typos), other.points)
+        rank(self.typos, self.points) > rank(other.typos, other.points)
     }
 }
 
@@ -552,8 +556,8 @@ impl SearchIndex {
         let order = |a: &Candidate, b: &Candidate| {
             let newest = (b.published_at, b.id).cmp(&(a.published_at, a.id));
             match query.sort {
-                ShopSort::Relevance if searching => (Reverse(b.typos), b.points, b.tie, b.slot)
-                    .cmp(&(Reverse(a.typos), a.points, a.tie, a.slot)),
+                ShopSort::Relevance if searching => (rank(b.typos, b.points), b.tie, b.slot)
+                    .cmp(&(rank(a.typos, a.points), a.tie, a.slot)),
                 ShopSort::Relevance | ShopSort::Newest => newest,
                 ShopSort::PriceLowToHigh => a.price.cmp(&b.price).then(b.id.cmp(&a.id)),
                 ShopSort::PriceHighToLow => b.price.cmp(&a.price).then(b.id.cmp(&a.id)),
@@ -577,7 +581,7 @@ impl SearchIndex {
             let mut stores: Vec<(i64, (u8, u32))> =
                 index.store_scores(&reached).into_iter().collect();
             stores.sort_unstable_by(|(a, x), (b, y)| {
-                (Reverse(y.0), y.1).cmp(&(Reverse(x.0), x.1)).then(a.cmp(b))
+                rank(y.0, y.1).cmp(&rank(x.0, x.1)).then(a.cmp(b))
             });
             found.stores = stores
                 .into_iter()
@@ -936,7 +940,7 @@ impl Index {
         let mut best: Vec<Option<(u8, u32)>> = vec![None; hits.len()];
         let mut offer = |at: usize, typos: u8, points: u32| {
             if let Some(slot) = best.get_mut(at) {
-                let better = slot.is_none_or(|(t, p)| (Reverse(typos), points) > (Reverse(t), p));
+                let better = slot.is_none_or(|(t, p)| rank(typos, points) > rank(t, p));
                 if better {
                     *slot = Some((typos, points));
                 }
@@ -1008,7 +1012,7 @@ impl Index {
                     if let Some(points) = reach.points(posting.weight, posting.kind) {
                         let score = (reach.typos, points);
                         let entry = best.entry(posting.id).or_insert(score);
-                        if (Reverse(score.0), score.1) > (Reverse(entry.0), entry.1) {
+                        if rank(score.0, score.1) > rank(entry.0, entry.1) {
                             *entry = score;
                         }
                     }
@@ -1075,11 +1079,8 @@ impl Index {
             .into_iter()
             .filter_map(|hit| Some((hit, self.facts(hit.slot).filter(|f| keep(f))?)))
             .max_by(|(a, x), (b, y)| {
-                (Reverse(a.typos), a.points, Reverse(x.id)).cmp(&(
-                    Reverse(b.typos),
-                    b.points,
-                    Reverse(y.id),
-                ))
+                (rank(a.typos, a.points), Reverse(x.id))
+                    .cmp(&(rank(b.typos, b.points), Reverse(y.id)))
             })
             .map(|(_, facts)| facts.id)?;
         Some(Suggestion {
