@@ -29,4 +29,4 @@ pub mod stores;
 pub mod wallet;
 
 pub use db::{Backend, DatabaseConfig, Db};
-pub use server::{Config, RunningServer, StartError, start};
+pub use server::{Config, Listening, RunningServer, StartError, start, start_on};

@@ -1,5 +1,5 @@
-//! Starting and stopping a server: connect and migrate, load the demo data into an empty
-//! database, bind, serve until asked to stop, then drain in-flight requests. Every
+//! Starting and stopping a server: bind, connect and migrate, load the demo data into an
+//! empty database, serve until asked to stop, then drain in-flight requests. Every
 //! connection is bounded in time: its request headers must arrive within
 //! `header_read_timeout`, a body within `body_read_timeout`, and a connection on which
 //! nothing arrives for `idle_timeout` is closed, so slow clients cannot hold it open.
@@ -94,7 +94,44 @@ impl RunningServer {
     }
 }
 
+/// A bound socket not served yet. Its URL is known at once, and connections made to it
+/// wait in the kernel's backlog until `start_on` serves them: the app hands the URL to
+/// its window while the database migrates and the demo data loads behind it.
+pub struct Listening {
+    listener: TcpListener,
+    addr: SocketAddr,
+}
+
+impl Listening {
+    pub async fn bind(addr: SocketAddr) -> Result<Listening, StartError> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| StartError::Bind(addr, e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError::Bind(addr, e))?;
+        Ok(Listening { listener, addr })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL clients use, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
 pub async fn start(config: Config) -> Result<RunningServer, StartError> {
+    let listening = Listening::bind(config.listen).await?;
+    start_on(listening, config).await
+}
+
+/// Serves `listening` once the database is migrated (and, if asked, holds the demo
+/// data); `config.listen` is not read again.
+pub async fn start_on(listening: Listening, config: Config) -> Result<RunningServer, StartError> {
+    let Listening { listener, addr } = listening;
     let souq = Souq::connect(&config.database, &config.limits, &config.payments).await?;
     // Before anything indexes more: terms made by an older normalization are rebuilt,
     // like a migration, so every search reads terms of one kind.
@@ -117,12 +154,6 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
             }
         });
     }
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| StartError::Bind(config.listen, e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError::Bind(config.listen, e))?;
     let state = souq.clone();
     let housekeeping = tokio::spawn(crate::housekeeping::run(state.clone()));
     let callbacks = tokio::spawn(crate::checkout::deliver_callbacks(state.clone()));

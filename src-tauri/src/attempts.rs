@@ -88,7 +88,7 @@ pub fn is_definite(error: &AppError) -> bool {
                 | souq_wire::ErrorCode::TooManyRequests
         ),
         AppError::Unreachable(_) | AppError::BadResponse(_) | AppError::Internal(_) => false,
-        AppError::SignedOut => true,
+        AppError::SignedOut | AppError::UpdateRefused(_) => true,
     }
 }
 

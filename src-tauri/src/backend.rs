@@ -2,6 +2,11 @@
 //! it, on desktop, the server runs in-process on 127.0.0.1 (a free port) over SQLite in
 //! the app's data dir, so the app works out of the box and offline. Either way the
 //! rest of the app only sees a base URL: one code path.
+//!
+//! The embedded server binds its port first and prepares behind it (migrations, the
+//! demo data on a first launch), so the window opens at once; requests made meanwhile
+//! wait in the socket's backlog, and `Readiness` tells the UI when it can stop saying
+//! so.
 
 use std::path::Path;
 
@@ -13,8 +18,44 @@ pub struct Backend {
     pub url: String,
     /// The embedded server's launch secret, sent with every request to it.
     pub app_secret: Option<String>,
+    readiness: Readiness,
+    /// The embedded server's start, which ends with the running server (or none, when it
+    /// failed: `readiness` says why).
     #[cfg(desktop)]
-    embedded: Option<souq_server::RunningServer>,
+    embedded: Option<tauri::async_runtime::JoinHandle<Option<souq_server::RunningServer>>>,
+}
+
+/// Whether the server is ready for requests: at once for a remote one, after its start
+/// for the embedded one. Cheap to clone; every clone sees the same start.
+#[derive(Clone)]
+pub struct Readiness(tokio::sync::watch::Receiver<State>);
+
+// A phone's server is always remote: it never starts or fails here.
+#[cfg_attr(mobile, allow(dead_code))]
+#[derive(Clone, Debug, PartialEq)]
+enum State {
+    Starting,
+    Ready,
+    Failed(String),
+}
+
+impl Readiness {
+    fn ready() -> Readiness {
+        Readiness(tokio::sync::watch::Sender::new(State::Ready).subscribe())
+    }
+
+    /// Waits until the server can answer, or says why it never will.
+    pub async fn wait(&self) -> Result<(), AppError> {
+        let mut state = self.0.clone();
+        let state = state
+            .wait_for(|state| *state != State::Starting)
+            .await
+            .map_err(|_| AppError::Internal("the embedded server's start was lost".into()))?;
+        match &*state {
+            State::Failed(why) => Err(AppError::Internal(why.clone())),
+            _ => Ok(()),
+        }
+    }
 }
 
 fn remote_url() -> Option<String> {
@@ -88,6 +129,7 @@ impl Backend {
             return Ok(Backend {
                 url,
                 app_secret: None,
+                readiness: Readiness::ready(),
                 #[cfg(desktop)]
                 embedded: None,
             });
@@ -95,10 +137,12 @@ impl Backend {
         Self::start_embedded(data_dir).await
     }
 
+    /// Binds the embedded server's port and returns; the server migrates, loads the
+    /// demo data into a new database and starts serving in the background.
     #[cfg(desktop)]
     async fn start_embedded(data_dir: &Path) -> Result<Backend, AppError> {
         let secret = launch_secret()?;
-        let mut config = souq_server::Config {
+        let config = souq_server::Config {
             demo_data: true,
             app_secret: Some(secret.clone()),
             ..souq_server::Config::new(
@@ -106,15 +150,32 @@ impl Backend {
                 std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             )
         };
-        config.payments.wallet.card_key = card_key().await;
-        let server = souq_server::start(config)
+        let listening = souq_server::Listening::bind(config.listen)
             .await
             .map_err(|e| AppError::Internal(format!("embedded server: {e}")))?;
-        tracing::info!(url = %server.url(), "embedded Souq server started");
+        let url = listening.url();
+        let (told, readiness) = tokio::sync::watch::channel(State::Starting);
+        let embedded = tauri::async_runtime::spawn(async move {
+            let mut config = config;
+            config.payments.wallet.card_key = card_key().await;
+            match souq_server::start_on(listening, config).await {
+                Ok(server) => {
+                    tracing::info!(url = %server.url(), "embedded Souq server started");
+                    told.send_replace(State::Ready);
+                    Some(server)
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the embedded Souq server could not start");
+                    told.send_replace(State::Failed(format!("embedded server: {e}")));
+                    None
+                }
+            }
+        });
         Ok(Backend {
-            url: server.url(),
+            url,
             app_secret: Some(secret),
-            embedded: Some(server),
+            readiness: Readiness(readiness),
+            embedded: Some(embedded),
         })
     }
 
@@ -123,6 +184,10 @@ impl Backend {
         Err(AppError::Internal(
             "this build has no server: build it with SOUQ_API_URL set".into(),
         ))
+    }
+
+    pub fn readiness(&self) -> Readiness {
+        self.readiness.clone()
     }
 
     pub fn is_embedded(&self) -> bool {
@@ -142,6 +207,8 @@ impl Backend {
         #[cfg(mobile)]
         let demo_sign_ins = Vec::new();
         AppInfo {
+            // tauri.conf.json names no version, so Tauri's (the updater's) is this one.
+            version: env!("CARGO_PKG_VERSION").to_string(),
             embedded: self.is_embedded(),
             server_url: self.url.clone(),
             demo_sign_ins,
@@ -149,10 +216,12 @@ impl Backend {
         }
     }
 
-    /// Lets in-flight requests finish before the app exits.
+    /// Lets in-flight requests finish before the app exits (after the start, when the
+    /// app quits while the embedded server still prepares).
     pub async fn shutdown(self) {
         #[cfg(desktop)]
-        if let Some(server) = self.embedded
+        if let Some(start) = self.embedded
+            && let Ok(Some(server)) = start.await
             && let Err(e) = server.shutdown().await
         {
             tracing::warn!(error = %e, "embedded server did not stop cleanly");

@@ -15,6 +15,9 @@ pub enum AppError {
     BadResponse(String),
     #[error("sign in to continue")]
     SignedOut,
+    /// An update not signed by the release key for the version it claims.
+    #[error("the update was refused: {0}")]
+    UpdateRefused(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -25,6 +28,7 @@ impl AppError {
             AppError::Server(body) => body.code,
             AppError::Unreachable(_) => ErrorCode::Unavailable,
             AppError::SignedOut => ErrorCode::Unauthorized,
+            AppError::UpdateRefused(_) => ErrorCode::UpdateRefused,
             AppError::BadResponse(_) | AppError::Internal(_) => ErrorCode::Internal,
         };
         ErrorBody {

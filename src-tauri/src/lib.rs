@@ -21,6 +21,7 @@ pub mod ranking;
 pub mod reminders;
 #[cfg(desktop)]
 pub mod tray;
+pub mod updates;
 
 use std::sync::Mutex;
 
@@ -49,6 +50,8 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     app.manage(SouqClient::new(api, keychain, attempts));
     app.manage(interests::Interests::load(app.handle())?);
     app.manage(backend.info());
+    app.manage(backend.readiness());
+    app.manage(updates::Updates::default());
     app.manage(BackendSlot(Mutex::new(Some(backend))));
     app.manage(reminders::Reminders::start(
         app.handle(),
@@ -103,6 +106,7 @@ pub fn run() {
     }));
     #[cfg(desktop)]
     let builder = builder
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![tray::HIDDEN]),
@@ -137,6 +141,10 @@ pub fn run() {
             commands::people::notifications,
             commands::people::mark_notifications_read,
             commands::settings::app_info,
+            commands::settings::server_ready,
+            commands::settings::check_update,
+            commands::settings::install_update,
+            commands::settings::restart_app,
             commands::settings::get_preferences,
             commands::settings::set_language,
             commands::settings::ranking_settings,

@@ -9,6 +9,7 @@ mod privacy;
 mod shop;
 mod social;
 mod studio;
+mod updates;
 mod wallet;
 
 use souq_e2e::App;

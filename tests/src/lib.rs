@@ -119,6 +119,19 @@ pub struct Harness {
     driver_port: u16,
     /// A remote server for the app, instead of its embedded one.
     api_url: Option<String>,
+    /// More of the app's environment.
+    env: Vec<(String, String)>,
+}
+
+/// What a harness launches, beyond the defaults (`Harness::start`).
+#[derive(Default)]
+pub struct Launch {
+    /// Another app binary than SOUQ_E2E_APP: one installed from a package, or a
+    /// bare window to measure against.
+    pub app: Option<PathBuf>,
+    /// A remote server for the app, instead of its embedded one.
+    pub api_url: Option<String>,
+    pub env: Vec<(String, String)>,
 }
 
 impl Harness {
@@ -134,23 +147,33 @@ impl Harness {
             Some(url) => cmd.env("SOUQ_API_URL", url),
             None => cmd.env_remove("SOUQ_API_URL"),
         };
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
     }
 
     /// The app over its embedded server.
     pub fn start() -> Harness {
-        Self::start_with(None)
+        Self::start_with(Launch::default())
     }
 
     /// The app over the server at `api_url`.
     pub fn start_remote(api_url: &str) -> Harness {
-        Self::start_with(Some(api_url.to_string()))
+        Self::start_with(Launch {
+            api_url: Some(api_url.to_string()),
+            ..Launch::default()
+        })
     }
 
-    fn start_with(api_url: Option<String>) -> Harness {
-        let app =
-            PathBuf::from(std::env::var("SOUQ_E2E_APP").expect(
+    /// The binary the end-to-end tests run (SOUQ_E2E_APP).
+    pub fn app_under_test() -> PathBuf {
+        PathBuf::from(
+            std::env::var("SOUQ_E2E_APP").expect(
                 "SOUQ_E2E_APP is not set: run the end-to-end tests with `cargo xtask test`",
-            ));
+            ),
+        )
+    }
+
+    pub fn start_with(launch: Launch) -> Harness {
+        let app = launch.app.unwrap_or_else(Self::app_under_test);
         assert!(app.exists(), "no app binary at {}", app.display());
         assert!(
             std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
@@ -175,7 +198,8 @@ impl Harness {
             dirs,
             children: Vec::new(),
             driver_port: free_port(),
-            api_url,
+            api_url: launch.api_url,
+            env: launch.env,
         };
 
         if !bus_has_name("org.freedesktop.secrets") {
@@ -359,6 +383,11 @@ print(len(found))
             "no Souq window to close: {said} {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// This harness's own folder, which goes with it.
+    pub fn dir(&self) -> &Path {
+        self.dirs.path()
     }
 
     /// Whether a Souq runs (with its window or in the tray).

@@ -17,7 +17,7 @@ use souq_wire::{
     PostAction, PostActivity, Preferences, ProductCard, ProductDetail, ProductDraft, Profile,
     RankingSettings, ShippingOption, ShippingOptions, ShopHome, ShopQuery, ShopResults,
     SignInRequest, SignUpRequest, StoreDraft, StoreStep, Storefront, Studio, StudioProduct,
-    Timeline, TopUpRequest, UploadedMedia, User, Wallet,
+    Timeline, TopUpRequest, UpdateCheck, UploadedMedia, User, Wallet,
 };
 use souq_wire::{DropUpdate, NewDrop, ProductDrop, RescheduleDrop, StudioDrop, StudioDrops};
 use wasm_bindgen::prelude::*;
@@ -143,6 +143,25 @@ struct LanguageArgs {
 
 pub async fn app_info() -> ApiResult<AppInfo> {
     call("app_info", &NoArgs {}).await
+}
+
+/// Answers when the server can answer (the embedded one prepares after the window opens).
+pub async fn server_ready() -> ApiResult<()> {
+    call("server_ready", &NoArgs {}).await
+}
+
+/// Asks the release endpoint for a newer Souq.
+pub async fn check_update() -> ApiResult<UpdateCheck> {
+    call("check_update", &NoArgs {}).await
+}
+
+/// Installs what `check_update` found; it runs from the next start.
+pub async fn install_update() -> ApiResult<()> {
+    call("install_update", &NoArgs {}).await
+}
+
+pub async fn restart_app() -> ApiResult<()> {
+    call("restart_app", &NoArgs {}).await
 }
 
 pub async fn get_preferences() -> ApiResult<Preferences> {

@@ -10,7 +10,7 @@ use crate::api;
 use crate::components::shell::Shell;
 use crate::i18n::{I18n, Text, error_text};
 use crate::routes::sign_in::SignInScreen;
-use crate::state::AppState;
+use crate::state::{AppState, Server};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Boot {
@@ -42,6 +42,13 @@ pub fn App() -> impl IntoView {
     let state = AppState::provide();
     let status = RwSignal::new(Boot::Loading);
     Effect::new(move |_| apply_language(i18n.language.get()));
+    // Beside the boot, not in it: the sign-in screen shows while the server prepares.
+    spawn_local(async move {
+        state.server.set(match api::server_ready().await {
+            Ok(()) => Server::Ready,
+            Err(e) => Server::Failed(e),
+        });
+    });
 
     let start = move || {
         status.set(Boot::Loading);

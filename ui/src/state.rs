@@ -66,10 +66,20 @@ pub enum HomeTab {
     Latest,
 }
 
+/// Whether the server answers yet: the embedded one migrates and, on a first launch,
+/// loads the demo data while the window already shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Server {
+    Preparing,
+    Ready,
+    Failed(ErrorBody),
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub user: RwSignal<Option<User>>,
     pub info: RwSignal<Option<AppInfo>>,
+    pub server: RwSignal<Server>,
     pub preferences: RwSignal<Option<Preferences>>,
     pub screen: RwSignal<Screen>,
     /// Screens to return to with Back.
@@ -90,6 +100,7 @@ impl AppState {
         let state = AppState {
             user: RwSignal::new(None),
             info: RwSignal::new(None),
+            server: RwSignal::new(Server::Preparing),
             preferences: RwSignal::new(None),
             screen: RwSignal::new(Screen::Home),
             history: RwSignal::new(Vec::new()),

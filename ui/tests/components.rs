@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 use souq_ui::components::post_card::PostCard;
 use souq_ui::i18n::I18n;
-use souq_ui::state::{AppState, Screen};
+use souq_ui::state::{AppState, Screen, Server};
 use souq_wire::{Author, AuthorKind, Language, Money, Post, ProductCard};
 use wasm_bindgen_test::*;
 
@@ -159,24 +159,62 @@ fn post_times_older_than_a_week_show_the_date() {
     assert_eq!(relative(Language::En, late, now, 180), "2 Nov 2026");
 }
 
-/// Mounts the sign-in screen with what the app says of itself.
-fn mount_sign_in(language: Language, session_kept: bool) -> web_sys::HtmlElement {
+/// Mounts the sign-in screen with what the app says of itself; the state it reads is
+/// returned, for a test to change what the app knows.
+fn mount_sign_in_with(
+    language: Language,
+    session_kept: bool,
+    demo_sign_ins: Vec<souq_wire::DemoSignIn>,
+) -> (web_sys::HtmlElement, AppState) {
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let container: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(container);
+    let shared = std::rc::Rc::new(std::cell::Cell::new(None));
+    let handed = shared.clone();
     let handle = leptos::mount::mount_to(container.clone(), move || {
         I18n::provide(language);
         let state = AppState::provide();
         state.info.set(Some(souq_wire::AppInfo {
-            embedded: false,
+            version: "0.1.0".into(),
+            embedded: !demo_sign_ins.is_empty(),
             server_url: "https://souq.example".into(),
-            demo_sign_ins: Vec::new(),
+            demo_sign_ins: demo_sign_ins.clone(),
             session_kept,
         }));
+        handed.set(Some(state));
         view! { <souq_ui::routes::sign_in::SignInScreen/> }
     });
     handle.forget();
-    container
+    (container, shared.get().unwrap())
+}
+
+fn mount_sign_in(language: Language, session_kept: bool) -> web_sys::HtmlElement {
+    mount_sign_in_with(language, session_kept, Vec::new()).0
+}
+
+#[wasm_bindgen_test]
+async fn the_sign_in_screen_says_the_demo_is_being_prepared_until_the_server_answers() {
+    let demo = souq_wire::DemoSignIn {
+        email: "layla@demo.souq.example".into(),
+        password: "souq-demo".into(),
+        display_name: "ليلى حسن".into(),
+        role: souq_wire::Role::Shopper,
+    };
+    let (screen, state) = mount_sign_in_with(Language::En, true, vec![demo]);
+    leptos::task::tick().await;
+    let preparing = text(&screen, ".preparing-demo");
+    assert!(preparing.contains("Preparing the demo"), "{preparing}");
+    assert!(screen.query_selector(".demo-account").unwrap().is_some());
+    state.server.set(Server::Ready);
+    leptos::task::tick().await;
+    assert!(screen.query_selector(".preparing-demo").unwrap().is_none());
+    state.server.set(Server::Failed(souq_wire::ErrorBody {
+        code: souq_wire::ErrorCode::Internal,
+        message: "embedded server: disk full".into(),
+    }));
+    leptos::task::tick().await;
+    assert!(screen.query_selector(".preparing-demo").unwrap().is_none());
+    assert!(screen.query_selector("[role=alert]").unwrap().is_some());
 }
 
 #[wasm_bindgen_test]

@@ -135,8 +135,30 @@ impl Preferences {
     }
 }
 
+/// What checking for a newer Souq found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateCheck {
+    pub current_version: String,
+    /// None when this is the newest release, or where updates come from the platform's
+    /// store (phones).
+    pub update: Option<AppUpdate>,
+    /// False on phones: their stores update the app, not Souq.
+    pub supported: bool,
+}
+
+/// A newer release, signed with Souq's release key, waiting for the user's word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppUpdate {
+    pub version: String,
+    /// What is new, as the release notes say it.
+    pub notes: String,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppInfo {
+    /// This app's version (what updates are compared with).
+    pub version: String,
     /// True when the app runs its own server in-process (no SOUQ_API_URL).
     pub embedded: bool,
     pub server_url: String,

@@ -37,6 +37,9 @@ pub enum ErrorCode {
     /// Over a per-transfer, daily or card limit.
     LimitExceeded,
     TooManyRequests,
+    /// An app update that is not signed by Souq's release key for the version it
+    /// claims: refused, nothing installed.
+    UpdateRefused,
     Internal,
     Unavailable,
 }

@@ -25,8 +25,8 @@ pub use accounts::{
     StoreSummary, User,
 };
 pub use app::{
-    AppInfo, DeepLink, ForYouPage, Language, PostAction, Preferences, RankReason, RankedPost,
-    RankingSettings, Timeline,
+    AppInfo, AppUpdate, DeepLink, ForYouPage, Language, PostAction, Preferences, RankReason,
+    RankedPost, RankingSettings, Timeline, UpdateCheck,
 };
 pub use cart::{AddToCart, Cart, CartLine, SetQuantity};
 pub use checkout::{

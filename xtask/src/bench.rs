@@ -170,7 +170,105 @@ pub fn run() -> Result<(), String> {
     }
     print_sends(&sends(&binary)?);
     print_reminders(&reminders()?);
+    print_launches(&launches()?);
     Ok(())
+}
+
+/// The app's launch beside a bare Tauri window: `cargo xtask bench launch`.
+pub fn launch_only() -> Result<(), String> {
+    setup::ensure(Purpose::Bench)?;
+    print_launches(&launches()?);
+    Ok(())
+}
+
+/// Rounds of the launch measurement (SOUQ_LAUNCH_ROUNDS).
+const LAUNCH_ROUNDS: u32 = 7;
+
+/// Souq's first and next launches and a bare Tauri window's, alternating in one run,
+/// each from asking WebDriver for the app until its screen shows: release builds
+/// under Xvfb on one session bus with a keyring, as the end-to-end tests run them
+/// (`tests/examples/launch.rs`). Each line is a round.
+fn launches() -> Result<Vec<String>, String> {
+    crate::tasks::build_ui()?;
+    sh::run(sh::cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "souq-app",
+        "--bin",
+        "souq-app",
+        "--example",
+        "bare_window",
+    ]))?;
+    sh::run(sh::cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "souq-e2e",
+        "--example",
+        "launch",
+    ]))?;
+    let release = crate::tasks::target_dir().join("release");
+    let rounds = env_number("SOUQ_LAUNCH_ROUNDS", LAUNCH_ROUNDS);
+    eprintln!("bench: launches, {rounds} rounds");
+    let out = sh::output(
+        Command::new("xvfb-run")
+            .args([
+                "-a",
+                "-s",
+                "-screen 0 1280x800x24",
+                "dbus-run-session",
+                "--",
+            ])
+            .arg(release.join("examples/launch"))
+            .arg(rounds.to_string())
+            .env("SOUQ_E2E_APP", release.join(crate::tasks::APP_BINARY))
+            .env("SOUQ_BARE_WINDOW", release.join("examples/bare_window"))
+            .env("PATH", sh::tool_path()),
+    )
+    .ok_or("the launch measurement failed")?;
+    let lines: Vec<String> = out.lines().map(str::to_string).collect();
+    for line in &lines {
+        eprintln!("bench: launch: {line}");
+    }
+    Ok(lines)
+}
+
+fn print_launches(rounds: &[String]) {
+    let all = |name: &str| -> Vec<f64> {
+        rounds
+            .iter()
+            .filter_map(|line| {
+                line.split_whitespace()
+                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                    .and_then(|v| v.parse().ok())
+            })
+            .collect()
+    };
+    let bare = median(all("bare_ms"));
+    println!(
+        "\n| launch until the screen shows ({} rounds, ms) | median | rounds | vs bare window |",
+        rounds.len()
+    );
+    println!("|---|---:|---|---:|");
+    for (label, name) in [
+        ("bare Tauri window: its page", "bare_ms"),
+        ("Souq, first launch: the sign-in screen", "first_ms"),
+        (
+            "Souq, first launch: the demo loaded behind it",
+            "demo_ready_ms",
+        ),
+        ("Souq, next launch: the sign-in screen", "later_ms"),
+    ] {
+        let values = all(name);
+        let list = values
+            .iter()
+            .map(|v| format!("{v:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let value = median(values);
+        println!("| {label} | {value:.0} | {list} | {:.2}x |", value / bare);
+    }
 }
 
 /// The shop's search alone (on the same users and stores): `cargo xtask bench search`.

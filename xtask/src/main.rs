@@ -23,12 +23,16 @@ cargo xtask <task>
           connections beside the health endpoint, the shop's search over 1,000,000
           products, sign-in floods, the launch rush and the drop rush beside
           pgbench's hot-row ceiling, P2P sends beside pgbench's two-row transfer,
-          and 10,000 drop reminders on the device (figures for docs/BENCHMARKS.md);
+          10,000 drop reminders on the device, and the app's first and next
+          launches beside a bare Tauri window (figures for docs/BENCHMARKS.md);
           `bench rush` runs the rushes alone, `bench search` the search, `bench
-          sends` the sends, `bench reminders` the reminders
+          sends` the sends, `bench reminders` the reminders, `bench launch` the
+          launches
   bundle  this platform's installers (Linux: .deb) with the pinned tauri-cli, from
-          the release UI and app; prints where they are and their sizes, and fails
-          when the .deb is over 10 MB
+          the release UI and app; prints where they are and their sizes, fails when
+          the .deb is over 10 MB, and checks the .deb installed into a throwaway root
+          (`bundle --install`, as root: into this machine): its souq:// desktop entry,
+          and the installed app on the sign-in screen under Xvfb
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -43,12 +47,19 @@ fn main() -> ExitCode {
             Some("search") => bench::search_only(),
             Some("reminders") => bench::reminders_only(),
             Some("sends") => bench::sends_only(),
+            Some("launch") => bench::launch_only(),
             Some(other) => Err(format!(
-                "unknown bench part {other:?}: none, rush, search, sends or reminders"
+                "unknown bench part {other:?}: none, rush, search, sends, reminders or launch"
             )),
         },
         "test" => tasks::test(),
-        "bundle" => bundle::run(),
+        "bundle" => match std::env::args().nth(2).as_deref() {
+            None => bundle::run(bundle::InstallInto::ThrowawayRoot),
+            Some("--install") => bundle::run(bundle::InstallInto::Machine),
+            Some(other) => Err(format!(
+                "unknown bundle option {other:?}: none or --install"
+            )),
+        },
         "setup" => setup::ensure_all(),
         "ui" => setup::ensure_all().and_then(|()| tasks::build_ui()),
         "help" | "--help" | "-h" | "" => {

@@ -36,18 +36,11 @@ const APT_RUN: &[&str] = &[
     "fonts-noto-core",
 ];
 
-/// What the test command needs on top: a display, a session bus with a notification
-/// daemon and a keyring, WebKit's WebDriver, Chromium for UI tests, PostgreSQL, and
-/// python3-xlib, with which a test closes the app's window as a user would.
+/// What the test command needs on top of `APT_LAUNCH`: Chromium for UI tests,
+/// PostgreSQL, and python3-xlib, with which a test closes the app's window as a user
+/// would.
 const APT_TEST: &[&str] = &[
-    "xvfb",
-    "xauth",
-    "webkit2gtk-driver",
-    "dbus",
-    "dbus-x11",
-    "python3-dbusmock",
     "python3-xlib",
-    "gnome-keyring",
     "chromium",
     "chromium-driver",
     "postgresql",
@@ -58,6 +51,19 @@ const TARGETS: &[&str] = &["wasm32-unknown-unknown", "aarch64-linux-android"];
 
 /// What the bench needs on top of running: the load generator and PostgreSQL.
 const APT_BENCH: &[&str] = &["wrk", "postgresql", "curl"];
+
+/// What launching the app under Xvfb and watching it through WebDriver needs (the
+/// launch bench, the installed package's check): the test command's display, bus,
+/// keyring and notification daemon, and WebKit's WebDriver.
+const APT_LAUNCH: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "dbus",
+    "dbus-x11",
+    "python3-dbusmock",
+    "gnome-keyring",
+];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -78,8 +84,10 @@ pub fn ensure(purpose: Purpose) -> Result<(), String> {
     ensure_cargo_tool(&installed, "trunk", TRUNK, true)?;
     // Not --locked: its lock file pins a crate the registry no longer has.
     ensure_cargo_tool(&installed, "wasm-bindgen-cli", WASM_BINDGEN, false)?;
-    if purpose == Purpose::Test {
+    if purpose != Purpose::Run {
         ensure_cargo_tool(&installed, "tauri-driver", TAURI_DRIVER, true)?;
+    }
+    if purpose == Purpose::Test {
         ensure_axe()?;
         ensure_schemathesis()?;
     }
@@ -103,7 +111,7 @@ fn ensure_tauri_cli() -> Result<(), String> {
     npm_install("tauri-cli", &format!("@tauri-apps/cli@{TAURI_CLI}"))
 }
 
-fn installed(package: &str) -> bool {
+pub fn installed(package: &str) -> bool {
     sh::output(Command::new("dpkg-query").args(["-W", "-f=${Status}", package]))
         .is_some_and(|status| status.ends_with("install ok installed"))
 }
@@ -111,9 +119,21 @@ fn installed(package: &str) -> bool {
 fn ensure_apt(purpose: Purpose) -> Result<(), String> {
     let mut wanted: Vec<&str> = APT_RUN.to_vec();
     match purpose {
-        Purpose::Run | Purpose::Bundle => {}
-        Purpose::Test => wanted.extend_from_slice(APT_TEST),
-        Purpose::Bench => wanted.extend_from_slice(APT_BENCH),
+        Purpose::Run => {}
+        Purpose::Test => {
+            wanted.extend_from_slice(APT_LAUNCH);
+            wanted.extend_from_slice(APT_TEST);
+        }
+        Purpose::Bench => {
+            wanted.extend_from_slice(APT_BENCH);
+            wanted.extend_from_slice(APT_LAUNCH);
+        }
+        Purpose::Bundle => {
+            wanted.extend_from_slice(APT_LAUNCH);
+            // The installed package's desktop entry: validated, and asked which app
+            // takes souq:// links.
+            wanted.extend_from_slice(&["desktop-file-utils", "xdg-utils"]);
+        }
     }
     if !sh::succeeds(Command::new("npm").arg("--version")) {
         wanted.push("npm");

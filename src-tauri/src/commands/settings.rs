@@ -1,16 +1,26 @@
 //! The app's facts and the user's preferences.
 
-use souq_wire::{AppInfo, DeepLink, Language, Preferences, RankingSettings};
+use souq_wire::{AppInfo, DeepLink, Language, Preferences, RankingSettings, UpdateCheck};
 use tauri::{AppHandle, State};
 
+use crate::backend::Readiness;
 use crate::error::AppError;
 use crate::interests::Interests;
 use crate::links::PendingLink;
 use crate::preferences;
+use crate::updates::{self, Updates};
 
 #[tauri::command]
 pub fn app_info(info: State<'_, AppInfo>) -> AppInfo {
     info.inner().clone()
+}
+
+/// Answers once the server can answer: at once for a remote one, when the embedded one
+/// has migrated (and, on a first launch, loaded the demo data). The UI says "preparing
+/// the demo" until then; anything sent meanwhile simply waits.
+#[tauri::command]
+pub async fn server_ready(readiness: State<'_, Readiness>) -> Result<(), AppError> {
+    readiness.wait().await
 }
 
 #[tauri::command]
@@ -49,4 +59,23 @@ pub fn reset_interests(
     interests: State<'_, Interests>,
 ) -> Result<RankingSettings, AppError> {
     interests.reset(&app)
+}
+
+#[tauri::command]
+pub async fn check_update(
+    app: AppHandle,
+    updates: State<'_, Updates>,
+) -> Result<UpdateCheck, AppError> {
+    updates::check(&app, &updates).await
+}
+
+#[tauri::command]
+pub async fn install_update(updates: State<'_, Updates>) -> Result<(), AppError> {
+    updates::install(&updates).await
+}
+
+/// Starts the app again, on the version an update installed.
+#[tauri::command]
+pub fn restart_app(app: AppHandle) {
+    app.restart()
 }

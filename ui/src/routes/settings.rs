@@ -1,10 +1,10 @@
 //! Settings: the account, the language, notifications, "For you", biometrics for the
-//! wallet where the device has them, and signing out.
+//! wallet where the device has them, signing out, and the app's version and updates.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use souq_wire::app::ReminderSettings;
-use souq_wire::{BiometricState, ErrorBody, RankReason, RankingSettings, Role};
+use souq_wire::{BiometricState, ErrorBody, RankReason, RankingSettings, Role, UpdateCheck};
 
 use crate::api;
 use crate::components::error_message::ErrorMessage;
@@ -58,6 +58,120 @@ pub fn SettingsScreen() -> impl IntoView {
         <Personalization/>
         <BiometricUnlock/>
         <ReminderOptions/>
+        <AppUpdates/>
+    }
+}
+
+/// Where an update stands, as the About panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+enum Updating {
+    Idle,
+    Checking,
+    Checked(UpdateCheck),
+    Installing(UpdateCheck),
+    Installed,
+}
+
+/// The app's version, and updates: checked when asked, installed on the user's word,
+/// running from the next start.
+#[component]
+fn AppUpdates() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let step = RwSignal::new(Updating::Idle);
+    let error = RwSignal::new(None::<ErrorBody>);
+    let check = move |_| {
+        step.set(Updating::Checking);
+        error.set(None);
+        spawn_local(async move {
+            match api::check_update().await {
+                Ok(found) => step.set(Updating::Checked(found)),
+                Err(e) => {
+                    step.set(Updating::Idle);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    let install = move |found: UpdateCheck| {
+        step.set(Updating::Installing(found.clone()));
+        error.set(None);
+        spawn_local(async move {
+            match api::install_update().await {
+                Ok(()) => step.set(Updating::Installed),
+                Err(e) => {
+                    step.set(Updating::Checked(found));
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    let version = move || {
+        state
+            .info
+            .with(|i| i.as_ref().map(|i| i.version.clone()).unwrap_or_default())
+    };
+    let busy = move || matches!(step.get(), Updating::Checking | Updating::Installing(_));
+    view! {
+        <section class="panel app-updates">
+            <h2>{i18n.t(Text::AboutSouq)}</h2>
+            <p>
+                <span class="muted">{i18n.t(Text::AppVersion)}</span>" "
+                <strong class="app-version" dir="ltr">{version}</strong>
+            </p>
+            {move || match step.get() {
+                Updating::Checked(found) | Updating::Installing(found) => match found.update.clone() {
+                    Some(update) => {
+                        let installing = matches!(step.get_untracked(), Updating::Installing(_));
+                        let language = i18n.language.get();
+                        let published = update.published_at.map(|at| {
+                            crate::i18n::format::date(language, at, crate::i18n::format::local_offset_minutes(at))
+                        });
+                        view! {
+                            <div class="update-found" role="status">
+                                <p>
+                                    {i18n.t(Text::UpdateAvailable)}" "
+                                    <strong class="update-version" dir="ltr">{update.version.clone()}</strong>
+                                    {published.map(|date| view! { " · "<span class="muted">{date}</span> })}
+                                </p>
+                                <h3>{i18n.t(Text::WhatsNew)}</h3>
+                                <p class="update-notes" dir="auto">{update.notes.clone()}</p>
+                                <button type="button" class="button button-primary install-update"
+                                    disabled=installing on:click=move |_| install(found.clone())>
+                                    {move || tr(i18n.language.get(), if installing { Text::InstallingUpdate } else { Text::InstallUpdate })}
+                                </button>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    None if !found.supported => view! {
+                        <p class="notice up-to-date" role="status">{i18n.t(Text::UpdatesFromStore)}</p>
+                    }
+                    .into_any(),
+                    None => view! {
+                        <p class="notice up-to-date" role="status">{i18n.t(Text::UpToDate)}</p>
+                    }
+                    .into_any(),
+                },
+                Updating::Installed => view! {
+                    <div class="update-installed" role="status">
+                        <p>{i18n.t(Text::UpdateInstalled)}</p>
+                        <button type="button" class="button button-primary restart-app"
+                            on:click=move |_| spawn_local(async { let _ = api::restart_app().await; })>
+                            {i18n.t(Text::RestartNow)}
+                        </button>
+                    </div>
+                }
+                .into_any(),
+                Updating::Idle | Updating::Checking => ().into_any(),
+            }}
+            {move || error.get().map(|e| view! { <ErrorMessage error=e detail=true/> })}
+            <Show when=move || !matches!(step.get(), Updating::Installed)>
+                <button type="button" class="button check-updates" disabled=busy on:click=check>
+                    {move || tr(i18n.language.get(), if step.get() == Updating::Checking { Text::CheckingForUpdates } else { Text::CheckForUpdates })}
+                </button>
+            </Show>
+        </section>
     }
 }
 

@@ -12,7 +12,7 @@ use crate::components::error_message::ErrorMessage;
 use crate::components::language_picker::LanguagePicker;
 use crate::i18n::{Text, tr, use_i18n};
 use crate::routes::settings::role_text;
-use crate::state::use_app;
+use crate::state::{Server, use_app};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -207,10 +207,21 @@ pub fn SignInScreen() -> impl IntoView {
                         </button>
                     </p>
                 </form>
+                {move || match state.server.get() {
+                    Server::Failed(e) => Some(view! { <ErrorMessage error=e/> }),
+                    _ => None,
+                }}
                 <Show when=move || !demo_accounts().is_empty()>
                     <section class="demo-accounts">
                         <h2>{i18n.t(Text::DemoAccounts)}</h2>
                         <p class="muted">{i18n.t(Text::DemoHint)}</p>
+                        // A tap meanwhile waits for the server and then signs in.
+                        <Show when=move || state.server.get() == Server::Preparing>
+                            <p class="notice preparing-demo" role="status">
+                                <span class="spinner" aria-hidden="true"></span>
+                                {i18n.t(Text::PreparingDemo)}
+                            </p>
+                        </Show>
                         <ul>
                             {move || demo_accounts().into_iter().map(|demo: DemoSignIn| {
                                 let request = SignInRequest { email: demo.email.clone(), password: demo.password.clone() };
