@@ -227,7 +227,11 @@ fn launches() -> Result<Vec<String>, String> {
             .env("PATH", sh::tool_path()),
     )
     .ok_or("the launch measurement failed")?;
-    let lines: Vec<String> = out.lines().map(str::to_string).collect();
+    let lines: Vec<String> = out
+        .lines()
+        .filter(|line| line.starts_with("bare_ms="))
+        .map(str::to_string)
+        .collect();
     for line in &lines {
         eprintln!("bench: launch: {line}");
     }
