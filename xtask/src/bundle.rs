@@ -112,10 +112,13 @@ fn check_root(root: &Path, scratch: &Path) -> Result<(), String> {
         .ok_or("the package installs no desktop entry")?;
     sh::run(Command::new("desktop-file-validate").arg(&entry))?;
     let text = std::fs::read_to_string(&entry).map_err(|e| e.to_string())?;
-    if !text
-        .lines()
-        .any(|l| l.starts_with("MimeType=") && l.contains("x-scheme-handler/souq"))
-    {
+    let line = |key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .unwrap_or_default()
+    };
+    // The link must reach the app too: the desktop passes it where Exec says %u.
+    if !line("MimeType=").contains("x-scheme-handler/souq") || !line("Exec=").contains("%u") {
         return Err(format!(
             "{} does not take souq:// links:\n{text}",
             entry.display()
