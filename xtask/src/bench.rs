@@ -212,14 +212,7 @@ fn launches() -> Result<Vec<String>, String> {
     let rounds = env_number("SOUQ_LAUNCH_ROUNDS", LAUNCH_ROUNDS);
     eprintln!("bench: launches, {rounds} rounds");
     let out = sh::output(
-        Command::new("xvfb-run")
-            .args([
-                "-a",
-                "-s",
-                "-screen 0 1280x800x24",
-                "dbus-run-session",
-                "--",
-            ])
+        crate::tasks::headless_session()
             .arg(release.join("examples/launch"))
             .arg(rounds.to_string())
             .env("SOUQ_E2E_APP", release.join(crate::tasks::APP_BINARY))
@@ -238,17 +231,21 @@ fn launches() -> Result<Vec<String>, String> {
     Ok(lines)
 }
 
+/// The value of `name=` in each round's line (an example's `name=value ...` output).
+fn figures(rounds: &[String], name: &str) -> Vec<f64> {
+    let key = format!("{name}=");
+    rounds
+        .iter()
+        .filter_map(|line| {
+            line.split_whitespace()
+                .find_map(|kv| kv.strip_prefix(&key))
+                .and_then(|v| v.parse().ok())
+        })
+        .collect()
+}
+
 fn print_launches(rounds: &[String]) {
-    let all = |name: &str| -> Vec<f64> {
-        rounds
-            .iter()
-            .filter_map(|line| {
-                line.split_whitespace()
-                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-                    .and_then(|v| v.parse().ok())
-            })
-            .collect()
-    };
+    let all = |name: &str| figures(rounds, name);
     let bare = median(all("bare_ms"));
     println!(
         "\n| launch until the screen shows ({} rounds, ms) | median | rounds | vs bare window |",
@@ -614,16 +611,7 @@ fn reminders() -> Result<Vec<String>, String> {
 }
 
 fn print_reminders(rounds: &[String]) {
-    let all = |name: &str| -> Vec<f64> {
-        rounds
-            .iter()
-            .filter_map(|line| {
-                line.split_whitespace()
-                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-                    .and_then(|v| v.parse().ok())
-            })
-            .collect()
-    };
+    let all = |name: &str| figures(rounds, name);
     println!(
         "\n| drop reminders on the device ({REMINDERS} pending; {} rounds) | median | rounds | target |",
         rounds.len()

@@ -157,14 +157,7 @@ fn check_root(root: &Path, scratch: &Path) -> Result<(), String> {
         "installed",
     ]))?;
     sh::run(
-        Command::new("xvfb-run")
-            .args([
-                "-a",
-                "-s",
-                "-screen 0 1280x800x24",
-                "dbus-run-session",
-                "--",
-            ])
+        tasks::headless_session()
             .arg(tasks::target_dir().join("release/examples/installed"))
             .env("SOUQ_E2E_APP", &binary)
             .env("PATH", sh::tool_path()),

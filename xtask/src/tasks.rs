@@ -13,6 +13,21 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh::root().join("target"), PathBuf::from)
 }
 
+/// A command run on a virtual display inside its own session bus, as the app is run
+/// headless by the end-to-end tests, the launch bench and the installed package's
+/// check: append the program and its arguments.
+pub fn headless_session() -> Command {
+    let mut command = Command::new("xvfb-run");
+    command.args([
+        "-a",
+        "-s",
+        "-screen 0 1280x800x24",
+        "dbus-run-session",
+        "--",
+    ]);
+    command
+}
+
 /// Builds the Leptos UI into ui/dist, which the app embeds.
 pub fn build_ui() -> Result<(), String> {
     sh::run(
@@ -115,14 +130,7 @@ pub fn test() -> Result<(), String> {
 
     let app = build_app()?;
     sh::run(
-        Command::new("xvfb-run")
-            .args([
-                "-a",
-                "-s",
-                "-screen 0 1280x800x24",
-                "dbus-run-session",
-                "--",
-            ])
+        headless_session()
             .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["test", "-p", "souq-e2e", "--", "--test-threads=1"])
             .env("SOUQ_E2E_APP", &app)
