@@ -6,7 +6,8 @@
 //! The embedded server binds its port first and prepares behind it (migrations, the
 //! demo data on a first launch), so the window opens at once; requests made meanwhile
 //! wait in the socket's backlog, and `Readiness` tells the UI when it can stop saying
-//! so.
+//! so. It runs on threads of its own below the window's priority, so that preparing
+//! does not take turns with the webview drawing the first screen.
 
 use std::path::Path;
 
@@ -19,10 +20,16 @@ pub struct Backend {
     /// The embedded server's launch secret, sent with every request to it.
     pub app_secret: Option<String>,
     readiness: Readiness,
-    /// The embedded server's start, which ends with the running server (or none, when it
-    /// failed: `readiness` says why).
     #[cfg(desktop)]
-    embedded: Option<tauri::async_runtime::JoinHandle<Option<souq_server::RunningServer>>>,
+    embedded: Option<Embedded>,
+}
+
+/// The in-process server: its threads, and its start, which ends with the running
+/// server (or none, when it failed: `readiness` says why).
+#[cfg(desktop)]
+struct Embedded {
+    runtime: tokio::runtime::Runtime,
+    start: tokio::task::JoinHandle<Option<souq_server::RunningServer>>,
 }
 
 /// Whether the server is ready for requests: at once for a remote one, after its start
@@ -121,6 +128,28 @@ async fn card_key() -> Option<souq_wire::Secret<String>> {
     }
 }
 
+/// The embedded server's threads: a runtime apart from the app's, each thread below
+/// normal priority (nice 9 on Linux, BELOW_NORMAL on Windows), and the threads they
+/// start, SQLite's among them, inherit it. When both want a core, the window is drawn
+/// first; a first launch's demo load then fills the time the webview waits.
+#[cfg(desktop)]
+fn server_runtime() -> Result<tokio::runtime::Runtime, AppError> {
+    use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
+    let below_normal = ThreadPriorityValue::try_from(25u8)
+        .map_err(|e| AppError::Internal(format!("embedded server priority: {e}")))?;
+    tokio::runtime::Builder::new_multi_thread()
+        .thread_name("souq-server")
+        .on_thread_start(move || {
+            let priority = ThreadPriority::Crossplatform(below_normal);
+            if let Err(e) = set_current_thread_priority(priority) {
+                tracing::debug!(error = ?e, "the embedded server runs at normal priority");
+            }
+        })
+        .enable_all()
+        .build()
+        .map_err(|e| AppError::Internal(format!("embedded server threads: {e}")))
+}
+
 impl Backend {
     pub async fn start(data_dir: &Path) -> Result<Backend, AppError> {
         if let Some(url) = remote_url() {
@@ -141,6 +170,7 @@ impl Backend {
     /// demo data into a new database and starts serving in the background.
     #[cfg(desktop)]
     async fn start_embedded(data_dir: &Path) -> Result<Backend, AppError> {
+        let runtime = server_runtime()?;
         let secret = launch_secret()?;
         let config = souq_server::Config {
             demo_data: true,
@@ -150,14 +180,20 @@ impl Backend {
                 std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             )
         };
-        let listening = souq_server::Listening::bind(config.listen)
+        // Bound on the server's runtime, whose threads then serve the socket.
+        let listening = runtime
+            .spawn(souq_server::Listening::bind(config.listen))
             .await
+            .map_err(|e| AppError::Internal(format!("embedded server: {e}")))?
             .map_err(|e| AppError::Internal(format!("embedded server: {e}")))?;
         let url = listening.url();
         let (told, readiness) = tokio::sync::watch::channel(State::Starting);
-        let embedded = tauri::async_runtime::spawn(async move {
+        // On the app's threads: the keychain takes one call at a time, and a sign-in
+        // should not wait behind a low-priority one.
+        let card_key = tauri::async_runtime::spawn(card_key());
+        let start = runtime.spawn(async move {
             let mut config = config;
-            config.payments.wallet.card_key = card_key().await;
+            config.payments.wallet.card_key = card_key.await.ok().flatten();
             match souq_server::start_on(listening, config).await {
                 Ok(server) => {
                     tracing::info!(url = %server.url(), "embedded Souq server started");
@@ -175,7 +211,7 @@ impl Backend {
             url,
             app_secret: Some(secret),
             readiness: Readiness(readiness),
-            embedded: Some(embedded),
+            embedded: Some(Embedded { runtime, start }),
         })
     }
 
@@ -220,11 +256,14 @@ impl Backend {
     /// app quits while the embedded server still prepares).
     pub async fn shutdown(self) {
         #[cfg(desktop)]
-        if let Some(start) = self.embedded
-            && let Ok(Some(server)) = start.await
-            && let Err(e) = server.shutdown().await
-        {
-            tracing::warn!(error = %e, "embedded server did not stop cleanly");
+        if let Some(Embedded { runtime, start }) = self.embedded {
+            if let Ok(Some(server)) = start.await
+                && let Err(e) = server.shutdown().await
+            {
+                tracing::warn!(error = %e, "embedded server did not stop cleanly");
+            }
+            // Its work is done; dropping it here would block this async caller.
+            runtime.shutdown_background();
         }
     }
 }

@@ -48,6 +48,11 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let keychain = Keychain::for_server(backend.is_embedded(), &backend.url);
     let attempts = attempts::Attempts::open(&data_dir.join("attempts.json"));
     app.manage(SouqClient::new(api, keychain, attempts));
+    // While the window loads, not when the UI first asks who is signed in.
+    let handle = app.handle().clone();
+    tauri::async_runtime::spawn(async move {
+        handle.state::<SouqClient>().read_saved_session().await;
+    });
     app.manage(interests::Interests::load(app.handle())?);
     app.manage(backend.info());
     app.manage(backend.readiness());
@@ -77,9 +82,16 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
 fn setup_links(app: &mut tauri::App) {
     use tauri_plugin_deep_link::DeepLinkExt;
     app.manage(links::PendingLink::default());
+    // Off the main thread: on Linux registering runs update-desktop-database and
+    // xdg-mime, tens of milliseconds the window would wait for on every launch.
     #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
-    if let Err(e) = app.deep_link().register_all() {
-        tracing::warn!(error = %e, "souq:// links are not registered with the desktop");
+    {
+        let handle = app.handle().clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            if let Err(e) = handle.deep_link().register_all() {
+                tracing::warn!(error = %e, "souq:// links are not registered with the desktop");
+            }
+        });
     }
     let handle = app.handle().clone();
     app.deep_link().on_open_url(move |event| {

@@ -226,5 +226,16 @@ async fn a_signed_update_is_installed_on_the_users_word_and_a_forged_one_never()
     let mode = std::fs::metadata(&app_path).unwrap().mode();
     assert!(mode & 0o111 != 0, "the new app can run: {mode:o}");
     app.screenshot("update-installed-en").await;
+
+    // In Arabic at a phone's width the panel says the same, and fits.
+    crate::arabic_on_a_phone(&app).await;
+    app.wait_until(
+        "document.querySelector('.restart-app')?.textContent.trim() === 'إعادة التشغيل الآن' && document.querySelector('.app-version')?.textContent === '0.1.0'",
+        "the installed update is told in Arabic",
+    )
+    .await;
+    app.eval("document.querySelector('.app-updates').scrollIntoView({block: 'end'}); return true")
+        .await;
+    crate::fits_the_screen(&app, "update-installed-ar-phone").await;
     app.quit().await;
 }

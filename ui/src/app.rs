@@ -28,11 +28,14 @@ pub fn apply_language(language: Language) {
 }
 
 async fn boot(state: AppState, i18n: I18n) -> Result<(), ErrorBody> {
-    let preferences = api::get_preferences().await?;
+    // Asked together: none needs another's answer, and the first screen waits for all.
+    let (preferences, info, user) =
+        futures::join!(api::get_preferences(), api::app_info(), api::current_user());
+    let preferences = preferences?;
     i18n.language.set(preferences.effective_language());
     state.preferences.set(Some(preferences));
-    state.info.set(Some(api::app_info().await?));
-    state.user.set(api::current_user().await?);
+    state.info.set(Some(info?));
+    state.user.set(user?);
     Ok(())
 }
 

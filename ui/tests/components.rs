@@ -200,7 +200,7 @@ async fn the_sign_in_screen_says_the_demo_is_being_prepared_until_the_server_ans
         display_name: "ليلى حسن".into(),
         role: souq_wire::Role::Shopper,
     };
-    let (screen, state) = mount_sign_in_with(Language::En, true, vec![demo]);
+    let (screen, state) = mount_sign_in_with(Language::En, true, vec![demo.clone()]);
     leptos::task::tick().await;
     let preparing = text(&screen, ".preparing-demo");
     assert!(preparing.contains("Preparing the demo"), "{preparing}");
@@ -215,6 +215,11 @@ async fn the_sign_in_screen_says_the_demo_is_being_prepared_until_the_server_ans
     leptos::task::tick().await;
     assert!(screen.query_selector(".preparing-demo").unwrap().is_none());
     assert!(screen.query_selector("[role=alert]").unwrap().is_some());
+
+    let (arabic, _) = mount_sign_in_with(Language::Ar, true, vec![demo]);
+    leptos::task::tick().await;
+    let preparing = text(&arabic, ".preparing-demo");
+    assert!(preparing.contains("تجهيز النسخة التجريبية"), "{preparing}");
 }
 
 #[wasm_bindgen_test]

@@ -32,6 +32,11 @@ pub struct SouqClient {
     attempts: Attempts,
     /// The live token, mirrored from the keychain.
     token: RwLock<Option<String>>,
+    /// The token the keychain held at launch, read once: `read_saved_session` starts
+    /// the read while the window loads, so the first screen does not wait for the
+    /// keychain (a Secret Service round trip on Linux). Only the first session of a run
+    /// comes from it.
+    saved: tokio::sync::OnceCell<Option<String>>,
     /// Posts recently served to the UI, so an engagement can teach the on-device
     /// interest profile what the post was about without asking the server again.
     seen: Mutex<HashMap<i64, Post>>,
@@ -55,6 +60,7 @@ impl SouqClient {
             keychain,
             attempts,
             token: RwLock::new(None),
+            saved: tokio::sync::OnceCell::new(),
             seen: Mutex::new(HashMap::new()),
             session_began: tokio::sync::Notify::new(),
             session_changes: tokio::sync::watch::Sender::new(0),
@@ -115,14 +121,27 @@ impl SouqClient {
         self.api.get(&["v1", "me"], NO_QUERY, Some(&token)).await
     }
 
-    /// The signed-in user, restoring the session from the keychain on first call.
+    /// Reads the session saved by an earlier run, once.
+    pub async fn read_saved_session(&self) -> Option<String> {
+        self.saved
+            .get_or_init(|| async {
+                self.keychain.load().await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "cannot read the keychain");
+                    None
+                })
+            })
+            .await
+            .clone()
+    }
+
+    /// The signed-in user, restoring the session an earlier run saved.
     pub async fn current_user(&self) -> Result<Option<User>, AppError> {
         let token = match self.token.read().await.clone() {
             Some(token) => Some(token),
-            None => self.keychain.load().await.unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "cannot read the keychain");
-                None
-            }),
+            // Once a session began or ended in this run, the keychain holds nothing
+            // else: a sign-out deleted what it held.
+            None if *self.session_changes.borrow() == 0 => self.read_saved_session().await,
+            None => None,
         };
         let Some(token) = token else {
             return Ok(None);
