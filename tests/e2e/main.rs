@@ -29,6 +29,12 @@ pub async fn signed_in_feed(app: &App) {
 /// Switches the app to Arabic and the window to a phone's width.
 pub async fn arabic_on_a_phone(app: &App) {
     app.click(".nav-item[data-screen='settings']").await;
+    arabic_on_a_phone_from_settings(app).await;
+}
+
+/// The same from the Settings screen already open, whose state a tap on its tab would
+/// start afresh.
+pub async fn arabic_on_a_phone_from_settings(app: &App) {
     app.click("input[name='language'][value='ar']").await;
     app.wait_until(
         "document.documentElement.dir === 'rtl'",

@@ -228,14 +228,29 @@ async fn a_signed_update_is_installed_on_the_users_word_and_a_forged_one_never()
     app.screenshot("update-installed-en").await;
 
     // In Arabic at a phone's width the panel says the same, and fits.
-    crate::arabic_on_a_phone(&app).await;
+    crate::arabic_on_a_phone_from_settings(&app).await;
     app.wait_until(
         "document.querySelector('.restart-app')?.textContent.trim() === 'إعادة التشغيل الآن' && document.querySelector('.app-version')?.textContent === '0.1.0'",
         "the installed update is told in Arabic",
     )
     .await;
-    app.eval("document.querySelector('.app-updates').scrollIntoView({block: 'end'}); return true")
-        .await;
+    // At the end of the screen, Restart now clears the bottom tab bar.
+    app.eval(
+        "let scroller = document.querySelector('.restart-app').parentElement;
+         while (scroller && !(scroller.scrollHeight > scroller.clientHeight
+             && ['auto', 'scroll'].includes(getComputedStyle(scroller).overflowY))) {
+             scroller = scroller.parentElement;
+         }
+         (scroller || document.scrollingElement).scrollTop = 1e9;
+         return true",
+    )
+    .await;
+    app.wait_until(
+        "document.querySelector('.restart-app').getBoundingClientRect().bottom
+             <= document.querySelector('.nav').getBoundingClientRect().top",
+        "Restart now is above the tab bar",
+    )
+    .await;
     crate::fits_the_screen(&app, "update-installed-ar-phone").await;
     app.quit().await;
 }
