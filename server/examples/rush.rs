@@ -107,7 +107,7 @@ async fn buy(
         .json(&serde_json::json!({
             "lines": [{"variant_id": variant, "quantity": 1, "unit_price_minor": PRICE}],
             "address_id": address,
-            "shipping": [{"store_id": store, "shipping_option_id": shipping}],
+            "shipping": [{"store_id": store, "shipping_option_id": shipping, "price_minor": 0}],
             "payment": {"method": "wallet"},
         }))
         .send()

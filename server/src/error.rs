@@ -54,6 +54,14 @@ pub enum ApiError {
     PinLocked { retry_after_secs: u64 },
     #[error("{0}")]
     LimitExceeded(String),
+    /// The action needs the account's password again (or a recent sign-in).
+    #[error("{0}")]
+    PasswordRequired(String),
+    #[error("the password is wrong")]
+    WrongPassword,
+    /// A price the request states is no longer the price; the message says the new one.
+    #[error("{0}")]
+    PriceChanged(String),
     #[error("too many requests; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     /// Busy or down for a moment (the database, the password hashers): 503 with
@@ -72,9 +80,11 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::PinRequired(_) | ApiError::WrongPin { .. } => {
-                StatusCode::FORBIDDEN
-            }
+            ApiError::Forbidden(_)
+            | ApiError::PinRequired(_)
+            | ApiError::WrongPin { .. }
+            | ApiError::PasswordRequired(_)
+            | ApiError::WrongPassword => StatusCode::FORBIDDEN,
             ApiError::PinLocked { .. } => StatusCode::LOCKED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -87,7 +97,9 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::PaymentDeclined(_) => StatusCode::PAYMENT_REQUIRED,
-            ApiError::SoldOut(_) | ApiError::DropNotLive(_) => StatusCode::CONFLICT,
+            ApiError::SoldOut(_) | ApiError::DropNotLive(_) | ApiError::PriceChanged(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -116,6 +128,9 @@ impl ApiError {
             ApiError::WrongPin { .. } => ErrorCode::WrongPin,
             ApiError::PinLocked { .. } => ErrorCode::PinLocked,
             ApiError::LimitExceeded(_) => ErrorCode::LimitExceeded,
+            ApiError::PasswordRequired(_) => ErrorCode::PasswordRequired,
+            ApiError::WrongPassword => ErrorCode::WrongPassword,
+            ApiError::PriceChanged(_) => ErrorCode::PriceChanged,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             ApiError::Unavailable { .. } => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,

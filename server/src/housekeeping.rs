@@ -1,7 +1,7 @@
 //! What each server does on its own clock: purging expired sessions and ended quota
 //! windows from the database, forgetting idle clients from the in-memory limits, and
-//! keeping money moving: reservations and holds that ran out, the sandbox's slow
-//! payments, card refunds still owed, withdrawals still pending, and each day's
+//! keeping money moving: reservations and holds that ran out, card approvals nobody
+//! answered, the sandbox's slow payments, card refunds still owed, withdrawals still pending, and each day's
 //! savings interest. Any instance may do any of it: each step claims its rows, so two
 //! instances at once do each thing once.
 
@@ -31,6 +31,9 @@ pub async fn keep_money_moving(state: &Souq) {
     let now = crate::db::now_ms();
     if let Err(e) = crate::checkout::expire_due(state).await {
         tracing::warn!(error = %e, "ending expired reservations failed; trying again");
+    }
+    if let Err(e) = crate::wallet::cards::expire_approvals(state).await {
+        tracing::warn!(error = %e, "declining unanswered card approvals failed; trying again");
     }
     if let Err(e) = crate::ledger::expire_due(&state.db, now).await {
         tracing::warn!(error = %e, "expiring ledger holds failed; trying again");

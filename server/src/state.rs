@@ -100,7 +100,8 @@ impl Souq {
             cache::listen(url, weak, caches.alive.subscribe()).await?;
         }
         caches.drops.start(db.clone());
-        let payments = Arc::new(Payments::sandbox(&db, payments));
+        let news: Arc<dyn Forget + Send + Sync> = caches.clone();
+        let payments = Arc::new(Payments::sandbox(&db, payments, news));
         let placer = Placer::start(db.clone(), checkout::rules(&payments.settings));
         let sender = wallet::Sender::start(
             db.clone(),

@@ -320,8 +320,9 @@ async fn a_server_killed_mid_rush_loses_nothing_it_confirmed(postgres: bool) {
     .fetch_one(&pool)
     .await
     .unwrap();
-    let (shipping,): (i64,) = sqlx::query_as(
-        "SELECT id FROM shipping_options WHERE store_id = $1 ORDER BY position LIMIT 1",
+    let (shipping, shipping_price): (i64, i64) = sqlx::query_as(
+        "SELECT id, price_minor FROM shipping_options WHERE store_id = $1
+         ORDER BY position LIMIT 1",
     )
     .bind(store_id)
     .fetch_one(&pool)
@@ -354,7 +355,8 @@ async fn a_server_killed_mid_rush_loses_nothing_it_confirmed(postgres: bool) {
                 .json(&serde_json::json!({
                     "lines": [{"variant_id": variant, "quantity": 1, "unit_price_minor": price}],
                     "address_id": address,
-                    "shipping": [{"store_id": store_id, "shipping_option_id": shipping}],
+                    "shipping": [{"store_id": store_id, "shipping_option_id": shipping,
+                                  "price_minor": shipping_price}],
                     "payment": {"method": "wallet"},
                 }))
                 .send()

@@ -204,6 +204,10 @@ pub struct CheckoutLine {
 pub struct StoreShipping {
     pub store_id: i64,
     pub shipping_option_id: i64,
+    /// The option's price as the shopper was shown it: the shipping they pay, or the
+    /// checkout is refused (409 `price_changed`, the new price in its message).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10_000_000_000i64))]
+    pub price_minor: i64,
 }
 
 /// Pays for these lines of the cart: each store becomes its own order.
@@ -266,6 +270,19 @@ impl CheckoutStatus {
     }
 }
 
+/// Who completes a card's second step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// The shopper, on the card issuer's page (3-D Secure).
+    #[default]
+    ThreeDSecure,
+    /// The card's holder, in their own Souq app (a Souq card paying for another
+    /// account): the shopper waits for their answer.
+    CardholderApproval,
+}
+
 /// The second step a card asks for, which the app shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -274,6 +291,8 @@ pub struct NextAction {
     pub payment_id: String,
     /// Until when it may be completed.
     pub expires_at: DateTime<Utc>,
+    #[serde(default)]
+    pub kind: ActionKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,6 +307,10 @@ pub struct Checkout {
     /// The orders it placed, one per store (none for a top-up).
     pub orders: Vec<Order>,
     pub next_action: Option<NextAction>,
+    /// Until when the stock of a payment still in progress is held for it (a drop's
+    /// hold is short); none once it is paid or ended.
+    #[serde(default)]
+    pub reserved_until: Option<DateTime<Utc>>,
     /// Why it failed, in words for logs; the UI goes by `failure_code`.
     pub failure: Option<String>,
     pub failure_code: Option<String>,

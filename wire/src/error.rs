@@ -36,6 +36,16 @@ pub enum ErrorCode {
     PinLocked,
     /// Over a per-transfer, daily or card limit.
     LimitExceeded,
+    /// The action needs the account's password again (or a sign-in within the last
+    /// minutes): setting or changing the PIN, turning biometrics on, a PIN locked until
+    /// the password is given.
+    PasswordRequired,
+    /// The password given to confirm an action is not the account's (counted as a
+    /// failed sign-in is).
+    WrongPassword,
+    /// A price the request states (an item's, a store's shipping) is no longer the
+    /// price: the message says the new one; review and try again.
+    PriceChanged,
     TooManyRequests,
     /// An app update that is not signed by Souq's release key for the version it
     /// claims: refused, nothing installed.

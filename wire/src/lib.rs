@@ -30,8 +30,8 @@ pub use app::{
 };
 pub use cart::{AddToCart, Cart, CartLine, SetQuantity};
 pub use checkout::{
-    Address, AddressInput, CardDetails, ChallengeAnswer, Checkout, CheckoutLine, CheckoutOptions,
-    CheckoutRequest, CheckoutStatus, NextAction, PaymentMethod, ShippingOption,
+    ActionKind, Address, AddressInput, CardDetails, ChallengeAnswer, Checkout, CheckoutLine,
+    CheckoutOptions, CheckoutRequest, CheckoutStatus, NextAction, PaymentMethod, ShippingOption,
     ShippingOptionInput, ShippingOptions, StoreShipping, StoreShippingOptions, TopUpRequest,
     Wallet,
 };
@@ -55,8 +55,8 @@ pub use shop::{
     ShopResults, ShopSort, StoreCard, Storefront, TextRange, Variant,
 };
 pub use social::{
-    DropSummary, FollowState, HashtagInfo, Notification, NotificationKind, NotificationPage,
-    PeoplePage, Profile,
+    CardNotice, DropSummary, FollowState, HashtagInfo, Notification, NotificationKind,
+    NotificationPage, PeoplePage, Profile, SessionNotice,
 };
 pub use studio::{
     CollectionDraft, NewStore, ProductDraft, StoreDraft, Studio, StudioProduct, VariantDraft,
@@ -66,7 +66,7 @@ pub use wallet::{
     ActivityEntry, ActivityKind, ActivityPage, ActivityQuery, BiometricState, CardDonation,
     CardSettings, CardTransaction, CardTransactionStatus, Counterpart, DebitCard, DeviceKey,
     Donate, Donation, DonationPage, IssueCard, MoneyRequest, MoneyRequests, MoneySent, MoveSavings,
-    RequestMoney, RequestStatus, RevealedCard, SavingsDirection, SendLimit, SendMoney, SetPin,
-    SpendingCategory, SpendingMonth, SpendingQuery, SpendingReport, SpendingSlice, UnlockVault,
-    VaultState, WalletHome, Withdraw, Withdrawal, WithdrawalStatus,
+    Reauthenticate, RequestMoney, RequestStatus, RevealedCard, SavingsDirection, SendLimit,
+    SendMoney, SetPin, SpendingCategory, SpendingMonth, SpendingQuery, SpendingReport,
+    SpendingSlice, UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal, WithdrawalStatus,
 };

@@ -54,6 +54,29 @@ pub enum NotificationKind {
     RequestDeclined,
     /// Someone gave to your nonprofit.
     Donation,
+    /// Your account was signed in on a device it had no session on: was this you?
+    SignedIn,
+    /// Your PIN was changed (or chosen again with the password): was this you?
+    PinChanged,
+    /// Your card's number and code were shown on one of your devices: was this you?
+    CardRevealed,
+    /// Your card locked itself after wrong security codes or expiry dates.
+    CardLocked,
+    /// Another account asks to pay with your card: approve or decline it.
+    CardApproval,
+}
+
+impl NotificationKind {
+    /// The kinds that tell of something done with the account from one of its sessions,
+    /// which its other devices are asked to confirm ("was this you?").
+    pub fn is_security(self) -> bool {
+        matches!(
+            self,
+            NotificationKind::SignedIn
+                | NotificationKind::PinChanged
+                | NotificationKind::CardRevealed
+        )
+    }
 }
 
 impl NotificationKind {
@@ -68,6 +91,11 @@ impl NotificationKind {
             NotificationKind::MoneyRequested => "money_requested",
             NotificationKind::RequestDeclined => "request_declined",
             NotificationKind::Donation => "donation",
+            NotificationKind::SignedIn => "signed_in",
+            NotificationKind::PinChanged => "pin_changed",
+            NotificationKind::CardRevealed => "card_revealed",
+            NotificationKind::CardLocked => "card_locked",
+            NotificationKind::CardApproval => "card_approval",
         }
     }
 
@@ -82,6 +110,11 @@ impl NotificationKind {
             "money_requested" => Some(NotificationKind::MoneyRequested),
             "request_declined" => Some(NotificationKind::RequestDeclined),
             "donation" => Some(NotificationKind::Donation),
+            "signed_in" => Some(NotificationKind::SignedIn),
+            "pin_changed" => Some(NotificationKind::PinChanged),
+            "card_revealed" => Some(NotificationKind::CardRevealed),
+            "card_locked" => Some(NotificationKind::CardLocked),
+            "card_approval" => Some(NotificationKind::CardApproval),
             _ => None,
         }
     }
@@ -109,8 +142,39 @@ pub struct Notification {
     /// The request it is about, to pay or decline from the inbox.
     #[serde(default)]
     pub money_request_id: Option<i64>,
+    /// The session that did what a security notice tells of, to end it in one tap.
+    #[serde(default)]
+    pub session: Option<SessionNotice>,
+    /// The card and the payment a card notice is about.
+    #[serde(default)]
+    pub card: Option<CardNotice>,
     pub read: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// The session a security notice names: what it called itself, whether it is the one
+/// reading the inbox (which then has nothing to confirm), and whether it still lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionNotice {
+    /// The session's public id (`DELETE /v1/sessions/{id}` ends it).
+    pub session_id: String,
+    pub device: String,
+    pub this_session: bool,
+    pub active: bool,
+}
+
+/// The card (and, for an approval, the payment) a card notice is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardNotice {
+    pub card_id: i64,
+    pub last4: String,
+    /// The card payment an approval is about, its merchant and where it stands now.
+    pub transaction_id: Option<i64>,
+    pub merchant: Option<String>,
+    pub status: Option<crate::wallet::CardTransactionStatus>,
+    pub approval_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,8 +17,17 @@ pub const MAX_NOTE_CHARS: usize = 140;
 pub const PIN_DIGITS: usize = 6;
 /// Wrong PINs in a row before the vault locks.
 pub const PIN_TRIES: i64 = 5;
-/// How long a locked vault stays locked.
-pub const PIN_LOCK_MINUTES: i64 = 15;
+/// How long the vault stays locked after each round of wrong PINs, one round after
+/// another: 15 minutes, an hour, a day; after the last round it stays locked until the
+/// account's password is given again.
+pub const PIN_LOCK_MINUTES: [i64; 3] = [15, 60, 24 * 60];
+/// Setting the first PIN, changing it and turning biometrics on need the password,
+/// unless the session signed in with it within these minutes.
+pub const RECENT_SIGN_IN_MINUTES: i64 = 10;
+/// Wrong security codes (or expiry dates) in a row before a Souq card locks.
+pub const CARD_CODE_TRIES: i64 = 3;
+/// How long the holder has to approve a payment another account asked of their card.
+pub const CARD_APPROVAL_MINUTES: i64 = 5;
 /// How long a correct PIN unlocks the vault for (the PIN is asked once for a few
 /// minutes of sends, as banks' apps do, not hashed on every one).
 pub const UNLOCK_MINUTES: i64 = 5;
@@ -37,6 +46,10 @@ pub struct VaultState {
     pub unlocked_until: Option<DateTime<Utc>>,
     /// Until when no PIN is taken, after five wrong ones.
     pub locked_until: Option<DateTime<Utc>>,
+    /// Locked after round upon round of wrong PINs: only the account's password opens
+    /// it again (by choosing a new PIN with it).
+    #[serde(default)]
+    pub needs_password: bool,
     /// Wrong PINs still allowed before the lock.
     pub tries_left: i64,
     /// Whether this session holds a device key (`DeviceKey`): the device's biometrics
@@ -79,6 +92,30 @@ pub struct SetPin {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub current_pin: Option<Secret<String>>,
+    /// The account's password: needed unless this session signed in within the last
+    /// `RECENT_SIGN_IN_MINUTES`. With it, a PIN may be changed without the current one
+    /// (a forgotten PIN, or one locked until the password is given).
+    #[serde(
+        default,
+        serialize_with = "secret::serialize_exposed_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 128))]
+    pub password: Option<Secret<String>>,
+}
+
+/// Confirms who is asking by the account's password, where an action asks for it
+/// (turning biometrics on) and the session did not sign in within the last minutes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reauthenticate {
+    #[serde(
+        default,
+        serialize_with = "secret::serialize_exposed_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 128))]
+    pub password: Option<Secret<String>>,
 }
 
 /// Unlocks the vault for this session with the PIN.
@@ -521,6 +558,10 @@ pub struct DebitCard {
     pub exp_year: u32,
     pub currency: String,
     pub frozen: bool,
+    /// Locked by wrong security codes or expiry dates: it pays nothing until its holder
+    /// unlocks it with the PIN (as unfreezing is).
+    #[serde(default)]
+    pub locked: bool,
     pub per_purchase_limit_minor: i64,
     pub monthly_limit_minor: i64,
     /// Spent with it this calendar month (UTC), holds included.
@@ -535,7 +576,8 @@ pub struct IssueCard {
     pub currency: String,
 }
 
-/// Freezes or unfreezes the card and sets its limits.
+/// Freezes or unfreezes the card and sets its limits. Unfreezing (which also unlocks a
+/// card locked by wrong codes) and raising a limit need the vault unlocked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CardSettings {
@@ -573,6 +615,9 @@ pub enum CardTransactionStatus {
     Voided,
     /// Refused: frozen, over a limit, or not enough money.
     Declined,
+    /// Another account asked to pay with the card: it waits for the holder to approve
+    /// (with the PIN or biometrics) or decline it in the app.
+    AwaitingApproval,
 }
 
 impl CardTransactionStatus {
@@ -582,6 +627,7 @@ impl CardTransactionStatus {
             CardTransactionStatus::Posted => "posted",
             CardTransactionStatus::Voided => "voided",
             CardTransactionStatus::Declined => "declined",
+            CardTransactionStatus::AwaitingApproval => "awaiting_approval",
         }
     }
 
@@ -591,6 +637,7 @@ impl CardTransactionStatus {
             "posted" => Some(CardTransactionStatus::Posted),
             "voided" => Some(CardTransactionStatus::Voided),
             "declined" => Some(CardTransactionStatus::Declined),
+            "awaiting_approval" => Some(CardTransactionStatus::AwaitingApproval),
             _ => None,
         }
     }
@@ -605,6 +652,13 @@ pub struct CardTransaction {
     pub status: CardTransactionStatus,
     /// Why it was declined.
     pub reason: Option<String>,
+    /// The @handle of another Souq account that tried to pay with the card; none when
+    /// its holder paid (or a payment came from outside Souq).
+    #[serde(default)]
+    pub payer: Option<String>,
+    /// Until when an approval waits for the holder's answer.
+    #[serde(default)]
+    pub approval_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 

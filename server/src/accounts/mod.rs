@@ -182,10 +182,43 @@ pub async fn sign_in(
     match id {
         Some(id) if matches => {
             attempt.succeeded(db).await?;
-            session_for(db, id, &client.device).await
+            let session = session_for(db, id, &client.device).await?;
+            // The account's other devices are asked "was this you?"; a notice that
+            // could not be written does not undo a right sign-in.
+            if let Err(e) =
+                crate::notifications::security::on_sign_in(souq, id, &session.token).await
+            {
+                tracing::warn!(error = %e, "cannot tell of a sign-in on a new device");
+            }
+            Ok(session)
         }
         _ => Err(ApiError::InvalidCredentials),
     }
+}
+
+/// Checks the signed-in user's password, counted like a sign-in attempt (so it cannot
+/// be guessed through this door either); 403 `wrong_password` when it is not theirs.
+pub async fn confirm_password(
+    souq: &Souq,
+    client: &Client,
+    user: &User,
+    password: &str,
+) -> Result<(), ApiError> {
+    let (db, guard) = (&souq.db, &souq.accounts);
+    guard.rate.check(client.addr)?;
+    let attempt = throttle::begin(db, &user.email, client.addr).await?;
+    let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(&db.pool)
+        .await?;
+    if !guard
+        .hashing
+        .verify(password.to_string(), Some(stored))
+        .await?
+    {
+        return Err(ApiError::WrongPassword);
+    }
+    attempt.succeeded(db).await
 }
 
 /// Changes the signed-in user's password after checking the current one (counted like
@@ -200,20 +233,7 @@ pub async fn change_password(
 ) -> Result<(), ApiError> {
     let (db, guard) = (&souq.db, &souq.accounts);
     let new_password = NewPassword::parse(&req.new_password)?;
-    guard.rate.check(client.addr)?;
-    let attempt = throttle::begin(db, &user.email, client.addr).await?;
-    let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user.id)
-        .fetch_one(&db.pool)
-        .await?;
-    if !guard
-        .hashing
-        .verify(req.current_password.clone(), Some(stored))
-        .await?
-    {
-        return Err(ApiError::Forbidden("the current password is wrong".into()));
-    }
-    attempt.succeeded(db).await?;
+    confirm_password(souq, client, user, &req.current_password).await?;
     let hash = guard
         .hashing
         .hash(new_password.expose().to_string())

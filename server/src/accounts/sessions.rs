@@ -115,6 +115,31 @@ pub async fn issue(
     Ok((token, from_ms(expires)))
 }
 
+/// A session as notices name it: its public id, what it called itself, and when it
+/// signed in (with the password).
+pub struct Described {
+    pub session_id: String,
+    pub device: String,
+    pub signed_in_at: i64,
+}
+
+/// The live session a token belongs to, described.
+pub async fn describe(db: &Db, token: &str) -> Result<Option<Described>, ApiError> {
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT session_id, device, created_at FROM sessions
+         WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(now_ms())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(session_id, device, signed_in_at)| Described {
+        session_id,
+        device,
+        signed_in_at,
+    }))
+}
+
 /// The user a live token belongs to, if any. Every request asks, so live sessions are
 /// cached; a sign-out anywhere removes its session from every instance's cache.
 pub async fn user_for_token(souq: &Souq, token: &str) -> Result<Option<User>, ApiError> {

@@ -49,11 +49,13 @@ pub struct Attempt {
     pub expires_at: Option<i64>,
     pub locked_until: i64,
     pub created_at: i64,
+    /// Who completes a second step the payment requires (`ActionKind`, snake case).
+    pub action_kind: Option<String>,
 }
 
 pub const COLUMNS: &str = "id, user_id, idempotency_key, request_hash, purpose, status, method,
     currency, total_minor, payment_id, card_last4, error_code, error_message,
-    expires_at, locked_until, created_at";
+    expires_at, locked_until, created_at, action_kind";
 
 /// What a request to check out means, for telling a retry from a different request.
 /// A card is known by its print (`CardPrint`): its number never reaches the database.

@@ -14,11 +14,13 @@ mod placer;
 mod settle;
 
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 
 use souq_wire::checkout::MAX_TOP_UP_MINOR;
 use souq_wire::{
-    CardDetails, CardDonation, Checkout, CheckoutOptions, CheckoutRequest, CheckoutStatus, Money,
-    NextAction, Order, PaymentMethod, StoreShippingOptions, TopUpRequest, User, Wallet,
+    ActionKind, CardDetails, CardDonation, Checkout, CheckoutOptions, CheckoutRequest,
+    CheckoutStatus, Money, NextAction, Order, PaymentMethod, StoreShippingOptions, TopUpRequest,
+    User, Wallet,
 };
 
 pub use claim::LEASE;
@@ -36,9 +38,10 @@ use crate::db::{from_ms, now_ms};
 use crate::error::ApiError;
 use crate::ledger::{self, Currency, Holder};
 use crate::orders;
-use crate::payments::{Charge, PaymentSettings};
+use crate::payments::{Charge, Payer, PaymentSettings};
 use crate::state::Souq;
 use crate::stores::cards;
+use crate::wallet::cards::keys::digits_of;
 use crate::wallet::{self, donations};
 
 /// The checkout's status as the wire says it.
@@ -76,9 +79,18 @@ fn view_of(attempt: &Attempt, orders: Vec<Order>, replayed: bool) -> Checkout {
             (Some(payment_id), CheckoutStatus::RequiresAction) => Some(NextAction {
                 payment_id: payment_id.clone(),
                 expires_at: from_ms(attempt.expires_at.unwrap_or_default()),
+                kind: if attempt.action_kind.as_deref() == Some("cardholder_approval") {
+                    ActionKind::CardholderApproval
+                } else {
+                    ActionKind::ThreeDSecure
+                },
             }),
             _ => None,
         },
+        reserved_until: attempt
+            .expires_at
+            .filter(|_| !status.is_final())
+            .map(from_ms),
         failure: attempt.error_message.clone(),
         failure_code: attempt.error_code.clone(),
         replayed,
@@ -177,7 +189,12 @@ async fn description(souq: &Souq, attempt: &Attempt) -> Result<String, ApiError>
         .join(", "))
 }
 
-async fn charge(souq: &Souq, attempt: &Attempt, card: &CardDetails) -> Result<Checkout, ApiError> {
+async fn charge(
+    souq: &Souq,
+    attempt: &Attempt,
+    card: &CardDetails,
+    address: IpAddr,
+) -> Result<Checkout, ApiError> {
     let description = description(souq, attempt).await?;
     let payment = souq
         .payments
@@ -188,6 +205,10 @@ async fn charge(souq: &Souq, attempt: &Attempt, card: &CardDetails) -> Result<Ch
             amount_minor: attempt.total_minor,
             currency: &attempt.currency,
             card,
+            payer: Payer {
+                account_id: attempt.user_id,
+                address,
+            },
         })
         .await?;
     settle::apply(souq, attempt.id, &payment, settle::Cause::Answer).await?;
@@ -209,9 +230,14 @@ pub async fn checkout(
     user: &User,
     key: Option<&str>,
     session_token: &str,
+    address: IpAddr,
     request: &CheckoutRequest,
 ) -> Result<Checkout, ApiError> {
-    let draws_on_wallet = !matches!(request.payment, PaymentMethod::Card { .. });
+    // A Souq card draws on a wallet, typed in by number or not.
+    let draws_on_wallet = match &request.payment {
+        PaymentMethod::Card { card } => is_souq_card(card),
+        PaymentMethod::Wallet | PaymentMethod::SouqCard { .. } => true,
+    };
     // A Souq card is paid like any card: its details, unsealed here, go to the
     // processor, which asks Souq (its issuer) to authorize it.
     let souq_card;
@@ -274,7 +300,7 @@ pub async fn checkout(
     };
     match card {
         Some(card) if attempt.status == "reserved" => {
-            claimed(souq, &attempt, charge(souq, &attempt, card)).await
+            claimed(souq, &attempt, charge(souq, &attempt, card, address)).await
         }
         _ => match orders {
             Some(orders) if attempt.status == "paid" => Ok(view_of(&attempt, orders, false)),
@@ -283,10 +309,26 @@ pub async fn checkout(
     }
 }
 
-/// Asks for the PIN when the lines come to more than the wallet's threshold. Souq's
-/// currencies have two or three minor digits, so lines under the threshold counted in
-/// hundredths are under it in any of them, and need no look at the currency: the rush's
-/// checkouts cost nothing more.
+/// Whether a typed card is one of Souq's own, which draws on its holder's wallet.
+fn is_souq_card(card: &CardDetails) -> bool {
+    wallet::cards::is_souq_number(&digits_of(card.number.expose()))
+}
+
+/// What a checkout request comes to as the shopper was shown it: its lines at their
+/// unit prices and each store's shipping.
+fn stated_total(request: &CheckoutRequest) -> i64 {
+    let lines = request.lines.iter().fold(0_i64, |sum, line| {
+        sum.saturating_add(line.unit_price_minor.saturating_mul(line.quantity))
+    });
+    request.shipping.iter().fold(lines, |sum, shipping| {
+        sum.saturating_add(shipping.price_minor)
+    })
+}
+
+/// Asks for the PIN when the whole total (items and shipping) comes to more than the
+/// wallet's threshold, in the currency's own minor units. A total no larger than the
+/// threshold's major units is under it in any currency (each has at least one minor
+/// unit to the major), and needs no look at the currency.
 async fn ask_pin_if_large(
     souq: &Souq,
     user: &User,
@@ -294,10 +336,8 @@ async fn ask_pin_if_large(
     request: &CheckoutRequest,
 ) -> Result<(), ApiError> {
     let wallet = &souq.payments.settings.wallet;
-    let lines_minor = request.lines.iter().fold(0_i64, |sum, line| {
-        sum.saturating_add(line.unit_price_minor.saturating_mul(line.quantity))
-    });
-    if lines_minor <= wallet.pin_above_major.saturating_mul(100) {
+    let total_minor = stated_total(request);
+    if total_minor <= wallet.pin_above_major {
         return Ok(());
     }
     let Some(first) = request.lines.first() else {
@@ -312,7 +352,7 @@ async fn ask_pin_if_large(
     .fetch_optional(&mut *conn)
     .await?;
     let currency = currency.and_then(|(code,)| Currency::parse(&code).ok());
-    if currency.is_some_and(|c| wallet.asks_pin(lines_minor, &c)) {
+    if currency.is_some_and(|c| wallet.asks_pin(total_minor, &c)) {
         crate::wallet::vault::require(&mut conn, user.id, session_token, now_ms()).await?;
     }
     Ok(())
@@ -380,17 +420,24 @@ fn reservation_end(souq: &Souq, now: i64) -> i64 {
     )
 }
 
-/// Puts money in the wallet from a card.
+/// Puts money in the wallet from a card (a bank's, never a Souq card: that would move
+/// one wallet's money into another, around its holder's approval).
 pub async fn top_up(
     souq: &Souq,
     user: &User,
     key: Option<&str>,
+    address: IpAddr,
     request: &TopUpRequest,
 ) -> Result<Checkout, ApiError> {
     if !(1..=MAX_TOP_UP_MINOR).contains(&request.amount_minor) {
         return Err(ApiError::Validation(format!(
             "a top-up is 1 to {MAX_TOP_UP_MINOR} minor units"
         )));
+    }
+    if is_souq_card(&request.card) {
+        return Err(ApiError::Validation(
+            "a Souq card cannot top up a wallet; top up with a bank's card".into(),
+        ));
     }
     let currency =
         Currency::parse(&request.currency).map_err(|e| ApiError::Validation(e.to_string()))?;
@@ -408,7 +455,7 @@ pub async fn top_up(
         let total = (currency.as_str(), request.amount_minor);
         reserve(souq, &mut conn, attempt.id, total, &request.card).await?;
         drop(conn);
-        charge_reserved(souq, attempt.id, &request.card).await
+        charge_reserved(souq, attempt.id, &request.card, address).await
     })
     .await
 }
@@ -444,10 +491,11 @@ async fn charge_reserved(
     souq: &Souq,
     attempt_id: i64,
     card: &CardDetails,
+    address: IpAddr,
 ) -> Result<Checkout, ApiError> {
     let attempt = current(souq, attempt_id).await?;
     if attempt.status == "reserved" {
-        charge(souq, &attempt, card).await
+        charge(souq, &attempt, card, address).await
     } else {
         answer(souq, &attempt, false).await
     }
@@ -461,6 +509,7 @@ pub async fn donate_by_card(
     souq: &Souq,
     user: &User,
     key: Option<&str>,
+    address: IpAddr,
     handle: &str,
     request: &CardDonation,
 ) -> Result<Checkout, ApiError> {
@@ -499,7 +548,7 @@ pub async fn donate_by_card(
         let total = (currency.as_str(), amount.get());
         reserve(souq, &mut tx, attempt.id, total, &request.card).await?;
         tx.commit().await?;
-        charge_reserved(souq, attempt.id, &request.card).await
+        charge_reserved(souq, attempt.id, &request.card, address).await
     })
     .await
 }

@@ -153,6 +153,16 @@ fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::Validation(message.into())
 }
 
+/// A price the request stated is not the price any more: 409, with the new one.
+fn price_changed(what: &str, now_minor: i64, currency: &str) -> ApiError {
+    let now = Currency::parse(currency)
+        .map(|c| crate::wallet::spoken(now_minor, &c))
+        .unwrap_or_else(|_| format!("{now_minor} {currency}"));
+    ApiError::PriceChanged(format!(
+        "the price of {what} is now {now}; review it and try again"
+    ))
+}
+
 fn checked_sum(values: impl IntoIterator<Item = i64>) -> Result<i64, ApiError> {
     values
         .into_iter()
@@ -183,6 +193,15 @@ pub fn check_shape(request: &CheckoutRequest) -> Result<(), ApiError> {
     let stores: HashSet<i64> = request.shipping.iter().map(|s| s.store_id).collect();
     if stores.len() != request.shipping.len() {
         return Err(invalid("choose one shipping option per store"));
+    }
+    if request
+        .shipping
+        .iter()
+        .any(|s| !(0..=MAX_PRICE_MINOR).contains(&s.price_minor))
+    {
+        return Err(invalid(
+            "a shipping price is a number of minor units, 0 or more",
+        ));
     }
     Ok(())
 }
@@ -376,10 +395,11 @@ fn plan(
             return Err(drops::not_launched(&offer.title, launch_at));
         }
         if offer.price_minor != line.unit_price_minor {
-            return Err(ApiError::Conflict(format!(
-                "the price of {} changed; review the cart and try again",
-                offer.title
-            )));
+            return Err(price_changed(
+                &offer.title,
+                offer.price_minor,
+                &offer.currency,
+            ));
         }
         lines.push((offer, line.quantity));
     }
@@ -414,12 +434,25 @@ fn plan(
                     .and_then(|all| all.iter().find(|o| o.id == s.shipping_option_id))
             });
         let first = store_lines.first().map(|(offer, _)| *offer);
+        let store_name = first.map(|o| o.store_name.as_str()).unwrap_or_default();
         let Some(choice) = choice else {
             return Err(invalid(format!(
-                "choose one of {}'s shipping options",
-                first.map(|o| o.store_name.as_str()).unwrap_or_default()
+                "choose one of {store_name}'s shipping options"
             )));
         };
+        // The shipping the shopper was shown is the shipping they pay, as for prices.
+        let stated = request
+            .shipping
+            .iter()
+            .find(|s| s.store_id == *store_id)
+            .map(|s| s.price_minor);
+        if stated != Some(choice.price.amount_minor) {
+            return Err(price_changed(
+                &format!("shipping from {store_name}"),
+                choice.price.amount_minor,
+                &choice.price.currency,
+            ));
+        }
         let mut items = 0i64;
         for (offer, quantity) in store_lines {
             let line_total = offer

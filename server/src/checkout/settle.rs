@@ -5,7 +5,7 @@
 //! moves the checkout forward: a paid checkout stays paid, a failed one releases its
 //! stock once, and a payment that succeeds after its checkout ended is refunded.
 
-use souq_wire::OrderStatus;
+use souq_wire::{ActionKind, OrderStatus};
 use sqlx::AnyConnection;
 
 use super::claim::{Attempt, COLUMNS};
@@ -82,6 +82,11 @@ pub fn failure_words(code: Option<&str>) -> &'static str {
         Some("incorrect_cvc") => "the card's security code is not valid",
         Some("test_card_required") => "the sandbox takes test cards only",
         Some("expired") => "the payment was not completed in time",
+        Some("card_frozen") => "the card is frozen",
+        Some("card_locked") => "the card is locked after wrong security codes",
+        Some("over_limit") => "over the card's limit",
+        Some("currency_not_supported") => "the card pays in another currency",
+        Some("too_many_tries") => "the card was tried too often; try again later",
         _ => "the payment did not go through",
     }
 }
@@ -196,10 +201,15 @@ pub async fn apply(
         _ => None,
     };
     if let Some((status, code)) = status {
+        let action = payment.action.map(|kind| match kind {
+            ActionKind::ThreeDSecure => "three_d_secure",
+            ActionKind::CardholderApproval => "cardholder_approval",
+        });
         sqlx::query(
             "UPDATE checkouts SET status = $1, payment_id = $2, error_code = $3,
                  error_message = $4, expires_at = CASE WHEN $1 IN ('requires_action',
-                 'processing') THEN expires_at ELSE NULL END, locked_until = 0
+                 'processing') THEN expires_at ELSE NULL END, locked_until = 0,
+                 action_kind = $6
              WHERE id = $5",
         )
         .bind(status)
@@ -207,6 +217,7 @@ pub async fn apply(
         .bind(code)
         .bind(code.map(|c| failure_words(Some(c))))
         .bind(attempt.id)
+        .bind(action)
         .execute(&mut *tx)
         .await?;
     }

@@ -12,7 +12,7 @@ use souq_wire::{
 use crate::checkout::{self, addresses};
 use crate::error::ApiError;
 use crate::http::Souq;
-use crate::http::extract::{Json, Path, SignedIn};
+use crate::http::extract::{Client, Json, Path, SignedIn};
 
 pub(crate) fn idempotency_key(headers: &HeaderMap) -> Option<String> {
     headers
@@ -58,12 +58,21 @@ pub async fn options(
 pub async fn create(
     State(state): State<Souq>,
     me: SignedIn,
+    Client(client): Client,
     headers: HeaderMap,
     Json(request): Json<CheckoutRequest>,
 ) -> Result<Json<Checkout>, ApiError> {
     let key = idempotency_key(&headers);
     let checkout = to_the_end(async move {
-        checkout::checkout(&state, &me.user, key.as_deref(), &me.token, &request).await
+        checkout::checkout(
+            &state,
+            &me.user,
+            key.as_deref(),
+            &me.token,
+            client.addr,
+            &request,
+        )
+        .await
     })
     .await?;
     Ok(Json(checkout))
@@ -124,15 +133,15 @@ pub async fn wallet(State(state): State<Souq>, me: SignedIn) -> Result<Json<Wall
 pub async fn top_up(
     State(state): State<Souq>,
     me: SignedIn,
+    Client(client): Client,
     headers: HeaderMap,
     Json(request): Json<TopUpRequest>,
 ) -> Result<Json<Checkout>, ApiError> {
     let key = idempotency_key(&headers);
-    let checkout =
-        to_the_end(
-            async move { checkout::top_up(&state, &me.user, key.as_deref(), &request).await },
-        )
-        .await?;
+    let checkout = to_the_end(async move {
+        checkout::top_up(&state, &me.user, key.as_deref(), client.addr, &request).await
+    })
+    .await?;
     Ok(Json(checkout))
 }
 

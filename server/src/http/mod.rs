@@ -2,6 +2,7 @@
 //! utoipa builds from the handlers themselves so it cannot drift from them.
 
 pub mod accounts;
+pub mod cards;
 pub mod cart;
 pub mod checkout;
 pub mod drops;
@@ -17,6 +18,7 @@ pub mod people;
 pub mod posts;
 pub mod shop;
 pub mod studio;
+pub mod vault;
 pub mod wallet;
 
 use std::sync::Arc;
@@ -185,16 +187,17 @@ pub fn router(state: Souq) -> Router {
         .routes(routes!(wallet::donate))
         .routes(routes!(wallet::donate_by_card))
         .routes(routes!(wallet::donations_received))
-        .routes(routes!(wallet::vault_state))
-        .routes(routes!(wallet::set_pin))
-        .routes(routes!(wallet::unlock, wallet::lock))
-        .routes(routes!(wallet::make_device_key, wallet::forget_device_key))
-        .routes(routes!(wallet::unlock_with_device_key))
+        .routes(routes!(vault::vault_state))
+        .routes(routes!(vault::set_pin))
+        .routes(routes!(vault::unlock, vault::lock))
+        .routes(routes!(vault::make_device_key, vault::forget_device_key))
+        .routes(routes!(vault::unlock_with_device_key))
         .routes(routes!(wallet::withdraw))
-        .routes(routes!(wallet::cards, wallet::issue_card))
-        .routes(routes!(wallet::set_card))
-        .routes(routes!(wallet::reveal_card))
-        .routes(routes!(wallet::card_transactions))
+        .routes(routes!(cards::cards, cards::issue_card))
+        .routes(routes!(cards::set_card))
+        .routes(routes!(cards::reveal_card))
+        .routes(routes!(cards::card_transactions))
+        .routes(routes!(cards::answer_approval))
         .routes(routes!(checkout::addresses, checkout::add_address))
         .routes(routes!(checkout::edit_address, checkout::delete_address))
         .routes(routes!(orders::mine))

@@ -24,8 +24,14 @@ pub async fn inbox(
     me: SignedIn,
     Query(params): Query<PageParams>,
 ) -> Result<Json<NotificationPage>, ApiError> {
-    let page =
-        notifications::page(&state.db, me.user.id, params.cursor()?, params.limit()?).await?;
+    let page = notifications::page(
+        &state.db,
+        me.user.id,
+        &me.token,
+        params.cursor()?,
+        params.limit()?,
+    )
+    .await?;
     Ok(Json(page))
 }
 
@@ -38,8 +44,9 @@ pub async fn mark_read(State(state): State<Souq>, me: SignedIn) -> Result<Status
 }
 
 /// Server-sent events: `ready` once connected, then `inbox` whenever the person's
-/// inbox gains money news (money sent, asked for, declined or given to them): the app
-/// reads its inbox then, and shows what is new as OS notifications.
+/// inbox gains news to show at once (money sent, asked for, declined or given to them;
+/// "was this you?" security notices; a card locked, or a payment with it to approve):
+/// the app reads its inbox then, and shows what is new as OS notifications.
 #[utoipa::path(get, path = "/v1/me/events", tag = "people", security(("bearer" = [])),
     responses((status = 200, description = "a text/event-stream of inbox news",
                content_type = "text/event-stream"),

@@ -1,25 +1,23 @@
 //! The wallet beyond top-ups: its home, activity and spending, money between people,
-//! savings, withdrawals, donations, the debit card, and the PIN vault. Only translation; the rules live in
-//! `crate::wallet`. Requests that move money carry the app's `Idempotency-Key`.
+//! savings, withdrawals and donations (the debit card is `cards.rs`, the PIN vault
+//! `vault.rs`). Only translation; the rules live in `crate::wallet`. Requests that move
+//! money carry the app's `Idempotency-Key`.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use souq_wire::{
-    ActivityEntry, ActivityPage, ActivityQuery, CardDonation, CardSettings, CardTransaction,
-    Checkout, DebitCard, DeviceKey, Donate, Donation, DonationPage, ErrorBody, IssueCard,
-    MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney, RequestStatus, RevealedCard,
-    SendMoney, SetPin, SpendingQuery, SpendingReport, UnlockVault, VaultState, WalletHome,
-    Withdraw, Withdrawal,
+    ActivityEntry, ActivityPage, ActivityQuery, CardDonation, Checkout, Donate, Donation,
+    DonationPage, ErrorBody, MoneyRequest, MoneyRequests, MoneySent, MoveSavings, RequestMoney,
+    RequestStatus, SendMoney, SpendingQuery, SpendingReport, WalletHome, Withdraw, Withdrawal,
 };
 
 use crate::checkout;
-use crate::db::now_ms;
 use crate::error::ApiError;
 use crate::http::Souq;
 use crate::http::checkout::{idempotency_key, to_the_end};
-use crate::http::extract::{Json, Path, Query, SignedIn};
+use crate::http::extract::{Client, Json, Path, Query, SignedIn};
 use crate::http::feed::PageParams;
-use crate::wallet::{self, activity, cards, donations, people, savings, vault, withdrawals};
+use crate::wallet::{self, activity, donations, people, savings, withdrawals};
 
 #[utoipa::path(get, path = "/v1/wallet/home", tag = "wallet", security(("bearer" = [])),
     responses((status = 200, body = WalletHome), (status = 401, body = ErrorBody)))]
@@ -232,13 +230,22 @@ pub async fn donate(
 pub async fn donate_by_card(
     State(state): State<Souq>,
     me: SignedIn,
+    Client(client): Client,
     Path(handle): Path<String>,
     headers: HeaderMap,
     Json(request): Json<CardDonation>,
 ) -> Result<Json<Checkout>, ApiError> {
     let key = idempotency_key(&headers);
     let checkout = to_the_end(async move {
-        checkout::donate_by_card(&state, &me.user, key.as_deref(), &handle, &request).await
+        checkout::donate_by_card(
+            &state,
+            &me.user,
+            key.as_deref(),
+            client.addr,
+            &handle,
+            &request,
+        )
+        .await
     })
     .await?;
     Ok(Json(checkout))
@@ -258,104 +265,6 @@ pub async fn donations_received(
     Ok(Json(
         donations::received(&state, &me.user, &handle, params.cursor()?, params.limit()?).await?,
     ))
-}
-
-#[utoipa::path(get, path = "/v1/vault", tag = "wallet", security(("bearer" = [])),
-    responses((status = 200, body = VaultState)))]
-pub async fn vault_state(
-    State(state): State<Souq>,
-    me: SignedIn,
-) -> Result<Json<VaultState>, ApiError> {
-    let mut conn = state.db.durable.acquire().await?;
-    Ok(Json(
-        vault::state(&mut conn, me.user.id, &me.token, now_ms()).await?,
-    ))
-}
-
-/// Sets the PIN (the first time freely, later with the current one) and unlocks.
-#[utoipa::path(put, path = "/v1/vault/pin", tag = "wallet", request_body = SetPin,
-    security(("bearer" = [])),
-    responses((status = 200, body = VaultState),
-              (status = 403, description = "the current PIN is wrong", body = ErrorBody),
-              (status = 409, description = "a PIN was set meanwhile", body = ErrorBody),
-              (status = 423, description = "locked after five wrong PINs", body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-pub async fn set_pin(
-    State(state): State<Souq>,
-    me: SignedIn,
-    Json(request): Json<SetPin>,
-) -> Result<Json<VaultState>, ApiError> {
-    Ok(Json(
-        vault::set_pin(&state, me.user.id, &me.token, &request).await?,
-    ))
-}
-
-/// Unlocks this session for a few minutes with the PIN.
-#[utoipa::path(post, path = "/v1/vault/unlock", tag = "wallet", request_body = UnlockVault,
-    security(("bearer" = [])),
-    responses((status = 200, body = VaultState),
-              (status = 403, description = "wrong PIN (wrong_pin)", body = ErrorBody),
-              (status = 409, description = "no PIN set yet", body = ErrorBody),
-              (status = 423, description = "locked after five wrong PINs", body = ErrorBody)))]
-pub async fn unlock(
-    State(state): State<Souq>,
-    me: SignedIn,
-    Json(request): Json<UnlockVault>,
-) -> Result<Json<VaultState>, ApiError> {
-    Ok(Json(
-        vault::unlock(&state, me.user.id, &me.token, &request.pin).await?,
-    ))
-}
-
-/// Makes this session's device key, for a phone to keep behind its biometrics; needs
-/// the vault unlocked.
-#[utoipa::path(post, path = "/v1/vault/device-key", tag = "wallet", security(("bearer" = [])),
-    responses((status = 200, body = DeviceKey),
-              (status = 403, description = "the PIN is needed first (pin_required)",
-               body = ErrorBody)))]
-pub async fn make_device_key(
-    State(state): State<Souq>,
-    me: SignedIn,
-) -> Result<Json<DeviceKey>, ApiError> {
-    Ok(Json(
-        vault::make_device_key(&state, me.user.id, &me.token).await?,
-    ))
-}
-
-/// Forgets this session's device key.
-#[utoipa::path(delete, path = "/v1/vault/device-key", tag = "wallet", security(("bearer" = [])),
-    responses((status = 200, body = VaultState)))]
-pub async fn forget_device_key(
-    State(state): State<Souq>,
-    me: SignedIn,
-) -> Result<Json<VaultState>, ApiError> {
-    Ok(Json(
-        vault::forget_device_key(&state, me.user.id, &me.token).await?,
-    ))
-}
-
-/// Unlocks this session with its device key, which the phone's biometrics released.
-#[utoipa::path(post, path = "/v1/vault/device-unlock", tag = "wallet", request_body = DeviceKey,
-    security(("bearer" = [])),
-    responses((status = 200, body = VaultState),
-              (status = 403, description = "not this session's key (wrong_pin)", body = ErrorBody),
-              (status = 409, description = "no PIN set yet", body = ErrorBody),
-              (status = 423, description = "locked after five wrong tries", body = ErrorBody)))]
-pub async fn unlock_with_device_key(
-    State(state): State<Souq>,
-    me: SignedIn,
-    Json(request): Json<DeviceKey>,
-) -> Result<Json<VaultState>, ApiError> {
-    Ok(Json(
-        vault::unlock_with_device_key(&state, me.user.id, &me.token, &request.key).await?,
-    ))
-}
-
-/// Locks this session's vault now.
-#[utoipa::path(delete, path = "/v1/vault/unlock", tag = "wallet", security(("bearer" = [])),
-    responses((status = 200, body = VaultState)))]
-pub async fn lock(State(state): State<Souq>, me: SignedIn) -> Result<Json<VaultState>, ApiError> {
-    Ok(Json(vault::lock(&state, me.user.id, &me.token).await?))
 }
 
 /// Takes money out to a bank account; needs the vault unlocked.
@@ -379,66 +288,4 @@ pub async fn withdraw(
     })
     .await?;
     Ok(Json(withdrawal))
-}
-
-#[utoipa::path(get, path = "/v1/wallet/cards", tag = "wallet", security(("bearer" = [])),
-    responses((status = 200, body = Vec<DebitCard>)))]
-pub async fn cards(
-    State(state): State<Souq>,
-    me: SignedIn,
-) -> Result<Json<Vec<DebitCard>>, ApiError> {
-    Ok(Json(cards::list(&state, &me.user).await?))
-}
-
-/// Issues a virtual debit card in a currency (one per currency).
-#[utoipa::path(post, path = "/v1/wallet/cards", tag = "wallet", request_body = IssueCard,
-    security(("bearer" = [])),
-    responses((status = 200, body = DebitCard),
-              (status = 409, description = "a card of that currency exists", body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-pub async fn issue_card(
-    State(state): State<Souq>,
-    me: SignedIn,
-    Json(request): Json<IssueCard>,
-) -> Result<Json<DebitCard>, ApiError> {
-    Ok(Json(cards::issue(&state, &me.user, &request).await?))
-}
-
-/// Freezes or unfreezes the card and sets its limits.
-#[utoipa::path(put, path = "/v1/wallet/cards/{id}", tag = "wallet", request_body = CardSettings,
-    params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = DebitCard), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-pub async fn set_card(
-    State(state): State<Souq>,
-    me: SignedIn,
-    Path(id): Path<i64>,
-    Json(request): Json<CardSettings>,
-) -> Result<Json<DebitCard>, ApiError> {
-    Ok(Json(cards::update(&state, &me.user, id, &request).await?))
-}
-
-/// The card's number and CVV; needs the vault unlocked.
-#[utoipa::path(post, path = "/v1/wallet/cards/{id}/reveal", tag = "wallet",
-    params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = RevealedCard),
-              (status = 403, description = "the PIN is needed (pin_required)", body = ErrorBody),
-              (status = 404, body = ErrorBody)))]
-pub async fn reveal_card(
-    State(state): State<Souq>,
-    me: SignedIn,
-    Path(id): Path<i64>,
-) -> Result<Json<RevealedCard>, ApiError> {
-    Ok(Json(cards::reveal(&state, &me.user, &me.token, id).await?))
-}
-
-#[utoipa::path(get, path = "/v1/wallet/cards/{id}/transactions", tag = "wallet",
-    params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Vec<CardTransaction>), (status = 404, body = ErrorBody)))]
-pub async fn card_transactions(
-    State(state): State<Souq>,
-    me: SignedIn,
-    Path(id): Path<i64>,
-) -> Result<Json<Vec<CardTransaction>>, ApiError> {
-    Ok(Json(cards::transactions(&state, &me.user, id).await?))
 }

@@ -2,11 +2,17 @@
 //! mentioned you; a store moved your order along; someone sent, asked for or gave
 //! money. Written in the same transaction as the event; undoing the event (an unlike)
 //! withdraws it, so the inbox never shows what no longer holds. Money news is also
-//! told to the person's running apps at once (`events.rs`).
+//! told to the person's running apps at once (`events.rs`), as are security notices
+//! ("was this you?", `security.rs`) and card notices (a card locked, a payment with it
+//! waiting for its holder's approval).
 
 pub mod events;
+pub mod security;
 
-use souq_wire::{Money, Notification, NotificationKind, NotificationPage, OrderStatus};
+use souq_wire::{
+    CardNotice, CardTransactionStatus, Money, Notification, NotificationKind, NotificationPage,
+    OrderStatus, SessionNotice,
+};
 use sqlx::{Any, Transaction};
 
 use crate::db::{Db, from_ms, now_ms, value_rows};
@@ -130,6 +136,38 @@ pub async fn notify_money(
     Ok(())
 }
 
+/// A card notice: whose card, why (locked, or an approval asked), who caused it, and
+/// the payment an approval is about.
+#[derive(Debug, Clone, Copy)]
+pub struct CardAbout {
+    pub recipient: i64,
+    pub kind: NotificationKind,
+    pub actor: i64,
+    pub card_id: i64,
+    pub transaction_id: Option<i64>,
+}
+
+/// Tells a card's holder of their card, in the caller's transaction (or connection).
+pub async fn notify_card(
+    conn: &mut sqlx::AnyConnection,
+    about: &CardAbout,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, actor_id, card_id, card_transaction_id,
+                                    created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(about.recipient)
+    .bind(about.kind.as_str())
+    .bind(about.actor)
+    .bind(about.card_id)
+    .bind(about.transaction_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn withdraw(
     tx: &mut Transaction<'static, Any>,
     recipient: i64,
@@ -165,6 +203,46 @@ struct Row {
     note: Option<String>,
     created_at: i64,
     read_at: Option<i64>,
+    session_id: Option<String>,
+    device: Option<String>,
+    session_hash: Option<String>,
+    card_id: Option<i64>,
+    card_last4: Option<String>,
+    card_transaction_id: Option<i64>,
+    merchant: Option<String>,
+    card_status: Option<String>,
+    approval_until: Option<i64>,
+}
+
+impl Row {
+    /// The session a security notice names, seen from the session reading the inbox.
+    fn session(&self, current_hash: &str) -> Option<SessionNotice> {
+        let session_id = self.session_id.clone()?;
+        Some(SessionNotice {
+            session_id,
+            device: self.device.clone().unwrap_or_default(),
+            this_session: self.session_hash.as_deref() == Some(current_hash),
+            active: self.session_hash.is_some(),
+        })
+    }
+
+    fn card(&self) -> Option<CardNotice> {
+        let status = self
+            .card_status
+            .as_deref()
+            .and_then(CardTransactionStatus::parse);
+        Some(CardNotice {
+            card_id: self.card_id?,
+            last4: self.card_last4.clone().unwrap_or_default(),
+            transaction_id: self.card_transaction_id,
+            merchant: self.merchant.clone(),
+            status,
+            approval_until: self
+                .approval_until
+                .filter(|_| status == Some(CardTransactionStatus::AwaitingApproval))
+                .map(from_ms),
+        })
+    }
 }
 
 fn excerpt(body: &str) -> String {
@@ -176,23 +254,32 @@ fn excerpt(body: &str) -> String {
     out
 }
 
+/// A page of the inbox, as the session `session_token` reads it (a security notice
+/// about that very session has nothing to confirm).
 pub async fn page(
     db: &Db,
     user: i64,
+    session_token: &str,
     before: Cursor,
     limit: i64,
 ) -> Result<NotificationPage, ApiError> {
     let mut rows: Vec<Row> = sqlx::query_as(
         "SELECT n.id, n.kind, n.actor_id, n.post_id, p.body, n.order_id, n.order_status,
                 COALESCE(n.money_request_id, ms.money_request_id) AS money_request_id,
-                COALESCE(ms.currency, mr.currency, d.currency) AS currency,
-                COALESCE(ms.amount_minor, mr.amount_minor, d.amount_minor) AS amount_minor,
+                COALESCE(ms.currency, mr.currency, d.currency, ct.currency) AS currency,
+                COALESCE(ms.amount_minor, mr.amount_minor, d.amount_minor, ct.amount_minor)
+                    AS amount_minor,
                 COALESCE(ms.note, mr.note, d.note) AS note,
-                n.created_at, n.read_at
+                n.created_at, n.read_at, n.session_id, n.device, s.token_hash AS session_hash,
+                n.card_id, c.last4 AS card_last4, n.card_transaction_id, ct.merchant,
+                ct.status AS card_status, ct.approval_until
          FROM notifications n LEFT JOIN posts p ON p.id = n.post_id AND p.deleted_at IS NULL
               LEFT JOIN money_sends ms ON ms.id = n.money_send_id
               LEFT JOIN money_requests mr ON mr.id = n.money_request_id
               LEFT JOIN donations d ON d.id = n.donation_id
+              LEFT JOIN sessions s ON s.session_id = n.session_id AND s.user_id = n.user_id
+              LEFT JOIN debit_cards c ON c.id = n.card_id
+              LEFT JOIN card_transactions ct ON ct.id = n.card_transaction_id
          WHERE n.user_id = $1 AND n.id < $2
          ORDER BY n.id DESC LIMIT $3",
     )
@@ -201,6 +288,7 @@ pub async fn page(
     .bind(limit + 1)
     .fetch_all(&db.pool)
     .await?;
+    let current_hash = crate::accounts::sessions::token_hash(session_token);
     let next_cursor = cut_page(&mut rows, limit, |r| Cursor {
         at_ms: r.created_at,
         id: r.id,
@@ -215,7 +303,11 @@ pub async fn page(
     let notifications = rows
         .into_iter()
         .filter_map(|row| {
+            let session = row.session(&current_hash);
+            let card = row.card();
             Some(Notification {
+                session,
+                card,
                 id: row.id,
                 kind: NotificationKind::parse(&row.kind)?,
                 actor: actors.get(&row.actor_id)?.clone(),

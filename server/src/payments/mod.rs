@@ -77,6 +77,16 @@ pub fn fee_basis_points(percent: &str) -> Result<i64, String> {
     }
 }
 
+/// Who pays, as a processor passes it on to the card's issuer with the charge (the
+/// cardholder account and device data of 3-D Secure): the Souq account and the
+/// address it asked from. An issuer judges a charge by it: its velocity limits, and
+/// whether the card pays for its own holder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Payer {
+    pub account_id: i64,
+    pub address: std::net::IpAddr,
+}
+
 /// The processor in use and what goes with it, in the server's state.
 pub struct Payments {
     pub processor: Arc<dyn Processor>,
@@ -102,8 +112,13 @@ impl std::fmt::Debug for Payments {
 
 impl Payments {
     /// The sandbox as the processor, over Souq's database; its callbacks wait in
-    /// `callbacks` for the server to feed them to `checkout::on_callback`.
-    pub fn sandbox(db: &crate::db::Db, settings: &PaymentSettings) -> Payments {
+    /// `callbacks` for the server to feed them to `checkout::on_callback`. `news` hears
+    /// what the card issuer must tell at once (a holder asked to approve a payment).
+    pub fn sandbox(
+        db: &crate::db::Db,
+        settings: &PaymentSettings,
+        news: Arc<dyn crate::cache::Forget + Send + Sync>,
+    ) -> Payments {
         let secret: Arc<[u8]> = match &settings.callback_secret {
             Some(secret) => Arc::from(secret.expose().as_bytes()),
             None => Arc::from(crate::random::id(32).as_bytes()),
@@ -121,6 +136,7 @@ impl Payments {
             deliveries,
             &settings,
             card_keys.clone(),
+            news,
         ));
         let processor: Arc<dyn Processor> = sandbox.clone();
         Payments {
@@ -182,6 +198,8 @@ pub struct Payment {
     /// Why it failed: `card_declined`, `insufficient_funds`, `authentication_failed`,
     /// `expired_card`, `incorrect_number`, `test_card_required`.
     pub failure_code: Option<String>,
+    /// Who completes a second step the payment requires.
+    pub action: Option<souq_wire::ActionKind>,
 }
 
 /// What Souq asks a processor to charge. The idempotency key is Souq's own, per
@@ -193,6 +211,7 @@ pub struct Charge<'a> {
     pub amount_minor: i64,
     pub currency: &'a str,
     pub card: &'a CardDetails,
+    pub payer: Payer,
 }
 
 /// What Souq asks a processor to send to a bank account, once per idempotency key.
@@ -266,6 +285,14 @@ pub trait Processor: Send + Sync {
         &'a self,
         idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<Option<Payment>, ProcessorError>>;
+    /// The card's issuer tells of a second step it ran itself (3-D Secure's decoupled
+    /// authentication: the cardholder approved or declined in their own app).
+    /// Answers the payment as it then is; one no longer waiting for it stays as it was.
+    fn issuer_authenticated<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+        approved: bool,
+    ) -> BoxFuture<'a, Result<Payment, ProcessorError>>;
     /// Cancels a payment not yet succeeded; answers the payment as it then is (a
     /// payment that succeeded meanwhile stays succeeded).
     fn cancel<'a>(&'a self, payment_id: &'a str) -> BoxFuture<'a, Result<Payment, ProcessorError>>;

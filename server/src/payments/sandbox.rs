@@ -19,21 +19,34 @@
 //! check is `incorrect_number`, a past expiry `expired_card`. Like a real processor it
 //! reports each change by a signed callback, and on purpose delivers each one twice, at
 //! random moments, so that callbacks arrive late and out of order.
+//!
+//! A charge is authorized, then captured: only a captured payment has succeeded. A
+//! number of Souq's own range is sent to Souq, its issuer, to authorize (and its
+//! capture posts the issuer's hold); when the issuer asks its cardholder first, the
+//! payment requires a second step that only the cardholder completes, in their app.
+//!
+//! `Faults` makes the sandbox fail as real processors sometimes do (a capture that
+//! fails, a charge whose answer is lost, a payout call that hangs), for tests and the
+//! money simulation.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use chrono::{Datelike, Utc};
 use tokio::sync::mpsc;
+
+use souq_wire::ActionKind;
 
 use super::PaymentSettings;
 use super::{
     BoxFuture, Charge, Event, Payment, PaymentStatus, Payout, PayoutRequest, PayoutStatus,
     ProcessorError, sign,
 };
+use crate::cache::{self, Change, Forget};
 use crate::db::{Db, now_ms};
 use crate::random;
-use crate::wallet::cards::{self, CardKeys};
+use crate::wallet::cards::{self, Captured, CardKeys, Decision};
 
 pub const SUCCEEDS: &str = "4242424242424242";
 pub const DECLINED: &str = "4000000000000002";
@@ -43,6 +56,40 @@ pub const SETTLES_LATER: &str = "4000000000007072";
 
 /// A signed callback on its way: the body and its signature.
 pub type Delivery = (Vec<u8>, String);
+
+/// Failures asked of the sandbox: each counter is how many of the next such calls fail.
+#[derive(Debug, Default)]
+pub struct Faults {
+    /// Captures that fail after the authorization: the payment stays authorized (not
+    /// succeeded) until a retry captures it, or it is cancelled.
+    pub fail_captures: AtomicU32,
+    /// Charges the processor never gets (a timeout before it).
+    pub charge_timeouts: AtomicU32,
+    /// Charges made whose answer is lost on the way back.
+    pub lost_answers: AtomicU32,
+    /// Payouts made whose answer is lost on the way back.
+    pub lost_payouts: AtomicU32,
+}
+
+impl Faults {
+    /// Takes one failure from `counter`, if any is left.
+    fn take(counter: &AtomicU32) -> bool {
+        counter
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
+    fn unavailable(what: &str) -> ProcessorError {
+        ProcessorError::Unavailable(format!("sandbox fault: {what}"))
+    }
+}
+
+/// A payment's stage in the sandbox's own table: the public statuses, and
+/// `authorized` (the card's money is set aside, not yet taken), which the outside
+/// sees as processing.
+const AUTHORIZED: &str = "authorized";
+/// `sandbox_payments.action` of a second step only the cardholder completes.
+const CARDHOLDER: &str = "cardholder_approval";
 
 pub struct Sandbox {
     db: Db,
@@ -54,6 +101,9 @@ pub struct Sandbox {
     cards: Arc<CardKeys>,
     /// How long an authorized Souq card charge holds the money for its payment.
     hold_ms: i64,
+    /// What the issuer must tell at once is published through this.
+    news: Arc<dyn Forget + Send + Sync>,
+    pub faults: Faults,
 }
 
 /// The card's digits, spaces and dashes left out.
@@ -110,20 +160,34 @@ fn judge(
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 struct Row {
     id: String,
+    idempotency_key: String,
     status: String,
     amount_minor: i64,
     currency: String,
     card_last4: String,
     failure_code: Option<String>,
+    action: Option<String>,
 }
 
 impl Row {
     fn payment(self) -> Payment {
+        let status = if self.status == AUTHORIZED {
+            PaymentStatus::Processing
+        } else {
+            PaymentStatus::parse(&self.status).unwrap_or(PaymentStatus::Failed)
+        };
         Payment {
-            status: PaymentStatus::parse(&self.status).unwrap_or(PaymentStatus::Failed),
+            action: (status == PaymentStatus::RequiresAction).then(|| {
+                if self.action.as_deref() == Some(CARDHOLDER) {
+                    ActionKind::CardholderApproval
+                } else {
+                    ActionKind::ThreeDSecure
+                }
+            }),
+            status,
             id: self.id,
             amount_minor: self.amount_minor,
             currency: self.currency,
@@ -131,9 +195,15 @@ impl Row {
             failure_code: self.failure_code,
         }
     }
+
+    fn waits_for_cardholder(&self) -> bool {
+        self.status == PaymentStatus::RequiresAction.as_str()
+            && self.action.as_deref() == Some(CARDHOLDER)
+    }
 }
 
-const COLUMNS: &str = "id, status, amount_minor, currency, card_last4, failure_code";
+const COLUMNS: &str =
+    "id, idempotency_key, status, amount_minor, currency, card_last4, failure_code, action";
 
 impl Sandbox {
     /// A sandbox over Souq's database that signs its callbacks with `secret` and hands
@@ -144,6 +214,7 @@ impl Sandbox {
         deliveries: mpsc::UnboundedSender<Delivery>,
         settings: &PaymentSettings,
         cards: Arc<CardKeys>,
+        news: Arc<dyn Forget + Send + Sync>,
     ) -> Sandbox {
         Sandbox {
             db,
@@ -152,16 +223,19 @@ impl Sandbox {
             settle_after: settings.sandbox_settle_after,
             cards,
             hold_ms: i64::try_from(settings.reservation.as_millis()).unwrap_or(i64::MAX),
+            news,
+            faults: Faults::default(),
         }
     }
 
     /// Asks Souq, the issuer, to authorize a charge of one of its cards: the card
-    /// network's part, which a real processor plays.
+    /// network's part, which a real processor plays. Answers the payment's first
+    /// stage, why it failed, and whether its cardholder completes a second step.
     async fn authorize(
         &self,
         charge: &Charge<'_>,
-    ) -> Result<(PaymentStatus, Option<&'static str>), ProcessorError> {
-        let decision = cards::authorize(
+    ) -> Result<(&'static str, Option<&'static str>, Option<&'static str>), ProcessorError> {
+        let authorized = cards::authorize(
             &self.db,
             &self.cards,
             &cards::Authorization {
@@ -171,24 +245,67 @@ impl Sandbox {
                 currency: charge.currency,
                 merchant: charge.description,
                 hold_ms: self.hold_ms,
+                payer: &charge.payer,
             },
         )
         .await
         .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
-        Ok(match decision {
-            None => (PaymentStatus::Succeeded, None),
-            Some(code) => (PaymentStatus::Failed, Some(code)),
+        if let Some(holder) = authorized.tell {
+            cache::publish(&self.db, self.news.as_ref(), &[Change::Inbox(holder)]).await;
+        }
+        Ok(match authorized.decision {
+            Decision::Approved => (AUTHORIZED, None, None),
+            Decision::Declined(code) => (PaymentStatus::Failed.as_str(), Some(code), None),
+            Decision::NeedsApproval => (
+                PaymentStatus::RequiresAction.as_str(),
+                None,
+                Some(CARDHOLDER),
+            ),
         })
     }
 
-    async fn by(&self, column: &str, value: &str) -> Result<Option<Payment>, ProcessorError> {
-        let row: Option<Row> = sqlx::query_as(&format!(
+    async fn row_by(&self, column: &str, value: &str) -> Result<Option<Row>, ProcessorError> {
+        Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM sandbox_payments WHERE {column} = $1"
         ))
         .bind(value)
         .fetch_optional(&self.db.durable)
-        .await?;
-        Ok(row.map(Row::payment))
+        .await?)
+    }
+
+    async fn by(&self, column: &str, value: &str) -> Result<Option<Payment>, ProcessorError> {
+        Ok(self.row_by(column, value).await?.map(Row::payment))
+    }
+
+    /// Captures an authorized payment: a Souq card's hold is posted by its issuer (or,
+    /// gone back already, the payment fails: nothing was taken); any other card's
+    /// money is taken as it is. Only then has the payment succeeded.
+    async fn capture(&self, row: Row) -> Result<Payment, ProcessorError> {
+        if row.status != AUTHORIZED {
+            return Ok(row.payment());
+        }
+        if Faults::take(&self.faults.fail_captures) {
+            return Err(Faults::unavailable("the capture failed"));
+        }
+        let captured = cards::capture(&self.db, &row.idempotency_key)
+            .await
+            .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
+        let from = [AUTHORIZED];
+        match captured {
+            Captured::Posted | Captured::NotOurs => {
+                self.change(&row.id, &from, PaymentStatus::Succeeded.as_str(), None)
+                    .await
+            }
+            Captured::Gone => {
+                self.change(
+                    &row.id,
+                    &from,
+                    PaymentStatus::Failed.as_str(),
+                    Some("card_declined"),
+                )
+                .await
+            }
+        }
     }
 
     /// Sends the callback for a change twice, each after a random pause: so they arrive
@@ -216,13 +333,13 @@ impl Sandbox {
         }
     }
 
-    /// Moves a payment from one status to another, if it is still in the first; the
-    /// change is announced once, by whoever made it.
+    /// Moves a payment from one stage to another, if it is still in one of the first;
+    /// the change is announced once, by whoever made it.
     async fn change(
         &self,
         payment_id: &str,
-        from: &[PaymentStatus],
-        to: PaymentStatus,
+        from: &[&str],
+        to: &str,
         failure_code: Option<&str>,
     ) -> Result<Payment, ProcessorError> {
         let sql = format!(
@@ -233,12 +350,12 @@ impl Sandbox {
             crate::db::placeholders(5, from.len())
         );
         let mut query = sqlx::query_as::<_, Row>(&sql)
-            .bind(to.as_str())
+            .bind(to)
             .bind(failure_code)
             .bind(now_ms())
             .bind(payment_id);
         for status in from {
-            query = query.bind(status.as_str());
+            query = query.bind(*status);
         }
         let changed = query.fetch_optional(&self.db.durable).await?;
         match changed {
@@ -254,35 +371,43 @@ impl Sandbox {
         }
     }
 
-    /// The shopper's answer to a card's second step, as a bank's 3-D Secure page takes it.
+    /// The shopper's answer to a card's second step, as a bank's 3-D Secure page takes
+    /// it. A step only the cardholder completes (in their Souq app) is not the
+    /// shopper's to answer.
     pub async fn answer_challenge(
         &self,
         payment_id: &str,
         approve: bool,
     ) -> Result<Payment, ProcessorError> {
-        let payment = self
-            .by("id", payment_id)
+        let row = self
+            .row_by("id", payment_id)
             .await?
             .ok_or(ProcessorError::NotFound)?;
-        if payment.status != PaymentStatus::RequiresAction {
+        if row.waits_for_cardholder() {
+            return Err(ProcessorError::InvalidState(
+                "only the card's holder can approve this payment, in their app".into(),
+            ));
+        }
+        let waiting = [PaymentStatus::RequiresAction.as_str()];
+        if row.status != waiting[0] {
             return Err(ProcessorError::InvalidState(format!(
                 "the payment is {}",
-                payment.status.as_str()
+                row.payment().status.as_str()
             )));
         }
         if approve {
             self.change(
                 payment_id,
-                &[PaymentStatus::RequiresAction],
-                PaymentStatus::Succeeded,
+                &waiting,
+                PaymentStatus::Succeeded.as_str(),
                 None,
             )
             .await
         } else {
             self.change(
                 payment_id,
-                &[PaymentStatus::RequiresAction],
-                PaymentStatus::Failed,
+                &waiting,
+                PaymentStatus::Failed.as_str(),
                 Some("authentication_failed"),
             )
             .await
@@ -310,14 +435,76 @@ impl Sandbox {
             let payment = self
                 .change(
                     &id,
-                    &[PaymentStatus::Processing],
-                    PaymentStatus::Succeeded,
+                    &[PaymentStatus::Processing.as_str()],
+                    PaymentStatus::Succeeded.as_str(),
                     None,
                 )
                 .await?;
             settled += usize::from(payment.status == PaymentStatus::Succeeded);
         }
         Ok(settled)
+    }
+}
+
+impl Sandbox {
+    /// Makes the payment a charge asks for, once per idempotency key: judged by the
+    /// test cards' table, or authorized by Souq for a card of its range.
+    async fn make(&self, charge: &Charge<'_>) -> Result<Row, ProcessorError> {
+        let number = digits(charge.card.number.expose());
+        let (stage, failure_code, action) = if cards::is_souq_number(&number) {
+            self.authorize(charge).await?
+        } else {
+            let (status, code) = judge(
+                &number,
+                charge.card.exp_month,
+                charge.card.exp_year,
+                charge.card.cvc.expose(),
+            );
+            let stage = if status == PaymentStatus::Succeeded {
+                AUTHORIZED
+            } else {
+                status.as_str()
+            };
+            (stage, code, None)
+        };
+        let last4: String = number
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let now = now_ms();
+        let settle_at = (stage == PaymentStatus::Processing.as_str())
+            .then(|| now.saturating_add(i64::try_from(self.settle_after.as_millis()).unwrap_or(0)));
+        let inserted = sqlx::query(
+            "INSERT INTO sandbox_payments (id, idempotency_key, amount_minor, currency, status,
+                 card_last4, failure_code, settle_at, action, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+             ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(format!("pay_{}", random::id(18)))
+        .bind(charge.idempotency_key)
+        .bind(charge.amount_minor)
+        .bind(charge.currency)
+        .bind(stage)
+        .bind(&last4)
+        .bind(failure_code)
+        .bind(settle_at)
+        .bind(action)
+        .bind(now)
+        .execute(&self.db.durable)
+        .await?;
+        let row = self
+            .row_by("idempotency_key", charge.idempotency_key)
+            .await?
+            .ok_or(ProcessorError::NotFound)?;
+        // An authorized payment is announced once captured.
+        if inserted.rows_affected() == 1 && row.status != AUTHORIZED {
+            self.announce(&row.clone().payment());
+        }
+        Ok(row)
     }
 }
 
@@ -380,62 +567,58 @@ impl Sandbox {
 impl super::Processor for Sandbox {
     fn charge<'a>(&'a self, charge: Charge<'a>) -> BoxFuture<'a, Result<Payment, ProcessorError>> {
         Box::pin(async move {
-            if let Some(payment) = self.by("idempotency_key", charge.idempotency_key).await? {
-                return Ok(payment);
+            if Faults::take(&self.faults.charge_timeouts) {
+                return Err(Faults::unavailable("the charge timed out"));
             }
-            let number = digits(charge.card.number.expose());
-            let (status, failure_code) = if cards::is_souq_number(&number) {
-                self.authorize(&charge).await?
-            } else {
-                judge(
-                    &number,
-                    charge.card.exp_month,
-                    charge.card.exp_year,
-                    charge.card.cvc.expose(),
-                )
-            };
-            let last4: String = number
-                .chars()
-                .rev()
-                .take(4)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            let now = now_ms();
-            let settle_at = (status == PaymentStatus::Processing).then(|| {
-                now.saturating_add(i64::try_from(self.settle_after.as_millis()).unwrap_or(0))
-            });
-            let inserted = sqlx::query(
-                "INSERT INTO sandbox_payments (id, idempotency_key, amount_minor, currency, status,
-                     card_last4, failure_code, settle_at, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-                 ON CONFLICT (idempotency_key) DO NOTHING",
-            )
-            .bind(format!("pay_{}", random::id(18)))
-            .bind(charge.idempotency_key)
-            .bind(charge.amount_minor)
-            .bind(charge.currency)
-            .bind(status.as_str())
-            .bind(&last4)
-            .bind(failure_code)
-            .bind(settle_at)
-            .bind(now)
-            .execute(&self.db.durable)
-            .await?;
-            let payment = self
-                .by("idempotency_key", charge.idempotency_key)
+            let row = match self
+                .row_by("idempotency_key", charge.idempotency_key)
                 .await?
-                .ok_or(ProcessorError::NotFound)?;
-            if inserted.rows_affected() == 1 {
-                self.announce(&payment);
-            }
-            if payment.status == PaymentStatus::Succeeded && cards::is_souq_number(&number) {
-                cards::capture(&self.db, charge.idempotency_key)
-                    .await
-                    .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
+            {
+                Some(row) => row,
+                None => self.make(&charge).await?,
+            };
+            // Authorized but not captured (a capture that failed): a retry captures it.
+            let payment = self.capture(row).await?;
+            if Faults::take(&self.faults.lost_answers) {
+                return Err(Faults::unavailable("the charge's answer was lost"));
             }
             Ok(payment)
+        })
+    }
+
+    fn issuer_authenticated<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+        approved: bool,
+    ) -> BoxFuture<'a, Result<Payment, ProcessorError>> {
+        Box::pin(async move {
+            let row = self
+                .row_by("idempotency_key", idempotency_key)
+                .await?
+                .ok_or(ProcessorError::NotFound)?;
+            if row.waits_for_cardholder() {
+                let waiting = [PaymentStatus::RequiresAction.as_str()];
+                if !approved {
+                    return self
+                        .change(
+                            &row.id,
+                            &waiting,
+                            PaymentStatus::Failed.as_str(),
+                            Some("card_declined"),
+                        )
+                        .await;
+                }
+                self.change(&row.id, &waiting, AUTHORIZED, None).await?;
+                let row = self
+                    .row_by("id", &row.id)
+                    .await?
+                    .ok_or(ProcessorError::NotFound)?;
+                return self.capture(row).await;
+            }
+            if approved {
+                return self.capture(row).await;
+            }
+            Ok(row.payment())
         })
     }
 
@@ -459,13 +642,27 @@ impl super::Processor for Sandbox {
 
     fn cancel<'a>(&'a self, payment_id: &'a str) -> BoxFuture<'a, Result<Payment, ProcessorError>> {
         Box::pin(async move {
-            self.change(
-                payment_id,
-                &[PaymentStatus::RequiresAction, PaymentStatus::Processing],
-                PaymentStatus::Cancelled,
-                None,
-            )
-            .await
+            let payment = self
+                .change(
+                    payment_id,
+                    &[
+                        PaymentStatus::RequiresAction.as_str(),
+                        PaymentStatus::Processing.as_str(),
+                        AUTHORIZED,
+                    ],
+                    PaymentStatus::Cancelled.as_str(),
+                    None,
+                )
+                .await?;
+            if payment.status == PaymentStatus::Cancelled
+                && let Some(row) = self.row_by("id", payment_id).await?
+            {
+                // A Souq card's hold (or its holder's pending approval) goes back.
+                cards::release(&self.db, &row.idempotency_key)
+                    .await
+                    .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
+            }
+            Ok(payment)
         })
     }
 
@@ -548,9 +745,14 @@ impl super::Processor for Sandbox {
             .bind(now)
             .execute(&self.db.durable)
             .await?;
-            self.payout_by_key(payout.idempotency_key)
+            let made = self
+                .payout_by_key(payout.idempotency_key)
                 .await?
-                .ok_or(ProcessorError::NotFound)
+                .ok_or(ProcessorError::NotFound)?;
+            if Faults::take(&self.faults.lost_payouts) {
+                return Err(Faults::unavailable("the payout's answer was lost"));
+            }
+            Ok(made)
         })
     }
 

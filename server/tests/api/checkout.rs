@@ -135,8 +135,9 @@ pub async fn order_body(
     let mut shipping = Vec::new();
     for (_, _, store) in lines {
         if !shipping.iter().any(|s: &Value| s["store_id"] == *store) {
-            let (option, _) = shipping_of(server, *store).await;
-            shipping.push(json!({"store_id": store, "shipping_option_id": option}));
+            let (option, price) = shipping_of(server, *store).await;
+            shipping.push(json!({"store_id": store, "shipping_option_id": option,
+                                 "price_minor": price}));
         }
     }
     json!({

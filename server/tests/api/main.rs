@@ -4,6 +4,7 @@
 mod abuse;
 mod accounts;
 mod caches;
+mod cards;
 mod cart;
 mod checkout;
 mod demo;
