@@ -57,7 +57,10 @@ pub async fn run(state: Souq) {
     money.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            _ = forget.tick() => state.accounts.rate.forget_idle(),
+            _ = forget.tick() => {
+                state.accounts.rate.forget_idle();
+                state.actions.forget_idle();
+            }
             _ = money.tick() => keep_money_moving(&state).await,
             _ = sweep_clock.tick() => {
                 if let Err(e) = sweep(&state.db).await {

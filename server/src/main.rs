@@ -38,6 +38,11 @@ struct Args {
     #[arg(long, env = "SOUQ_DB_CONNECTIONS", default_value_t = souq_server::limits::Limits::default().db_connections)]
     db_connections: u32,
     /// What the in-memory caches together may hold, in MiB.
+    /// Checkouts, money requests and event streams one client address may start a
+    /// minute, each (per account they are fewer): raise it for a load test from one
+    /// machine.
+    #[arg(long, env = "SOUQ_ADDRESS_RATE", default_value_t = souq_server::limits::Limits::default().actions_per_address_per_minute)]
+    address_rate: u32,
     #[arg(long, env = "SOUQ_CACHE_MIB", default_value_t = 256)]
     cache_mib: u64,
     /// The platform's fee on each order, in per cent (up to two decimals).
@@ -48,6 +53,9 @@ struct Args {
     /// it goes back on sale, in seconds.
     #[arg(long, env = "SOUQ_RESERVATION_SECS", default_value_t = 600)]
     reservation_secs: u64,
+    /// The same for a drop's stock (one such payment per shopper and drop at once).
+    #[arg(long, env = "SOUQ_DROP_RESERVATION_SECS", default_value_t = 180)]
+    drop_reservation_secs: u64,
     /// The secret the payment processor signs its callbacks with. Every instance behind
     /// one processor needs the same; made at start when unset.
     #[arg(long, env = "SOUQ_PAYMENTS_CALLBACK_SECRET", hide_env_values = true)]
@@ -122,11 +130,13 @@ async fn main() -> ExitCode {
             behind_proxy: args.behind_proxy,
             cache_bytes: args.cache_mib.saturating_mul(1024 * 1024),
             db_connections: args.db_connections,
+            actions_per_address_per_minute: args.address_rate,
             ..souq_server::limits::Limits::default()
         },
         payments: souq_server::payments::PaymentSettings {
             fee_basis_points: args.fee_percent,
             reservation: std::time::Duration::from_secs(args.reservation_secs),
+            drop_reservation: std::time::Duration::from_secs(args.drop_reservation_secs),
             callback_secret: args.payments_callback_secret.map(souq_wire::Secret::new),
             wallet: souq_server::wallet::WalletSettings {
                 savings_rate_basis_points: args.savings_rate_percent,

@@ -15,6 +15,7 @@ use crate::db::{DatabaseConfig, Db, DbError};
 use crate::drops::events::DropEvents;
 use crate::feed::cache::FeedCache;
 use crate::limits::Limits;
+use crate::limits::rate::Actions;
 use crate::notifications::events::InboxEvents;
 use crate::payments::{PaymentSettings, Payments};
 use crate::search::index::SearchIndex;
@@ -77,6 +78,8 @@ pub struct Souq {
     pub caches: Arc<Caches>,
     pub limits: Arc<Limits>,
     pub accounts: Arc<Guard>,
+    /// Checkouts, money requests and event streams, limited per account and address.
+    pub actions: Arc<Actions>,
     pub payments: Arc<Payments>,
     /// This instance's checkout batches.
     pub placer: Placer,
@@ -116,6 +119,7 @@ impl Souq {
             caches,
             limits: Arc::new(limits.clone()),
             accounts: Arc::new(Guard::new(limits)),
+            actions: Arc::new(Actions::new(limits)),
         })
     }
 

@@ -686,8 +686,13 @@ fn rush(binary: &Path, drop_mode: bool) -> Result<Rush, String> {
             "souq_rush_{}{round}",
             if drop_mode { "drop_" } else { "" }
         ))?;
-        let (first, first_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
-        let (second, second_url) = start_server(binary, &[], &[("DATABASE_URL", &db)])?;
+        // Every shopper of the rush comes from this one machine's address.
+        let from_one_machine = [
+            ("DATABASE_URL", db.as_str()),
+            ("SOUQ_ADDRESS_RATE", "1000000"),
+        ];
+        let (first, first_url) = start_server(binary, &[], &from_one_machine)?;
+        let (second, second_url) = start_server(binary, &[], &from_one_machine)?;
         eprintln!(
             "bench: the {}rush, round {}: {shoppers} shoppers, {concurrency} at once, {stock} units",
             if drop_mode { "drop " } else { "" },

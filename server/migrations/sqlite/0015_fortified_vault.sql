@@ -78,3 +78,13 @@ CREATE INDEX notifications_inbox ON notifications(user_id, id DESC);
 -- holder in their app.
 ALTER TABLE sandbox_payments ADD COLUMN action TEXT;
 ALTER TABLE checkouts ADD COLUMN action_kind TEXT;
+
+-- A shopper's card payment in progress for a drop: at most one per shopper and drop,
+-- the checkout that holds it (see server/src/checkout/drop_holds.rs). A hold whose
+-- checkout has ended is free to be taken again.
+CREATE TABLE drop_holds (
+    user_id     BIGINT NOT NULL REFERENCES users(id),
+    product_id  BIGINT NOT NULL REFERENCES products(id),
+    checkout_id BIGINT NOT NULL REFERENCES checkouts(id),
+    PRIMARY KEY (user_id, product_id)
+);

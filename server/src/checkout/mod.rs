@@ -9,6 +9,7 @@
 
 pub mod addresses;
 pub(crate) mod claim;
+mod drop_holds;
 mod place;
 mod placer;
 mod settle;
@@ -217,9 +218,12 @@ async fn charge(
 
 /// What a batch places by, from the payment settings.
 pub fn rules(settings: &PaymentSettings) -> Rules {
+    let ms =
+        |duration: std::time::Duration| i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
     Rules {
         fee_basis_points: settings.fee_basis_points,
-        reservation_ms: i64::try_from(settings.reservation.as_millis()).unwrap_or(i64::MAX),
+        reservation_ms: ms(settings.reservation),
+        drop_reservation_ms: ms(settings.drop_reservation),
     }
 }
 

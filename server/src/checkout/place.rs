@@ -17,6 +17,7 @@ use souq_wire::{Address, CheckoutRequest, Order, OrderStatus, PaymentMethod};
 use sqlx::AnyConnection;
 
 use super::claim::{self, Attempt, COLUMNS, NewClaim};
+use super::drop_holds;
 use crate::checkout::addresses;
 use crate::db::{Backend, bound_rows, placeholders, value_rows};
 use crate::drops::{self, LAUNCH_OF_V, LIMIT_OF_V};
@@ -147,6 +148,8 @@ pub struct Rules {
     pub fee_basis_points: i64,
     /// How long a card's reservation holds the stock, in ms.
     pub reservation_ms: i64,
+    /// How long it holds a drop's stock, in ms: shorter, as a drop sells out in minutes.
+    pub drop_reservation_ms: i64,
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -333,6 +336,8 @@ struct Counted {
     /// Per (person, option): the units held against a limit.
     held: HashMap<(i64, i64), i64>,
     lots: Lots,
+    /// (person, drop's product) with a card payment in progress.
+    drop_holds: HashSet<(i64, i64)>,
 }
 
 struct LinePlan {
@@ -364,6 +369,8 @@ struct Plan {
     /// The wallet that pays now; none for a card.
     wallet: Option<AccountId>,
     sold_out: Vec<(i64, i64)>,
+    /// The drops' products a card payment holds stock of, until it ends.
+    drop_products: Vec<i64>,
 }
 
 /// Decides one checkout against what the batch has read and counted so far: refused
@@ -500,6 +507,27 @@ fn plan(
         // (A Souq card reaches the placer as the card it is: `checkout` unseals it.)
         PaymentMethod::Card { .. } | PaymentMethod::SouqCard { .. } => None,
     };
+    // A card's payment in progress holds a drop's stock: one at a time per drop.
+    let drop_products: Vec<i64> = match wallet {
+        Some(_) => Vec::new(),
+        None => lines
+            .iter()
+            .filter(|(offer, _)| offer.drop_launch_at.is_some())
+            .map(|(offer, _)| offer.product_id)
+            .collect(),
+    };
+    for (offer, _) in &lines {
+        if drop_products.contains(&offer.product_id)
+            && counted
+                .drop_holds
+                .contains(&(attempt.user_id, offer.product_id))
+        {
+            return Err(ApiError::Conflict(format!(
+                "a payment of yours for {} is still in progress: finish or cancel it first",
+                offer.title
+            )));
+        }
+    }
     for (offer, quantity) in &lines {
         if let Some(limit) = offer.per_customer_limit {
             let held = counted
@@ -522,6 +550,11 @@ fn plan(
     if let (Some(_), Some((_, available))) = (wallet, counted.wallets.get_mut(&wallet_key)) {
         *available -= total_minor;
     }
+    counted.drop_holds.extend(
+        drop_products
+            .iter()
+            .map(|product| (attempt.user_id, *product)),
+    );
     let mut sold_out = Vec::new();
     for (offer, quantity) in &lines {
         if offer.per_customer_limit.is_some() {
@@ -544,6 +577,7 @@ fn plan(
         orders,
         wallet,
         sold_out,
+        drop_products,
     })
 }
 
@@ -658,10 +692,18 @@ pub async fn place_all(
         }
         stock::lock_enough(conn, backend, &demand).await?
     };
+    let drop_products = distinct(
+        catalog
+            .offers
+            .values()
+            .filter(|o| o.drop_launch_at.is_some())
+            .map(|o| o.product_id),
+    );
     let mut counted = Counted {
         wallets,
         held: counts,
         lots,
+        drop_holds: drop_holds::open(conn, &buyers, &drop_products).await?,
     };
 
     let decided: Vec<Result<Plan, Declined>> = claimed
@@ -717,6 +759,19 @@ pub async fn place_all(
     count_held(conn, &claimed, &decided).await?;
     counted.lots.write(conn).await?;
     let mut attempts = write_outcomes(conn, &claimed, &decided, rules, now).await?;
+    let holds: Vec<(i64, i64, i64)> = claimed
+        .iter()
+        .zip(&decided)
+        .filter_map(|(job, d)| d.as_ref().ok().map(|plan| (job, plan)))
+        .flat_map(|(job, plan)| {
+            plan.drop_products
+                .iter()
+                .map(|product| (job.attempt.user_id, *product, job.attempt.id))
+        })
+        .collect();
+    if !drop_holds::take(conn, &holds).await? {
+        return Err(BatchError::Raced);
+    }
     let mut decisions: HashMap<i64, Result<Plan, Declined>> = claimed
         .iter()
         .map(|job| job.attempt.id)
@@ -1038,7 +1093,11 @@ async fn write_outcomes(
                         PaymentMethod::Card { card } => Some(card.last4()),
                         _ => None,
                     })
-                    .bind(Some(now.saturating_add(rules.reservation_ms)))
+                    .bind(Some(now.saturating_add(if plan.drop_products.is_empty() {
+                        rules.reservation_ms
+                    } else {
+                        rules.drop_reservation_ms.min(rules.reservation_ms)
+                    })))
                     .bind(None::<i64>)
                     .bind(None::<String>)
                     .bind(None::<String>)

@@ -52,9 +52,11 @@ pub async fn options(
               (status = 402, description = "the card was declined", body = ErrorBody),
               (status = 404, description = "an unknown or archived option, or address",
                body = ErrorBody),
-              (status = 409, description = "sold out, a price changed, or this key's request \
-               is still running", body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 409, description = "sold out, a price changed (price_changed), or this \
+               key's request is still running", body = ErrorBody),
+              (status = 422, body = ErrorBody),
+              (status = 429, description = "too many checkouts from this account or address",
+               body = ErrorBody)))]
 pub async fn create(
     State(state): State<Souq>,
     me: SignedIn,
@@ -62,6 +64,7 @@ pub async fn create(
     headers: HeaderMap,
     Json(request): Json<CheckoutRequest>,
 ) -> Result<Json<Checkout>, ApiError> {
+    state.actions.checkouts.check(me.user.id, client.addr)?;
     let key = idempotency_key(&headers);
     let checkout = to_the_end(async move {
         checkout::checkout(
@@ -129,7 +132,10 @@ pub async fn wallet(State(state): State<Souq>, me: SignedIn) -> Result<Json<Wall
               (status = 402, description = "the card was declined", body = ErrorBody),
               (status = 409, description = "this key's request is still running",
                body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, description = "a bad amount, or a Souq card (never a top-up \
+               source)", body = ErrorBody),
+              (status = 429, description = "too many checkouts from this account or address",
+               body = ErrorBody)))]
 pub async fn top_up(
     State(state): State<Souq>,
     me: SignedIn,
@@ -137,6 +143,7 @@ pub async fn top_up(
     headers: HeaderMap,
     Json(request): Json<TopUpRequest>,
 ) -> Result<Json<Checkout>, ApiError> {
+    state.actions.checkouts.check(me.user.id, client.addr)?;
     let key = idempotency_key(&headers);
     let checkout = to_the_end(async move {
         checkout::top_up(&state, &me.user, key.as_deref(), client.addr, &request).await

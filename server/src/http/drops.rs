@@ -19,7 +19,7 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use crate::drops::{self, events::Heard, studio};
 use crate::error::ApiError;
 use crate::http::Souq;
-use crate::http::extract::{Json, Path, SignedIn};
+use crate::http::extract::{Client, Json, Path, SignedIn};
 
 /// How often an idle stream sends a comment, so proxies and the app see it alive.
 pub(super) const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -87,11 +87,15 @@ pub async fn reminders(
 /// sale, and `resync` when the app should read its drops again.
 #[utoipa::path(get, path = "/v1/drops/events", tag = "drops", security(("bearer" = [])),
     responses((status = 200, description = "a text/event-stream of drop updates",
-               content_type = "text/event-stream", body = DropUpdate)))]
+               content_type = "text/event-stream", body = DropUpdate),
+              (status = 429, description = "too many streams opened by this account or address",
+               body = ErrorBody)))]
 pub async fn events(
     State(state): State<Souq>,
-    _me: SignedIn,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    me: SignedIn,
+    Client(client): Client,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    state.actions.streams.check(me.user.id, client.addr)?;
     let (heard, mut closing) = state.caches.drops.subscribe();
     let ready = futures_util::stream::once(async { Event::default().event("ready").data("{}") });
     let updates = BroadcastStream::new(heard).map(|heard| match heard {
@@ -107,7 +111,7 @@ pub async fn events(
         let _ = closing.wait_for(|closed| *closed).await;
     };
     let stream = ready.chain(updates).take_until(stop).map(Ok);
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
 #[utoipa::path(get, path = "/v1/stores/{handle}/studio/drops", tag = "studio",

@@ -12,7 +12,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::error::ApiError;
 use crate::http::Souq;
-use crate::http::extract::{Json, Query, SignedIn};
+use crate::http::extract::{Client, Json, Query, SignedIn};
 use crate::http::feed::PageParams;
 use crate::notifications;
 
@@ -50,11 +50,15 @@ pub async fn mark_read(State(state): State<Souq>, me: SignedIn) -> Result<Status
 #[utoipa::path(get, path = "/v1/me/events", tag = "people", security(("bearer" = [])),
     responses((status = 200, description = "a text/event-stream of inbox news",
                content_type = "text/event-stream"),
-              (status = 401, body = ErrorBody)))]
+              (status = 401, body = ErrorBody),
+              (status = 429, description = "too many streams opened by this account or address",
+               body = ErrorBody)))]
 pub async fn events(
     State(state): State<Souq>,
     me: SignedIn,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    Client(client): Client,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    state.actions.streams.check(me.user.id, client.addr)?;
     let (heard, mut closing) = state.caches.inbox.subscribe(me.user.id);
     let ready = futures_util::stream::once(async { Event::default().event("ready").data("{}") });
     // Lagging behind says no more than news does: read the inbox.
@@ -63,5 +67,5 @@ pub async fn events(
         let _ = closing.wait_for(|closed| *closed).await;
     };
     let stream = ready.chain(news).take_until(stop).map(Ok);
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(super::drops::KEEP_ALIVE))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(super::drops::KEEP_ALIVE)))
 }

@@ -100,13 +100,20 @@ pub async fn requests(
     responses((status = 200, body = MoneyRequest), (status = 404, body = ErrorBody),
               (status = 409, description = "too many requests waiting for that person",
                body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, body = ErrorBody),
+              (status = 429, description = "too many requests from this account or address",
+               body = ErrorBody)))]
 pub async fn ask(
     State(state): State<Souq>,
     me: SignedIn,
+    Client(client): Client,
     headers: HeaderMap,
     Json(request): Json<RequestMoney>,
 ) -> Result<Json<MoneyRequest>, ApiError> {
+    state
+        .actions
+        .money_requests
+        .check(me.user.id, client.addr)?;
     let key = idempotency_key(&headers);
     Ok(Json(
         people::request(&state, &me.user, key.as_deref(), &request).await?,
@@ -226,7 +233,9 @@ pub async fn donate(
               (status = 404, body = ErrorBody),
               (status = 409, description = "this key's request is still running",
                body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, body = ErrorBody),
+              (status = 429, description = "too many checkouts from this account or address",
+               body = ErrorBody)))]
 pub async fn donate_by_card(
     State(state): State<Souq>,
     me: SignedIn,
@@ -235,6 +244,7 @@ pub async fn donate_by_card(
     headers: HeaderMap,
     Json(request): Json<CardDonation>,
 ) -> Result<Json<Checkout>, ApiError> {
+    state.actions.checkouts.check(me.user.id, client.addr)?;
     let key = idempotency_key(&headers);
     let checkout = to_the_end(async move {
         checkout::donate_by_card(

@@ -49,6 +49,15 @@ pub struct Limits {
     /// Take the client's address from the last `X-Forwarded-For` hop (set this only
     /// behind a reverse proxy that writes it; otherwise clients could choose it).
     pub behind_proxy: bool,
+    /// Checkouts (top-ups and gifts by card among them) one account may start a minute.
+    pub checkouts_per_account_per_minute: u32,
+    /// Requests for money one account may make a minute.
+    pub money_requests_per_account_per_minute: u32,
+    /// Event streams one account may open a minute.
+    pub streams_per_account_per_minute: u32,
+    /// Of each of those, what one client address may start a minute, whoever is signed
+    /// in (a shared address: an office, a carrier's NAT, a load test from one machine).
+    pub actions_per_address_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -74,6 +83,10 @@ impl Default for Limits {
                 .max(4),
             cache_bytes: 256 * 1024 * 1024,
             behind_proxy: false,
+            checkouts_per_account_per_minute: 30,
+            money_requests_per_account_per_minute: 10,
+            streams_per_account_per_minute: 20,
+            actions_per_address_per_minute: 300,
         }
     }
 }

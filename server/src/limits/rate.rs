@@ -1,6 +1,8 @@
-//! Sign-ins and sign-ups limited per client address and overall, in memory (governor's
-//! GCRA). These bound what one instance spends on password hashing; the quotas that must
-//! hold across instances live in `window`.
+//! Rates in memory (governor's GCRA), per instance: sign-ins and sign-ups per client
+//! address and overall, which bound what one instance spends on password hashing; and
+//! the actions that cost or move money, per account and per address, as sign-ins are
+//! limited (`Actions`: checkouts, money requests, event streams opened). The quotas
+//! that must hold across instances live in `window`.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -52,6 +54,69 @@ impl AuthRate {
     }
 }
 
+/// One action limited per account and per client address, each a minute's allowance
+/// that refills as it is used.
+pub struct ActionRate {
+    per_account: DefaultKeyedRateLimiter<i64>,
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl ActionRate {
+    fn new(per_account: u32, per_address: u32) -> ActionRate {
+        ActionRate {
+            per_account: RateLimiter::keyed(per_minute(per_account)),
+            per_address: RateLimiter::keyed(per_minute(per_address)),
+        }
+    }
+
+    /// Counts one action by `account` from `client`; 429 with Retry-After beyond either.
+    pub fn check(&self, account: i64, client: IpAddr) -> Result<(), ApiError> {
+        let clock = DefaultClock::default();
+        let wait = |not_until: governor::NotUntil<_>| ApiError::TooManyRequests {
+            retry_after_secs: retry_after_secs(not_until.wait_time_from(clock.now())),
+        };
+        self.per_address
+            .check_key(&client_key(client))
+            .map_err(wait)?;
+        self.per_account.check_key(&account).map_err(wait)
+    }
+
+    fn forget_idle(&self) {
+        self.per_account.retain_recent();
+        self.per_account.shrink_to_fit();
+        self.per_address.retain_recent();
+        self.per_address.shrink_to_fit();
+    }
+}
+
+/// The actions limited per account and per address.
+pub struct Actions {
+    /// Checkouts, top-ups and gifts by card: each may charge a card.
+    pub checkouts: ActionRate,
+    /// Requests for money: each lands in someone's inbox.
+    pub money_requests: ActionRate,
+    /// Event streams opened: each holds a connection open.
+    pub streams: ActionRate,
+}
+
+impl Actions {
+    pub fn new(limits: &Limits) -> Actions {
+        let address = limits.actions_per_address_per_minute;
+        Actions {
+            checkouts: ActionRate::new(limits.checkouts_per_account_per_minute, address),
+            money_requests: ActionRate::new(limits.money_requests_per_account_per_minute, address),
+            streams: ActionRate::new(limits.streams_per_account_per_minute, address),
+        }
+    }
+
+    /// Forgets accounts and clients whose allowance is full again.
+    pub fn forget_idle(&self) {
+        self.checkouts.forget_idle();
+        self.money_requests.forget_idle();
+        self.streams.forget_idle();
+    }
+}
+
 /// How often idle clients are forgotten.
 pub const FORGET_EVERY: Duration = Duration::from_secs(60);
 
@@ -86,6 +151,33 @@ mod tests {
             .filter(|i| rate.check(IpAddr::from([198, 51, 100, *i])).is_err())
             .count();
         assert_eq!(refused, 7);
+    }
+
+    #[test]
+    fn an_action_is_limited_per_account_and_per_address_apart() {
+        let actions = Actions::new(&Limits {
+            checkouts_per_account_per_minute: 2,
+            actions_per_address_per_minute: 3,
+            ..Limits::default()
+        });
+        let here = IpAddr::from([203, 0, 113, 7]);
+        let there = IpAddr::from([203, 0, 113, 8]);
+        assert!(actions.checkouts.check(1, here).is_ok());
+        assert!(actions.checkouts.check(1, there).is_ok());
+        assert!(
+            actions.checkouts.check(1, there).is_err(),
+            "the account's two are used"
+        );
+        assert!(actions.checkouts.check(2, here).is_ok());
+        assert!(actions.checkouts.check(3, here).is_ok());
+        assert!(
+            actions.checkouts.check(4, here).is_err(),
+            "the address's three are used"
+        );
+        assert!(
+            actions.money_requests.check(4, there).is_ok(),
+            "another action's own"
+        );
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct PaymentSettings {
     /// How long stock stays reserved for a payment that is not finished (a card's
     /// second step, a slow settlement) before it goes back on sale.
     pub reservation: Duration,
+    /// The same for a drop's stock: a few minutes, as a drop sells out in minutes and a
+    /// shopper may hold only one such payment per drop at once.
+    pub drop_reservation: Duration,
     /// How long the sandbox's slow test card stays processing.
     pub sandbox_settle_after: Duration,
     /// The secret processor callbacks are signed with; made at start when not given
@@ -47,6 +50,7 @@ impl Default for PaymentSettings {
         PaymentSettings {
             fee_basis_points: 500,
             reservation: Duration::from_secs(10 * 60),
+            drop_reservation: Duration::from_secs(3 * 60),
             sandbox_settle_after: Duration::from_secs(5),
             callback_secret: None,
             wallet: crate::wallet::WalletSettings::default(),
@@ -314,6 +318,14 @@ pub trait Processor: Send + Sync {
         &'a self,
         idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<Option<Payout>, ProcessorError>>;
+    /// Stops the payout of this idempotency key unless it was paid: one still pending
+    /// fails, and one never received is refused from now on (a late request with the
+    /// key finds it failed). Answers the payout as it then stands (a paid one stays
+    /// paid): only a failed one may be given back.
+    fn cancel_payout<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, Result<Payout, ProcessorError>>;
 }
 
 /// A processor's callback: "this payment changed". Its status is a hint for logs only.

@@ -69,6 +69,8 @@ pub struct Faults {
     pub lost_answers: AtomicU32,
     /// Payouts made whose answer is lost on the way back.
     pub lost_payouts: AtomicU32,
+    /// Payouts the processor never gets (still on their way, or lost before it).
+    pub payout_timeouts: AtomicU32,
 }
 
 impl Faults {
@@ -720,6 +722,9 @@ impl super::Processor for Sandbox {
         payout: PayoutRequest<'a>,
     ) -> BoxFuture<'a, Result<Payout, ProcessorError>> {
         Box::pin(async move {
+            if Faults::take(&self.faults.payout_timeouts) {
+                return Err(Faults::unavailable("the payout timed out"));
+            }
             let iban = payout.iban.expose();
             let (status, failure_code) = judge_payout(iban);
             let now = now_ms();
@@ -761,6 +766,38 @@ impl super::Processor for Sandbox {
         idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<Option<Payout>, ProcessorError>> {
         Box::pin(async move { self.payout_by_key(idempotency_key).await })
+    }
+
+    fn cancel_payout<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, Result<Payout, ProcessorError>> {
+        Box::pin(async move {
+            let now = now_ms();
+            // Never received: the key is taken by a failed payout, which a late request
+            // with it then finds instead of paying.
+            sqlx::query(
+                "INSERT INTO sandbox_payouts (id, idempotency_key, amount_minor, currency,
+                     bank_last4, status, failure_code, settle_at, created_at)
+                 VALUES ($1, $2, 0, '', '', 'failed', 'cancelled', $3, $3)
+                 ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(format!("po_{}", random::id(18)))
+            .bind(idempotency_key)
+            .bind(now)
+            .execute(&self.db.durable)
+            .await?;
+            sqlx::query(
+                "UPDATE sandbox_payouts SET status = 'failed', failure_code = 'cancelled'
+                 WHERE idempotency_key = $1 AND status = 'pending'",
+            )
+            .bind(idempotency_key)
+            .execute(&self.db.durable)
+            .await?;
+            self.payout_by_key(idempotency_key)
+                .await?
+                .ok_or(ProcessorError::NotFound)
+        })
     }
 }
 

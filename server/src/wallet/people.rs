@@ -283,6 +283,15 @@ pub async fn request(
         }
         return one_view(souq, existing).await;
     }
+    // The requester's row is locked first: requests sent at once are counted one after
+    // another, so together they cannot pass the cap that each alone would not.
+    sqlx::query(&format!(
+        "SELECT id FROM users WHERE id = $1{}",
+        souq.db.backend.for_update()
+    ))
+    .bind(me.id)
+    .fetch_optional(&mut *tx)
+    .await?;
     let (open,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM money_requests
          WHERE requester_id = $1 AND payer_id = $2 AND status = 'open'",

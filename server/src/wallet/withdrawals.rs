@@ -3,7 +3,11 @@
 //! the transaction that records the withdrawal under the app's key; then the processor
 //! is asked for the payout, once per withdrawal; its outcome posts the hold or voids it,
 //! exactly once. A payout still pending, or one whose answer was lost, is looked at
-//! again by every instance's housekeeping until it ends.
+//! again by every instance's housekeeping until it ends. Money is given back only once
+//! the processor has said the payout cannot be paid any more (`cancel_payout`): a
+//! payout call still on its way when the housekeeping gives up on it is refused when
+//! it arrives, so a withdrawal is never both paid out and given back; and one the bank
+//! keeps pending past `PAYOUT_WAIT_MS` is stopped the same way, never stuck.
 
 use souq_wire::{Money, Secret, User, Withdraw, Withdrawal, WithdrawalStatus};
 use sqlx::AnyConnection;
@@ -16,14 +20,18 @@ use crate::ledger::{self, Amount, Holder, Kind, Resolution, Transfer, TransferId
 use crate::payments::{Payout, PayoutRequest, PayoutStatus};
 use crate::state::Souq;
 
-/// How long the money waits for the bank before the hold could lapse: far longer than
-/// any payout takes, so the housekeeping always resolves it first.
-const HOLD_MS: i64 = 14 * 24 * 60 * 60 * 1000;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// How long a payout may stay pending at the bank: then it is stopped, and its money
+/// comes back unless the bank paid it meanwhile.
+pub const PAYOUT_WAIT_MS: i64 = 7 * DAY_MS;
+/// How long the ledger's hold waits before it could lapse by itself: twice the wait,
+/// so the housekeeping always resolves the payout first.
+const HOLD_MS: i64 = 2 * PAYOUT_WAIT_MS;
 /// A pending withdrawal is looked at again this often.
 const RECHECK_MS: i64 = 2_000;
-/// A withdrawal the processor never heard of this long after it was made was never
-/// sent (its request died before the processor got it): its money goes back.
-const NEVER_SENT_MS: i64 = 5 * 60 * 1000;
+/// A withdrawal the processor has not heard of this long after it was made is stopped
+/// there (its request died, or is still on its way): its money goes back.
+pub const NEVER_SENT_MS: i64 = 5 * 60 * 1000;
 
 /// An IBAN as typed, checked: spaces dropped, letters capitalised, its country and its
 /// mod-97 check digits right (ISO 13616).
@@ -248,6 +256,7 @@ async fn apply(souq: &Souq, id: i64, payout: &Payout) -> Result<(), ApiError> {
             Resolution::Void,
             Some(match payout.failure_code.as_deref() {
                 Some("account_closed") => "the bank says that account is closed".to_string(),
+                Some("cancelled") => "the bank did not pay it in time; it was stopped".to_string(),
                 Some(code) => format!("the bank refused it ({code})"),
                 None => "the bank refused it".to_string(),
             }),
@@ -255,7 +264,13 @@ async fn apply(souq: &Souq, id: i64, payout: &Payout) -> Result<(), ApiError> {
     };
     let resolved = TransferId::parse(&format!("{}:{status}", row.transfer_id))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    ledger::resolve(&mut tx, resolved, &hold, resolution, "withdrawal").await?;
+    match ledger::resolve(&mut tx, resolved, &hold, resolution, "withdrawal").await {
+        Ok(_) => {}
+        // The hold lapsed by itself (the housekeeping stood still past `HOLD_MS`): for a
+        // refused payout that is the money back already.
+        Err(ledger::LedgerError::HoldExpired) if status == "failed" => {}
+        Err(e) => return Err(e.into()),
+    }
     sqlx::query(
         "UPDATE withdrawals SET status = $2, failure = $3, payout_id = $4, updated_at = $5
          WHERE id = $1",
@@ -282,25 +297,29 @@ pub async fn settle_pending(souq: &Souq, now: i64) -> Result<usize, ApiError> {
     .fetch_all(&souq.db.durable)
     .await?;
     let mut settled = 0;
+    let processor = &souq.payments.processor;
     for (id, created_at) in due {
         // The processor keeps payouts by key: a lost answer is found there. One it never
-        // heard of is given back once it is surely not on its way (the IBAN is not
-        // kept, so it cannot be sent again).
-        match souq.payments.processor.find_payout(&payout_key(id)).await? {
+        // heard of (the IBAN is not kept, so it cannot be sent again), or one pending
+        // too long, is stopped there first: what it then says is applied, so money
+        // comes back only for a payout that can no longer be paid.
+        let key = payout_key(id);
+        let found = processor.find_payout(&key).await?;
+        let stop = match &found {
+            None => created_at <= now.saturating_sub(NEVER_SENT_MS),
             Some(payout) => {
-                apply(souq, id, &payout).await?;
-                settled += usize::from(payout.status != PayoutStatus::Pending);
+                payout.status == PayoutStatus::Pending
+                    && created_at <= now.saturating_sub(PAYOUT_WAIT_MS)
             }
-            None if created_at <= now.saturating_sub(NEVER_SENT_MS) => {
-                let lost = Payout {
-                    id: String::new(),
-                    status: PayoutStatus::Failed,
-                    failure_code: Some("not_sent".into()),
-                };
-                apply(souq, id, &lost).await?;
-                settled += 1;
-            }
-            None => {}
+        };
+        let payout = if stop {
+            Some(processor.cancel_payout(&key).await?)
+        } else {
+            found
+        };
+        if let Some(payout) = payout {
+            apply(souq, id, &payout).await?;
+            settled += usize::from(payout.status != PayoutStatus::Pending);
         }
         sqlx::query("UPDATE withdrawals SET updated_at = $2 WHERE id = $1 AND status = 'pending'")
             .bind(id)

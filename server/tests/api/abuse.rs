@@ -1,6 +1,7 @@
 //! Cost cannot be driven up by anyone: rate limits, the password-hashing bound, the
-//! sign-in throttle per account and address, sign-up quotas, connection timeouts, and a
-//! busy database answering 503.
+//! sign-in throttle per account and address, sign-up quotas, the limits on checkouts,
+//! money requests and event streams per account and address, the cap on open money
+//! requests under concurrency, connection timeouts, and a busy database answering 503.
 
 use std::time::{Duration, Instant};
 
@@ -419,7 +420,140 @@ async fn an_exhausted_database_pool_answers_503_not_500(engine: Engine) {
     assert_eq!(reply.status, 404, "{}", reply.body);
 }
 
+async fn top_up_as(server: &TestServer, http: &reqwest::Client, token: &str, n: usize) -> Reply {
+    server
+        .send(
+            http.post(format!("{}/v1/wallet/top-ups", server.url))
+                .bearer_auth(token)
+                .header("Idempotency-Key", format!("flood-top-up-{n:04}-of-one"))
+                .json(&json!({"amount_minor": 100, "currency": "SAR", "card": {
+                    "number": "4242424242424242", "exp_month": 12, "exp_year": 2040,
+                    "cvc": "123"}})),
+        )
+        .await
+}
+
+async fn checkouts_money_requests_and_streams_are_limited_per_account_and_address(engine: Engine) {
+    let server = spawn_with_limits(
+        engine,
+        Limits {
+            checkouts_per_account_per_minute: 3,
+            money_requests_per_account_per_minute: 2,
+            streams_per_account_per_minute: 2,
+            actions_per_address_per_minute: 5,
+            ..generous()
+        },
+    )
+    .await;
+    let here = reqwest::Client::new();
+    let amina = server.sign_up("amina").await;
+    let statuses = |replies: &[Reply]| replies.iter().map(|r| r.status).collect::<Vec<_>>();
+    // Checkouts (a top-up is one): three for the account a minute.
+    let mut tops = Vec::new();
+    for n in 0..4 {
+        tops.push(top_up_as(&server, &here, &amina, n).await);
+    }
+    assert_eq!(statuses(&tops), [200, 200, 200, 429]);
+    assert_eq!(tops[3].error_code(), "too_many_requests");
+    assert!((1..=60).contains(&retry_after(&tops[3])));
+    // Every try counts against the address, whichever account makes it: another
+    // account there has one left of the address's five; from another address it has
+    // its own three.
+    let bilal = server.sign_up("bilal").await;
+    let mut more = Vec::new();
+    for n in 10..12 {
+        more.push(top_up_as(&server, &here, &bilal, n).await);
+    }
+    assert_eq!(statuses(&more), [200, 429]);
+    let elsewhere = server.client_from(9);
+    let mut there = Vec::new();
+    for n in 12..15 {
+        there.push(top_up_as(&server, &elsewhere, &bilal, n).await);
+    }
+    assert_eq!(statuses(&there), [200, 200, 429]);
+
+    // Money requests: two a minute for the account.
+    let ask = |n: usize| {
+        let (server, elsewhere, bilal) = (&server, &elsewhere, &bilal);
+        async move {
+            server
+                .send(
+                    elsewhere
+                        .post(format!("{}/v1/wallet/requests", server.url))
+                        .bearer_auth(bilal)
+                        .header("Idempotency-Key", format!("flood-request-{n:04}-of-one"))
+                        .json(&json!({"from": "@amina", "amount_minor": 100, "currency": "SAR"})),
+                )
+                .await
+        }
+    };
+    let asked = vec![ask(0).await, ask(1).await, ask(2).await];
+    assert_eq!(statuses(&asked), [200, 200, 429]);
+
+    // Event streams: two opened a minute for the account.
+    let third = server.client_from(10);
+    let mut opened = Vec::new();
+    for _ in 0..3 {
+        let response = third
+            .get(format!("{}/v1/me/events", server.url))
+            .bearer_auth(&bilal)
+            .send()
+            .await
+            .unwrap();
+        opened.push(response.status().as_u16());
+    }
+    assert_eq!(opened, [200, 200, 429]);
+}
+
+async fn the_cap_on_open_money_requests_holds_when_they_are_sent_at_once(engine: Engine) {
+    let server = spawn_with_limits(
+        engine,
+        Limits {
+            money_requests_per_account_per_minute: 1_000,
+            ..generous()
+        },
+    )
+    .await;
+    let amina = server.sign_up("amina").await;
+    server.sign_up("bilal").await;
+    let cap = souq_server::wallet::people::MAX_OPEN_REQUESTS_TO_ONE;
+    let asks = (0..cap * 2).map(|n| {
+        let (server, amina) = (&server, &amina);
+        async move {
+            server
+                .send(
+                    server
+                        .post("/v1/wallet/requests")
+                        .bearer_auth(amina)
+                        .header("Idempotency-Key", format!("racing-request-{n:04}-of-many"))
+                        .json(&json!({"from": "@bilal", "amount_minor": 100, "currency": "SAR"})),
+                )
+                .await
+        }
+    });
+    let replies = futures_util::future::join_all(asks).await;
+    let made = replies.iter().filter(|r| r.status == 200).count();
+    let capped = replies.iter().filter(|r| r.status == 409).count();
+    assert_eq!(
+        (made, capped),
+        (usize::try_from(cap).unwrap(), usize::try_from(cap).unwrap()),
+        "{:?}",
+        replies
+            .iter()
+            .map(|r| (r.status, &r.body))
+            .collect::<Vec<_>>()
+    );
+    let (open,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM money_requests WHERE status = 'open'")
+            .fetch_one(&server.running.souq.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(open, cap);
+}
+
 on_both_engines!(
+    checkouts_money_requests_and_streams_are_limited_per_account_and_address,
+    the_cap_on_open_money_requests_holds_when_they_are_sent_at_once,
     sign_ins_beyond_the_rate_per_address_get_429_with_retry_after,
     sign_ins_beyond_the_overall_rate_get_429_whatever_the_address,
     hashing_beyond_its_bound_gets_503_with_retry_after_and_never_500,

@@ -240,6 +240,57 @@ async fn a_drop_holds_each_shopper_to_its_limit(engine: Engine) {
     assert_eq!(units(&server, variant).await, 3);
 }
 
+async fn a_shopper_holds_one_card_payment_per_drop_and_for_minutes_only(engine: Engine) {
+    let server = shop(engine, |_| {}).await;
+    let merchant = server.demo(STORE).await;
+    let (variant, price, store) = option_of_store(&server, STORE, 5).await;
+    // No limit per shopper: the hold alone stands between one shopper and the stock.
+    let made = schedule(
+        &server,
+        &merchant,
+        &drop_body(variant, "AjwaHold", 5, 5, launch_in(1)),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["drop"]["id"].as_i64().unwrap();
+    let (token, address) = shopper(&server, "holder").await;
+    until_state(&server, &token, id, "live").await;
+    let by_card = order_body(
+        &server,
+        address,
+        &[(variant, price, store)],
+        1,
+        json!({"method": "card", "card": crate::checkout::card(crate::checkout::SECOND_STEP)}),
+    )
+    .await;
+    let first = checkout(&server, &token, &key("hold-1"), &by_card).await;
+    assert_eq!(first.body["status"], "requires_action", "{}", first.body);
+    // Held for a few minutes, and the answer says until when.
+    let until =
+        chrono::DateTime::parse_from_rfc3339(first.body["reserved_until"].as_str().unwrap())
+            .unwrap();
+    let left = until
+        .signed_duration_since(chrono::Utc::now())
+        .num_seconds();
+    assert!((120..=180).contains(&left), "{left} s");
+    // A second card payment for the same drop waits for the first to end.
+    for n in 2..5 {
+        let more = checkout(&server, &token, &key(format!("hold-{n}")), &by_card).await;
+        assert_eq!(more.status, 409, "{}", more.body);
+    }
+    assert_eq!(units(&server, variant).await, 4, "one unit held, not four");
+    let abandoned = server
+        .send(
+            server
+                .post(&format!("/v1/checkouts/{}/abandon", first.body["id"]))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(abandoned.body["status"], "failed", "{}", abandoned.body);
+    let next = checkout(&server, &token, &key("hold-next"), &by_card).await;
+    assert_eq!(next.body["status"], "requires_action", "{}", next.body);
+}
+
 async fn remind_me_is_counted_for_the_store_and_listed_only_for_the_shopper(engine: Engine) {
     let server = shop(engine, |_| {}).await;
     let merchant = server.demo(STORE).await;
@@ -651,6 +702,7 @@ on_both_engines!(
     an_update_stream_outlives_the_idle_timeout,
     a_drop_is_not_sold_before_its_launch_then_sells_exactly_its_stock,
     a_drop_holds_each_shopper_to_its_limit,
+    a_shopper_holds_one_card_payment_per_drop_and_for_minutes_only,
     remind_me_is_counted_for_the_store_and_listed_only_for_the_shopper,
     running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs,
     a_sell_out_split_between_two_instances_batches_is_heard_at_once,
