@@ -33,6 +33,9 @@ cargo xtask <task>
           the .deb is over 10 MB, and checks the .deb installed into a throwaway root
           (`bundle --install`, as root: into this machine): its souq:// desktop entry,
           and the installed app on the sign-in screen under Xvfb
+  soak    the money simulation, long: many seeds of many steps each on SQLite and
+          on a durable PostgreSQL (SOUQ_SIM_SEEDS, default 20; SOUQ_SIM_STEPS,
+          default 2,000; SOUQ_SIM_SEED replays one seed)
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
             )),
         },
         "test" => tasks::test(),
+        "soak" => tasks::soak(),
         "bundle" => match std::env::args().nth(2).as_deref() {
             None => bundle::run(bundle::InstallInto::ThrowawayRoot),
             Some("--install") => bundle::run(bundle::InstallInto::Machine),

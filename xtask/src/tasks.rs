@@ -141,3 +141,28 @@ pub fn test() -> Result<(), String> {
     eprintln!("xtask: all checks passed");
     Ok(())
 }
+
+/// `cargo xtask soak`: the money simulation of `cargo xtask test`, for far longer: many
+/// seeds of many steps on both engines, PostgreSQL flushing every commit as a
+/// deployment does. A failure prints the seed that replays it.
+pub fn soak() -> Result<(), String> {
+    let postgres = TempPostgres::start_durable()?;
+    let seeds = std::env::var("SOUQ_SIM_SEEDS").unwrap_or_else(|_| "20".into());
+    let steps = std::env::var("SOUQ_SIM_STEPS").unwrap_or_else(|_| "2000".into());
+    sh::run(
+        sh::cargo()
+            .args([
+                "test",
+                "--release",
+                "-p",
+                "souq-server",
+                "--test",
+                "simulation",
+                "--",
+                "--nocapture",
+            ])
+            .env("SOUQ_TEST_POSTGRES_URL", &postgres.url)
+            .env("SOUQ_SIM_SEEDS", seeds)
+            .env("SOUQ_SIM_STEPS", steps),
+    )
+}

@@ -9,6 +9,8 @@
 //! at a time, so that one checkout's trouble is its own answer and not its neighbours'.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -34,14 +36,23 @@ struct Queued {
 #[derive(Clone, Debug)]
 pub struct Placer {
     queue: mpsc::Sender<Queued>,
+    /// Batches still to fail after their writes and before their commit, as a database
+    /// error in the middle of a batch would: asked by the money simulation and tests.
+    failures: Arc<AtomicU32>,
 }
 
 impl Placer {
     /// Starts the placer task; it ends when the last `Placer` is dropped.
     pub fn start(db: Db, rules: Rules) -> Placer {
         let (queue, jobs) = mpsc::channel(4 * MAX_JOBS);
-        tokio::spawn(run(db, rules, jobs));
-        Placer { queue }
+        let failures = Arc::new(AtomicU32::new(0));
+        tokio::spawn(run(db, rules, jobs, failures.clone()));
+        Placer { queue, failures }
+    }
+
+    /// Makes the next `batches` batches fail in the middle, their writes rolled back.
+    pub fn fail_next_batches(&self, batches: u32) {
+        self.failures.store(batches, Ordering::SeqCst);
     }
 
     /// Places one claimed attempt, in whatever batch it joins.
@@ -56,7 +67,7 @@ impl Placer {
     }
 }
 
-async fn run(db: Db, rules: Rules, mut jobs: mpsc::Receiver<Queued>) {
+async fn run(db: Db, rules: Rules, mut jobs: mpsc::Receiver<Queued>, failures: Arc<AtomicU32>) {
     if let Err(e) = place::warm(&db).await {
         tracing::warn!(error = %e, "cannot warm the checkout placer's connection");
     }
@@ -83,17 +94,30 @@ async fn run(db: Db, rules: Rules, mut jobs: mpsc::Receiver<Queued>) {
             }
             batch.push(queued);
         }
-        for put_off in settle_batch(&db, rules, batch).await.into_iter().rev() {
+        let batches = Batches {
+            db: &db,
+            rules,
+            failures: &failures,
+        };
+        for put_off in settle_batch(&batches, batch).await.into_iter().rev() {
             waiting.push_front(put_off);
         }
     }
 }
 
+/// What runs a batch: the database, the rules, and the failures asked for.
+struct Batches<'a> {
+    db: &'a Db,
+    rules: Rules,
+    failures: &'a AtomicU32,
+}
+
 /// Runs a batch and answers each of its jobs; returns those it put off, for the next.
-async fn settle_batch(db: &Db, rules: Rules, batch: Vec<Queued>) -> Vec<Queued> {
+async fn settle_batch(batches: &Batches<'_>, batch: Vec<Queued>) -> Vec<Queued> {
+    let db = batches.db;
     let (jobs, answers): (Vec<Job>, Vec<_>) = batch.into_iter().map(|q| (q.job, q.answer)).unzip();
     let mut put_off = Vec::new();
-    match run_batch(db, rules, &jobs).await {
+    match run_batch(batches, &jobs).await {
         Ok(placements) => {
             let mut placed = Vec::new();
             for ((mut job, answer), placement) in jobs.into_iter().zip(answers).zip(placements) {
@@ -125,7 +149,7 @@ async fn settle_batch(db: &Db, rules: Rules, batch: Vec<Queued>) -> Vec<Queued> 
             tracing::warn!(error = %e, jobs = jobs.len(), "a checkout batch failed; placing its jobs one by one");
             for (mut job, answer) in jobs.into_iter().zip(answers) {
                 let alone = loop {
-                    let placed = run_batch(db, rules, std::slice::from_ref(&job))
+                    let placed = run_batch(batches, std::slice::from_ref(&job))
                         .await
                         .and_then(|mut placed| {
                             placed.pop().ok_or_else(|| {
@@ -184,11 +208,24 @@ async fn with_orders(db: &Db, placements: &mut [Placement]) {
 }
 
 /// One batch in one transaction, run again after a race.
-async fn run_batch(db: &Db, rules: Rules, jobs: &[Job]) -> Result<Vec<Placement>, ApiError> {
+async fn run_batch(batches: &Batches<'_>, jobs: &[Job]) -> Result<Vec<Placement>, ApiError> {
+    let db = batches.db;
     for _ in 0..RUNS {
         let began = std::time::Instant::now();
         let mut tx = db.begin_placing().await?;
-        match place::place_all(&mut tx, db.backend, jobs, rules, now_ms()).await {
+        match place::place_all(&mut tx, db.backend, jobs, batches.rules, now_ms()).await {
+            Ok(_)
+                if batches
+                    .failures
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok() =>
+            {
+                tx.rollback().await?;
+                return Err(ApiError::Unavailable {
+                    detail: "a batch failed in the middle, as asked".into(),
+                    retry_after_secs: 1,
+                });
+            }
             Ok(placements) => {
                 let decided = began.elapsed();
                 tx.commit().await?;

@@ -106,6 +106,30 @@ pub async fn spawn_configured(engine: Engine, edit: impl FnOnce(&mut Config)) ->
 }
 
 impl TestServer {
+    /// Stops this instance and starts another over the same database, as a deploy
+    /// restarts a server (the money simulation does).
+    #[allow(dead_code)]
+    pub async fn restart(self) -> TestServer {
+        let TestServer {
+            http,
+            running,
+            config,
+            _dir,
+            ..
+        } = self;
+        running.shutdown().await.expect("the server stops");
+        let running = souq_server::start(config.clone())
+            .await
+            .expect("the server starts again");
+        TestServer {
+            url: running.url(),
+            http,
+            running,
+            config,
+            _dir,
+        }
+    }
+
     /// Another instance over the same database, as when several share one PostgreSQL.
     pub async fn another_instance(&self) -> TestServer {
         let running = souq_server::start(self.config.clone())
