@@ -16,8 +16,10 @@ pub const SCHEME: &str = "souq";
 pub fn parse(url: &str) -> Option<DeepLink> {
     let rest = url.strip_prefix("souq://")?;
     let rest = rest.split(['?', '#']).next()?.trim_end_matches('/');
-    if rest == "wallet" {
-        return Some(DeepLink::Wallet);
+    match rest {
+        "wallet" => return Some(DeepLink::Wallet),
+        "notifications" => return Some(DeepLink::Notifications),
+        _ => {}
     }
     let (kind, value) = rest.split_once('/')?;
     let value = percent_decode(value)?;
@@ -97,6 +99,10 @@ mod tests {
         assert_eq!(parse("souq://post/42"), Some(DeepLink::Post { id: 42 }));
         assert_eq!(parse("souq://wallet"), Some(DeepLink::Wallet));
         assert_eq!(parse(&DeepLink::Wallet.url()), Some(DeepLink::Wallet));
+        assert_eq!(
+            parse(&DeepLink::Notifications.url()),
+            Some(DeepLink::Notifications)
+        );
         assert_eq!(
             parse("souq://product/7/"),
             Some(DeepLink::Product { id: 7 })

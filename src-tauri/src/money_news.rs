@@ -1,10 +1,13 @@
-//! Money news as OS notifications while the app runs: money sent to the person (or
+//! Inbox news as OS notifications while the app runs: money sent to the person (or
 //! their request paid), asked of them, their request declined, a gift to their
-//! nonprofit. The server's inbox stream (`/v1/me/events`) says when the inbox gained
-//! such news; the app reads the inbox then and shows what it has not shown before, once
-//! each, across restarts too: the newest inbox entry told is kept per person on the
-//! device, and saved before anything is shown. A device new to the person starts from
-//! what the inbox holds, so signing in does not replay old news.
+//! nonprofit; their card locked, or another account asking to pay with it; and "was
+//! this you?" when another of their sessions signed in on a new device, changed the
+//! PIN or revealed the card. The server's inbox stream (`/v1/me/events`) says when the
+//! inbox gained such news; the app reads the inbox then and shows what it has not shown
+//! before, once each, across restarts too: the newest inbox entry told is kept per
+//! person on the device, and saved before anything is shown. A device new to the
+//! person starts from what the inbox holds, so signing in does not replay old news;
+//! and what this very session did is not told back to it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -63,7 +66,7 @@ impl MoneyNews {
         };
         let mut fresh: Vec<Notification> = inbox
             .iter()
-            .filter(|n| n.id > before && is_money(n.kind))
+            .filter(|n| n.id > before && is_told(n))
             .cloned()
             .collect();
         if newest > before {
@@ -84,26 +87,92 @@ impl MoneyNews {
     }
 }
 
-/// Whether an inbox entry is money news.
-fn is_money(kind: NotificationKind) -> bool {
-    matches!(
-        kind,
+/// Whether an inbox entry is told as an OS notification: money news, card news, and
+/// security notices about another of the person's sessions.
+fn is_told(n: &Notification) -> bool {
+    match n.kind {
         NotificationKind::MoneyReceived
-            | NotificationKind::MoneyRequested
-            | NotificationKind::RequestDeclined
-            | NotificationKind::Donation
-    )
+        | NotificationKind::MoneyRequested
+        | NotificationKind::RequestDeclined
+        | NotificationKind::Donation
+        | NotificationKind::CardLocked
+        | NotificationKind::CardApproval => true,
+        kind if kind.is_security() => n.session.as_ref().is_some_and(|s| !s.this_session),
+        _ => false,
+    }
 }
 
-/// What the notification says, in the person's language; a click opens the wallet.
+/// A security notice: "was this you?", naming the device; a click opens the inbox,
+/// where one tap ends that session.
+fn security_alert(n: &Notification, language: Language) -> Alert {
+    let device = n
+        .session
+        .as_ref()
+        .map(|s| s.device.clone())
+        .unwrap_or_default();
+    let (title, body) = match (n.kind, language) {
+        (NotificationKind::SignedIn, Language::En) => (
+            "New sign-in: was this you?",
+            format!("{device} signed in to your account. If it was not you, end that session."),
+        ),
+        (NotificationKind::SignedIn, Language::Ar) => (
+            "تسجيل دخول جديد: هل هذا أنت؟",
+            format!("سجّل {device} الدخول إلى حسابك. إن لم يكن أنت فأنهِ تلك الجلسة."),
+        ),
+        (NotificationKind::PinChanged, Language::En) => (
+            "Your PIN was changed: was this you?",
+            format!("On {device}. If it was not you, end that session."),
+        ),
+        (NotificationKind::PinChanged, Language::Ar) => (
+            "تغيّر رمزك السري: هل هذا أنت؟",
+            format!("على {device}. إن لم يكن أنت فأنهِ تلك الجلسة."),
+        ),
+        (_, Language::En) => (
+            "Your card was shown: was this you?",
+            format!("Its number was revealed on {device}. If it was not you, end that session."),
+        ),
+        (_, Language::Ar) => (
+            "عُرضت بطاقتك: هل هذا أنت؟",
+            format!("كُشف رقمها على {device}. إن لم يكن أنت فأنهِ تلك الجلسة."),
+        ),
+    };
+    Alert {
+        title: title.to_string(),
+        body,
+        link: souq_wire::DeepLink::Notifications.url(),
+    }
+}
+
+/// What the notification says, in the person's language; a click opens the wallet (or,
+/// for a security notice, the inbox).
 fn alert(n: &Notification, language: Language) -> Alert {
+    if n.kind.is_security() {
+        return security_alert(n, language);
+    }
     let who = &n.actor.display_name;
     let amount = n
         .money
         .as_ref()
         .map(|m| souq_wire::money::money(language, m))
         .unwrap_or_default();
+    let last4 = n.card.as_ref().map(|c| c.last4.clone()).unwrap_or_default();
     let (title, body) = match (n.kind, language) {
+        (NotificationKind::CardApproval, Language::En) => (
+            "Approve a payment with your card?",
+            format!("{who} asks to pay {amount} with your card •••• {last4}"),
+        ),
+        (NotificationKind::CardApproval, Language::Ar) => (
+            "هل توافق على دفعة ببطاقتك؟",
+            format!("{who} يطلب دفع {amount} ببطاقتك •••• {last4}"),
+        ),
+        (NotificationKind::CardLocked, Language::En) => (
+            "Your card is locked",
+            format!("After wrong security codes for •••• {last4}. Unlock it with your PIN."),
+        ),
+        (NotificationKind::CardLocked, Language::Ar) => (
+            "قُفلت بطاقتك",
+            format!("بعد رموز أمان خاطئة للبطاقة •••• {last4}. افتحها برمزك السري."),
+        ),
         (NotificationKind::MoneyRequested, Language::En) => {
             ("Money requested", format!("{who} asks you for {amount}"))
         }
@@ -200,6 +269,8 @@ mod tests {
             }),
             note: Some("for the coffee".into()),
             money_request_id: None,
+            session: None,
+            card: None,
             read: false,
             created_at: chrono::Utc::now(),
         }
@@ -250,6 +321,29 @@ mod tests {
         let reopened = MoneyNews::open(&path);
         assert_eq!(ids(&reopened.fresh(7, &later).await), [6]);
         assert!(MoneyNews::open(&path).fresh(7, &later).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_security_notice_is_told_to_the_other_devices_not_the_one_that_acted() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let told = MoneyNews::open(&dir.path().join(FILE));
+        told.fresh(7, &[]).await;
+        let notice = |id: i64, this_session: bool| {
+            let mut n = news(id, NotificationKind::SignedIn);
+            n.session = Some(souq_wire::SessionNotice {
+                session_id: "abc".into(),
+                device: "curl/8.5".into(),
+                this_session,
+                active: true,
+            });
+            n
+        };
+        let inbox = [notice(2, true), notice(1, false)];
+        assert_eq!(ids(&told.fresh(7, &inbox).await), [1]);
+        let alert = alert(&inbox[1], Language::En);
+        assert!(alert.title.contains("was this you"), "{}", alert.title);
+        assert!(alert.body.contains("curl/8.5"), "{}", alert.body);
+        assert_eq!(alert.link, "souq://notifications");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod shop;
 mod social;
 mod studio;
 mod updates;
+mod vault;
 mod wallet;
 
 use souq_e2e::App;

@@ -681,6 +681,7 @@ struct AnswerArgs<'a> {
 struct BiometricArgs<'a> {
     on: bool,
     reason: &'a str,
+    password: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -706,10 +707,25 @@ struct StoreBeforeArgs<'a> {
     before: Option<&'a str>,
 }
 
+/// Tauri names a command's arguments in camelCase.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct PinArgs<'a> {
     pin: &'a str,
     current_pin: Option<&'a str>,
+    password: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ApprovalArgs {
+    card: i64,
+    transaction: i64,
+    approve: bool,
+}
+
+#[derive(Serialize)]
+struct SessionArgs<'a> {
+    id: &'a str,
 }
 
 #[derive(Serialize)]
@@ -780,9 +796,22 @@ pub async fn biometric_state() -> ApiResult<BiometricState> {
     call("biometric_state", &NoArgs {}).await
 }
 
-/// `reason` is what the system's biometric prompt says it is for.
-pub async fn set_biometric_unlock(on: bool, reason: &str) -> ApiResult<BiometricState> {
-    call("set_biometric_unlock", &BiometricArgs { on, reason }).await
+/// `reason` is what the system's biometric prompt says it is for; `password` where the
+/// server asked for it again (`password_required`).
+pub async fn set_biometric_unlock(
+    on: bool,
+    reason: &str,
+    password: Option<&str>,
+) -> ApiResult<BiometricState> {
+    call(
+        "set_biometric_unlock",
+        &BiometricArgs {
+            on,
+            reason,
+            password,
+        },
+    )
+    .await
 }
 
 pub async fn unlock_with_biometrics(reason: &str) -> ApiResult<VaultState> {
@@ -793,8 +822,22 @@ pub async fn vault() -> ApiResult<VaultState> {
     call("vault", &NoArgs {}).await
 }
 
-pub async fn set_pin(pin: &str, current_pin: Option<&str>) -> ApiResult<VaultState> {
-    call("set_pin", &PinArgs { pin, current_pin }).await
+/// Chooses the PIN: `password` where the server asks for it (`password_required`), or
+/// to choose a new one without the current PIN (forgotten, or locked until then).
+pub async fn set_pin(
+    pin: &str,
+    current_pin: Option<&str>,
+    password: Option<&str>,
+) -> ApiResult<VaultState> {
+    call(
+        "set_pin",
+        &PinArgs {
+            pin,
+            current_pin,
+            password,
+        },
+    )
+    .await
 }
 
 pub async fn unlock_vault(pin: &str) -> ApiResult<VaultState> {
@@ -803,9 +846,33 @@ pub async fn unlock_vault(pin: &str) -> ApiResult<VaultState> {
         &PinArgs {
             pin,
             current_pin: None,
+            password: None,
         },
     )
     .await
+}
+
+/// The holder approves (the vault unlocked) or declines a payment another account
+/// asked of their card.
+pub async fn answer_card_approval(
+    card: i64,
+    transaction: i64,
+    approve: bool,
+) -> ApiResult<CardTransaction> {
+    call(
+        "answer_card_approval",
+        &ApprovalArgs {
+            card,
+            transaction,
+            approve,
+        },
+    )
+    .await
+}
+
+/// Ends another of the person's sessions, by its id.
+pub async fn end_session(id: &str) -> ApiResult<()> {
+    call("end_session", &SessionArgs { id }).await
 }
 
 pub async fn lock_vault() -> ApiResult<VaultState> {

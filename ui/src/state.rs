@@ -145,6 +145,7 @@ impl AppState {
             DeepLink::Product { id } => Screen::Product(id),
             DeepLink::Drop { id } => Screen::Drop(id),
             DeepLink::Wallet => Screen::Wallet,
+            DeepLink::Notifications => Screen::Notifications,
         };
         self.open(screen);
     }

@@ -287,6 +287,8 @@ pub enum DeepLink {
     },
     /// The wallet: its balances, activity and requests.
     Wallet,
+    /// The inbox, where a security notice is answered ("was this you?").
+    Notifications,
 }
 
 impl DeepLink {
@@ -299,6 +301,7 @@ impl DeepLink {
             DeepLink::Hashtag { tag } => format!("souq://hashtag/{tag}"),
             DeepLink::Drop { id } => format!("souq://drop/{id}"),
             DeepLink::Wallet => "souq://wallet".into(),
+            DeepLink::Notifications => "souq://notifications".into(),
         }
     }
 }

@@ -191,6 +191,13 @@ impl SouqClient {
         Ok(())
     }
 
+    /// Ends one of the person's other sessions by its id (the one a "was this you?"
+    /// notice names).
+    pub async fn end_session(&self, id: &str) -> Result<(), AppError> {
+        let token = self.token().await?;
+        self.api.delete(&["v1", "sessions", id], Some(&token)).await
+    }
+
     fn page_query(before: Option<&str>) -> Vec<(&'static str, &str)> {
         before.map(|b| vec![("before", b)]).unwrap_or_default()
     }

@@ -8,9 +8,10 @@ use serde::Serialize;
 use souq_wire::checkout::CardPrint;
 use souq_wire::{
     ActivityEntry, ActivityPage, ActivityQuery, CardDonation, CardSettings, CardTransaction,
-    Checkout, DebitCard, DeviceKey, Donate, Donation, DonationPage, IssueCard, MoneyRequest,
-    MoneyRequests, MoneySent, MoveSavings, RequestMoney, RevealedCard, Secret, SendMoney, SetPin,
-    SpendingQuery, SpendingReport, UnlockVault, VaultState, WalletHome, Withdraw, Withdrawal,
+    ChallengeAnswer, Checkout, DebitCard, DeviceKey, Donate, Donation, DonationPage, IssueCard,
+    MoneyRequest, MoneyRequests, MoneySent, MoveSavings, Reauthenticate, RequestMoney,
+    RevealedCard, Secret, SendMoney, SetPin, SpendingQuery, SpendingReport, UnlockVault,
+    VaultState, WalletHome, Withdraw, Withdrawal,
 };
 
 use super::SouqClient;
@@ -207,13 +208,18 @@ impl SouqClient {
         &self,
         pin: Secret<String>,
         current_pin: Option<Secret<String>>,
+        password: Option<Secret<String>>,
     ) -> Result<VaultState, AppError> {
         let token = self.token().await?;
         self.api
             .with_body(
                 Method::PUT,
                 &["v1", "vault", "pin"],
-                &SetPin { pin, current_pin },
+                &SetPin {
+                    pin,
+                    current_pin,
+                    password,
+                },
                 Some(&token),
             )
             .await
@@ -256,13 +262,14 @@ impl SouqClient {
 
     /// Asks the server for this session's device key (the vault must be unlocked) and
     /// keeps it, so that biometrics may unlock from now on.
-    pub async fn make_device_key(&self) -> Result<(), AppError> {
+    /// Makes this session's device key; `password` where the server asks for it again.
+    pub async fn make_device_key(&self, password: Option<Secret<String>>) -> Result<(), AppError> {
         let token = self.token().await?;
         let made: DeviceKey = self
             .api
             .post(
                 &["v1", "vault", "device-key"],
-                &serde_json::Value::Object(serde_json::Map::new()),
+                &Reauthenticate { password },
                 Some(&token),
             )
             .await?;
@@ -349,6 +356,31 @@ impl SouqClient {
             .post(
                 &["v1", "wallet", "cards", &id.to_string(), "reveal"],
                 &serde_json::json!({}),
+                Some(&token),
+            )
+            .await
+    }
+
+    /// The holder's answer to a payment another account asked of their card.
+    pub async fn answer_card_approval(
+        &self,
+        card: i64,
+        transaction: i64,
+        approve: bool,
+    ) -> Result<CardTransaction, AppError> {
+        let token = self.token().await?;
+        self.api
+            .post(
+                &[
+                    "v1",
+                    "wallet",
+                    "cards",
+                    &card.to_string(),
+                    "transactions",
+                    &transaction.to_string(),
+                    "answer",
+                ],
+                &ChallengeAnswer { approve },
                 Some(&token),
             )
             .await

@@ -64,3 +64,9 @@ pub async fn sign_out(
     reminders.clear().await;
     interests.clear(&app)
 }
+
+/// Ends another of the person's sessions (the one a "was this you?" notice names).
+#[tauri::command]
+pub async fn end_session(client: State<'_, SouqClient>, id: String) -> Result<(), AppError> {
+    client.end_session(&id).await
+}

@@ -125,8 +125,9 @@ pub async fn set_pin(
     client: State<'_, SouqClient>,
     pin: Secret<String>,
     current_pin: Option<Secret<String>>,
+    password: Option<Secret<String>>,
 ) -> Result<VaultState, AppError> {
-    client.set_pin(pin, current_pin).await
+    client.set_pin(pin, current_pin, password).await
 }
 
 #[tauri::command]
@@ -170,6 +171,18 @@ pub async fn reveal_card(client: State<'_, SouqClient>, id: i64) -> Result<Revea
 }
 
 #[tauri::command]
+pub async fn answer_card_approval(
+    client: State<'_, SouqClient>,
+    card: i64,
+    transaction: i64,
+    approve: bool,
+) -> Result<CardTransaction, AppError> {
+    client
+        .answer_card_approval(card, transaction, approve)
+        .await
+}
+
+#[tauri::command]
 pub async fn card_transactions(
     client: State<'_, SouqClient>,
     id: i64,
@@ -189,17 +202,19 @@ pub async fn biometric_state(
 }
 
 /// Turns biometric unlocking on (confirmed by the biometrics, with the vault unlocked:
-/// otherwise `pin_required`) or off.
+/// otherwise `pin_required`; and the password unless the session signed in lately:
+/// otherwise `password_required`) or off.
 #[tauri::command]
 pub async fn set_biometric_unlock(
     app: AppHandle,
     client: State<'_, SouqClient>,
     on: bool,
     reason: String,
+    password: Option<Secret<String>>,
 ) -> Result<BiometricState, AppError> {
     if on {
         biometric::confirm(&app, &reason).await?;
-        client.make_device_key().await?;
+        client.make_device_key(password).await?;
     } else {
         client.forget_device_key().await?;
     }

@@ -1,13 +1,18 @@
 //! A card typed by the shopper (for the sandbox: its test cards), and the card's second
-//! step (3-D Secure) when it asks for one. The number and CVC live only in these inputs
-//! and the one request that carries them.
+//! step when it asks for one: 3-D Secure, which the shopper completes, or, for a Souq
+//! card of another account, its holder's approval in their own app, which the shopper
+//! waits for. The number and CVC live only in these inputs and the one request that
+//! carries them.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use souq_wire::{CardDetails, Checkout, ErrorBody, Secret};
+use souq_wire::{ActionKind, CardDetails, Checkout, CheckoutStatus, ErrorBody, Secret};
 
 use crate::api;
-use crate::i18n::{Text, use_i18n};
+use crate::i18n::{Text, format, tr, use_i18n};
+
+/// How often a payment waiting for its cardholder is looked at again.
+const WAIT_POLL_MS: i32 = 2_000;
 
 /// What the second step's buttons do for the checkout `waiting` on it: the shopper's
 /// answer, or giving it up; either way `finish` gets the checkout as it then stands.
@@ -113,30 +118,91 @@ pub fn CardForm(fields: CardFields) -> impl IntoView {
     }
 }
 
-/// The card's second step, as the sandbox shows it (a bank's 3-D Secure page in a real
-/// processor's world): the shopper completes it or not, or closes it (abandons).
+/// Looks at the checkout `waiting` on its cardholder every few seconds, while it waits
+/// and the step is shown, and hands it to `finish` once it no longer waits.
+fn wait_for_cardholder(
+    waiting: RwSignal<Option<Checkout>>,
+    finish: impl Fn(Result<Checkout, ErrorBody>) + Copy + 'static,
+) {
+    let shown = RwSignal::new(true);
+    on_cleanup(move || shown.set(false));
+    spawn_local(async move {
+        loop {
+            crate::clock::sleep(WAIT_POLL_MS).await;
+            let Some(id) = waiting.get_untracked().map(|c| c.id) else {
+                return;
+            };
+            if !shown.get_untracked() {
+                return;
+            }
+            if let Ok(now) = api::refresh_checkout(id).await
+                && now.status != CheckoutStatus::RequiresAction
+            {
+                finish(Ok(now));
+                return;
+            }
+        }
+    });
+}
+
+/// The card's second step. For 3-D Secure, as the sandbox shows it (a bank's page in a
+/// real processor's world): the shopper completes it or not, or closes it (abandons).
+/// For another account's Souq card: the shopper waits for its holder's answer (the
+/// step looks again by itself), or gives up. Either says until when the items are
+/// held.
 #[component]
 pub fn SecondStep(
+    waiting: RwSignal<Option<Checkout>>,
     on_answer: Callback<bool>,
     on_abandon: Callback<()>,
+    finish: Callback<Result<Checkout, ErrorBody>>,
     busy: ReadSignal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let checkout = waiting.get_untracked();
+    let by_holder = checkout
+        .as_ref()
+        .and_then(|c| c.next_action.as_ref())
+        .is_some_and(|a| a.kind == ActionKind::CardholderApproval);
+    let held_until = checkout.and_then(|c| c.reserved_until);
+    if by_holder {
+        wait_for_cardholder(waiting, move |answer| finish.run(answer));
+    }
     view! {
         <div class="dialog-backdrop">
-            <div class="dialog second-step" role="dialog" aria-modal="true" aria-labelledby="second-step-title"
+            <div class="dialog second-step" class:cardholder-wait=by_holder role="dialog"
+                aria-modal="true" aria-labelledby="second-step-title"
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                     if ev.key() == "Escape" {
                         on_abandon.run(());
                     }
                 }>
-                <h2 id="second-step-title">{i18n.t(Text::SecondStepTitle)}</h2>
-                <p>{i18n.t(Text::SecondStepBody)}</p>
+                {if by_holder {
+                    view! {
+                        <h2 id="second-step-title">{i18n.t(Text::CardholderWaitTitle)}</h2>
+                        <p>{i18n.t(Text::CardholderWaitBody)}</p>
+                        <p class="muted" role="status">{i18n.t(Text::Loading)}</p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <h2 id="second-step-title">{i18n.t(Text::SecondStepTitle)}</h2>
+                        <p>{i18n.t(Text::SecondStepBody)}</p>
+                    }.into_any()
+                }}
+                {held_until.map(|until| view! {
+                    <p class="muted reserved-until">{move || {
+                        let language = i18n.language.get();
+                        format!("{} {}", tr(language, Text::ReservedUntil),
+                            format::date_time(language, until, format::local_offset_minutes(until)))
+                    }}</p>
+                })}
                 <div class="dialog-actions">
-                    <button type="button" class="button button-primary complete-step" disabled=busy
-                        on:click=move |_| on_answer.run(true)>{i18n.t(Text::SecondStepComplete)}</button>
-                    <button type="button" class="button fail-step" disabled=busy
-                        on:click=move |_| on_answer.run(false)>{i18n.t(Text::SecondStepFail)}</button>
+                    {(!by_holder).then(|| view! {
+                        <button type="button" class="button button-primary complete-step" disabled=busy
+                            on:click=move |_| on_answer.run(true)>{i18n.t(Text::SecondStepComplete)}</button>
+                        <button type="button" class="button fail-step" disabled=busy
+                            on:click=move |_| on_answer.run(false)>{i18n.t(Text::SecondStepFail)}</button>
+                    })}
                     <button type="button" class="link abandon-step" disabled=busy
                         on:click=move |_| on_abandon.run(())>{i18n.t(Text::Cancel)}</button>
                 </div>

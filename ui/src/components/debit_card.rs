@@ -1,5 +1,7 @@
 //! The virtual debit card: order one, see it masked, reveal its number after the PIN,
-//! freeze it, set its limits, and read its transactions (declines too).
+//! freeze it, set its limits (unfreezing, unlocking and raising a limit after the PIN),
+//! and read its transactions: declines too, who tried, and payments another account
+//! asked of it, which wait for the holder's answer.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,6 +10,7 @@ use souq_wire::{
 };
 
 use crate::api;
+use crate::components::card_approval::{Asked, CardApproval};
 use crate::components::error_message::ErrorMessage;
 use crate::components::money_forms::CURRENCIES;
 use crate::components::pin_prompt::{PinPrompt, needs_pin};
@@ -19,7 +22,15 @@ fn status_text(status: CardTransactionStatus) -> Text {
         CardTransactionStatus::Posted => Text::TxPosted,
         CardTransactionStatus::Voided => Text::TxVoided,
         CardTransactionStatus::Declined => Text::TxDeclined,
+        CardTransactionStatus::AwaitingApproval => Text::TxAwaitingApproval,
     }
+}
+
+/// What waits for the PIN, to run again once the vault is unlocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AfterPin {
+    Reveal,
+    Save { frozen: bool },
 }
 
 /// The number in groups of four, as a card prints it.
@@ -39,6 +50,7 @@ fn CardView(card: DebitCard, on_changed: Callback<DebitCard>) -> impl IntoView {
     let id = card.id;
     let revealed = RwSignal::new(None::<RevealedCard>);
     let asking_pin = RwSignal::new(false);
+    let after_pin = RwSignal::new(AfterPin::Reveal);
     let error = RwSignal::new(None::<ErrorBody>);
     let transactions = RwSignal::new(Vec::<CardTransaction>::new());
     let currency = card.currency.clone();
@@ -48,6 +60,7 @@ fn CardView(card: DebitCard, on_changed: Callback<DebitCard>) -> impl IntoView {
     ));
     let monthly = RwSignal::new(format::money_input(card.monthly_limit_minor, &currency));
     let frozen = card.frozen;
+    let locked = card.locked;
     let load_transactions = move || {
         spawn_local(async move {
             if let Ok(list) = api::card_transactions(id).await {
@@ -63,7 +76,10 @@ fn CardView(card: DebitCard, on_changed: Callback<DebitCard>) -> impl IntoView {
                     error.set(None);
                     revealed.set(Some(card));
                 }
-                Err(e) if needs_pin(&e) => asking_pin.set(true),
+                Err(e) if needs_pin(&e) => {
+                    after_pin.set(AfterPin::Reveal);
+                    asking_pin.set(true);
+                }
                 Err(e) => error.set(Some(e)),
             }
         })
@@ -91,18 +107,24 @@ fn CardView(card: DebitCard, on_changed: Callback<DebitCard>) -> impl IntoView {
                     error.set(None);
                     on_changed.run(card);
                 }
+                // Opening the card up (or raising a limit) asks for the PIN first.
+                Err(e) if needs_pin(&e) => {
+                    after_pin.set(AfterPin::Save { frozen });
+                    asking_pin.set(true);
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
     };
     let save_limits = save.clone();
+    let save_after_pin = save.clone();
     let spent = Money {
         amount_minor: card.spent_this_month_minor,
         currency: currency.clone(),
     };
     let expiry = format!("{:02}/{:02}", card.exp_month, card.exp_year % 100);
     view! {
-        <div class=if frozen { "debit-card frozen" } else { "debit-card" } dir="ltr" data-id=id.to_string()>
+        <div class=if frozen || locked { "debit-card frozen" } else { "debit-card" } dir="ltr" data-id=id.to_string()>
             <span class="debit-card-brand">"Souq"</span>
             <span class="debit-card-number">{move || revealed.get().map_or_else(
                 || card.masked.clone(),
@@ -112,13 +134,21 @@ fn CardView(card: DebitCard, on_changed: Callback<DebitCard>) -> impl IntoView {
                 <span class="debit-card-cvv">{format!("CVV {}", r.cvv.expose())}</span>
             })}
             {frozen.then(|| view! { <span class="badge">{i18n.t(Text::CardFrozen)}</span> })}
+            {locked.then(|| view! { <span class="badge card-locked">{i18n.t(Text::CardLocked)}</span> })}
         </div>
+        {locked.then(|| view! { <p class="muted card-locked-hint">{i18n.t(Text::CardLockedHint)}</p> })}
         <div class="row-actions">
             {move || if revealed.get().is_some() {
                 view! { <button type="button" class="button hide-card" on:click=move |_| revealed.set(None)>{i18n.t(Text::CardHide)}</button> }.into_any()
             } else {
                 view! { <button type="button" class="button reveal-card" on:click=move |_| reveal()>{i18n.t(Text::CardReveal)}</button> }.into_any()
             }}
+            {locked.then(|| view! {
+                <button type="button" class="button unlock-card" on:click={
+                    let save = save.clone();
+                    move |_| save(false)
+                }>{i18n.t(Text::CardUnlock)}</button>
+            })}
             <button type="button" class="button freeze-card" on:click={
                 let save = save.clone();
                 move |_| save(!frozen)
@@ -148,16 +178,31 @@ fn CardView(card: DebitCard, on_changed: Callback<DebitCard>) -> impl IntoView {
             view! { <ul class="card-transactions">
                 {transactions.get().into_iter().map(|t| {
                     let amount = t.amount.clone();
+                    let asked = (t.status == CardTransactionStatus::AwaitingApproval).then(|| Asked {
+                        card_id: id,
+                        transaction_id: t.id,
+                        payer: t.payer.clone().unwrap_or_default(),
+                        amount: t.amount.clone(),
+                        merchant: t.merchant.clone(),
+                        until: t.approval_until,
+                    });
                     view! { <li class="card-transaction" data-status=t.status.as_str()>
                         <span dir="auto">{t.merchant.clone()}</span>
                         <strong class="price">{move || format::money(i18n.language.get(), &amount)}</strong>
                         <span class="badge">{i18n.t(status_text(t.status))}</span>
+                        {t.payer.clone().map(|payer| view! { <span class="muted card-payer">{i18n.t(Text::PaidBy)}" "<bdi dir="ltr">{payer}</bdi></span> })}
                         {t.reason.clone().map(|r| view! { <span class="muted" dir="auto">{r}</span> })}
+                        {asked.map(|asked| view! {
+                            <CardApproval asked=asked on_answered=Callback::new(move |_| load_transactions())/>
+                        })}
                     </li> }
                 }).collect_view()}
             </ul> }.into_any()
         }}
-        <PinPrompt open=asking_pin on_unlocked=Callback::new(move |()| reveal())/>
+        <PinPrompt open=asking_pin on_unlocked=Callback::new(move |()| match after_pin.get_untracked() {
+            AfterPin::Reveal => reveal(),
+            AfterPin::Save { frozen } => save_after_pin(frozen),
+        })/>
     }
 }
 

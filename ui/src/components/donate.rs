@@ -195,7 +195,8 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
         </div>
         <PinPrompt open=asking_pin on_unlocked=Callback::new(move |()| again())/>
         {move || second_step.get().map(|_| view! {
-            <SecondStep on_answer=answer_step on_abandon=abandon_step busy=busy.read_only()/>
+            <SecondStep waiting=second_step on_answer=answer_step on_abandon=abandon_step
+                finish=Callback::new(finish) busy=busy.read_only()/>
         })}
     }
 }

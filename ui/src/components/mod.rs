@@ -3,6 +3,7 @@
 pub mod address_form;
 pub mod avatar;
 pub mod back_header;
+pub mod card_approval;
 pub mod card_form;
 pub mod composer;
 pub mod debit_card;

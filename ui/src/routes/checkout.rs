@@ -118,10 +118,18 @@ fn Outcome(checkout: Checkout) -> impl IntoView {
                     </ul>
                 }.into_any()
             } else {
+                let held_until = checkout.reserved_until;
                 view! {
                     <h2>{move || tr(i18n.language.get(), unpaid_text(checkout.status))}</h2>
                     {(checkout.status != CheckoutStatus::Processing).then(|| view! {
                         <p>{i18n.t(Text::NothingCharged)}</p>
+                    })}
+                    {held_until.map(|until| view! {
+                        <p class="muted reserved-until">{move || {
+                            let language = i18n.language.get();
+                            format!("{} {}", tr(language, Text::ReservedUntil),
+                                format::date_time(language, until, format::local_offset_minutes(until)))
+                        }}</p>
                     })}
                 }.into_any()
             }}
@@ -185,6 +193,7 @@ pub fn CheckoutScreen() -> impl IntoView {
                     chosen.push(StoreShipping {
                         store_id: store.store_id,
                         shipping_option_id: first.id,
+                        price_minor: first.price.amount_minor,
                     });
                 }
             }
@@ -272,7 +281,10 @@ pub fn CheckoutScreen() -> impl IntoView {
                 state.note_error(&e);
                 // A price or the stock changed: show the cart as it is now, so that paying
                 // again is a new attempt for what is really on sale.
-                if matches!(e.code, ErrorCode::Conflict | ErrorCode::SoldOut) {
+                if matches!(
+                    e.code,
+                    ErrorCode::Conflict | ErrorCode::SoldOut | ErrorCode::PriceChanged
+                ) {
                     load();
                 }
                 error.set(Some(e));
@@ -418,6 +430,7 @@ pub fn CheckoutScreen() -> impl IntoView {
                                         {store.options.into_iter().map(|option| {
                                             let option_id = option.id;
                                             let price = option.price.clone();
+                                            let price_minor = price.amount_minor;
                                             let (least, most) = (option.min_days, option.max_days);
                                             view! {
                                                 <label class="choice shipping-choice" data-option-id=option_id>
@@ -425,7 +438,7 @@ pub fn CheckoutScreen() -> impl IntoView {
                                                         prop:checked=move || shipping.get().iter().any(|s| s.store_id == store_id && s.shipping_option_id == option_id)
                                                         on:change=move |_| shipping.update(|chosen| {
                                                             chosen.retain(|s| s.store_id != store_id);
-                                                            chosen.push(StoreShipping { store_id, shipping_option_id: option_id });
+                                                            chosen.push(StoreShipping { store_id, shipping_option_id: option_id, price_minor });
                                                         })/>
                                                     <span dir="auto">{option.name.clone()}</span>
                                                     <span class="muted">{move || format::delivery_days(i18n.language.get(), least, most)}</span>
@@ -520,7 +533,8 @@ pub fn CheckoutScreen() -> impl IntoView {
         }}
         <PinPrompt open=asking_pin on_unlocked=Callback::new(move |()| pay())/>
         {move || second_step.get().map(|_| view! {
-            <SecondStep on_answer=answer_step on_abandon=abandon_step busy=busy.read_only()/>
+            <SecondStep waiting=second_step on_answer=answer_step on_abandon=abandon_step
+                finish=Callback::new(finish) busy=busy.read_only()/>
         })}
     }
 }

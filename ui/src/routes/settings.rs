@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use souq_wire::app::ReminderSettings;
-use souq_wire::{BiometricState, ErrorBody, RankReason, RankingSettings, Role, UpdateCheck};
+use souq_wire::{
+    BiometricState, ErrorBody, ErrorCode, RankReason, RankingSettings, Role, UpdateCheck,
+};
 
 use crate::api;
 use crate::components::error_message::ErrorMessage;
@@ -244,16 +246,27 @@ fn BiometricUnlock() -> impl IntoView {
     let biometrics = RwSignal::new(None::<BiometricState>);
     let error = RwSignal::new(None::<ErrorBody>);
     let asking_pin = RwSignal::new(false);
+    // Turning them on long after signing in asks for the password as well.
+    let asking_password = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
     spawn_local(async move { biometrics.set(api::biometric_state().await.ok()) });
     let set = move |on: bool| {
         spawn_local(async move {
             let reason = tr(i18n.language.get_untracked(), Text::BiometricReason);
-            match api::set_biometric_unlock(on, reason).await {
+            let typed = password.get_untracked();
+            let given = (on && asking_password.get_untracked()).then_some(typed.as_str());
+            match api::set_biometric_unlock(on, reason, given).await {
                 Ok(state) => {
                     error.set(None);
+                    asking_password.set(false);
+                    password.set(String::new());
                     biometrics.set(Some(state));
                 }
                 Err(e) if on && needs_pin(&e) => asking_pin.set(true),
+                Err(e) if on && e.code == ErrorCode::PasswordRequired => {
+                    asking_password.set(true);
+                    error.set(Some(e));
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -266,6 +279,18 @@ fn BiometricUnlock() -> impl IntoView {
                         on:change=move |ev| set(event_target_checked(&ev))/>
                     <span>{i18n.t(Text::SettingsBiometrics)}</span>
                 </label>
+                {move || asking_password.get().then(|| view! {
+                    <form class="biometric-password" novalidate
+                        on:submit=move |ev| { ev.prevent_default(); set(true); }>
+                        <p class="muted">{i18n.t(Text::PasswordConfirmHint)}</p>
+                        <div class="field">
+                            <label for="biometric-password">{i18n.t(Text::Password)}</label>
+                            <input id="biometric-password" type="password" autocomplete="current-password"
+                                dir="ltr" prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                        </div>
+                        <button type="submit" class="button button-primary">{i18n.t(Text::SettingsBiometrics)}</button>
+                    </form>
+                })}
                 {move || error.get().map(|e| view! { <ErrorMessage error=e detail=true/> })}
             </section>
         })}
@@ -304,13 +329,17 @@ fn Personalization() -> impl IntoView {
             <label class="choice">
                 <input type="checkbox" name="ranking"
                     prop:checked=move || settings.with(|s| s.as_ref().is_some_and(|s| s.enabled))
+                    disabled=move || settings.with(Option::is_none)
                     on:change=move |ev| set(event_target_checked(&ev))/>
                 <span>{i18n.t(Text::RankingOn)}</span>
             </label>
             <h3>{i18n.t(Text::YourInterests)}</h3>
             {move || {
                 let language = i18n.language.get();
-                let top = settings.with(|s| s.as_ref().map(|s| s.top_interests.clone()).unwrap_or_default());
+                // Until the profile is read, say so: "no interests yet" would be a claim.
+                let Some(top) = settings.with(|s| s.as_ref().map(|s| s.top_interests.clone())) else {
+                    return view! { <p class="muted" role="status">{tr(language, Text::Loading)}</p> }.into_any();
+                };
                 if top.is_empty() {
                     view! { <p class="muted interests-empty">{tr(language, Text::NoInterests)}</p> }.into_any()
                 } else {

@@ -178,7 +178,8 @@ fn TopUpForm(on_done: Callback<()>) -> impl IntoView {
             <button type="submit" class="button button-primary do-top-up" disabled=busy>{i18n.t(Text::TopUp)}</button>
         </form>
         {move || second_step.get().map(|_| view! {
-            <SecondStep on_answer=answer_step on_abandon=abandon_step busy=busy.read_only()/>
+            <SecondStep waiting=second_step on_answer=answer_step on_abandon=abandon_step
+                finish=Callback::new(finish) busy=busy.read_only()/>
         })}
     }
 }
