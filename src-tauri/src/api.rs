@@ -29,6 +29,16 @@ impl Api {
     /// A client of the server at `base_url`; `app_secret` (the embedded server's launch
     /// secret) goes with every request when given.
     pub fn new(base_url: &str, app_secret: Option<&str>) -> Result<Api, AppError> {
+        Api::for_device(base_url, app_secret, None)
+    }
+
+    /// The same, naming this install (`device::id`) in the User-Agent, so the server
+    /// tells it from another install of the same version on the same platform.
+    pub fn for_device(
+        base_url: &str,
+        app_secret: Option<&str>,
+        device: Option<&str>,
+    ) -> Result<Api, AppError> {
         let base = Url::parse(base_url)
             .map_err(|e| AppError::Internal(format!("bad server URL {base_url:?}: {e}")))?;
         let mut headers = reqwest::header::HeaderMap::new();
@@ -40,12 +50,19 @@ impl Api {
         }
         let http = reqwest::Client::builder()
             .default_headers(headers)
-            // Shown to the user in their list of sessions.
-            .user_agent(format!(
-                "souq-app/{} ({})",
-                env!("CARGO_PKG_VERSION"),
-                std::env::consts::OS
-            ))
+            // Shown to the user in their list of sessions and "was this you?" notices.
+            .user_agent(match device {
+                Some(device) => format!(
+                    "souq-app/{} ({}; {device})",
+                    env!("CARGO_PKG_VERSION"),
+                    std::env::consts::OS
+                ),
+                None => format!(
+                    "souq-app/{} ({})",
+                    env!("CARGO_PKG_VERSION"),
+                    std::env::consts::OS
+                ),
+            })
             .connect_timeout(std::time::Duration::from_secs(5))
             .timeout(std::time::Duration::from_secs(30))
             .build()

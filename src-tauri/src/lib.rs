@@ -9,6 +9,7 @@ pub mod backend;
 pub mod biometric;
 pub mod client;
 pub mod commands;
+pub mod device;
 pub mod disk;
 pub mod error;
 pub mod interests;
@@ -44,7 +45,11 @@ fn init_logging() {
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let data_dir = app.path().app_data_dir()?;
     let backend = tauri::async_runtime::block_on(Backend::start(&data_dir))?;
-    let api = Api::new(&backend.url, backend.app_secret.as_deref())?;
+    let api = Api::for_device(
+        &backend.url,
+        backend.app_secret.as_deref(),
+        Some(&device::id(&data_dir)),
+    )?;
     let keychain = Keychain::for_server(backend.is_embedded(), &backend.url);
     let attempts = attempts::Attempts::open(&data_dir.join("attempts.json"));
     app.manage(SouqClient::new(api, keychain, attempts));

@@ -9,16 +9,33 @@ use souq_wire::{
     Wallet,
 };
 
+use crate::accounts;
 use crate::checkout::{self, addresses};
 use crate::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Client, Json, Path, SignedIn};
+use crate::limits::rate::ActionRate;
 
 pub(crate) fn idempotency_key(headers: &HeaderMap) -> Option<String> {
     headers
         .get(IDEMPOTENCY_HEADER)
         .and_then(|value| value.to_str().ok())
         .map(str::to_string)
+}
+
+/// The idempotency key of a request limited per account and address, checked before
+/// the request is counted: one that could never run (no key, or a bad one) answers 422
+/// and takes nothing of the caller's allowance.
+pub(crate) fn counted_key(
+    headers: &HeaderMap,
+    rate: &ActionRate,
+    account: i64,
+    client: &accounts::Client,
+) -> Result<String, ApiError> {
+    let key = idempotency_key(headers);
+    let key = crate::checkout::claim::checked_key(key.as_deref())?.to_string();
+    rate.check(account, client.addr)?;
+    Ok(key)
 }
 
 /// Runs money-moving work to its end even if the client goes away meanwhile (a timeout,
@@ -64,8 +81,12 @@ pub async fn create(
     headers: HeaderMap,
     Json(request): Json<CheckoutRequest>,
 ) -> Result<Json<Checkout>, ApiError> {
-    state.actions.checkouts.check(me.user.id, client.addr)?;
-    let key = idempotency_key(&headers);
+    let key = Some(counted_key(
+        &headers,
+        &state.actions.checkouts,
+        me.user.id,
+        &client,
+    )?);
     let checkout = to_the_end(async move {
         checkout::checkout(
             &state,
@@ -143,8 +164,12 @@ pub async fn top_up(
     headers: HeaderMap,
     Json(request): Json<TopUpRequest>,
 ) -> Result<Json<Checkout>, ApiError> {
-    state.actions.checkouts.check(me.user.id, client.addr)?;
-    let key = idempotency_key(&headers);
+    let key = Some(counted_key(
+        &headers,
+        &state.actions.checkouts,
+        me.user.id,
+        &client,
+    )?);
     let checkout = to_the_end(async move {
         checkout::top_up(&state, &me.user, key.as_deref(), client.addr, &request).await
     })

@@ -14,7 +14,7 @@ use souq_wire::{
 use crate::checkout;
 use crate::error::ApiError;
 use crate::http::Souq;
-use crate::http::checkout::{idempotency_key, to_the_end};
+use crate::http::checkout::{counted_key, idempotency_key, to_the_end};
 use crate::http::extract::{Client, Json, Path, Query, SignedIn};
 use crate::http::feed::PageParams;
 use crate::wallet::{self, activity, donations, people, savings, withdrawals};
@@ -110,11 +110,12 @@ pub async fn ask(
     headers: HeaderMap,
     Json(request): Json<RequestMoney>,
 ) -> Result<Json<MoneyRequest>, ApiError> {
-    state
-        .actions
-        .money_requests
-        .check(me.user.id, client.addr)?;
-    let key = idempotency_key(&headers);
+    let key = Some(counted_key(
+        &headers,
+        &state.actions.money_requests,
+        me.user.id,
+        &client,
+    )?);
     Ok(Json(
         people::request(&state, &me.user, key.as_deref(), &request).await?,
     ))
@@ -244,8 +245,12 @@ pub async fn donate_by_card(
     headers: HeaderMap,
     Json(request): Json<CardDonation>,
 ) -> Result<Json<Checkout>, ApiError> {
-    state.actions.checkouts.check(me.user.id, client.addr)?;
-    let key = idempotency_key(&headers);
+    let key = Some(counted_key(
+        &headers,
+        &state.actions.checkouts,
+        me.user.id,
+        &client,
+    )?);
     let checkout = to_the_end(async move {
         checkout::donate_by_card(
             &state,

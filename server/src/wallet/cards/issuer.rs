@@ -195,7 +195,7 @@ pub async fn authorize(
         return Ok(Authorized::just(Decision::Declined(GENERIC_DECLINE)));
     };
     if !own && !foreign_try(db, auth.payer).await? {
-        record(db, &card, auth, Recording::declined("too_many_tries")).await?;
+        record(db, &card, auth, "too_many_tries").await?;
         return Ok(Authorized::just(declined("too_many_tries", own)));
     }
     if !room(db, &format!("card-tries:card:{}", card.id), TRIES_PER_CARD).await? {
@@ -203,63 +203,18 @@ pub async fn authorize(
         // holder's activity.
         return Ok(Authorized::just(declined("too_many_tries", own)));
     }
-    let Some(tries) = take_code_try(db, card.id).await? else {
-        let reason = if card.frozen != 0 {
-            "card_frozen"
-        } else {
-            "card_locked"
-        };
-        record(db, &card, auth, Recording::declined(reason)).await?;
-        return Ok(Authorized::just(declined(reason, own)));
-    };
-    let secrets = keys.open(card.user_id, &card.sealed)?;
-    if !details_match(&card, secrets.cvv.expose(), auth.card) {
-        let reason = if secrets.cvv.expose() == auth.card.cvc.expose() {
-            "expired_card"
-        } else {
-            "incorrect_cvc"
-        };
-        let locks = tries >= CARD_CODE_TRIES;
-        let tell = if locks {
-            lock(db, &card, auth.payer).await?
-        } else {
-            None
-        };
-        record(db, &card, auth, Recording::declined(reason)).await?;
-        return Ok(Authorized {
-            decision: declined(reason, own),
-            tell,
-        });
+    if let Some(declined) = check_details(db, keys, &card, auth, own).await? {
+        return Ok(declined);
     }
-    sqlx::query("UPDATE debit_cards SET wrong_codes = 0 WHERE id = $1")
-        .bind(card.id)
-        .execute(&db.durable)
-        .await?;
     let mut tx = db.begin_durable().await?;
     if let Some(reason) = refusal(&mut tx, db, &card, auth.amount_minor, auth.currency).await? {
         tx.rollback().await?;
-        record(db, &card, auth, Recording::declined(reason)).await?;
+        record(db, &card, auth, reason).await?;
         return Ok(Authorized::just(declined(reason, own)));
     }
     if !own {
         tx.rollback().await?;
-        let id = record(db, &card, auth, Recording::Awaiting).await?;
-        let mut conn = db.durable.acquire().await?;
-        notifications::notify_card(
-            &mut conn,
-            &CardAbout {
-                recipient: card.user_id,
-                kind: NotificationKind::CardApproval,
-                actor: auth.payer.account_id,
-                card_id: card.id,
-                transaction_id: Some(id),
-            },
-        )
-        .await?;
-        return Ok(Authorized {
-            decision: Decision::NeedsApproval,
-            tell: Some(card.user_id),
-        });
+        return ask_holder(db, &card, auth).await;
     }
     let hold = hold(
         &mut tx,
@@ -273,6 +228,77 @@ pub async fn authorize(
     insert(&mut tx, &card, auth, "held", None, Some(&hold)).await?;
     tx.commit().await?;
     Ok(Authorized::just(Decision::Approved))
+}
+
+/// Checks the card's state, code and expiry, a try at the code taken first: the decline
+/// when they do not pass (recorded, the card locked at its last wrong try), none when
+/// they do.
+async fn check_details(
+    db: &Db,
+    keys: &CardKeys,
+    card: &CardRow,
+    auth: &Authorization<'_>,
+    own: bool,
+) -> Result<Option<Authorized>, ApiError> {
+    let Some(tries) = take_code_try(db, card.id).await? else {
+        let reason = if card.frozen != 0 {
+            "card_frozen"
+        } else {
+            "card_locked"
+        };
+        record(db, card, auth, reason).await?;
+        return Ok(Some(Authorized::just(declined(reason, own))));
+    };
+    let secrets = keys.open(card.user_id, &card.sealed)?;
+    if details_match(card, secrets.cvv.expose(), auth.card) {
+        sqlx::query("UPDATE debit_cards SET wrong_codes = 0 WHERE id = $1")
+            .bind(card.id)
+            .execute(&db.durable)
+            .await?;
+        return Ok(None);
+    }
+    let reason = if secrets.cvv.expose() == auth.card.cvc.expose() {
+        "expired_card"
+    } else {
+        "incorrect_cvc"
+    };
+    let tell = if tries >= CARD_CODE_TRIES {
+        lock(db, card, auth.payer).await?
+    } else {
+        None
+    };
+    record(db, card, auth, reason).await?;
+    Ok(Some(Authorized {
+        decision: declined(reason, own),
+        tell,
+    }))
+}
+
+/// Another account pays with the card: the attempt waits for its holder, who is asked
+/// in the same transaction that records it.
+async fn ask_holder(
+    db: &Db,
+    card: &CardRow,
+    auth: &Authorization<'_>,
+) -> Result<Authorized, ApiError> {
+    let mut tx = db.begin_durable().await?;
+    let id = insert(&mut tx, card, auth, "awaiting_approval", None, None).await?;
+    notifications::notify_card(
+        &mut tx,
+        &CardAbout {
+            recipient: card.user_id,
+            kind: NotificationKind::CardApproval,
+            actor: auth.payer.account_id,
+            card_id: card.id,
+            transaction_id: Some(id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Authorized {
+        decision: Decision::NeedsApproval,
+        tell: Some(card.user_id),
+    })
 }
 
 /// Locks a card after its last wrong try, and writes its holder's notice; answers whom
@@ -372,32 +398,24 @@ pub(super) async fn hold(
     Ok(id)
 }
 
-/// How a try is written in the card's activity.
-enum Recording {
-    Declined(&'static str),
-    Awaiting,
-}
-
-impl Recording {
-    fn declined(code: &'static str) -> Recording {
-        Recording::Declined(code)
-    }
-}
-
-/// Writes a try the card did not pay at once (declined, or waiting for its holder) in
-/// its activity; answers the transaction's id.
+/// Writes a declined try in the card's activity, with its reason (a decline code).
 async fn record(
     db: &Db,
     card: &CardRow,
     auth: &Authorization<'_>,
-    recording: Recording,
-) -> Result<i64, ApiError> {
+    reason: &'static str,
+) -> Result<(), ApiError> {
     let mut conn = db.durable.acquire().await?;
-    let (status, reason) = match recording {
-        Recording::Declined(code) => ("declined", Some(decline_words(code))),
-        Recording::Awaiting => ("awaiting_approval", None),
-    };
-    insert(&mut conn, card, auth, status, reason, None).await
+    insert(
+        &mut conn,
+        card,
+        auth,
+        "declined",
+        Some(decline_words(reason)),
+        None,
+    )
+    .await?;
+    Ok(())
 }
 
 async fn insert(
