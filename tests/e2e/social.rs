@@ -167,6 +167,13 @@ async fn a_store_attaches_its_own_product_to_a_new_post() {
     let title = app_text(&app, ".product-picker .product-choice span").await;
     app.click(".product-picker input[name='product']").await;
     app.click(".post-submit").await;
+    // Posted (the composer empties) before the Latest tab is read: a page read while
+    // the post was still on its way would be read again only by the next post.
+    app.wait_until(
+        "document.querySelector('.compose-text')?.value === ''",
+        "the post is made",
+    )
+    .await;
     latest(&app).await;
     app.wait_until(
         &format!(
