@@ -57,7 +57,13 @@ async fn a_shopper_likes_bookmarks_follows_and_posts_in_arabic_from_the_ui() {
     )
     .await;
 
-    // Bookmark, then find it on the Bookmarks screen.
+    // Bookmark, then find it on the Bookmarks screen. The post's actions wait while the
+    // share is counted (their buttons disabled): a tap meanwhile would do nothing.
+    app.wait_until(
+        &format!("!document.querySelector(\"{post} .action.bookmark\").disabled"),
+        "the share is counted",
+    )
+    .await;
     app.click(&format!("{post} .action.bookmark")).await;
     app.wait_until(
         &format!("document.querySelector(\"{post} .action.bookmark\").getAttribute('aria-pressed') === 'true'"),
