@@ -271,15 +271,15 @@ pub async fn checkout(
     })?;
     place::check_shape(request)?;
     let key = claim::checked_key(key)?;
-    // Large payments from the wallet (or the card drawing on it) ask for the PIN.
-    if draws_on_wallet {
-        ask_pin_if_large(souq, user, session_token, request).await?;
-    }
     // Sold out already: said at once, before anything is claimed or written.
     let checking = std::time::Instant::now();
     let in_stock = place::check_in_stock(&souq.db, request, user.id, key).await;
     slow("the sold-out pre-check", checking);
-    in_stock?;
+    let currency = in_stock?;
+    // Large payments from the wallet (or a Souq card drawing on one) ask for the PIN.
+    if draws_on_wallet && let Some(currency) = currency {
+        ask_pin_if_large(souq, user, session_token, request, &currency).await?;
+    }
     // A new key is claimed by the batch that places it; a key seen before goes through
     // its claim (a replay, a reuse, a request still running, or a dead one to resume).
     let new = Claiming::New(NewClaim {
@@ -330,36 +330,24 @@ fn stated_total(request: &CheckoutRequest) -> i64 {
 }
 
 /// Asks for the PIN when the whole total (items and shipping) comes to more than the
-/// wallet's threshold, in the currency's own minor units. A total no larger than the
-/// threshold's major units is under it in any currency (each has at least one minor
-/// unit to the major), and needs no look at the currency.
+/// wallet's threshold, in the currency's own minor units; the vault is read only then.
 async fn ask_pin_if_large(
     souq: &Souq,
     user: &User,
     session_token: &str,
     request: &CheckoutRequest,
+    currency: &Currency,
 ) -> Result<(), ApiError> {
-    let wallet = &souq.payments.settings.wallet;
-    let total_minor = stated_total(request);
-    if total_minor <= wallet.pin_above_major {
+    if !souq
+        .payments
+        .settings
+        .wallet
+        .asks_pin(stated_total(request), currency)
+    {
         return Ok(());
     }
-    let Some(first) = request.lines.first() else {
-        return Ok(());
-    };
     let mut conn = souq.db.durable.acquire().await?;
-    let currency: Option<(String,)> = sqlx::query_as(
-        "SELECT p.currency FROM variants v JOIN products p ON p.id = v.product_id
-         WHERE v.id = $1",
-    )
-    .bind(first.variant_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let currency = currency.and_then(|(code,)| Currency::parse(&code).ok());
-    if currency.is_some_and(|c| wallet.asks_pin(total_minor, &c)) {
-        crate::wallet::vault::require(&mut conn, user.id, session_token, now_ms()).await?;
-    }
-    Ok(())
+    crate::wallet::vault::require(&mut conn, user.id, session_token, now_ms()).await
 }
 
 /// Places one job through this instance's placer: the attempt as it stands after (with

@@ -1203,34 +1203,38 @@ fn sold_out_error(title: &str, left: i64) -> ApiError {
 /// claimed or written: in a rush most buyers come after the last unit, and each gets
 /// its answer for the price of one read. Not a retry of an attempt made before, though
 /// (`key` claimed by `user_id`): that one gets its first answer, whatever is left now.
+/// Answers the currency the lines are sold in (what the PIN's threshold is counted in),
+/// read in the same round trip.
 pub async fn check_in_stock(
     db: &crate::db::Db,
     request: &CheckoutRequest,
     user_id: i64,
     key: &str,
-) -> Result<(), ApiError> {
+) -> Result<Option<Currency>, ApiError> {
     let ids: Vec<i64> = request.lines.iter().map(|l| l.variant_id).collect();
     if ids.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     // The key's attempt is looked for in the same read: one round trip for a refusal.
     let sql = format!(
         "SELECT v.id, pr.title, {},
                 (SELECT COUNT(*) FROM checkouts c WHERE c.user_id = $1 AND c.idempotency_key = $2),
-                {LAUNCH_OF_V}
+                {LAUNCH_OF_V}, pr.currency
          FROM variants v JOIN products pr ON pr.id = v.product_id
          WHERE v.id IN ({})",
         stock::UNITS_OF_V,
         placeholders(3, ids.len())
     );
-    let mut query = sqlx::query_as::<_, (i64, String, i64, i64, Option<i64>)>(&sql)
+    let mut query = sqlx::query_as::<_, (i64, String, i64, i64, Option<i64>, String)>(&sql)
         .bind(user_id)
         .bind(key);
     for id in &ids {
         query = query.bind(*id);
     }
     let now = crate::db::now_ms();
-    for (id, title, left, known, launch_at) in query.fetch_all(&db.durable).await? {
+    let mut currency = None;
+    for (id, title, left, known, launch_at, sold_in) in query.fetch_all(&db.durable).await? {
+        currency = currency.or_else(|| Currency::parse(&sold_in).ok());
         if let Some(launch_at) = launch_at.filter(|at| now < *at && known == 0) {
             return Err(drops::not_launched(&title, launch_at));
         }
@@ -1244,5 +1248,5 @@ pub async fn check_in_stock(
             return Err(sold_out_error(&title, left));
         }
     }
-    Ok(())
+    Ok(currency)
 }
