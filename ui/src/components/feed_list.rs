@@ -118,6 +118,9 @@ pub fn FeedList(source: FeedSource, #[prop(optional)] empty: Option<Text>) -> im
     let pull_from = StoredValue::new(None::<f64>);
     let pulled = RwSignal::new(Pull::Idle);
 
+    // Each reload starts a new generation: a page asked for before it belongs to the list
+    // as it was, and is dropped when it arrives.
+    let generation = StoredValue::new(0_u64);
     let load = move || {
         if loading.get_untracked() {
             return;
@@ -125,9 +128,14 @@ pub fn FeedList(source: FeedSource, #[prop(optional)] empty: Option<Text>) -> im
         loading.set(true);
         error.set(None);
         let before = cursor.get_untracked();
+        let asked_in = generation.get_value();
         spawn_local(async move {
             let source = source.get_value();
-            match fetch(&source, before.as_deref()).await {
+            let fetched = fetch(&source, before.as_deref()).await;
+            if generation.get_value() != asked_in {
+                return;
+            }
+            match fetched {
                 Ok(page) => {
                     items.update(|list| {
                         let known: std::collections::HashSet<_> =
@@ -146,6 +154,8 @@ pub fn FeedList(source: FeedSource, #[prop(optional)] empty: Option<Text>) -> im
         });
     };
     let reload = move || {
+        generation.update_value(|g| *g = g.wrapping_add(1));
+        loading.set(false);
         items.set(Vec::new());
         cursor.set(None);
         loaded_once.set(false);
