@@ -4,6 +4,7 @@
 mod bench;
 mod bundle;
 mod fuzz;
+mod layers;
 mod postgres;
 mod setup;
 mod sh;
@@ -36,6 +37,9 @@ cargo xtask <task>
   soak    the money simulation, long: many seeds of many steps each on SQLite and
           on a durable PostgreSQL (SOUQ_SIM_SEEDS, default 20; SOUQ_SIM_STEPS,
           default 2,000; SOUQ_SIM_SEED replays one seed)
+  layers  the workspace's floors, read from its source: no files that import each
+          other in a circle, no import up a floor without a comment saying why
+          (`layers --why` lists the imports that close each circle)
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
                 "unknown bundle option {other:?}: none or --install"
             )),
         },
+        "layers" => layers::check(std::env::args().nth(2).as_deref() == Some("--why")),
         "setup" => setup::ensure_all(),
         "ui" => setup::ensure_all().and_then(|()| tasks::build_ui()),
         "help" | "--help" | "-h" | "" => {
