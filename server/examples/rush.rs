@@ -198,7 +198,7 @@ async fn set_up_the_shoppers(pool: &AnyPool, shoppers: usize) -> Vec<(String, i6
     for chunk in rows.chunks(500) {
         let mut values = Vec::new();
         for (user, address) in chunk {
-            let token = format!("rush-token-{user}-{}", souq_server::random::id(16));
+            let token = format!("rush-token-{user}-{}", souq_server::base::random::id(16));
             let hash = URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()));
             values.push(format!(
                 "('{hash}', 'rush{user}', {user}, 'rush', {now}, {now}, {})",

@@ -100,7 +100,7 @@ async fn set_up_the_people(pool: &AnyPool, people: usize) -> Vec<(String, String
         let mut sessions = Vec::new();
         let mut unlocks = Vec::new();
         for (user, handle) in chunk {
-            let token = format!("sends-token-{user}-{}", souq_server::random::id(16));
+            let token = format!("sends-token-{user}-{}", souq_server::base::random::id(16));
             let hash = URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()));
             sessions.push(format!(
                 "('{hash}', 'sends{user}', {user}, 'bench', {now}, {now}, {later})"

@@ -3,8 +3,8 @@
 
 use souq_wire::{DropSummary, HashtagInfo};
 
-use crate::db::{Db, from_ms};
-use crate::error::ApiError;
+use crate::base::db::{Db, from_ms};
+use crate::base::error::ApiError;
 use crate::people;
 use crate::stores::cards;
 

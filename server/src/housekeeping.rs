@@ -7,9 +7,9 @@
 
 use std::time::Duration;
 
-use crate::db::Db;
+use crate::base::db::Db;
+use crate::base::limits::rate::FORGET_EVERY;
 use crate::http::Souq;
-use crate::limits::rate::FORGET_EVERY;
 
 /// How often the database is swept. Any instance may sweep; deleting twice is harmless.
 const SWEEP_EVERY: Duration = Duration::from_secs(10 * 60);
@@ -17,7 +17,7 @@ const SWEEP_EVERY: Duration = Duration::from_secs(10 * 60);
 /// Sweeps the database once: expired sessions and quota windows that ended long ago.
 pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
     let sessions = crate::accounts::sessions::purge_expired(db).await?;
-    let windows = crate::limits::window::purge(db).await?;
+    let windows = crate::base::limits::window::purge(db).await?;
     let unlocks = crate::wallet::vault::purge_expired(db).await?;
     tracing::debug!(sessions, windows, unlocks, "swept expired rows");
     Ok(())
@@ -28,14 +28,14 @@ const MONEY_EVERY: Duration = Duration::from_secs(1);
 
 /// One look at money's clocks.
 pub async fn keep_money_moving(state: &Souq) {
-    let now = crate::db::now_ms();
+    let now = crate::base::db::now_ms();
     if let Err(e) = crate::checkout::expire_due(state).await {
         tracing::warn!(error = %e, "ending expired reservations failed; trying again");
     }
     if let Err(e) = crate::wallet::cards::expire_approvals(state).await {
         tracing::warn!(error = %e, "declining unanswered card approvals failed; trying again");
     }
-    if let Err(e) = crate::ledger::expire_due(&state.db, now).await {
+    if let Err(e) = crate::ledger::expire_due(&state.base.db, now).await {
         tracing::warn!(error = %e, "expiring ledger holds failed; trying again");
     }
     if let Some(sandbox) = &state.payments.sandbox
@@ -63,7 +63,7 @@ pub async fn run(state: Souq) {
             }
             _ = money.tick() => keep_money_moving(&state).await,
             _ = sweep_clock.tick() => {
-                if let Err(e) = sweep(&state.db).await {
+                if let Err(e) = sweep(&state.base.db).await {
                     tracing::warn!(error = %e, "sweeping expired rows failed; trying again later");
                 }
                 crate::wallet::savings::keep_interest_paid(&state).await;

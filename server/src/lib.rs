@@ -2,31 +2,27 @@
 //! PostgreSQL. The `souq-server` binary and the app's embedded mode both use it.
 
 pub mod accounts;
-pub mod cache;
+pub mod base;
 pub mod cart;
 pub mod checkout;
-pub mod db;
 pub mod demo;
 pub mod drops;
-pub mod error;
 pub mod feed;
 pub mod hashtags;
 pub mod housekeeping;
 pub mod http;
 pub mod ledger;
-pub mod limits;
 pub mod media;
 pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod people;
 pub mod posts;
-pub mod random;
 pub mod search;
 pub mod server;
 pub mod state;
 pub mod stores;
 pub mod wallet;
 
-pub use db::{Backend, DatabaseConfig, Db};
+pub use base::db::{Backend, DatabaseConfig, Db};
 pub use server::{Config, Listening, RunningServer, StartError, start, start_on};

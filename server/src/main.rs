@@ -35,13 +35,13 @@ struct Args {
     #[arg(long, env = "SOUQ_BEHIND_PROXY")]
     behind_proxy: bool,
     /// PostgreSQL connections this instance holds at most.
-    #[arg(long, env = "SOUQ_DB_CONNECTIONS", default_value_t = souq_server::limits::Limits::default().db_connections)]
+    #[arg(long, env = "SOUQ_DB_CONNECTIONS", default_value_t = souq_server::base::limits::Limits::default().db_connections)]
     db_connections: u32,
     /// What the in-memory caches together may hold, in MiB.
     /// Checkouts, money requests and event streams one client address may start a
     /// minute, each (per account they are fewer): raise it for a load test from one
     /// machine.
-    #[arg(long, env = "SOUQ_ADDRESS_RATE", default_value_t = souq_server::limits::Limits::default().actions_per_address_per_minute)]
+    #[arg(long, env = "SOUQ_ADDRESS_RATE", default_value_t = souq_server::base::limits::Limits::default().actions_per_address_per_minute)]
     address_rate: u32,
     #[arg(long, env = "SOUQ_CACHE_MIB", default_value_t = 256)]
     cache_mib: u64,
@@ -126,12 +126,12 @@ async fn main() -> ExitCode {
     }
     let config = Config {
         demo_data: args.demo_data,
-        limits: souq_server::limits::Limits {
+        limits: souq_server::base::limits::Limits {
             behind_proxy: args.behind_proxy,
             cache_bytes: args.cache_mib.saturating_mul(1024 * 1024),
             db_connections: args.db_connections,
             actions_per_address_per_minute: args.address_rate,
-            ..souq_server::limits::Limits::default()
+            ..souq_server::base::limits::Limits::default()
         },
         payments: souq_server::payments::PaymentSettings {
             fee_basis_points: args.fee_percent,
@@ -177,7 +177,7 @@ async fn main() -> ExitCode {
 }
 
 async fn open(database: &DatabaseConfig) -> Option<souq_server::Db> {
-    let limits = souq_server::limits::Limits::default();
+    let limits = souq_server::base::limits::Limits::default();
     match souq_server::Db::connect(database, limits.db_acquire_timeout, 2).await {
         Ok(db) => Some(db),
         Err(e) => {
@@ -191,8 +191,12 @@ async fn verify_nonprofit(database: &DatabaseConfig, handle: &str) -> ExitCode {
     let Some(db) = open(database).await else {
         return ExitCode::FAILURE;
     };
-    match souq_server::stores::verify_nonprofit(&db, &souq_server::cache::NothingCached, handle)
-        .await
+    match souq_server::stores::verify_nonprofit(
+        &db,
+        &souq_server::base::cache::NothingCached,
+        handle,
+    )
+    .await
     {
         Ok(()) => {
             println!("souq-server verified the nonprofit @{handle}");
@@ -212,10 +216,10 @@ async fn reindex(database: &DatabaseConfig) -> ExitCode {
     match souq_server::search::reindex_all(&db).await {
         Ok((products, stores)) => {
             // Running servers load their search index again.
-            souq_server::cache::publish(
+            souq_server::base::cache::publish(
                 &db,
-                &souq_server::cache::NothingCached,
-                &[souq_server::cache::Change::Everything],
+                &souq_server::base::cache::NothingCached,
+                &[souq_server::base::cache::Change::Everything],
             )
             .await;
             println!("souq-server indexed {products} products and {stores} stores");

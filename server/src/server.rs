@@ -20,10 +20,10 @@ use tokio::task::JoinHandle;
 use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
 
-use crate::db::{DatabaseConfig, DbError};
+use crate::base::db::{DatabaseConfig, DbError};
+use crate::base::limits::Limits;
 use crate::demo;
 use crate::http;
-use crate::limits::Limits;
 use crate::payments::PaymentSettings;
 use crate::state::{Caches, Souq};
 
@@ -89,7 +89,7 @@ impl RunningServer {
             let _ = stop.send(());
         }
         let result = (&mut self.task).await.map_err(std::io::Error::other);
-        self.souq.db.pool.close().await;
+        self.souq.base.db.pool.close().await;
         result
     }
 }
@@ -135,9 +135,13 @@ pub async fn start_on(listening: Listening, config: Config) -> Result<RunningSer
     let souq = Souq::connect(&config.database, &config.limits, &config.payments).await?;
     // Before anything indexes more: terms made by an older normalization are rebuilt,
     // like a migration, so every search reads terms of one kind.
-    match crate::search::keep_terms_current(&souq.db).await {
+    match crate::search::keep_terms_current(&souq.base.db).await {
         // Other instances running already hold indexes of the old terms.
-        Ok(true) => souq.publish(&[crate::cache::Change::Everything]).await,
+        Ok(true) => {
+            souq.base
+                .publish(&[crate::base::cache::Change::Everything])
+                .await
+        }
         Ok(false) => {}
         Err(e) => tracing::warn!(error = %e, "the search terms could not be rebuilt"),
     }
@@ -149,7 +153,7 @@ pub async fn start_on(listening: Listening, config: Config) -> Result<RunningSer
     {
         let souq = souq.clone();
         tokio::spawn(async move {
-            if let Err(e) = souq.caches.search.refresh(&souq.db).await {
+            if let Err(e) = souq.caches.search.refresh(&souq.base.db).await {
                 tracing::warn!(error = %e, "the search index will load on the first search");
             }
         });
@@ -169,7 +173,7 @@ pub async fn start_on(listening: Listening, config: Config) -> Result<RunningSer
         housekeeping.abort();
         callbacks.abort();
     });
-    tracing::info!(%addr, database = souq.db.backend.name(), "souq server listening");
+    tracing::info!(%addr, database = souq.base.db.backend.name(), "souq server listening");
     Ok(RunningServer {
         addr,
         souq,

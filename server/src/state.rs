@@ -5,17 +5,16 @@
 
 use std::sync::Arc;
 
-use tokio::sync::watch;
-
 use crate::accounts::Guard;
 use crate::accounts::sessions::SessionCache;
-use crate::cache::{self, Change, Forget};
+use crate::base::Base;
+use crate::base::cache::{Change, Forget};
+use crate::base::db::{DatabaseConfig, DbError};
+use crate::base::limits::Limits;
+use crate::base::limits::rate::Actions;
 use crate::checkout::{self, Placer};
-use crate::db::{DatabaseConfig, Db, DbError};
 use crate::drops::events::DropEvents;
 use crate::feed::cache::FeedCache;
-use crate::limits::Limits;
-use crate::limits::rate::Actions;
 use crate::notifications::events::InboxEvents;
 use crate::payments::{PaymentSettings, Payments};
 use crate::search::index::SearchIndex;
@@ -32,8 +31,6 @@ pub struct Caches {
     pub drops: DropEvents,
     /// Not a cache either: the inbox news this instance's running apps listen to.
     pub inbox: InboxEvents,
-    /// Dropped with the caches, which ends the NOTIFY listener.
-    alive: watch::Sender<()>,
 }
 
 impl std::fmt::Debug for Caches {
@@ -52,7 +49,6 @@ impl Caches {
             search: SearchIndex::default(),
             drops: DropEvents::default(),
             inbox: InboxEvents::default(),
-            alive: watch::Sender::new(()),
         }
     }
 
@@ -74,9 +70,8 @@ impl Forget for Caches {
 
 #[derive(Clone)]
 pub struct Souq {
-    pub db: Db,
+    pub base: Base,
     pub caches: Arc<Caches>,
-    pub limits: Arc<Limits>,
     pub accounts: Arc<Guard>,
     /// Checkouts, money requests and event streams, limited per account and address.
     pub actions: Arc<Actions>,
@@ -95,36 +90,23 @@ impl Souq {
         limits: &Limits,
         payments: &PaymentSettings,
     ) -> Result<Souq, DbError> {
-        let db = Db::connect(database, limits.db_acquire_timeout, limits.db_connections).await?;
+        let base = Base::connect(database, limits).await?;
         let caches = Arc::new(Caches::new(limits));
-        if let DatabaseConfig::Postgres(url) = database {
-            let weak_caches = Arc::downgrade(&caches);
-            let weak: std::sync::Weak<dyn Forget> = weak_caches;
-            cache::listen(url, weak, caches.alive.subscribe()).await?;
-        }
-        caches.drops.start(db.clone());
-        let news: Arc<dyn Forget + Send + Sync> = caches.clone();
-        let payments = Arc::new(Payments::sandbox(&db, payments, news));
-        let placer = Placer::start(db.clone(), checkout::rules(&payments.settings));
-        let sender = wallet::Sender::start(
-            db.clone(),
-            payments.settings.wallet.clone(),
-            Arc::clone(&caches),
-        );
+        let weak_caches = Arc::downgrade(&caches);
+        let weak: std::sync::Weak<dyn Forget> = weak_caches;
+        base.subscribe(weak);
+        caches.drops.start(base.db.clone());
+        let payments = Arc::new(Payments::sandbox(&base, payments));
+        let placer = Placer::start(base.db.clone(), checkout::rules(&payments.settings));
+        let sender = wallet::Sender::start(base.clone(), payments.settings.wallet.clone());
         Ok(Souq {
             payments,
             placer,
             sender,
-            db,
+            base,
             caches,
-            limits: Arc::new(limits.clone()),
             accounts: Arc::new(Guard::new(limits)),
             actions: Arc::new(Actions::new(limits)),
         })
-    }
-
-    /// Reports committed changes to this instance's caches and every other instance's.
-    pub async fn publish(&self, changes: &[Change]) {
-        cache::publish(&self.db, self.caches.as_ref(), changes).await;
     }
 }

@@ -263,7 +263,7 @@ async fn set_up(engine: Engine, seed: u64) -> World {
             card,
         });
     }
-    let pool = world.srv().running.souq.db.pool.clone();
+    let pool = world.srv().running.souq.base.db.pool.clone();
     world.offers = sqlx::query_as(&format!(
         "SELECT v.id, v.price_minor, pr.store_id, o.id, o.price_minor FROM variants v
          JOIN products pr ON pr.id = v.product_id
@@ -305,7 +305,7 @@ async fn stock_now(world: &World) -> i64 {
            CAST((SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
                  WHERE l.variant_id IN ({ids}) AND o.status <> 'cancelled') AS BIGINT)"
     ))
-    .fetch_one(&world.srv().running.souq.db.pool)
+    .fetch_one(&world.srv().running.souq.base.db.pool)
     .await
     .unwrap();
     left + sold
@@ -490,9 +490,9 @@ async fn step(world: &mut World) {
             let souq = &world.srv().running.souq;
             let day = 24 * 60 * 60 * 1000 * i64::try_from(1 + world.keys % 30).unwrap();
             souq_server::wallet::savings::post_interest(
-                &souq.db,
+                &souq.base.db,
                 400,
-                souq_server::db::now_ms() + day,
+                souq_server::base::db::now_ms() + day,
             )
             .await
             .unwrap();
@@ -557,10 +557,10 @@ async fn step(world: &mut World) {
                 "UPDATE checkouts SET expires_at = 1 WHERE expires_at IS NOT NULL",
                 "UPDATE card_transactions SET approval_until = 1 WHERE approval_until IS NOT NULL",
             ] {
-                sqlx::query(sql).execute(&souq.db.pool).await.unwrap();
+                sqlx::query(sql).execute(&souq.base.db.pool).await.unwrap();
             }
             souq_server::housekeeping::keep_money_moving(souq).await;
-            let later = souq_server::db::now_ms()
+            let later = souq_server::base::db::now_ms()
                 + souq_server::wallet::withdrawals::PAYOUT_WAIT_MS
                 + 60_000;
             souq_server::wallet::withdrawals::settle_pending(souq, later)
@@ -739,8 +739,8 @@ async fn restart(world: &mut World) {
 
 /// The invariants, after a step.
 async fn check(world: &World) -> Result<(), String> {
-    let pool = &world.srv().running.souq.db.pool;
-    for (currency, posted, pending) in souq_server::ledger::sums(&world.srv().running.souq.db)
+    let pool = &world.srv().running.souq.base.db.pool;
+    for (currency, posted, pending) in souq_server::ledger::sums(&world.srv().running.souq.base.db)
         .await
         .map_err(|e| e.to_string())?
     {
@@ -829,7 +829,7 @@ async fn check(world: &World) -> Result<(), String> {
     // succeeded took its holder's money (the hold posted), and only such a one did; a
     // payment taken from any card paid its checkout, or is owed back (once its
     // callbacks have had time to arrive).
-    let settled_before = souq_server::db::now_ms() - 5_000;
+    let settled_before = souq_server::base::db::now_ms() - 5_000;
     for (what, sql) in [
         (
             "Souq-card payments whose hold disagrees with the processor",

@@ -95,7 +95,7 @@ async fn add_an_address(app: &App) {
 
 async fn count(server: &souq_server::RunningServer, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql)
-        .fetch_one(&server.souq.db.pool)
+        .fetch_one(&server.souq.base.db.pool)
         .await
         .unwrap();
     n
@@ -107,7 +107,7 @@ async fn a_shopper_buys_from_the_feed_pays_once_and_sees_the_store_ship_it() {
     let server = souq_server::start(souq_server::Config {
         demo_data: true,
         ..souq_server::Config::new(
-            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.db")),
+            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.base.db")),
             SocketAddr::from(([127, 0, 0, 1], 0)),
         )
     })
@@ -162,7 +162,7 @@ async fn a_shopper_buys_from_the_feed_pays_once_and_sees_the_store_ship_it() {
          JOIN users u ON u.id = s.owner_id WHERE pr.id = $1",
     )
     .bind(product)
-    .fetch_one(&server.souq.db.pool)
+    .fetch_one(&server.souq.base.db.pool)
     .await
     .unwrap();
     sign_out(&app).await;

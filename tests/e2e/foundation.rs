@@ -261,7 +261,7 @@ async fn with_souq_api_url_the_app_uses_that_server_and_signs_in_by_form() {
 
     // The session lives on that server: it is listed there.
     let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&server.souq.db.pool)
+        .fetch_one(&server.souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(sessions, 1);

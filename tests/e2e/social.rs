@@ -213,7 +213,7 @@ async fn with_five_thousand_posts_loaded_only_those_near_the_screen_are_rendered
                 (SELECT MIN(created_at) FROM posts) - i * 60000
          FROM n",
     )
-    .execute(&server.souq.db.pool)
+    .execute(&server.souq.base.db.pool)
     .await
     .unwrap();
     let harness = Harness::start_remote(&server.url());

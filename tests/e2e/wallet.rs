@@ -128,7 +128,7 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
     let server = souq_server::start(souq_server::Config {
         demo_data: true,
         ..souq_server::Config::new(
-            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.db")),
+            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.base.db")),
             SocketAddr::from(([127, 0, 0, 1], 0)),
         )
     })
@@ -224,7 +224,7 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
         "SELECT p.id FROM posts p JOIN users u ON u.id = p.author_id
          WHERE u.handle = 'hope_bridge' ORDER BY p.id LIMIT 1",
     )
-    .fetch_one(&server.souq.db.pool)
+    .fetch_one(&server.souq.base.db.pool)
     .await
     .unwrap();
     harness.open_link(&format!("souq://post/{post}"));
@@ -281,7 +281,10 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
     app.type_into(".send-money .amount", "10").await;
     app.click(".do-send").await;
     app.wait_for(".send-money .money-done").await;
-    assert_eq!(wallet_minor(&server.souq.db.pool, "layla").await, 43_000);
+    assert_eq!(
+        wallet_minor(&server.souq.base.db.pool, "layla").await,
+        43_000
+    );
     // ... and gives 50.00 to the nonprofit by card: the card pays, the wallet keeps
     // what it had, and the thanks are in Arabic.
     harness.open_link(&format!("souq://post/{post}"));
@@ -304,11 +307,14 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
     let (by_card,): (i64,) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM donations WHERE method = 'card'",
     )
-    .fetch_one(&server.souq.db.pool)
+    .fetch_one(&server.souq.base.db.pool)
     .await
     .unwrap();
     assert_eq!(by_card, 5_000);
-    assert_eq!(wallet_minor(&server.souq.db.pool, "layla").await, 43_000);
+    assert_eq!(
+        wallet_minor(&server.souq.base.db.pool, "layla").await,
+        43_000
+    );
     app.click(".close-donate").await;
 
     // Still in Arabic on the phone: she asks Omar for 5.00, and he pays it from his
@@ -331,7 +337,10 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
         "Omar's open request is paid",
     )
     .await;
-    assert_eq!(wallet_minor(&server.souq.db.pool, "layla").await, 43_500);
+    assert_eq!(
+        wallet_minor(&server.souq.base.db.pool, "layla").await,
+        43_500
+    );
     app.quit().await;
     drop(proxy);
     server.shutdown().await.unwrap();

@@ -11,11 +11,11 @@ use std::time::Duration;
 
 use souq_wire::{ChangePassword, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
 
-use crate::db::{Db, from_ms, now_ms};
-use crate::error::ApiError;
-use crate::limits::rate::AuthRate;
-use crate::limits::window::{self, Quota};
-use crate::limits::{Limits, client_key};
+use crate::base::db::{Db, from_ms, now_ms};
+use crate::base::error::ApiError;
+use crate::base::limits::rate::AuthRate;
+use crate::base::limits::window::{self, Quota};
+use crate::base::limits::{Limits, client_key};
 use crate::state::Souq;
 use password::HashingBound;
 use validate::{DisplayName, Email, Handle, NewPassword};
@@ -141,7 +141,7 @@ pub async fn sign_up(
     client: &Client,
     req: &SignUpRequest,
 ) -> Result<Session, ApiError> {
-    let (db, guard) = (&souq.db, &souq.accounts);
+    let (db, guard) = (&souq.base.db, &souq.accounts);
     let account = NewAccount::parse(req)?;
     guard.rate.check(client.addr)?;
     window::take(
@@ -164,7 +164,7 @@ pub async fn sign_in(
     client: &Client,
     req: &SignInRequest,
 ) -> Result<Session, ApiError> {
-    let (db, guard) = (&souq.db, &souq.accounts);
+    let (db, guard) = (&souq.base.db, &souq.accounts);
     guard.rate.check(client.addr)?;
     // An unparseable email cannot belong to anyone: same answer as a wrong password.
     let email = Email::parse(&req.email).map_err(|_| ApiError::InvalidCredentials)?;
@@ -204,7 +204,7 @@ pub async fn confirm_password(
     user: &User,
     password: &str,
 ) -> Result<(), ApiError> {
-    let (db, guard) = (&souq.db, &souq.accounts);
+    let (db, guard) = (&souq.base.db, &souq.accounts);
     guard.rate.check(client.addr)?;
     let attempt = throttle::begin(db, &user.email, client.addr).await?;
     let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
@@ -231,7 +231,7 @@ pub async fn change_password(
     current_token: &str,
     req: &ChangePassword,
 ) -> Result<(), ApiError> {
-    let (db, guard) = (&souq.db, &souq.accounts);
+    let (db, guard) = (&souq.base.db, &souq.accounts);
     let new_password = NewPassword::parse(&req.new_password)?;
     confirm_password(souq, client, user, &req.current_password).await?;
     let hash = guard

@@ -14,8 +14,8 @@ use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::Semaphore;
 
-use crate::error::ApiError;
-use crate::limits::Limits;
+use crate::base::error::ApiError;
+use crate::base::limits::Limits;
 
 type Memory = Vec<Block>;
 

@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use souq_wire::{SessionInfo, User};
 
-use crate::cache::{Change, Forget, MAX_AGE, Store, Weigh};
-use crate::db::{Db, from_ms, now_ms};
-use crate::error::ApiError;
-use crate::random;
+use crate::base::cache::{Change, Forget, MAX_AGE, Store, Weigh};
+use crate::base::db::{Db, from_ms, now_ms};
+use crate::base::error::ApiError;
+use crate::base::random;
 use crate::state::Souq;
 
 /// A live session as cached: its user, and when it expires (ms).
@@ -143,7 +143,7 @@ pub async fn describe(db: &Db, token: &str) -> Result<Option<Described>, ApiErro
 /// The user a live token belongs to, if any. Every request asks, so live sessions are
 /// cached; a sign-out anywhere removes its session from every instance's cache.
 pub async fn user_for_token(souq: &Souq, token: &str) -> Result<Option<User>, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     let hash = token_hash(token);
     let now = now_ms();
     let sessions = &souq.caches.sessions.sessions;
@@ -195,9 +195,9 @@ pub async fn revoke(souq: &Souq, token: &str) -> Result<(), ApiError> {
     let hash = token_hash(token);
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(&hash)
-        .execute(&souq.db.pool)
+        .execute(&souq.base.db.pool)
         .await?;
-    souq.publish(&[Change::SignedOut(hash)]).await;
+    souq.base.publish(&[Change::SignedOut(hash)]).await;
     Ok(())
 }
 
@@ -250,13 +250,13 @@ async fn end_where(
     ))
     .bind(user_id)
     .bind(other)
-    .fetch_all(&souq.db.pool)
+    .fetch_all(&souq.base.db.pool)
     .await?;
     let changes: Vec<Change> = ended
         .into_iter()
         .map(|(hash,)| Change::SignedOut(hash))
         .collect();
-    souq.publish(&changes).await;
+    souq.base.publish(&changes).await;
     Ok(u64::try_from(changes.len()).unwrap_or(u64::MAX))
 }
 

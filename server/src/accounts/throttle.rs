@@ -9,10 +9,10 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use crate::db::Db;
-use crate::error::ApiError;
-use crate::limits::client_key;
-use crate::limits::window::{self, Quota};
+use crate::base::db::Db;
+use crate::base::error::ApiError;
+use crate::base::limits::client_key;
+use crate::base::limits::window::{self, Quota};
 
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;

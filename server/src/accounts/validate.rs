@@ -3,7 +3,7 @@
 
 use souq_wire::validate::{self, Invalid};
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 
 impl From<Invalid> for ApiError {
     fn from(invalid: Invalid) -> Self {

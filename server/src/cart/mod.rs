@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use souq_wire::cart::{MAX_CART_LINES, MAX_QUANTITY};
 use souq_wire::{AddToCart, Cart, CartLine, Money, User};
 
-use crate::db::{Db, now_ms};
-use crate::error::ApiError;
+use crate::base::db::{Db, now_ms};
+use crate::base::error::ApiError;
 use crate::stores::cards::{self, SHOWN};
 use crate::stores::stock::UNITS_OF_V;
 

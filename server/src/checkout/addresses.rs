@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use sqlx::AnyConnection;
 
-use crate::db::{Db, now_ms, placeholders};
-use crate::error::ApiError;
+use crate::base::db::{Db, now_ms, placeholders};
+use crate::base::error::ApiError;
 
 #[derive(sqlx::FromRow)]
 struct Row {

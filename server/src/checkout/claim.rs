@@ -19,8 +19,8 @@ use souq_wire::checkout::valid_idempotency_key;
 
 use sqlx::AnyConnection;
 
-use crate::db::{Db, now_ms};
-use crate::error::ApiError;
+use crate::base::db::{Db, now_ms};
+use crate::base::error::ApiError;
 
 /// How long a claimed attempt counts as running. A checkout does its work in well under a
 /// second; a request that has not finished by then has died.

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use sqlx::AnyConnection;
 
-use crate::db::{placeholders, value_rows};
+use crate::base::db::{placeholders, value_rows};
 
 /// The statuses of a checkout whose payment is still in progress.
 const IN_PROGRESS: &str = "('reserved', 'requires_action', 'processing')";

@@ -34,9 +34,9 @@ pub use settle::{
     deliver_callbacks, expire_due, failure_words, on_callback, owe_refund, refund_owed,
 };
 
-use crate::cache::Change;
-use crate::db::{from_ms, now_ms};
-use crate::error::ApiError;
+use crate::base::cache::Change;
+use crate::base::db::{from_ms, now_ms};
+use crate::base::error::ApiError;
 use crate::ledger::{self, Currency, Holder};
 use crate::orders;
 use crate::payments::{Charge, Payer, PaymentSettings};
@@ -58,7 +58,7 @@ fn status_of(attempt: &Attempt) -> CheckoutStatus {
 }
 
 async fn view(souq: &Souq, attempt: &Attempt, replayed: bool) -> Result<Checkout, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let orders = orders::of_checkout(&mut conn, attempt.id).await?;
     drop(conn);
     Ok(view_of(attempt, orders, replayed))
@@ -115,7 +115,7 @@ async fn answer(souq: &Souq, attempt: &Attempt, replayed: bool) -> Result<Checko
 }
 
 async fn current(souq: &Souq, id: i64) -> Result<Attempt, ApiError> {
-    claim::by_id(&souq.db, id)
+    claim::by_id(&souq.base.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("checkout"))
 }
@@ -130,7 +130,7 @@ pub async fn restock(souq: &Souq, products: &[(i64, i64)]) {
     let mut changes = Vec::new();
     for &(store_id, product_id) in &products {
         let refreshed = async {
-            let mut conn = souq.db.pool.acquire().await?;
+            let mut conn = souq.base.db.pool.acquire().await?;
             cards::refresh_summary(&mut conn, product_id).await
         };
         match refreshed.await {
@@ -139,7 +139,7 @@ pub async fn restock(souq: &Souq, products: &[(i64, i64)]) {
         }
     }
     changes.dedup();
-    souq.publish(&changes).await;
+    souq.base.publish(&changes).await;
     let product_ids: Vec<i64> = products.iter().map(|(_, product)| *product).collect();
     crate::drops::stock_changed(souq, &product_ids).await;
 }
@@ -153,12 +153,12 @@ where
     match work.await {
         Ok(checkout) => Ok(checkout),
         Err(e) if claim::is_answer(&e) => {
-            claim::refuse(&souq.db, attempt.id, &e).await?;
-            claim::release(&souq.db, attempt.id).await;
+            claim::refuse(&souq.base.db, attempt.id, &e).await?;
+            claim::release(&souq.base.db, attempt.id).await;
             Err(e)
         }
         Err(e) => {
-            claim::release(&souq.db, attempt.id).await;
+            claim::release(&souq.base.db, attempt.id).await;
             Err(e)
         }
     }
@@ -181,7 +181,7 @@ async fn description(souq: &Souq, attempt: &Attempt) -> Result<String, ApiError>
     };
     let names: Vec<(String,)> = sqlx::query_as(sql)
         .bind(attempt.id)
-        .fetch_all(&souq.db.durable)
+        .fetch_all(&souq.base.db.durable)
         .await?;
     Ok(names
         .into_iter()
@@ -273,7 +273,7 @@ pub async fn checkout(
     let key = claim::checked_key(key)?;
     // Sold out already: said at once, before anything is claimed or written.
     let checking = std::time::Instant::now();
-    let in_stock = place::check_in_stock(&souq.db, request, user.id, key).await;
+    let in_stock = place::check_in_stock(&souq.base.db, request, user.id, key).await;
     slow("the sold-out pre-check", checking);
     let currency = in_stock?;
     // Large payments from the wallet (or a Souq card drawing on one) ask for the PIN.
@@ -291,16 +291,18 @@ pub async fn checkout(
     });
     let (attempt, orders) = match placed(souq, new, request).await? {
         Some(placed) => placed,
-        None => match claim::claim(&souq.db, user.id, Some(key), &hash, "order", method).await? {
-            Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
-            Claim::Mine(attempt) if attempt.status == "claimed" => {
-                let id = attempt.id;
-                placed(souq, Claiming::Resumed(Box::new(attempt)), request)
-                    .await?
-                    .ok_or_else(|| ApiError::Internal(format!("checkout {id} vanished")))?
+        None => {
+            match claim::claim(&souq.base.db, user.id, Some(key), &hash, "order", method).await? {
+                Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
+                Claim::Mine(attempt) if attempt.status == "claimed" => {
+                    let id = attempt.id;
+                    placed(souq, Claiming::Resumed(Box::new(attempt)), request)
+                        .await?
+                        .ok_or_else(|| ApiError::Internal(format!("checkout {id} vanished")))?
+                }
+                Claim::Mine(attempt) => (attempt, None),
             }
-            Claim::Mine(attempt) => (attempt, None),
-        },
+        }
     };
     match card {
         Some(card) if attempt.status == "reserved" => {
@@ -346,7 +348,7 @@ async fn ask_pin_if_large(
     {
         return Ok(());
     }
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     crate::wallet::vault::require(&mut conn, user.id, session_token, now_ms()).await
 }
 
@@ -391,7 +393,7 @@ async fn placed(
         Err(e) => {
             // A new claim rolled back with the batch; a resumed one is let go.
             if let Some(id) = resumed {
-                claim::release(&souq.db, id).await;
+                claim::release(&souq.base.db, id).await;
             }
             Err(e)
         }
@@ -438,12 +440,12 @@ pub async fn top_up(
         request: (request.amount_minor, &request.currency),
         card: Some(CardPrint::of(&request.card)),
     })?;
-    let attempt = match claim::claim(&souq.db, user.id, key, &hash, "top_up", "card").await? {
+    let attempt = match claim::claim(&souq.base.db, user.id, key, &hash, "top_up", "card").await? {
         Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
         Claim::Mine(attempt) => attempt,
     };
     claimed(souq, &attempt, async {
-        let mut conn = souq.db.durable.acquire().await?;
+        let mut conn = souq.base.db.durable.acquire().await?;
         let total = (currency.as_str(), request.amount_minor);
         reserve(souq, &mut conn, attempt.id, total, &request.card).await?;
         drop(conn);
@@ -520,12 +522,13 @@ pub async fn donate_by_card(
         &note,
         Some(CardPrint::of(&request.card)),
     )?;
-    let attempt = match claim::claim(&souq.db, user.id, key, &hash, "donation", "card").await? {
+    let attempt = match claim::claim(&souq.base.db, user.id, key, &hash, "donation", "card").await?
+    {
         Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
         Claim::Mine(attempt) => attempt,
     };
     claimed(souq, &attempt, async {
-        let mut tx = souq.db.begin_durable().await?;
+        let mut tx = souq.base.db.begin_durable().await?;
         // A retry that took the claim over finds the gift's details already there.
         sqlx::query(
             "INSERT INTO card_donations (checkout_id, store_id, handle, note)
@@ -578,7 +581,7 @@ pub async fn answer_challenge(
     let owner: Option<(i64, i64)> =
         sqlx::query_as("SELECT id, user_id FROM checkouts WHERE payment_id = $1")
             .bind(payment_id)
-            .fetch_optional(&souq.db.durable)
+            .fetch_optional(&souq.base.db.durable)
             .await?;
     let Some((checkout_id, _)) = owner.filter(|(_, owner)| *owner == user.id) else {
         return Err(ApiError::not_found("payment"));
@@ -612,15 +615,15 @@ pub async fn abandon(souq: &Souq, user: &User, id: i64) -> Result<Checkout, ApiE
 /// What the checkout screen needs: the cart, the address book, each store's shipping
 /// options for its part of the cart, and the wallet.
 pub async fn options(souq: &Souq, user: &User) -> Result<CheckoutOptions, ApiError> {
-    let cart = crate::cart::get(&souq.db, user).await?;
+    let cart = crate::cart::get(&souq.base.db, user).await?;
     let variant_ids: Vec<i64> = cart.lines.iter().map(|l| l.variant_id).collect();
-    let mut conn = souq.db.pool.acquire().await?;
+    let mut conn = souq.base.db.pool.acquire().await?;
     let stores_of = crate::stores::shipping::stores_of_variants(&mut conn, &variant_ids).await?;
     let store_ids: Vec<i64> = stores_of.iter().map(|(id, _, _)| *id).collect();
     let mut options = crate::stores::shipping::of_stores(&mut conn, &store_ids).await?;
     drop(conn);
     Ok(CheckoutOptions {
-        addresses: addresses::list(&souq.db, user.id).await?,
+        addresses: addresses::list(&souq.base.db, user.id).await?,
         stores: stores_of
             .into_iter()
             .map(|(store_id, store_name, variant_ids)| StoreShippingOptions {
@@ -637,7 +640,7 @@ pub async fn options(souq: &Souq, user: &User) -> Result<CheckoutOptions, ApiErr
 
 /// The wallet's balance in each currency it holds, what holds set aside excluded.
 pub async fn wallet(souq: &Souq, user: &User) -> Result<Wallet, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let balances = ledger::balances_of(&mut conn, Holder::Wallet { user_id: user.id }).await?;
     Ok(Wallet {
         balances: balances

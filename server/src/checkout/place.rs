@@ -18,10 +18,10 @@ use sqlx::AnyConnection;
 
 use super::claim::{self, Attempt, COLUMNS, NewClaim};
 use super::drop_holds;
+use crate::base::db::{Backend, bound_rows, placeholders, value_rows};
+use crate::base::error::ApiError;
 use crate::checkout::addresses;
-use crate::db::{Backend, bound_rows, placeholders, value_rows};
 use crate::drops::{self, LAUNCH_OF_V, LIMIT_OF_V};
-use crate::error::ApiError;
 use crate::ledger::{
     self, AccountId, Amount, Currency, Holder, Kind, LedgerError, Transfer, TransferId,
 };
@@ -805,7 +805,7 @@ pub async fn place_all(
 /// nothing: a fresh PostgreSQL backend reads each table's catalog entries on first use,
 /// and the first batch (a launch's first buyers) should not pay for that. (SQLite has
 /// nothing to warm, and its writers would wait for this transaction.)
-pub async fn warm(db: &crate::db::Db) -> Result<(), ApiError> {
+pub async fn warm(db: &crate::base::db::Db) -> Result<(), ApiError> {
     if db.backend == Backend::Sqlite {
         return Ok(());
     }
@@ -1206,7 +1206,7 @@ fn sold_out_error(title: &str, left: i64) -> ApiError {
 /// Answers the currency the lines are sold in (what the PIN's threshold is counted in),
 /// read in the same round trip.
 pub async fn check_in_stock(
-    db: &crate::db::Db,
+    db: &crate::base::db::Db,
     request: &CheckoutRequest,
     user_id: i64,
     key: &str,
@@ -1231,7 +1231,7 @@ pub async fn check_in_stock(
     for id in &ids {
         query = query.bind(*id);
     }
-    let now = crate::db::now_ms();
+    let now = crate::base::db::now_ms();
     let mut currency = None;
     for (id, title, left, known, launch_at, sold_in) in query.fetch_all(&db.durable).await? {
         currency = currency.or_else(|| Currency::parse(&sold_in).ok());

@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 use super::place::{self, BatchError, Job, Placement, Rules};
-use crate::db::{Db, now_ms};
-use crate::error::ApiError;
+use crate::base::db::{Db, now_ms};
+use crate::base::error::ApiError;
 use crate::orders;
 
 /// At most this many checkouts in one batch...

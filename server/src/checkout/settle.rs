@@ -12,9 +12,9 @@ use super::claim::{Attempt, COLUMNS};
 use super::place::{
     Paying, mark_paid, pay, placed_orders, record_step, release_limit, transfer_id,
 };
-use crate::cache::Change;
-use crate::db::now_ms;
-use crate::error::ApiError;
+use crate::base::cache::Change;
+use crate::base::db::now_ms;
+use crate::base::error::ApiError;
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer};
 use crate::payments::{self, Event, Payment, PaymentStatus};
 use crate::state::Souq;
@@ -99,7 +99,7 @@ pub async fn apply(
     cause: Cause,
 ) -> Result<(), ApiError> {
     let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
+    let mut tx = souq.base.db.begin_durable().await?;
     // Takes the checkout's row lock: outcomes of one checkout apply one at a time.
     let attempt: Option<Attempt> = sqlx::query_as(&format!(
         "UPDATE checkouts SET updated_at = $1 WHERE id = $2 RETURNING {COLUMNS}"
@@ -232,7 +232,7 @@ pub async fn apply(
     }
     tx.commit().await?;
     if let Some(owner) = told {
-        souq.publish(&[Change::Inbox(owner)]).await;
+        souq.base.publish(&[Change::Inbox(owner)]).await;
     }
     super::restock(souq, &released).await;
     if refund_late {
@@ -311,7 +311,7 @@ pub async fn refund_owed(souq: &Souq) {
         "SELECT idempotency_key, payment_id, amount_minor FROM card_refunds
          WHERE done_at IS NULL ORDER BY created_at LIMIT 100",
     )
-    .fetch_all(&souq.db.durable)
+    .fetch_all(&souq.base.db.durable)
     .await;
     let owed = match owed {
         Ok(owed) => owed,
@@ -332,7 +332,7 @@ pub async fn refund_owed(souq: &Souq) {
                     sqlx::query("UPDATE card_refunds SET done_at = $1 WHERE idempotency_key = $2")
                         .bind(now_ms())
                         .bind(&key)
-                        .execute(&souq.db.durable)
+                        .execute(&souq.base.db.durable)
                         .await;
                 if let Err(e) = done {
                     tracing::warn!(error = %e, %key, "a refund was made but not marked done");
@@ -354,7 +354,7 @@ pub async fn on_callback(souq: &Souq, body: &[u8], signature: &str) -> Result<()
         .map_err(|e| ApiError::BadRequest(format!("not a payment callback: {e}")))?;
     let checkout: Option<(i64,)> = sqlx::query_as("SELECT id FROM checkouts WHERE payment_id = $1")
         .bind(&event.payment_id)
-        .fetch_optional(&souq.db.durable)
+        .fetch_optional(&souq.base.db.durable)
         .await?;
     let Some((checkout_id,)) = checkout else {
         tracing::debug!(payment = %event.payment_id, "a callback about a payment not recorded yet");
@@ -392,7 +392,7 @@ pub async fn expire_due(souq: &Souq) -> Result<usize, ApiError> {
          ORDER BY expires_at LIMIT 200",
     )
     .bind(now_ms())
-    .fetch_all(&souq.db.durable)
+    .fetch_all(&souq.base.db.durable)
     .await?;
     let processor = &souq.payments.processor;
     let mut ended = 0;
@@ -417,7 +417,7 @@ pub async fn expire_due(souq: &Souq) -> Result<usize, ApiError> {
 /// Ends a checkout whose charge never reached the processor.
 async fn expire_unpaid(souq: &Souq, checkout_id: i64) -> Result<(), ApiError> {
     let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
+    let mut tx = souq.base.db.begin_durable().await?;
     let attempt: Option<Attempt> = sqlx::query_as(&format!(
         "UPDATE checkouts SET status = 'expired', error_code = 'expired', error_message = $1,
              expires_at = NULL, locked_until = 0, updated_at = $2

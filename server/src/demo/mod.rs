@@ -8,8 +8,8 @@ pub mod catalog;
 use souq_wire::{DemoSignIn, Role};
 use sqlx::{Any, Transaction};
 
-use crate::db::now_ms;
-use crate::error::ApiError;
+use crate::base::db::now_ms;
+use crate::base::error::ApiError;
 use crate::media;
 use crate::search;
 use crate::state::Souq;
@@ -58,7 +58,7 @@ pub fn sign_ins() -> Vec<DemoSignIn> {
 /// it loaded. Safe when several instances start at once on one PostgreSQL: the first
 /// to record the fact loads, the others wait on its row and then skip.
 pub async fn load_into_empty(souq: &Souq) -> Result<bool, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     let already: Option<(i64,)> =
         sqlx::query_as("SELECT created_at FROM server_facts WHERE fact = 'demo_data'")
             .fetch_optional(&db.pool)
@@ -100,7 +100,9 @@ pub async fn load_into_empty(souq: &Souq) -> Result<bool, ApiError> {
     loader.posts(&stores, &shoppers).await?;
     loader.social(&stores, &shoppers).await?;
     loader.tx.commit().await?;
-    souq.publish(&[crate::cache::Change::Everything]).await;
+    souq.base
+        .publish(&[crate::base::cache::Change::Everything])
+        .await;
     tracing::info!(
         stores = stores.len(),
         shoppers = shoppers.len(),

@@ -12,8 +12,8 @@ use souq_wire::DropUpdate;
 use tokio::sync::{broadcast, mpsc, watch};
 
 use super::OPEN;
-use crate::cache::{Change, Forget};
-use crate::db::{Db, now_ms};
+use crate::base::cache::{Change, Forget};
+use crate::base::db::{Db, now_ms};
 
 /// Updates a slow listener may fall behind by before it is told to resync.
 const BACKLOG: usize = 256;

@@ -11,9 +11,9 @@ use std::collections::HashMap;
 
 use souq_wire::{DropState, Money, ProductDrop, ReminderState, User};
 
-use crate::cache::Change;
-use crate::db::{Db, from_ms, now_ms, placeholders};
-use crate::error::ApiError;
+use crate::base::cache::Change;
+use crate::base::db::{Db, from_ms, now_ms, placeholders};
+use crate::base::error::ApiError;
 use crate::people;
 use crate::state::Souq;
 use crate::stores::cards;
@@ -209,7 +209,7 @@ pub async fn remind(
     id: i64,
     on: bool,
 ) -> Result<ReminderState, ApiError> {
-    let drop = get(&souq.db, user.id, id).await?;
+    let drop = get(&souq.base.db, user.id, id).await?;
     if on {
         if drop.state != DropState::Scheduled {
             return Err(ApiError::Conflict(match drop.state {
@@ -224,18 +224,18 @@ pub async fn remind(
         .bind(id)
         .bind(user.id)
         .bind(now_ms())
-        .execute(&souq.db.pool)
+        .execute(&souq.base.db.pool)
         .await?;
     } else {
         sqlx::query("DELETE FROM drop_reminders WHERE drop_id = $1 AND user_id = $2")
             .bind(id)
             .bind(user.id)
-            .execute(&souq.db.pool)
+            .execute(&souq.base.db.pool)
             .await?;
     }
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM drop_reminders WHERE drop_id = $1")
         .bind(id)
-        .fetch_one(&souq.db.pool)
+        .fetch_one(&souq.base.db.pool)
         .await?;
     Ok(ReminderState {
         reminded: on,
@@ -288,10 +288,10 @@ pub async fn stock_changed(souq: &Souq, product_ids: &[i64]) {
     for id in product_ids {
         query = query.bind(*id);
     }
-    match query.fetch_all(&souq.db.pool).await {
+    match query.fetch_all(&souq.base.db.pool).await {
         Ok(ids) => {
             let changes: Vec<Change> = ids.into_iter().map(|(id,)| Change::Drop(id)).collect();
-            souq.publish(&changes).await;
+            souq.base.publish(&changes).await;
         }
         Err(e) => tracing::warn!(error = %e, "cannot tell apps of a drop's stock"),
     }

@@ -15,9 +15,9 @@ use souq_wire::{
 use sqlx::AnyConnection;
 
 use super::OPEN;
-use crate::cache::Change;
-use crate::db::now_ms;
-use crate::error::ApiError;
+use crate::base::cache::Change;
+use crate::base::db::now_ms;
+use crate::base::error::ApiError;
 use crate::state::Souq;
 use crate::stores::cards::SHOWN;
 use crate::stores::stock;
@@ -59,7 +59,7 @@ pub fn local_of(ms: i64, time_zone: &str) -> LocalTime {
     let tz = Tz::from_str(time_zone).unwrap_or(Tz::UTC);
     LocalTime {
         local: tz
-            .from_utc_datetime(&crate::db::from_ms(ms).naive_utc())
+            .from_utc_datetime(&crate::base::db::from_ms(ms).naive_utc())
             .format(LOCAL_FORMAT)
             .to_string(),
         time_zone: tz.name().to_string(),
@@ -140,7 +140,7 @@ async fn funnel(souq: &Souq, id: i64) -> Result<DropFunnel, ApiError> {
          FROM drops d WHERE d.id = $1",
     )
     .bind(id)
-    .fetch_one(&souq.db.pool)
+    .fetch_one(&souq.base.db.pool)
     .await?;
     Ok(DropFunnel {
         reminders,
@@ -150,10 +150,10 @@ async fn funnel(souq: &Souq, id: i64) -> Result<DropFunnel, ApiError> {
 }
 
 async fn studio_drop(souq: &Souq, owner: &User, id: i64) -> Result<StudioDrop, ApiError> {
-    let drop = super::get(&souq.db, owner.id, id).await?;
+    let drop = super::get(&souq.base.db, owner.id, id).await?;
     let (time_zone,): (String,) = sqlx::query_as("SELECT time_zone FROM drops WHERE id = $1")
         .bind(id)
-        .fetch_one(&souq.db.pool)
+        .fetch_one(&souq.base.db.pool)
         .await?;
     Ok(StudioDrop {
         launch: local_of(drop.launch_at.timestamp_millis(), &time_zone),
@@ -165,15 +165,15 @@ async fn studio_drop(souq: &Souq, owner: &User, id: i64) -> Result<StudioDrop, A
 /// Every drop of the store, the latest launch first, with its funnel, and the zone the
 /// store schedules in.
 pub async fn list(souq: &Souq, user: &User, handle: &str) -> Result<StudioDrops, ApiError> {
-    let store = owned_store(&souq.db, user, handle).await?;
+    let store = owned_store(&souq.base.db, user, handle).await?;
     let (time_zone,): (String,) = sqlx::query_as("SELECT time_zone FROM stores WHERE id = $1")
         .bind(store.id)
-        .fetch_one(&souq.db.pool)
+        .fetch_one(&souq.base.db.pool)
         .await?;
     let ids: Vec<(i64,)> =
         sqlx::query_as("SELECT id FROM drops WHERE store_id = $1 ORDER BY launch_at DESC, id")
             .bind(store.id)
-            .fetch_all(&souq.db.pool)
+            .fetch_all(&souq.base.db.pool)
             .await?;
     let mut out = Vec::new();
     for (id,) in ids {
@@ -193,7 +193,7 @@ pub async fn schedule(
     handle: &str,
     new: NewDrop,
 ) -> Result<StudioDrop, ApiError> {
-    let store = owned_store(&souq.db, user, handle).await?;
+    let store = owned_store(&souq.base.db, user, handle).await?;
     let title = check_title(&new.title)?;
     let hashtag = check_hashtag(&new.hashtag)?;
     let now = now_ms();
@@ -208,7 +208,7 @@ pub async fn schedule(
         return Err(invalid("a drop sets aside at least 1 unit"));
     }
     let external_url = check_url(new.external_url)?;
-    let mut tx = souq.db.pool.begin().await?;
+    let mut tx = souq.base.db.pool.begin().await?;
     let option: Option<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT pr.id, pr.store_id FROM variants v JOIN products pr ON pr.id = v.product_id
          WHERE v.id = $1 AND v.archived_at IS NULL AND {SHOWN}"
@@ -245,7 +245,7 @@ pub async fn schedule(
             "#{hashtag} belongs to another drop"
         )));
     }
-    let backend = souq.db.backend;
+    let backend = souq.base.db.backend;
     let has = stock::lock(&mut tx, backend, &[new.variant_id])
         .await?
         .left(new.variant_id);
@@ -282,7 +282,8 @@ pub async fn schedule(
         .await?;
     crate::stores::cards::refresh_summary(&mut tx, product_id).await?;
     tx.commit().await?;
-    souq.publish(&[Change::Catalog(store.id), Change::Drop(id)])
+    souq.base
+        .publish(&[Change::Catalog(store.id), Change::Drop(id)])
         .await;
     studio_drop(souq, user, id).await
 }
@@ -295,12 +296,12 @@ pub async fn reschedule(
     id: i64,
     change: RescheduleDrop,
 ) -> Result<StudioDrop, ApiError> {
-    let store = owned_store(&souq.db, user, handle).await?;
+    let store = owned_store(&souq.base.db, user, handle).await?;
     let now = now_ms();
     let launch_at = future_launch(&change.launch, now)?;
     let time_zone = zone(&change.launch.time_zone)?.name().to_string();
-    let mut tx = souq.db.pool.begin().await?;
-    let drop = owned_drop(&mut tx, &store, id, souq.db.backend.for_update()).await?;
+    let mut tx = souq.base.db.pool.begin().await?;
+    let drop = owned_drop(&mut tx, &store, id, souq.base.db.backend.for_update()).await?;
     still_scheduled(&drop, now, "rescheduled")?;
     sqlx::query("UPDATE drops SET launch_at = $1, time_zone = $2, updated_at = $3 WHERE id = $4")
         .bind(launch_at)
@@ -310,7 +311,7 @@ pub async fn reschedule(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    souq.publish(&[Change::Drop(id)]).await;
+    souq.base.publish(&[Change::Drop(id)]).await;
     studio_drop(souq, user, id).await
 }
 
@@ -345,10 +346,10 @@ pub async fn close(
     id: i64,
     cancel: bool,
 ) -> Result<StudioDrop, ApiError> {
-    let store = owned_store(&souq.db, user, handle).await?;
+    let store = owned_store(&souq.base.db, user, handle).await?;
     let now = now_ms();
-    let mut tx = souq.db.pool.begin().await?;
-    let drop = owned_drop(&mut tx, &store, id, souq.db.backend.for_update()).await?;
+    let mut tx = souq.base.db.pool.begin().await?;
+    let drop = owned_drop(&mut tx, &store, id, souq.base.db.backend.for_update()).await?;
     if cancel {
         still_scheduled(&drop, now, "cancelled")?;
     } else if drop.cancelled_at.is_some() || drop.ended_at.is_some() {
@@ -371,7 +372,8 @@ pub async fn close(
     }
     crate::stores::cards::refresh_summary(&mut tx, drop.product_id).await?;
     tx.commit().await?;
-    souq.publish(&[Change::Catalog(store.id), Change::Drop(id)])
+    souq.base
+        .publish(&[Change::Catalog(store.id), Change::Drop(id)])
         .await;
     studio_drop(souq, user, id).await
 }

@@ -11,7 +11,7 @@ use souq_wire::{Author, ProductCard, ViewerState};
 
 use super::hydrate::StoredPost;
 use super::{AuthorTimeline, FirstPage, PopularSet, RecentPost, ServedPage};
-use crate::cache::{Change, Forget, MAX_AGE, Store, Weigh, vec_bytes};
+use crate::base::cache::{Change, Forget, MAX_AGE, Store, Weigh, vec_bytes};
 
 pub struct FeedCache {
     pub posts: Store<i64, Arc<StoredPost>>,

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use souq_wire::{Author, Post, PostStats, ProductCard, QuotedPost, ViewerState};
 
-use crate::db::{Db, from_ms, placeholders};
-use crate::error::ApiError;
+use crate::base::db::{Db, from_ms, placeholders};
+use crate::base::error::ApiError;
 use crate::feed::Entry;
 use crate::people::{self, ShownStore, shown_as};
 use crate::state::Souq;
@@ -151,7 +151,7 @@ pub async fn stored_posts(
     souq: &Souq,
     ids: &[i64],
 ) -> Result<HashMap<i64, Arc<StoredPost>>, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     souq.caches
         .feed
         .posts
@@ -195,7 +195,7 @@ async fn load_posts(db: &Db, ids: Vec<i64>) -> Result<Vec<(i64, Arc<StoredPost>)
 
 /// How these accounts are shown (as their store, or as the person), by id.
 async fn shown_accounts(souq: &Souq, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     souq.caches
         .feed
         .accounts
@@ -215,7 +215,7 @@ async fn viewer_state(
     viewer: i64,
     ids: &[i64],
 ) -> Result<Arc<HashMap<i64, ViewerState>>, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     let cache = &souq.caches.feed.viewer_state;
     let known = cache.get(&viewer);
     let missing: Vec<i64> = distinct(ids)

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use souq_wire::{FeedPage, ViewerState};
 
-use crate::cache::{Store, Ticket};
-use crate::db::{Db, placeholders};
-use crate::error::ApiError;
+use crate::base::cache::{Store, Ticket};
+use crate::base::db::{Db, placeholders};
+use crate::base::error::ApiError;
 use crate::state::Souq;
 use cache::FeedCache;
 use hydrate::StoredPost;
@@ -193,7 +193,7 @@ pub async fn page(
     };
     let mut entries = match cached {
         Some(entries) => entries,
-        None => entries_from_db(&souq.db, viewer, &source, before, limit + 1).await?,
+        None => entries_from_db(&souq.base.db, viewer, &source, before, limit + 1).await?,
     };
     let next_cursor = cut_page(&mut entries, limit, |e| Cursor {
         at_ms: e.activity_at,
@@ -285,7 +285,7 @@ async fn followed_by(souq: &Souq, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError
     let rows: Vec<(i64,)> =
         sqlx::query_as("SELECT followee_id FROM follows WHERE follower_id = $1")
             .bind(viewer)
-            .fetch_all(&souq.db.pool)
+            .fetch_all(&souq.base.db.pool)
             .await?;
     let followed = Arc::new(rows.into_iter().map(|(id,)| id).collect::<Vec<_>>());
     cache.fill(ticket, viewer, Arc::clone(&followed));
@@ -300,7 +300,7 @@ async fn account_timelines(
     souq.caches
         .feed
         .timelines
-        .get_or_load(accounts, |missing| load_timelines(&souq.db, missing))
+        .get_or_load(accounts, |missing| load_timelines(&souq.base.db, missing))
         .await
 }
 
@@ -391,7 +391,7 @@ async fn recent_first_entries(
                  ORDER BY p.created_at DESC, p.id DESC LIMIT $1"
             ))
             .bind(RECENT_OVERALL)
-            .fetch_all(&souq.db.pool)
+            .fetch_all(&souq.base.db.pool)
             .await?;
             let recent = Arc::new(rows);
             cache.fill(ticket, (), Arc::clone(&recent));
@@ -456,7 +456,7 @@ async fn popular(souq: &Souq) -> Result<Arc<PopularSet>, ApiError> {
         return Ok(set);
     }
     let ticket = cache.ticket();
-    let since = crate::db::now_ms() - POPULAR_WINDOW_MS;
+    let since = crate::base::db::now_ms() - POPULAR_WINDOW_MS;
     let posts: Vec<Popular> = sqlx::query_as(
         "SELECT p.id, p.author_id AS author, p.created_at FROM posts p
          WHERE p.created_at >= $1 AND p.deleted_at IS NULL
@@ -465,7 +465,7 @@ async fn popular(souq: &Souq) -> Result<Arc<PopularSet>, ApiError> {
     )
     .bind(since)
     .bind(POPULAR_COUNT + 1)
-    .fetch_all(&souq.db.pool)
+    .fetch_all(&souq.base.db.pool)
     .await?;
     let set = Arc::new(PopularSet {
         at: std::time::Instant::now(),
@@ -510,7 +510,7 @@ fn same<T>(kept: &Option<Arc<T>>, now: Option<Arc<T>>) -> bool {
     }
 }
 
-fn all_same<T: crate::cache::Weigh + Send + Sync + 'static>(
+fn all_same<T: crate::base::cache::Weigh + Send + Sync + 'static>(
     kept: &[(i64, Arc<T>)],
     store: &Store<i64, Arc<T>>,
 ) -> bool {

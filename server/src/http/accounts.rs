@@ -8,7 +8,7 @@ use souq_wire::{
 };
 
 use crate::accounts;
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Client, Json, Path, SignedIn};
 
@@ -48,7 +48,7 @@ pub async fn sessions(
     signed_in: SignedIn,
 ) -> Result<Json<Vec<SessionInfo>>, ApiError> {
     Ok(Json(
-        accounts::sessions::list(&state.db, signed_in.user.id, &signed_in.token).await?,
+        accounts::sessions::list(&state.base.db, signed_in.user.id, &signed_in.token).await?,
     ))
 }
 
@@ -119,7 +119,7 @@ pub async fn my_products(
     signed_in: SignedIn,
 ) -> Result<Json<Vec<ProductCard>>, ApiError> {
     Ok(Json(
-        crate::stores::own_products(&state.db, &signed_in.user).await?,
+        crate::stores::own_products(&state.base.db, &signed_in.user).await?,
     ))
 }
 
@@ -130,5 +130,7 @@ pub async fn my_store(
     State(state): State<Souq>,
     signed_in: SignedIn,
 ) -> Result<Json<StoreSummary>, ApiError> {
-    Ok(Json(accounts::own_store(&state.db, &signed_in.user).await?))
+    Ok(Json(
+        accounts::own_store(&state.base.db, &signed_in.user).await?,
+    ))
 }

@@ -7,7 +7,7 @@ use souq_wire::{
     CardSettings, CardTransaction, ChallengeAnswer, DebitCard, ErrorBody, IssueCard, RevealedCard,
 };
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::checkout::to_the_end;
 use crate::http::extract::{Json, Path, SignedIn};

@@ -3,15 +3,15 @@
 use axum::extract::State;
 use souq_wire::{AddToCart, Cart, ErrorBody, SetQuantity};
 
+use crate::base::error::ApiError;
 use crate::cart;
-use crate::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 
 #[utoipa::path(get, path = "/v1/cart", tag = "cart", security(("bearer" = [])),
     responses((status = 200, body = Cart), (status = 401, body = ErrorBody)))]
 pub async fn get(State(state): State<Souq>, me: SignedIn) -> Result<Json<Cart>, ApiError> {
-    Ok(Json(cart::get(&state.db, &me.user).await?))
+    Ok(Json(cart::get(&state.base.db, &me.user).await?))
 }
 
 /// Adds to what the cart holds of an option, up to what is in stock.
@@ -24,7 +24,7 @@ pub async fn add(
     me: SignedIn,
     Json(add): Json<AddToCart>,
 ) -> Result<Json<Cart>, ApiError> {
-    Ok(Json(cart::add(&state.db, &me.user, &add).await?))
+    Ok(Json(cart::add(&state.base.db, &me.user, &add).await?))
 }
 
 /// Sets how many of an option the cart holds; 0 takes it out.
@@ -39,6 +39,6 @@ pub async fn set(
     Json(set): Json<SetQuantity>,
 ) -> Result<Json<Cart>, ApiError> {
     Ok(Json(
-        cart::set(&state.db, &me.user, variant_id, set.quantity).await?,
+        cart::set(&state.base.db, &me.user, variant_id, set.quantity).await?,
     ))
 }

@@ -10,11 +10,11 @@ use souq_wire::{
 };
 
 use crate::accounts;
+use crate::base::error::ApiError;
+use crate::base::limits::rate::ActionRate;
 use crate::checkout::{self, addresses};
-use crate::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Client, Json, Path, SignedIn};
-use crate::limits::rate::ActionRate;
 
 pub(crate) fn idempotency_key(headers: &HeaderMap) -> Option<String> {
     headers
@@ -183,7 +183,7 @@ pub async fn addresses(
     State(state): State<Souq>,
     me: SignedIn,
 ) -> Result<Json<Vec<Address>>, ApiError> {
-    Ok(Json(addresses::list(&state.db, me.user.id).await?))
+    Ok(Json(addresses::list(&state.base.db, me.user.id).await?))
 }
 
 #[utoipa::path(post, path = "/v1/addresses", tag = "checkout", request_body = AddressInput,
@@ -194,7 +194,7 @@ pub async fn add_address(
     me: SignedIn,
     Json(input): Json<AddressInput>,
 ) -> Result<(StatusCode, Json<Address>), ApiError> {
-    let address = addresses::add(&state.db, me.user.id, &input).await?;
+    let address = addresses::add(&state.base.db, me.user.id, &input).await?;
     Ok((StatusCode::CREATED, Json(address)))
 }
 
@@ -209,7 +209,7 @@ pub async fn edit_address(
     Json(input): Json<AddressInput>,
 ) -> Result<Json<Address>, ApiError> {
     Ok(Json(
-        addresses::update(&state.db, me.user.id, id, &input).await?,
+        addresses::update(&state.base.db, me.user.id, id, &input).await?,
     ))
 }
 
@@ -221,6 +221,6 @@ pub async fn delete_address(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    addresses::delete(&state.db, me.user.id, id).await?;
+    addresses::delete(&state.base.db, me.user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,8 +16,8 @@ use souq_wire::{
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
+use crate::base::error::ApiError;
 use crate::drops::{self, events::Heard, studio};
-use crate::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Client, Json, Path, SignedIn};
 
@@ -32,7 +32,7 @@ pub async fn get(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<ProductDrop>, ApiError> {
-    Ok(Json(drops::get(&state.db, me.user.id, id).await?))
+    Ok(Json(drops::get(&state.base.db, me.user.id, id).await?))
 }
 
 /// Remind me: on for a drop not launched yet (409 after), idempotent either way.
@@ -68,7 +68,7 @@ pub async fn visit(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    drops::visit(&state.db, &me.user, id).await?;
+    drops::visit(&state.base.db, &me.user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -79,7 +79,7 @@ pub async fn reminders(
     State(state): State<Souq>,
     me: SignedIn,
 ) -> Result<Json<Vec<ProductDrop>>, ApiError> {
-    Ok(Json(drops::reminded(&state.db, &me.user).await?))
+    Ok(Json(drops::reminded(&state.base.db, &me.user).await?))
 }
 
 /// Server-sent events: `ready` once connected, then a `drop` event (a `DropUpdate`)

@@ -11,7 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 
 use souq_wire::app::APP_SECRET_HEADER as SECRET_HEADER;
 

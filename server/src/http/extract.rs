@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use souq_wire::User;
 
 use crate::accounts;
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 
 /// U+0000 is refused everywhere a client can put text: PostgreSQL cannot store it in
@@ -168,6 +168,7 @@ impl FromRequestParts<Souq> for Client {
         // Only the hop the proxy itself wrote, the last one: any before it came from the
         // client. An unreadable last hop falls back to the peer.
         let forwarded = state
+            .base
             .limits
             .behind_proxy
             .then(|| {

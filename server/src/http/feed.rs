@@ -7,7 +7,7 @@ use serde::Deserialize;
 use souq_wire::{ErrorBody, FeedPage, HashtagInfo};
 use utoipa::IntoParams;
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::feed::{self, Cursor, Source};
 use crate::hashtags;
 use crate::http::Souq;
@@ -113,7 +113,7 @@ pub async fn author(
     Path(handle): Path<String>,
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
-    let author = people::id_by_handle(&state.db, &handle).await?;
+    let author = people::id_by_handle(&state.base.db, &handle).await?;
     page(&state, me.user.id, Source::Author(author), &params).await
 }
 
@@ -142,7 +142,7 @@ pub async fn hashtag_info(
     _me: SignedIn,
     Path(tag): Path<String>,
 ) -> Result<Json<HashtagInfo>, ApiError> {
-    Ok(Json(hashtags::info(&state.db, &tag).await?))
+    Ok(Json(hashtags::info(&state.base.db, &tag).await?))
 }
 
 /// The posts that carry a product, newest first.

@@ -3,14 +3,14 @@
 use axum::extract::State;
 use souq_wire::Health;
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::Json;
 
 fn health_of(state: &Souq) -> Health {
     Health {
         status: "ok".into(),
-        database: state.db.backend.name().into(),
+        database: state.base.db.backend.name().into(),
         version: env!("CARGO_PKG_VERSION").into(),
     }
 }
@@ -28,7 +28,7 @@ pub async fn live(State(state): State<Souq>) -> Json<Health> {
     responses((status = 200, body = Health), (status = 503, body = souq_wire::ErrorBody)))]
 pub async fn ready(State(state): State<Souq>) -> Result<Json<Health>, ApiError> {
     sqlx::query("SELECT 1")
-        .execute(&state.db.pool)
+        .execute(&state.base.db.pool)
         .await
         .map_err(|e| ApiError::Unavailable {
             detail: format!("database: {e}"),

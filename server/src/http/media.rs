@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use souq_wire::{ErrorBody, UploadedMedia};
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, MaybeSignedIn, Path, SignedIn, Upload};
 use crate::media;
@@ -23,7 +23,7 @@ pub async fn get(
     viewer: MaybeSignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let media = media::get(&state.db, viewer.0.map(|v| v.user.id), id).await?;
+    let media = media::get(&state.base.db, viewer.0.map(|v| v.user.id), id).await?;
     let content_type = HeaderValue::from_str(&media.content_type)
         .map_err(|e| ApiError::Internal(format!("stored content type: {e}")))?;
     Ok((

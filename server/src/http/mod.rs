@@ -35,7 +35,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 pub use crate::state::Souq;
 
 /// The largest request body the API reads; bigger ones get 413.
@@ -125,7 +125,7 @@ impl Modify for BearerSecurity {
 }
 
 pub fn router(state: Souq) -> Router {
-    let body_read_timeout = state.limits.body_read_timeout;
+    let body_read_timeout = state.base.limits.body_read_timeout;
     let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::live))
         .routes(routes!(health::ready))

@@ -10,7 +10,7 @@ use futures_util::{Stream, StreamExt};
 use souq_wire::{ErrorBody, NotificationPage};
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Client, Json, Query, SignedIn};
 use crate::http::feed::PageParams;
@@ -25,7 +25,7 @@ pub async fn inbox(
     Query(params): Query<PageParams>,
 ) -> Result<Json<NotificationPage>, ApiError> {
     let page = notifications::page(
-        &state.db,
+        &state.base.db,
         me.user.id,
         &me.token,
         params.cursor()?,
@@ -39,7 +39,7 @@ pub async fn inbox(
     security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn mark_read(State(state): State<Souq>, me: SignedIn) -> Result<StatusCode, ApiError> {
-    notifications::mark_all_read(&state.db, me.user.id).await?;
+    notifications::mark_all_read(&state.base.db, me.user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,7 +6,7 @@ use souq_wire::{
     CancelOrder, ErrorBody, Order, OrderPage, ShipOrder, ShippingOption, ShippingOptions,
 };
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, Query, SignedIn};
 use crate::http::feed::PageParams;
@@ -21,7 +21,7 @@ pub async fn mine(
     Query(params): Query<PageParams>,
 ) -> Result<Json<OrderPage>, ApiError> {
     Ok(Json(
-        orders::mine(&state.db, &me.user, params.cursor()?, params.limit()?).await?,
+        orders::mine(&state.base.db, &me.user, params.cursor()?, params.limit()?).await?,
     ))
 }
 
@@ -34,7 +34,7 @@ pub async fn get(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<Order>, ApiError> {
-    Ok(Json(orders::get(&state.db, &me.user, id).await?))
+    Ok(Json(orders::get(&state.base.db, &me.user, id).await?))
 }
 
 /// The shopper cancels an order not shipped yet: the payment goes back, so does the stock.
@@ -65,7 +65,7 @@ pub async fn of_store(
 ) -> Result<Json<OrderPage>, ApiError> {
     Ok(Json(
         orders::of_store(
-            &state.db,
+            &state.base.db,
             &me.user,
             &handle,
             params.cursor()?,
@@ -150,7 +150,9 @@ pub async fn shipping_options(
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Vec<ShippingOption>>, ApiError> {
-    Ok(Json(shipping::list(&state.db, &me.user, &handle).await?))
+    Ok(Json(
+        shipping::list(&state.base.db, &me.user, &handle).await?,
+    ))
 }
 
 /// Replaces the store's shipping options; those left out are archived.
@@ -166,6 +168,6 @@ pub async fn set_shipping_options(
     Json(options): Json<ShippingOptions>,
 ) -> Result<Json<Vec<ShippingOption>>, ApiError> {
     Ok(Json(
-        shipping::set(&state.db, &me.user, &handle, &options).await?,
+        shipping::set(&state.base.db, &me.user, &handle, &options).await?,
     ))
 }

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use souq_wire::{ChallengeAnswer, Checkout, ErrorBody};
 
+use crate::base::error::ApiError;
 use crate::checkout;
-use crate::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 use crate::payments::{Event, SIGNATURE_HEADER};

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use souq_wire::{ErrorBody, FollowState, PeoplePage, Profile};
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, Query, SignedIn};
 use crate::http::feed::PageParams;
@@ -17,7 +17,9 @@ pub async fn profile(
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Profile>, ApiError> {
-    Ok(Json(people::profile(&state.db, me.user.id, &handle).await?))
+    Ok(Json(
+        people::profile(&state.base.db, me.user.id, &handle).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/v1/users/{handle}/follow", tag = "people",
@@ -57,7 +59,7 @@ pub async fn followers(
     Query(params): Query<PageParams>,
 ) -> Result<Json<PeoplePage>, ApiError> {
     let page = people::people(
-        &state.db,
+        &state.base.db,
         &handle,
         Direction::Followers,
         params.cursor()?,
@@ -77,7 +79,7 @@ pub async fn following(
     Query(params): Query<PageParams>,
 ) -> Result<Json<PeoplePage>, ApiError> {
     let page = people::people(
-        &state.db,
+        &state.base.db,
         &handle,
         Direction::Following,
         params.cursor()?,

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use souq_wire::{ErrorBody, NewPost, Post, PostActivity};
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 use crate::posts::{self, Action};

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use souq_wire::{ErrorBody, ProductDetail, ShopHome, ShopQuery, ShopResults, Storefront};
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, Query, SignedIn};
 use crate::stores::{shop, storefront};
@@ -12,7 +12,7 @@ use crate::stores::{shop, storefront};
 #[utoipa::path(get, path = "/v1/shop", tag = "shop", security(("bearer" = [])),
     responses((status = 200, body = ShopHome), (status = 401, body = ErrorBody)))]
 pub async fn home(State(state): State<Souq>, _me: SignedIn) -> Result<Json<ShopHome>, ApiError> {
-    Ok(Json(shop::home(&state.db).await?))
+    Ok(Json(shop::home(&state.base.db).await?))
 }
 
 /// Searches (Arabic or English, the last word as a prefix while typed) or browses the
@@ -38,7 +38,7 @@ pub async fn store(
     _me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Storefront>, ApiError> {
-    Ok(Json(storefront::storefront(&state.db, &handle).await?))
+    Ok(Json(storefront::storefront(&state.base.db, &handle).await?))
 }
 
 #[utoipa::path(get, path = "/v1/products/{id}", tag = "shop",
@@ -49,5 +49,5 @@ pub async fn product(
     _me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<ProductDetail>, ApiError> {
-    Ok(Json(storefront::product(&state.db, id).await?))
+    Ok(Json(storefront::product(&state.base.db, id).await?))
 }

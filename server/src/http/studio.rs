@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use souq_wire::{ErrorBody, NewStore, ProductDraft, StoreDraft, Storefront, Studio, StudioProduct};
 
-use crate::error::ApiError;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, SignedIn};
 use crate::stores::studio;
@@ -34,7 +34,9 @@ pub async fn get(
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Studio>, ApiError> {
-    Ok(Json(studio::studio(&state.db, &me.user, &handle).await?))
+    Ok(Json(
+        studio::studio(&state.base.db, &me.user, &handle).await?,
+    ))
 }
 
 /// Adds a product as a draft.
@@ -66,7 +68,7 @@ pub async fn edit_product(
     Json(draft): Json<ProductDraft>,
 ) -> Result<Json<StudioProduct>, ApiError> {
     Ok(Json(
-        studio::edit_product(&state.db, &me.user, &handle, id, draft).await?,
+        studio::edit_product(&state.base.db, &me.user, &handle, id, draft).await?,
     ))
 }
 
@@ -82,7 +84,7 @@ pub async fn edit_page(
     Json(page): Json<StoreDraft>,
 ) -> Result<Json<Studio>, ApiError> {
     Ok(Json(
-        studio::edit_page(&state.db, &me.user, &handle, page).await?,
+        studio::edit_page(&state.base.db, &me.user, &handle, page).await?,
     ))
 }
 
@@ -96,7 +98,9 @@ pub async fn preview(
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Storefront>, ApiError> {
-    Ok(Json(studio::preview(&state.db, &me.user, &handle).await?))
+    Ok(Json(
+        studio::preview(&state.base.db, &me.user, &handle).await?,
+    ))
 }
 
 /// Publishes every draft at once and answers the storefront shoppers now see.
@@ -122,5 +126,7 @@ pub async fn discard(
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Studio>, ApiError> {
-    Ok(Json(studio::discard(&state.db, &me.user, &handle).await?))
+    Ok(Json(
+        studio::discard(&state.base.db, &me.user, &handle).await?,
+    ))
 }

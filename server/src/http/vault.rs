@@ -5,8 +5,8 @@
 use axum::extract::State;
 use souq_wire::{DeviceKey, ErrorBody, Reauthenticate, SetPin, UnlockVault, VaultState};
 
-use crate::db::now_ms;
-use crate::error::ApiError;
+use crate::base::db::now_ms;
+use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Client, Json, SignedIn};
 use crate::wallet::vault;
@@ -17,7 +17,7 @@ pub async fn vault_state(
     State(state): State<Souq>,
     me: SignedIn,
 ) -> Result<Json<VaultState>, ApiError> {
-    let mut conn = state.db.durable.acquire().await?;
+    let mut conn = state.base.db.durable.acquire().await?;
     Ok(Json(
         vault::state(&mut conn, me.user.id, &me.token, now_ms()).await?,
     ))

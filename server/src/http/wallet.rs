@@ -11,8 +11,8 @@ use souq_wire::{
     RequestStatus, SendMoney, SpendingQuery, SpendingReport, WalletHome, Withdraw, Withdrawal,
 };
 
+use crate::base::error::ApiError;
 use crate::checkout;
-use crate::error::ApiError;
 use crate::http::Souq;
 use crate::http::checkout::{counted_key, idempotency_key, to_the_end};
 use crate::http::extract::{Client, Json, Path, Query, SignedIn};

@@ -15,8 +15,8 @@ use sqlx::AnyConnection;
 
 use std::collections::HashMap;
 
-use crate::db::{Backend, Db, now_ms, placeholders, value_rows};
-use crate::error::ApiError;
+use crate::base::db::{Backend, Db, now_ms, placeholders, value_rows};
+use crate::base::error::ApiError;
 pub use types::{AccountId, Amount, Currency, Holder, TransferId};
 
 /// What a transfer does.

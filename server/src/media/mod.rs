@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use crate::db::{Db, now_ms};
-use crate::error::ApiError;
-use crate::limits::window::{self, Quota};
+use crate::base::db::{Db, now_ms};
+use crate::base::error::ApiError;
+use crate::base::limits::window::{self, Quota};
 use crate::state::Souq;
 
 /// The largest image one upload may carry.
@@ -63,7 +63,7 @@ where
 /// `Limits::uploads_per_day` uploads and `Limits::upload_bytes_per_day` bytes a day per
 /// user (429 beyond).
 pub async fn upload(souq: &Souq, owner: i64, bytes: Vec<u8>) -> Result<i64, ApiError> {
-    let (db, limits) = (&souq.db, &souq.limits);
+    let (db, limits) = (&souq.base.db, &souq.base.limits);
     if bytes.is_empty() {
         return Err(ApiError::Validation("the image is empty".into()));
     }

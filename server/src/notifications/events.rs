@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use tokio::sync::{broadcast, watch};
 
-use crate::cache::{Change, Forget};
+use crate::base::cache::{Change, Forget};
 
 /// News a slow stream may fall behind by; behind, it hears "read your inbox" anyway,
 /// which is all any news says.

@@ -15,8 +15,8 @@ use souq_wire::{
 };
 use sqlx::{Any, Transaction};
 
-use crate::db::{Db, from_ms, now_ms, value_rows};
-use crate::error::ApiError;
+use crate::base::db::{Db, from_ms, now_ms, value_rows};
+use crate::base::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::people;
 

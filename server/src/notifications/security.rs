@@ -6,9 +6,9 @@
 use souq_wire::NotificationKind;
 
 use crate::accounts::sessions::{self, token_hash};
-use crate::cache::Change;
-use crate::db::now_ms;
-use crate::error::ApiError;
+use crate::base::cache::Change;
+use crate::base::db::now_ms;
+use crate::base::error::ApiError;
 use crate::state::Souq;
 
 /// Tells the account's inbox (and so its other devices) that the session
@@ -20,7 +20,7 @@ pub async fn tell_other_devices(
     kind: NotificationKind,
     card_id: Option<i64>,
 ) -> Result<(), ApiError> {
-    let Some(session) = sessions::describe(&souq.db, session_token).await? else {
+    let Some(session) = sessions::describe(&souq.base.db, session_token).await? else {
         return Ok(());
     };
     sqlx::query(
@@ -34,9 +34,9 @@ pub async fn tell_other_devices(
     .bind(&session.device)
     .bind(card_id)
     .bind(now_ms())
-    .execute(&souq.db.durable)
+    .execute(&souq.base.db.durable)
     .await?;
-    souq.publish(&[Change::Inbox(user_id)]).await;
+    souq.base.publish(&[Change::Inbox(user_id)]).await;
     Ok(())
 }
 
@@ -51,7 +51,7 @@ pub async fn on_sign_in(souq: &Souq, user_id: i64, session_token: &str) -> Resul
     )
     .bind(token_hash(session_token))
     .bind(now_ms())
-    .fetch_one(&souq.db.pool)
+    .fetch_one(&souq.base.db.pool)
     .await?;
     if others > 0 && same_device == 0 {
         tell_other_devices(

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use souq_wire::{Address, Money, Order, OrderEvent, OrderLine, OrderPage, OrderStatus, User};
 use sqlx::AnyConnection;
 
-use crate::db::{Db, from_ms, placeholders};
-use crate::error::ApiError;
+use crate::base::db::{Db, from_ms, placeholders};
+use crate::base::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::stores::studio::owned_store;
 

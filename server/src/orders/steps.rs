@@ -17,9 +17,9 @@ use souq_wire::validate::shown_text;
 use souq_wire::{CancelOrder, Order, OrderStatus, ShipOrder, User};
 use sqlx::AnyConnection;
 
+use crate::base::db::now_ms;
+use crate::base::error::ApiError;
 use crate::checkout::{owe_refund, record_step, refund_owed, release_limit};
-use crate::db::now_ms;
-use crate::error::ApiError;
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer, TransferId};
 use crate::notifications;
 use crate::state::Souq;
@@ -179,12 +179,12 @@ async fn step(souq: &Souq, user: &User, order_id: i64, step: Step<'_>) -> Result
         fields,
     } = step;
     let store = match actor {
-        Actor::Store(handle) => Some(owned_store(&souq.db, user, handle).await?.id),
+        Actor::Store(handle) => Some(owned_store(&souq.base.db, user, handle).await?.id),
         Actor::Shopper => None,
     };
     let shopper = store.is_none().then_some(user.id);
     let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
+    let mut tx = souq.base.db.begin_durable().await?;
     let order = lock(&mut tx, order_id, store, shopper).await?;
     if !from.contains(&order.status.as_str()) {
         return Err(ApiError::Conflict(format!(
@@ -279,7 +279,7 @@ async fn step(souq: &Souq, user: &User, order_id: i64, step: Step<'_>) -> Result
         refund_owed(souq).await;
     }
     crate::checkout::restock(souq, &restocked).await;
-    crate::orders::get(&souq.db, user, order_id).await
+    crate::orders::get(&souq.base.db, user, order_id).await
 }
 
 fn checked_note(text: &str, most: usize, what: &str) -> Result<String, ApiError> {

@@ -118,29 +118,24 @@ impl Payments {
     /// The sandbox as the processor, over Souq's database; its callbacks wait in
     /// `callbacks` for the server to feed them to `checkout::on_callback`. `news` hears
     /// what the card issuer must tell at once (a holder asked to approve a payment).
-    pub fn sandbox(
-        db: &crate::db::Db,
-        settings: &PaymentSettings,
-        news: Arc<dyn crate::cache::Forget + Send + Sync>,
-    ) -> Payments {
+    pub fn sandbox(base: &crate::base::Base, settings: &PaymentSettings) -> Payments {
         let secret: Arc<[u8]> = match &settings.callback_secret {
             Some(secret) => Arc::from(secret.expose().as_bytes()),
-            None => Arc::from(crate::random::id(32).as_bytes()),
+            None => Arc::from(crate::base::random::id(32).as_bytes()),
         };
         let mut settings = settings.clone();
         let card_key = settings.wallet.card_key.get_or_insert_with(|| {
             tracing::warn!("no card key was given: cards issued now will not open after a restart");
-            Secret::new(crate::random::id(32))
+            Secret::new(crate::base::random::id(32))
         });
         let card_keys = Arc::new(crate::wallet::cards::CardKeys::from_secret(card_key));
         let (deliveries, received) = tokio::sync::mpsc::unbounded_channel();
         let sandbox = Arc::new(sandbox::Sandbox::new(
-            db.clone(),
+            base.clone(),
             secret.clone(),
             deliveries,
             &settings,
             card_keys.clone(),
-            news,
         ));
         let processor: Arc<dyn Processor> = sandbox.clone();
         Payments {
@@ -262,12 +257,12 @@ impl From<sqlx::Error> for ProcessorError {
     }
 }
 
-impl From<ProcessorError> for crate::error::ApiError {
+impl From<ProcessorError> for crate::base::error::ApiError {
     fn from(e: ProcessorError) -> Self {
         match e {
-            ProcessorError::NotFound => crate::error::ApiError::not_found("payment"),
-            ProcessorError::InvalidState(why) => crate::error::ApiError::Conflict(why),
-            ProcessorError::Unavailable(detail) => crate::error::ApiError::Unavailable {
+            ProcessorError::NotFound => crate::base::error::ApiError::not_found("payment"),
+            ProcessorError::InvalidState(why) => crate::base::error::ApiError::Conflict(why),
+            ProcessorError::Unavailable(detail) => crate::base::error::ApiError::Unavailable {
                 detail,
                 retry_after_secs: 2,
             },

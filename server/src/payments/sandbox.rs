@@ -43,9 +43,10 @@ use super::{
     BoxFuture, Charge, Event, Payment, PaymentStatus, Payout, PayoutRequest, PayoutStatus,
     ProcessorError, sign,
 };
-use crate::cache::{self, Change, Forget};
-use crate::db::{Db, now_ms};
-use crate::random;
+use crate::base::Base;
+use crate::base::cache::Change;
+use crate::base::db::now_ms;
+use crate::base::random;
 use crate::wallet::cards::{self, Captured, CardKeys, Decision};
 
 pub const SUCCEEDS: &str = "4242424242424242";
@@ -94,7 +95,9 @@ const AUTHORIZED: &str = "authorized";
 const CARDHOLDER: &str = "cardholder_approval";
 
 pub struct Sandbox {
-    db: Db,
+    /// Souq's database (the sandbox keeps its payments there) and, since Souq is also
+    /// its cards' issuer, where the issuer publishes what it must tell at once.
+    base: Base,
     secret: Arc<[u8]>,
     deliveries: mpsc::UnboundedSender<Delivery>,
     /// How long a `SETTLES_LATER` payment stays processing.
@@ -103,8 +106,6 @@ pub struct Sandbox {
     cards: Arc<CardKeys>,
     /// How long an authorized Souq card charge holds the money for its payment.
     hold_ms: i64,
-    /// What the issuer must tell at once is published through this.
-    news: Arc<dyn Forget + Send + Sync>,
     pub faults: Faults,
 }
 
@@ -211,21 +212,19 @@ impl Sandbox {
     /// A sandbox over Souq's database that signs its callbacks with `secret` and hands
     /// them to `deliveries`.
     pub fn new(
-        db: Db,
+        base: Base,
         secret: Arc<[u8]>,
         deliveries: mpsc::UnboundedSender<Delivery>,
         settings: &PaymentSettings,
         cards: Arc<CardKeys>,
-        news: Arc<dyn Forget + Send + Sync>,
     ) -> Sandbox {
         Sandbox {
-            db,
+            base,
             secret,
             deliveries,
             settle_after: settings.sandbox_settle_after,
             cards,
             hold_ms: i64::try_from(settings.reservation.as_millis()).unwrap_or(i64::MAX),
-            news,
             faults: Faults::default(),
         }
     }
@@ -238,7 +237,7 @@ impl Sandbox {
         charge: &Charge<'_>,
     ) -> Result<(&'static str, Option<&'static str>, Option<&'static str>), ProcessorError> {
         let authorized = cards::authorize(
-            &self.db,
+            &self.base.db,
             &self.cards,
             &cards::Authorization {
                 payment_key: charge.idempotency_key,
@@ -253,7 +252,7 @@ impl Sandbox {
         .await
         .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
         if let Some(holder) = authorized.tell {
-            cache::publish(&self.db, self.news.as_ref(), &[Change::Inbox(holder)]).await;
+            self.base.publish(&[Change::Inbox(holder)]).await;
         }
         Ok(match authorized.decision {
             Decision::Approved => (AUTHORIZED, None, None),
@@ -271,7 +270,7 @@ impl Sandbox {
             "SELECT {COLUMNS} FROM sandbox_payments WHERE {column} = $1"
         ))
         .bind(value)
-        .fetch_optional(&self.db.durable)
+        .fetch_optional(&self.base.db.durable)
         .await?)
     }
 
@@ -289,7 +288,7 @@ impl Sandbox {
         if Faults::take(&self.faults.fail_captures) {
             return Err(Faults::unavailable("the capture failed"));
         }
-        let captured = cards::capture(&self.db, &row.idempotency_key)
+        let captured = cards::capture(&self.base.db, &row.idempotency_key)
             .await
             .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
         let from = [AUTHORIZED];
@@ -349,7 +348,7 @@ impl Sandbox {
                  updated_at = $3
              WHERE id = $4 AND status IN ({})
              RETURNING {COLUMNS}",
-            crate::db::placeholders(5, from.len())
+            crate::base::db::placeholders(5, from.len())
         );
         let mut query = sqlx::query_as::<_, Row>(&sql)
             .bind(to)
@@ -359,7 +358,7 @@ impl Sandbox {
         for status in from {
             query = query.bind(*status);
         }
-        let changed = query.fetch_optional(&self.db.durable).await?;
+        let changed = query.fetch_optional(&self.base.db.durable).await?;
         match changed {
             Some(row) => {
                 let payment = row.payment();
@@ -423,13 +422,13 @@ impl Sandbox {
             "SELECT id FROM sandbox_payments WHERE settle_at IS NOT NULL AND settle_at <= $1",
         )
         .bind(now_ms())
-        .fetch_all(&self.db.durable)
+        .fetch_all(&self.base.db.durable)
         .await?;
         let paid = sqlx::query(
             "UPDATE sandbox_payouts SET status = 'paid' WHERE status = 'pending' AND settle_at <= $1",
         )
         .bind(now_ms())
-        .execute(&self.db.durable)
+        .execute(&self.base.db.durable)
         .await?
         .rows_affected();
         let mut settled = usize::try_from(paid).unwrap_or(0);
@@ -496,7 +495,7 @@ impl Sandbox {
         .bind(settle_at)
         .bind(action)
         .bind(now)
-        .execute(&self.db.durable)
+        .execute(&self.base.db.durable)
         .await?;
         let row = self
             .row_by("idempotency_key", charge.idempotency_key)
@@ -541,10 +540,10 @@ impl Sandbox {
         let key: Option<(String,)> =
             sqlx::query_as("SELECT idempotency_key FROM sandbox_payments WHERE id = $1")
                 .bind(payment_id)
-                .fetch_optional(&self.db.durable)
+                .fetch_optional(&self.base.db.durable)
                 .await?;
         if let Some((key,)) = key {
-            cards::refund(&self.db, &key, amount_minor, refund_key)
+            cards::refund(&self.base.db, &key, amount_minor, refund_key)
                 .await
                 .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
         }
@@ -556,7 +555,7 @@ impl Sandbox {
             "SELECT id, status, failure_code FROM sandbox_payouts WHERE idempotency_key = $1",
         )
         .bind(key)
-        .fetch_optional(&self.db.durable)
+        .fetch_optional(&self.base.db.durable)
         .await?;
         Ok(row.map(|(id, status, failure_code)| Payout {
             id,
@@ -660,7 +659,7 @@ impl super::Processor for Sandbox {
                 && let Some(row) = self.row_by("id", payment_id).await?
             {
                 // A Souq card's hold (or its holder's pending approval) goes back.
-                cards::release(&self.db, &row.idempotency_key)
+                cards::release(&self.base.db, &row.idempotency_key)
                     .await
                     .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
             }
@@ -675,7 +674,7 @@ impl super::Processor for Sandbox {
         idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<(), ProcessorError>> {
         Box::pin(async move {
-            let mut tx = self.db.begin_durable().await?;
+            let mut tx = self.base.db.begin_durable().await?;
             let done: Option<(String,)> =
                 sqlx::query_as("SELECT payment_id FROM sandbox_refunds WHERE idempotency_key = $1")
                     .bind(idempotency_key)
@@ -748,7 +747,7 @@ impl super::Processor for Sandbox {
             .bind(failure_code)
             .bind(now.saturating_add(i64::try_from(self.settle_after.as_millis()).unwrap_or(0)))
             .bind(now)
-            .execute(&self.db.durable)
+            .execute(&self.base.db.durable)
             .await?;
             let made = self
                 .payout_by_key(payout.idempotency_key)
@@ -785,14 +784,14 @@ impl super::Processor for Sandbox {
             .bind(format!("po_{}", random::id(18)))
             .bind(idempotency_key)
             .bind(now)
-            .execute(&self.db.durable)
+            .execute(&self.base.db.durable)
             .await?;
             sqlx::query(
                 "UPDATE sandbox_payouts SET status = 'failed', failure_code = 'cancelled'
                  WHERE idempotency_key = $1 AND status = 'pending'",
             )
             .bind(idempotency_key)
-            .execute(&self.db.durable)
+            .execute(&self.base.db.durable)
             .await?;
             self.payout_by_key(idempotency_key)
                 .await?

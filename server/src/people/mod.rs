@@ -7,9 +7,9 @@ use souq_wire::{
     Author, AuthorKind, FollowState, NotificationKind, PeoplePage, Profile, Role, StoreSummary,
 };
 
-use crate::cache::Change;
-use crate::db::{Db, from_ms, now_ms, placeholders};
-use crate::error::ApiError;
+use crate::base::cache::Change;
+use crate::base::db::{Db, from_ms, now_ms, placeholders};
+use crate::base::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::notifications;
 use crate::state::Souq;
@@ -194,7 +194,7 @@ pub async fn set_follow(
     handle: &str,
     on: bool,
 ) -> Result<FollowState, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     let followee = id_by_handle(db, handle).await?;
     if followee == viewer {
         return Err(ApiError::Validation("you cannot follow yourself".into()));
@@ -241,7 +241,7 @@ pub async fn set_follow(
     }
     tx.commit().await?;
     if changed == 1 {
-        souq.publish(&[Change::Viewer(viewer)]).await;
+        souq.base.publish(&[Change::Viewer(viewer)]).await;
     }
     follow_state(db, viewer, followee).await
 }

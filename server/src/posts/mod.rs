@@ -9,12 +9,12 @@ use std::time::Duration;
 use souq_wire::feed::{MAX_POST_CHARS, MAX_POST_IMAGES, MAX_POST_MENTIONS};
 use souq_wire::{NewPost, NotificationKind, Post, PostActivity, PostStats, User, ViewerState};
 
-use crate::cache::Change;
-use crate::db::{count_among, now_ms};
-use crate::error::ApiError;
+use crate::base::cache::Change;
+use crate::base::db::{count_among, now_ms};
+use crate::base::error::ApiError;
+use crate::base::limits::window::{self, Quota};
 use crate::feed::hydrate::stored_posts;
 use crate::feed::{Entry, hydrate};
-use crate::limits::window::{self, Quota};
 use crate::notifications;
 use crate::state::Souq;
 
@@ -81,7 +81,7 @@ fn check_shape(new: &NewPost) -> Result<String, ApiError> {
 /// Writes a post: at most `Limits::posts_per_minute` a minute per author (429 beyond);
 /// a post refused for what it holds does not count.
 pub async fn create(souq: &Souq, author: &User, new: &NewPost) -> Result<Post, ApiError> {
-    let (db, limits) = (&souq.db, &souq.limits);
+    let (db, limits) = (&souq.base.db, &souq.base.limits);
     let body = check_shape(new)?;
     let quota_key = format!("posts:{}", author.id);
     window::take(
@@ -101,7 +101,7 @@ pub async fn create(souq: &Souq, author: &User, new: &NewPost) -> Result<Post, A
 }
 
 async fn insert(souq: &Souq, author: &User, new: &NewPost, body: &str) -> Result<Post, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     let store: Option<(i64,)> = sqlx::query_as("SELECT id FROM stores WHERE owner_id = $1")
         .bind(author.id)
         .fetch_optional(&db.pool)
@@ -212,7 +212,7 @@ async fn insert(souq: &Souq, author: &User, new: &NewPost, body: &str) -> Result
     tx.commit().await?;
     let mut changes = vec![Change::Author(author.id)];
     changes.extend(new.quote_of.map(Change::Post));
-    souq.publish(&changes).await;
+    souq.base.publish(&changes).await;
     get(souq, author.id, post_id).await
 }
 
@@ -233,7 +233,7 @@ fn mentions(body: &str) -> Vec<String> {
 /// Deletes the viewer's own post: 404 when unknown or already deleted, 403 for anyone
 /// else's. The post stays as a tombstone so quotes of it keep their place.
 pub async fn delete(souq: &Souq, viewer: i64, id: i64) -> Result<(), ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     let mut tx = db.pool.begin().await?;
     let deleted = sqlx::query(
         "UPDATE posts SET deleted_at = $1 WHERE id = $2 AND author_id = $3 AND deleted_at IS NULL",
@@ -276,7 +276,7 @@ pub async fn delete(souq: &Souq, viewer: i64, id: i64) -> Result<(), ApiError> {
     let mut changes = vec![Change::Post(id), Change::Author(viewer)];
     changes.extend(quote_of.map(Change::Post));
     changes.extend(reposters.into_iter().map(|(user,)| Change::Author(user)));
-    souq.publish(&changes).await;
+    souq.base.publish(&changes).await;
     Ok(())
 }
 
@@ -325,7 +325,7 @@ pub async fn act(
     action: Action,
     on: bool,
 ) -> Result<PostActivity, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     let mut tx = db.pool.begin().await?;
     let author: Option<(i64,)> = sqlx::query_as(&format!(
         "UPDATE posts SET {counter} = {counter} WHERE id = $1 AND deleted_at IS NULL
@@ -384,7 +384,7 @@ pub async fn act(
         if action == Action::Repost {
             changes.push(Change::Author(viewer));
         }
-        souq.publish(&changes).await;
+        souq.base.publish(&changes).await;
     }
     activity(souq, viewer, post_id).await
 }
@@ -403,7 +403,7 @@ struct ActivityRow {
 
 /// A post's counts and what the viewer has done to it.
 pub async fn activity(souq: &Souq, viewer: i64, post_id: i64) -> Result<PostActivity, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     let row: Option<ActivityRow> = sqlx::query_as(
         "SELECT p.like_count, p.repost_count, p.quote_count, p.bookmark_count, p.share_count,
                 (SELECT COUNT(*) FROM likes WHERE user_id = $1 AND post_id = p.id) AS liked,

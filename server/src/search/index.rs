@@ -18,8 +18,8 @@ use futures_util::TryStreamExt;
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder};
 use souq_wire::{Highlight, ShopQuery, ShopSort, TextRange};
 
-use crate::db::{Db, now_ms};
-use crate::error::ApiError;
+use crate::base::db::{Db, now_ms};
+use crate::base::error::ApiError;
 use crate::search::normalize;
 use crate::search::{MIN_PREFIX_CHARS, PAGE, Query, STORES_SHOWN, Target, WORD};
 use crate::stores::cards::SHOWN;
@@ -224,9 +224,9 @@ pub struct SearchIndex {
     refreshing: tokio::sync::Mutex<()>,
 }
 
-impl crate::cache::Forget for SearchIndex {
-    fn forget(&self, change: &crate::cache::Change) {
-        use crate::cache::Change;
+impl crate::base::cache::Forget for SearchIndex {
+    fn forget(&self, change: &crate::base::cache::Change) {
+        use crate::base::cache::Change;
         match change {
             Change::Catalog(store) => self.forget_store(*store),
             Change::Everything => self.forget_all(),

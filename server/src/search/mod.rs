@@ -12,8 +12,8 @@ use std::collections::HashMap;
 
 use sqlx::AnyConnection;
 
-use crate::db::{Db, placeholders};
-use crate::error::ApiError;
+use crate::base::db::{Db, placeholders};
+use crate::base::error::ApiError;
 use crate::stores::cards::SHOWN;
 
 /// What a term points at.
@@ -306,7 +306,7 @@ pub async fn keep_terms_current(db: &Db) -> Result<bool, ApiError> {
          ON CONFLICT (fact) DO NOTHING",
     )
     .bind(TERMS_FACT)
-    .bind(crate::db::now_ms())
+    .bind(crate::base::db::now_ms())
     .execute(&db.pool)
     .await?;
     if rebuilt {

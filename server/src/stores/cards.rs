@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use souq_wire::{Money, ProductCard};
 use sqlx::AnyConnection;
 
-use crate::db::{Db, placeholders};
-use crate::error::ApiError;
+use crate::base::db::{Db, placeholders};
+use crate::base::error::ApiError;
 
 /// The condition on products `pr` that shoppers see.
 pub const SHOWN: &str = "pr.published_at IS NOT NULL AND pr.archived_at IS NULL";

@@ -10,9 +10,9 @@ pub mod studio;
 use souq_wire::{ProductCard, User};
 
 use crate::accounts;
-use crate::cache::{Change, publish};
-use crate::db::{Db, now_ms};
-use crate::error::ApiError;
+use crate::base::cache::{Change, publish};
+use crate::base::db::{Db, now_ms};
+use crate::base::error::ApiError;
 
 /// The products of the store `user` runs, newest first: what they may attach to posts.
 /// 403 for shoppers, who run none.
@@ -25,7 +25,7 @@ pub async fn own_products(db: &Db, user: &User) -> Result<Vec<ProductCard>, ApiE
 /// as a nonprofit. 404 unless the handle names a store run by a nonprofit account.
 pub async fn verify_nonprofit(
     db: &Db,
-    caches: &dyn crate::cache::Forget,
+    caches: &dyn crate::base::cache::Forget,
     handle: &str,
 ) -> Result<(), ApiError> {
     let handle = handle.trim().trim_start_matches('@').to_ascii_lowercase();

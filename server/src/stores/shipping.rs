@@ -10,8 +10,8 @@ use souq_wire::validate::shown_text;
 use souq_wire::{Money, ShippingOption, ShippingOptions, User};
 use sqlx::AnyConnection;
 
-use crate::db::{Db, ids_not_in, now_ms, placeholders};
-use crate::error::ApiError;
+use crate::base::db::{Db, ids_not_in, now_ms, placeholders};
+use crate::base::error::ApiError;
 use crate::stores::studio::owned_store;
 
 const MAX_NAME_CHARS: usize = 60;

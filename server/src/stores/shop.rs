@@ -7,8 +7,8 @@ use souq_wire::{
 
 use souq_wire::shop::MAX_OFFSET;
 
-use crate::db::{Db, placeholders};
-use crate::error::ApiError;
+use crate::base::db::{Db, placeholders};
+use crate::base::error::ApiError;
 use crate::search::{PAGE, Query};
 use crate::state::Souq;
 use crate::stores::cards::{self, SHOWN};
@@ -90,7 +90,7 @@ fn check(query: &ShopQuery) -> Result<(), ApiError> {
 }
 
 pub async fn search(souq: &Souq, query: &ShopQuery) -> Result<ShopResults, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     check(query)?;
     let words = Query::parse(query.q.as_deref().unwrap_or_default());
     let store_id = match &query.store {

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::AnyConnection;
 
-use crate::db::{Backend, bound_rows, placeholders};
-use crate::random;
+use crate::base::db::{Backend, bound_rows, placeholders};
+use crate::base::random;
 
 /// Lots per option at most: few enough that summing them stays cheap.
 pub const LOTS: i64 = 16;

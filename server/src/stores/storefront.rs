@@ -6,8 +6,8 @@ use souq_wire::{
     Variant,
 };
 
-use crate::db::Db;
-use crate::error::ApiError;
+use crate::base::db::Db;
+use crate::base::error::ApiError;
 use crate::stores::cards::{self, SHOWN};
 use crate::stores::stock::UNITS_OF_V;
 

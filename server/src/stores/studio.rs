@@ -17,10 +17,10 @@ use souq_wire::{
 };
 use sqlx::AnyConnection;
 
-use crate::cache::Change;
-use crate::db::{Db, count_among, ids_not_in, now_ms};
-use crate::error::ApiError;
-use crate::limits::window::{self, Quota};
+use crate::base::cache::Change;
+use crate::base::db::{Db, count_among, ids_not_in, now_ms};
+use crate::base::error::ApiError;
+use crate::base::limits::window::{self, Quota};
 use crate::search;
 use crate::state::Souq;
 use crate::stores::cards;
@@ -228,7 +228,7 @@ pub async fn create_product(
     handle: &str,
     draft: ProductDraft,
 ) -> Result<StudioProduct, ApiError> {
-    let (db, limits) = (&souq.db, &souq.limits);
+    let (db, limits) = (&souq.base.db, &souq.base.limits);
     let store = owned_store(db, user, handle).await?;
     let draft = check_product(draft)?;
     let (held,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products WHERE store_id = $1")
@@ -571,7 +571,7 @@ pub async fn preview(db: &Db, user: &User, handle: &str) -> Result<Storefront, A
 /// so a draft saved meanwhile stays a draft instead of being lost. With no drafts,
 /// nothing changes and no cache is cleared.
 pub async fn publish(souq: &Souq, user: &User, handle: &str) -> Result<Storefront, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     let store = owned_store(db, user, handle).await?;
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
@@ -626,7 +626,7 @@ pub async fn publish(souq: &Souq, user: &User, handle: &str) -> Result<Storefron
     search::index_products(&mut tx, &products).await?;
     search::index_store(&mut tx, store.id).await?;
     tx.commit().await?;
-    souq.publish(&[Change::Catalog(store.id)]).await;
+    souq.base.publish(&[Change::Catalog(store.id)]).await;
     storefront::storefront(db, &store.handle).await
 }
 
@@ -844,7 +844,7 @@ pub async fn discard(db: &Db, user: &User, handle: &str) -> Result<Studio, ApiEr
 
 /// Opens the merchant's store, under their own handle; 409 when they already run one.
 pub async fn open_store(souq: &Souq, user: &User, new: NewStore) -> Result<Studio, ApiError> {
-    let db = &souq.db;
+    let db = &souq.base.db;
     if user.role == Role::Shopper {
         return Err(ApiError::Forbidden(
             "only merchant and nonprofit accounts run a store".into(),
@@ -890,6 +890,6 @@ pub async fn open_store(souq: &Souq, user: &User, new: NewStore) -> Result<Studi
     let store = owned_store(db, user, &user.handle).await?;
     let mut conn = db.pool.acquire().await?;
     search::index_store(&mut conn, store.id).await?;
-    souq.publish(&[Change::Catalog(store.id)]).await;
+    souq.base.publish(&[Change::Catalog(store.id)]).await;
     studio_of(db, &store).await
 }

@@ -15,8 +15,8 @@ use souq_wire::{
 };
 use sqlx::AnyConnection;
 
-use crate::db::from_ms;
-use crate::error::ApiError;
+use crate::base::db::from_ms;
+use crate::base::error::ApiError;
 use crate::ledger::{self, Currency, Holder};
 use crate::people;
 use crate::state::Souq;
@@ -212,7 +212,7 @@ async fn entries(
     binds: Vec<Bind>,
     limit: i64,
 ) -> Result<Vec<(ActivityEntry, i64)>, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let accounts = own_accounts(&mut conn, user_id).await?;
     if accounts.is_empty() {
         return Ok(Vec::new());
@@ -257,7 +257,7 @@ async fn entries(
         .collect();
     people.sort_unstable();
     people.dedup();
-    let authors = people::authors(&souq.db, &people).await?;
+    let authors = people::authors(&souq.base.db, &people).await?;
     let accounts: HashMap<i64, bool> = accounts.into_iter().collect();
     Ok(rows
         .into_iter()
@@ -374,7 +374,7 @@ pub async fn spending(
             "months is 1 to {MAX_SPENDING_MONTHS}"
         )));
     }
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let holder = Holder::Wallet { user_id };
     let currency = match query.currency.as_deref() {
         Some(code) => Some(Currency::parse(code).map_err(|e| ApiError::Validation(e.to_string()))?),

@@ -7,10 +7,10 @@ use souq_wire::{Donate, Donation, DonationPage, Money, NotificationKind, User};
 use sqlx::AnyConnection;
 
 use super::{key_reused, money_of, note_of, transfer_id, vault};
-use crate::cache::Change;
+use crate::base::cache::Change;
+use crate::base::db::{from_ms, now_ms};
+use crate::base::error::ApiError;
 use crate::checkout::claim::{CardPrint, Fingerprint, checked_key, hash};
-use crate::db::{from_ms, now_ms};
-use crate::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
@@ -53,7 +53,7 @@ async fn views(souq: &Souq, rows: Vec<Row>, replayed: bool) -> Result<Vec<Donati
     let mut ids: Vec<i64> = rows.iter().flat_map(|r| [r.donor_id, r.owner_id]).collect();
     ids.sort_unstable();
     ids.dedup();
-    let authors = people::authors(&souq.db, &ids).await?;
+    let authors = people::authors(&souq.base.db, &ids).await?;
     rows.into_iter()
         .map(|row| {
             let author = |id: i64| {
@@ -105,7 +105,7 @@ pub(crate) async fn nonprofit(souq: &Souq, me: &User, handle: &str) -> Result<No
          ORDER BY CASE WHEN s.handle = $1 THEN 0 ELSE 1 END LIMIT 1",
     )
     .bind(&handle)
-    .fetch_optional(&souq.db.pool)
+    .fetch_optional(&souq.base.db.pool)
     .await?;
     let (store_id, owner_id, verified) = store.ok_or_else(|| ApiError::not_found("store"))?;
     if verified == 0 {
@@ -235,8 +235,8 @@ pub async fn donate(
     let to = nonprofit(souq, me, handle).await?;
     let request_hash = request_hash(&to, amount, &currency, &note, None)?;
     let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
-    let wallets = ledger::lock_wallets(&mut tx, souq.db.backend, &[me.id]).await?;
+    let mut tx = souq.base.db.begin_durable().await?;
+    let wallets = ledger::lock_wallets(&mut tx, souq.base.db.backend, &[me.id]).await?;
     if let Some(existing) = by_key(&mut tx, me.id, key).await? {
         tx.rollback().await?;
         if existing.request_hash != request_hash {
@@ -278,7 +278,7 @@ pub async fn donate(
         .await?
         .ok_or_else(|| ApiError::Internal("a donation vanished".into()))?;
     tx.commit().await?;
-    souq.publish(&[Change::Inbox(to.owner_id)]).await;
+    souq.base.publish(&[Change::Inbox(to.owner_id)]).await;
     view(souq, row, false).await
 }
 
@@ -290,7 +290,7 @@ pub async fn received(
     before: Cursor,
     limit: i64,
 ) -> Result<DonationPage, ApiError> {
-    let store = owned_store(&souq.db, me, handle).await?;
+    let store = owned_store(&souq.base.db, me, handle).await?;
     let mut rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM donations d JOIN stores s ON s.id = d.store_id
          WHERE d.store_id = $1 AND d.id < $2 ORDER BY d.id DESC LIMIT $3"
@@ -298,7 +298,7 @@ pub async fn received(
     .bind(store.id)
     .bind(before.id)
     .bind(limit.saturating_add(1))
-    .fetch_all(&souq.db.durable)
+    .fetch_all(&souq.base.db.durable)
     .await?;
     let next_cursor = cut_page(&mut rows, limit, |r| Cursor {
         at_ms: r.created_at,
@@ -309,7 +309,7 @@ pub async fn received(
          GROUP BY currency ORDER BY currency",
     )
     .bind(store.id)
-    .fetch_all(&souq.db.durable)
+    .fetch_all(&souq.base.db.durable)
     .await?;
     Ok(DonationPage {
         donations: views(souq, rows, false).await?,

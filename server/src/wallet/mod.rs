@@ -22,8 +22,8 @@ use souq_wire::wallet::MAX_NOTE_CHARS;
 use souq_wire::{Money, Secret, SendLimit, WalletHome};
 use sqlx::AnyConnection;
 
-use crate::db::now_ms;
-use crate::error::ApiError;
+use crate::base::db::now_ms;
+use crate::base::error::ApiError;
 use crate::ledger::{self, Amount, Currency, Holder, TransferId};
 use crate::state::Souq;
 
@@ -185,7 +185,7 @@ pub(crate) async fn sent_today(
 
 /// The wallet screen's top: balances, savings, limits, the vault, waiting requests.
 pub async fn home(souq: &Souq, user_id: i64, session_token: &str) -> Result<WalletHome, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let main = ledger::balances_of(&mut conn, Holder::Wallet { user_id }).await?;
     let savings = ledger::balances_of(&mut conn, Holder::Savings { user_id }).await?;
     let now = now_ms();

@@ -14,10 +14,10 @@ use souq_wire::{
 use sqlx::AnyConnection;
 
 use super::{key_reused, money_of, note_of, sender, spoken};
-use crate::cache::Change;
+use crate::base::cache::Change;
+use crate::base::db::{from_ms, now_ms};
+use crate::base::error::ApiError;
 use crate::checkout::claim::{Fingerprint, checked_key, hash};
-use crate::db::{from_ms, now_ms};
-use crate::error::ApiError;
 use crate::ledger::{self, AccountId, Currency, Holder, TransferId};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
 use crate::people;
@@ -66,7 +66,7 @@ async fn counterpart(souq: &Souq, me: &User, typed: &str) -> Result<i64, ApiErro
     if handle.is_empty() {
         return Err(ApiError::Validation("say whom, by @handle".into()));
     }
-    let id = people::id_by_handle(&souq.db, &handle)
+    let id = people::id_by_handle(&souq.base.db, &handle)
         .await
         .map_err(|e| match e {
             ApiError::NotFound(_) => ApiError::NotFound(format!("nobody has the handle @{handle}")),
@@ -91,7 +91,7 @@ async fn lock_both(
     recipient: i64,
     currency: &Currency,
 ) -> Result<(Option<(AccountId, i64)>, AccountId), ApiError> {
-    let wallets = ledger::lock_wallets(conn, souq.db.backend, &[payer, recipient]).await?;
+    let wallets = ledger::lock_wallets(conn, souq.base.db.backend, &[payer, recipient]).await?;
     let debit = sender::wallet_of(&wallets, payer, currency)
         .map(|(account, balance)| (account, balance.available()));
     let credit = match sender::wallet_of(&wallets, recipient, currency) {
@@ -103,7 +103,7 @@ async fn lock_both(
 }
 
 async fn authors_of(souq: &Souq, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
-    people::authors(&souq.db, ids).await
+    people::authors(&souq.base.db, ids).await
 }
 
 fn author(authors: &HashMap<i64, Author>, id: i64) -> Result<Author, ApiError> {
@@ -165,7 +165,7 @@ pub async fn send(
     match souq.sender.send(job).await? {
         sender::Sent::Made(sent) => Ok(*sent),
         sender::Sent::Replayed => {
-            let mut conn = souq.db.durable.acquire().await?;
+            let mut conn = souq.base.db.durable.acquire().await?;
             let row = send_by_key(&mut conn, me.id, key)
                 .await?
                 .ok_or_else(|| ApiError::Internal("a send vanished".into()))?;
@@ -268,7 +268,7 @@ pub async fn request(
         )));
     }
     let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
+    let mut tx = souq.base.db.begin_durable().await?;
     if let Some(existing) = request_by(
         &mut tx,
         "r.requester_id = $1 AND r.idempotency_key = $2",
@@ -287,7 +287,7 @@ pub async fn request(
     // another, so together they cannot pass the cap that each alone would not.
     sqlx::query(&format!(
         "SELECT id FROM users WHERE id = $1{}",
-        souq.db.backend.for_update()
+        souq.base.db.backend.for_update()
     ))
     .bind(me.id)
     .fetch_optional(&mut *tx)
@@ -335,7 +335,7 @@ pub async fn request(
         .await?
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
-    souq.publish(&[Change::Inbox(payer)]).await;
+    souq.base.publish(&[Change::Inbox(payer)]).await;
     one_view(souq, row).await
 }
 
@@ -349,7 +349,7 @@ async fn locked_request(
     // FOR UPDATE cannot lock the nullable side of an outer join: lock the row alone.
     let sql = format!(
         "SELECT id FROM money_requests WHERE id = $1{}",
-        souq.db.backend.for_update()
+        souq.base.db.backend.for_update()
     );
     let locked: Option<(i64,)> = sqlx::query_as(&sql)
         .bind(id)
@@ -371,7 +371,7 @@ pub async fn accept(
     id: i64,
 ) -> Result<MoneyRequest, ApiError> {
     let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
+    let mut tx = souq.base.db.begin_durable().await?;
     let row = locked_request(&mut tx, souq, me.id, id).await?;
     if row.payer_id != me.id {
         return Err(ApiError::Forbidden(
@@ -431,7 +431,7 @@ pub async fn accept(
         .await?
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
-    souq.publish(&[Change::Inbox(requester)]).await;
+    souq.base.publish(&[Change::Inbox(requester)]).await;
     one_view(souq, row).await
 }
 
@@ -461,7 +461,7 @@ pub async fn close(
     to: RequestStatus,
 ) -> Result<MoneyRequest, ApiError> {
     let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
+    let mut tx = souq.base.db.begin_durable().await?;
     let row = locked_request(&mut tx, souq, me.id, id).await?;
     let allowed = match to {
         RequestStatus::Declined => row.payer_id == me.id,
@@ -504,14 +504,14 @@ pub async fn close(
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
     if to == RequestStatus::Declined {
-        souq.publish(&[Change::Inbox(row.requester_id)]).await;
+        souq.base.publish(&[Change::Inbox(row.requester_id)]).await;
     }
     one_view(souq, row).await
 }
 
 /// The person's requests, open ones first, then the latest; 50 each way.
 pub async fn list(souq: &Souq, me: &User) -> Result<MoneyRequests, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let incoming = side(&mut conn, "payer_id", me.id).await?;
     let outgoing = side(&mut conn, "requester_id", me.id).await?;
     drop(conn);

@@ -10,9 +10,9 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use souq_wire::{MoveSavings, SavingsDirection, User, WalletHome};
 
 use super::{home, money_of, transfer_id};
+use crate::base::db::{Db, now_ms};
+use crate::base::error::ApiError;
 use crate::checkout::claim::checked_key;
-use crate::db::{Db, now_ms};
-use crate::error::ApiError;
 use crate::ledger::{self, Amount, Currency, Holder, Kind, LedgerError, Transfer, TransferId};
 use crate::state::Souq;
 
@@ -44,7 +44,7 @@ pub async fn move_money(
             Holder::Wallet { user_id: me.id },
         ),
     };
-    let mut tx = souq.db.begin_durable().await?;
+    let mut tx = souq.base.db.begin_durable().await?;
     let debit = ledger::find_account(&mut tx, from, &currency)
         .await?
         .ok_or(ApiError::InsufficientFunds)?;
@@ -232,7 +232,7 @@ async fn pay_day(
 /// Runs the interest job once, logging rather than failing: the sweep's step.
 pub async fn keep_interest_paid(souq: &Souq) {
     let rate = souq.payments.settings.wallet.savings_rate_basis_points;
-    match post_interest(&souq.db, rate, now_ms()).await {
+    match post_interest(&souq.base.db, rate, now_ms()).await {
         Ok(0) => {}
         Ok(days) => tracing::info!(days, "paid savings interest"),
         Err(e) => tracing::warn!(error = %e, "paying savings interest failed; trying again"),

@@ -20,15 +20,15 @@ use sqlx::AnyConnection;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::{DAY_MS, WalletSettings, key_reused, spoken, transfer_id, vault};
-use crate::cache::{self, Change};
-use crate::db::{Backend, Db, from_ms, now_ms, placeholders, value_rows};
-use crate::error::ApiError;
+use crate::base::Base;
+use crate::base::cache::Change;
+use crate::base::db::{Backend, Db, from_ms, now_ms, placeholders, value_rows};
+use crate::base::error::ApiError;
 use crate::ledger::{
     self, AccountId, Amount, Balance, Currency, Holder, Kind, Transfer, TransferId,
 };
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
 use crate::people;
-use crate::state::Caches;
 
 /// At most this many sends in one batch: each is a dozen binds in its statements, and
 /// both engines cap a statement's binds far above this.
@@ -82,10 +82,9 @@ pub struct Sender {
 
 /// What the sender task works with.
 struct Desk {
-    db: Db,
+    /// The recipients are published after each batch commits, so their apps hear at once.
+    base: Base,
     settings: WalletSettings,
-    /// Told of the recipients after each batch commits, so their apps hear at once.
-    caches: Arc<Caches>,
     /// Batches being made now, of the `workers` that make them.
     in_flight: AtomicUsize,
     workers: usize,
@@ -93,16 +92,15 @@ struct Desk {
 
 impl Sender {
     /// Starts the sender task; it ends when the last `Sender` is dropped.
-    pub fn start(db: Db, settings: WalletSettings, caches: Arc<Caches>) -> Sender {
+    pub fn start(base: Base, settings: WalletSettings) -> Sender {
         let (queue, jobs) = mpsc::channel(4 * MAX_JOBS);
-        let workers = match db.backend {
+        let workers = match base.db.backend {
             Backend::Postgres => POSTGRES_BATCHES,
             Backend::Sqlite => 1,
         };
         let desk = Arc::new(Desk {
-            db,
+            base,
             settings,
-            caches,
             in_flight: AtomicUsize::new(0),
             workers,
         });
@@ -231,8 +229,8 @@ async fn settle_batch(desk: &Desk, batch: Vec<Queued>) {
 /// One batch in one durable transaction: each send's outcome, in the batch's order.
 /// Its recipients' apps are told once it commits.
 async fn make_batch(desk: &Desk, jobs: &[Job]) -> Result<Vec<Result<Sent, ApiError>>, ApiError> {
-    let mut tx = desk.db.begin_durable().await?;
-    let outcomes = make_all(&mut tx, &desk.db, &desk.settings, jobs, now_ms()).await?;
+    let mut tx = desk.base.db.begin_durable().await?;
+    let outcomes = make_all(&mut tx, &desk.base.db, &desk.settings, jobs, now_ms()).await?;
     tx.commit().await?;
     let told: Vec<Change> = outcomes
         .iter()
@@ -241,7 +239,7 @@ async fn make_batch(desk: &Desk, jobs: &[Job]) -> Result<Vec<Result<Sent, ApiErr
             _ => None,
         })
         .collect();
-    cache::publish(&desk.db, desk.caches.as_ref(), &told).await;
+    desk.base.publish(&told).await;
     Ok(outcomes)
 }
 

@@ -13,9 +13,9 @@ use souq_wire::{Money, Secret, User, Withdraw, Withdrawal, WithdrawalStatus};
 use sqlx::AnyConnection;
 
 use super::{key_reused, money_of, transfer_id, vault};
+use crate::base::db::{from_ms, now_ms};
+use crate::base::error::ApiError;
 use crate::checkout::claim::{Fingerprint, checked_key, hash};
-use crate::db::{from_ms, now_ms};
-use crate::error::ApiError;
 use crate::ledger::{self, Amount, Holder, Kind, Resolution, Transfer, TransferId};
 use crate::payments::{Payout, PayoutRequest, PayoutStatus};
 use crate::state::Souq;
@@ -135,8 +135,8 @@ pub async fn withdraw(
         card: None,
     })?;
     let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
-    let wallets = ledger::lock_wallets(&mut tx, souq.db.backend, &[me.id]).await?;
+    let mut tx = souq.base.db.begin_durable().await?;
+    let wallets = ledger::lock_wallets(&mut tx, souq.base.db.backend, &[me.id]).await?;
     if let Some(existing) = by(
         &mut tx,
         "user_id = $1 AND idempotency_key = $2",
@@ -208,7 +208,7 @@ pub async fn withdraw(
         // Held and recorded: the housekeeping asks again and finishes it.
         Err(e) => tracing::warn!(error = %e, id, "a payout's answer did not come; asking later"),
     }
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let row = by(&mut conn, "id = $1", id, None)
         .await?
         .ok_or_else(|| ApiError::Internal("a withdrawal vanished".into()))?;
@@ -219,10 +219,10 @@ pub async fn withdraw(
 /// it (the money is back), pending changes nothing.
 async fn apply(souq: &Souq, id: i64, payout: &Payout) -> Result<(), ApiError> {
     let now = now_ms();
-    let mut tx = souq.db.begin_durable().await?;
+    let mut tx = souq.base.db.begin_durable().await?;
     let sql = format!(
         "SELECT {COLUMNS} FROM withdrawals WHERE id = $1 AND status = 'pending'{}",
-        souq.db.backend.for_update()
+        souq.base.db.backend.for_update()
     );
     let Some(row) = sqlx::query_as::<_, Row>(&sql)
         .bind(id)
@@ -294,7 +294,7 @@ pub async fn settle_pending(souq: &Souq, now: i64) -> Result<usize, ApiError> {
          ORDER BY updated_at LIMIT 200",
     )
     .bind(now.saturating_sub(RECHECK_MS))
-    .fetch_all(&souq.db.durable)
+    .fetch_all(&souq.base.db.durable)
     .await?;
     let mut settled = 0;
     let processor = &souq.payments.processor;
@@ -324,7 +324,7 @@ pub async fn settle_pending(souq: &Souq, now: i64) -> Result<usize, ApiError> {
         sqlx::query("UPDATE withdrawals SET updated_at = $2 WHERE id = $1 AND status = 'pending'")
             .bind(id)
             .bind(now)
-            .execute(&souq.db.durable)
+            .execute(&souq.base.db.durable)
             .await?;
     }
     Ok(settled)

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use souq_server::limits::Limits;
+use souq_server::base::limits::Limits;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::on_both_engines;
@@ -400,7 +400,7 @@ async fn an_exhausted_database_pool_answers_503_not_500(engine: Engine) {
             .status,
         200
     );
-    let pool = &server.running.souq.db.pool;
+    let pool = &server.running.souq.base.db.pool;
     let mut held = Vec::new();
     while let Ok(Ok(conn)) = tokio::time::timeout(Duration::from_millis(500), pool.acquire()).await
     {
@@ -545,7 +545,7 @@ async fn the_cap_on_open_money_requests_holds_when_they_are_sent_at_once(engine:
     );
     let (open,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM money_requests WHERE status = 'open'")
-            .fetch_one(&server.running.souq.db.pool)
+            .fetch_one(&server.running.souq.base.db.pool)
             .await
             .unwrap();
     assert_eq!(open, cap);

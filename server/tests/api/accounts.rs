@@ -166,13 +166,13 @@ async fn passwords_and_tokens_are_stored_only_as_hashes(engine: Engine) {
     let token = server.sign_up("aisha").await;
     let (hash,): (String,) =
         sqlx::query_as("SELECT password_hash FROM users WHERE handle = 'aisha'")
-            .fetch_one(&server.running.souq.db.pool)
+            .fetch_one(&server.running.souq.base.db.pool)
             .await
             .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("correct horse"));
     let stored: Vec<(String,)> = sqlx::query_as("SELECT token_hash FROM sessions")
-        .fetch_all(&server.running.souq.db.pool)
+        .fetch_all(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(stored.len(), 1);

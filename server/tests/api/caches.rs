@@ -183,11 +183,11 @@ async fn a_flood_of_the_largest_posts_keeps_the_caches_within_their_bytes(engine
     let bound: u64 = 512 * 1024;
     let server = spawn_with_limits(
         engine,
-        souq_server::limits::Limits {
+        souq_server::base::limits::Limits {
             cache_bytes: bound,
             posts_per_minute: 10_000,
             uploads_per_day: 10_000,
-            ..souq_server::limits::Limits::default()
+            ..souq_server::base::limits::Limits::default()
         },
     )
     .await;

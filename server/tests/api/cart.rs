@@ -18,7 +18,7 @@ pub(crate) async fn option_in_stock(server: &TestServer, currency: &str) -> (i64
          ORDER BY v.id LIMIT 1"
     ))
     .bind(currency)
-    .fetch_one(&server.running.souq.db.pool)
+    .fetch_one(&server.running.souq.base.db.pool)
     .await
     .unwrap()
 }

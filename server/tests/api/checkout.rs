@@ -55,7 +55,7 @@ pub async fn option_of(
     .bind(units)
     .bind(currency)
     .bind(not_store)
-    .fetch_one(&server.running.souq.db.pool)
+    .fetch_one(&server.running.souq.base.db.pool)
     .await
     .unwrap()
 }
@@ -67,13 +67,13 @@ pub async fn shipping_of(server: &TestServer, store: i64) -> (i64, i64) {
          ORDER BY position LIMIT 1",
     )
     .bind(store)
-    .fetch_one(&server.running.souq.db.pool)
+    .fetch_one(&server.running.souq.base.db.pool)
     .await
     .unwrap()
 }
 
 pub async fn units(server: &TestServer, variant: i64) -> i64 {
-    let mut conn = server.running.souq.db.pool.acquire().await.unwrap();
+    let mut conn = server.running.souq.base.db.pool.acquire().await.unwrap();
     souq_server::stores::stock::units(&mut conn, variant)
         .await
         .unwrap()
@@ -163,7 +163,7 @@ pub async fn checkout(server: &TestServer, token: &str, key: &str, body: &Value)
 }
 
 pub async fn ledger_sums_are_zero(server: &TestServer) {
-    for (currency, posted, pending) in ledger::sums(&server.running.souq.db).await.unwrap() {
+    for (currency, posted, pending) in ledger::sums(&server.running.souq.base.db).await.unwrap() {
         assert_eq!((posted, pending), (0, 0), "{currency} sums to zero");
     }
 }
@@ -172,7 +172,7 @@ pub async fn ledger_sums_are_zero(server: &TestServer) {
 async fn payments_into_escrow(server: &TestServer) -> i64 {
     let (n,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM ledger_transfers WHERE code = 'payment'")
-            .fetch_one(&server.running.souq.db.pool)
+            .fetch_one(&server.running.souq.base.db.pool)
             .await
             .unwrap();
     n
@@ -318,7 +318,7 @@ async fn a_request_still_running_with_the_key_is_409_and_a_dead_one_is_resumed(e
     let done = checkout(&server, &token, &key(2), &body).await;
     assert_eq!(done.status, 200, "{}", done.body);
     // A request with key 3 that claimed its key and is still at work, as its row shows.
-    let pool = &server.running.souq.db.pool;
+    let pool = &server.running.souq.base.db.pool;
     let (user, hash): (i64, String) =
         sqlx::query_as("SELECT user_id, request_hash FROM checkouts WHERE idempotency_key = $1")
             .bind(key(2))
@@ -394,7 +394,7 @@ async fn concurrent_retries_of_one_checkout_place_one_order(engine: Engine) {
     assert_eq!(ids.len(), 1, "every answer names the one checkout");
     assert_eq!(payments_into_escrow(&server).await, 1, "charged once");
     let (orders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders")
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(orders, 1);
@@ -432,7 +432,7 @@ async fn declined_cards_place_nothing_and_give_the_stock_back(engine: Engine) {
         assert_eq!(again.status, 402, "a retry gets the same answer");
     }
     let (paid,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders WHERE status <> 'cancelled'")
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(paid, 0, "no order stands");
@@ -591,7 +591,7 @@ async fn callbacks_twice_late_or_out_of_order_never_charge_twice(engine: Engine)
     let payment: (Option<String>,) =
         sqlx::query_as("SELECT payment_id FROM checkouts WHERE id = $1")
             .bind(id)
-            .fetch_one(&server.running.souq.db.pool)
+            .fetch_one(&server.running.souq.base.db.pool)
             .await
             .unwrap();
     let payment = payment.0.unwrap();
@@ -740,13 +740,13 @@ async fn bad_input_gets_a_clear_error_and_moves_nothing(engine: Engine) {
     // An archived option (removed in the studio after it was ordered) is not for sale.
     sqlx::query("UPDATE variants SET archived_at = 1 WHERE id = $1")
         .bind(option.0)
-        .execute(&server.running.souq.db.pool)
+        .execute(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     let archived = checkout(&server, &token, &key(300), &good).await;
     assert_eq!(archived.status, 404, "{}", archived.body);
     let (orders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders")
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(orders, 0, "nothing was placed");

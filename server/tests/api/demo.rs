@@ -5,7 +5,7 @@ use crate::support::{Engine, spawn_with_demo};
 
 async fn count(server: &crate::support::TestServer, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql)
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     n
@@ -48,7 +48,7 @@ async fn a_first_start_loads_the_promised_demo_data(engine: Engine) {
     assert!(count(&server, "SELECT COUNT(*) FROM users WHERE role = 'shopper'").await >= 20);
     // Both scripts are present in the posts.
     let bodies: Vec<(String,)> = sqlx::query_as("SELECT body FROM posts")
-        .fetch_all(&server.running.souq.db.pool)
+        .fetch_all(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     assert!(
@@ -72,7 +72,7 @@ async fn demo_drops_are_timed_relative_to_the_first_start(engine: Engine) {
                               WHERE v.product_id = d.product_id) AS stock
          FROM drops d ORDER BY d.launch_at",
     )
-    .fetch_all(&server.running.souq.db.pool)
+    .fetch_all(&server.running.souq.base.db.pool)
     .await
     .unwrap();
     let minutes = |at: i64| (at - now) / 60_000;
@@ -103,7 +103,7 @@ async fn a_restart_does_not_load_the_demo_data_twice(engine: Engine) {
     let config = server.config.clone();
     let second = souq_server::start(config).await.unwrap();
     let (after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM posts")
-        .fetch_one(&second.souq.db.pool)
+        .fetch_one(&second.souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(before, after);

@@ -35,7 +35,7 @@ async fn option_of_store(server: &TestServer, handle: &str, units: i64) -> (i64,
     ))
     .bind(handle)
     .bind(units)
-    .fetch_one(&server.running.souq.db.pool)
+    .fetch_one(&server.running.souq.base.db.pool)
     .await
     .unwrap()
 }
@@ -458,7 +458,7 @@ async fn running_apps_hear_of_reschedules_cancellations_launches_and_sell_outs(e
     assert_eq!(launched["state"], "live", "heard at the launch");
     let price = sqlx::query_as::<_, (i64,)>("SELECT price_minor FROM variants WHERE id = $1")
         .bind(second)
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap()
         .0;
@@ -627,7 +627,7 @@ async fn bad_drops_get_clear_errors_and_change_nothing(engine: Engine) {
         assert_eq!(units(&server, variant).await, had, "nothing set aside");
     }
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM drops WHERE hashtag LIKE 'bad%'")
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(count, 0);

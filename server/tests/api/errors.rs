@@ -71,7 +71,7 @@ async fn an_unknown_endpoint_is_404_and_a_wrong_method_405(engine: Engine) {
 async fn internal_errors_answer_500_without_their_detail(engine: Engine) {
     let server = spawn(engine).await;
     // A closed pool makes every query fail the way a lost database would.
-    server.running.souq.db.pool.close().await;
+    server.running.souq.base.db.pool.close().await;
     let reply = server.sign_in("someone@example.com", "whatever1").await;
     assert_eq!(reply.status, 500);
     assert_eq!(reply.error_code(), "internal");

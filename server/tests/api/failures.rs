@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::json;
-use souq_server::db::now_ms;
+use souq_server::base::db::now_ms;
 use souq_server::payments::sandbox::Sandbox;
 use souq_server::payments::{PayoutRequest, PayoutStatus};
 use souq_server::wallet::withdrawals::{self, NEVER_SENT_MS, PAYOUT_WAIT_MS};
@@ -180,7 +180,7 @@ async fn a_payout_still_on_its_way_is_never_both_paid_out_and_given_back(engine:
     assert_eq!(late.status, PayoutStatus::Failed);
     let (paid,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM sandbox_payouts WHERE status = 'paid'")
-            .fetch_one(&souq.db.pool)
+            .fetch_one(&souq.base.db.pool)
             .await
             .unwrap();
     assert_eq!(paid, 0, "the bank paid nothing");
@@ -221,7 +221,7 @@ async fn a_payout_the_bank_keeps_pending_past_the_wait_is_stopped_never_stuck(en
     );
     // The bank's own clock passes later: the stopped payout is not paid.
     sqlx::query("UPDATE sandbox_payouts SET settle_at = 0")
-        .execute(&souq.db.pool)
+        .execute(&souq.base.db.pool)
         .await
         .unwrap();
     sandbox(&server).settle_due().await.unwrap();

@@ -313,7 +313,7 @@ fn fresh_currency(case: u32) -> Currency {
 
 async fn any_sequence_keeps_the_invariants_and_matches_the_model(engine: Engine) {
     let server = spawn(engine).await;
-    let db = server.running.souq.db.clone();
+    let db = server.running.souq.base.db.clone();
     let mut runner = TestRunner::new(ProptestConfig {
         cases: 40,
         failure_persistence: None,
@@ -375,7 +375,7 @@ async fn funded(db: &Db, user_id: i64, currency: &Currency, amount: i64) -> Acco
 
 async fn the_database_refuses_an_overdraft_a_changed_transfer_and_a_currency_mix(engine: Engine) {
     let server = spawn(engine).await;
-    let db = &server.running.souq.db;
+    let db = &server.running.souq.base.db;
     let sar = Currency::parse("SAR").unwrap();
     let usd = Currency::parse("USD").unwrap();
     let wallet = funded(db, 7, &sar, 100).await;
@@ -447,7 +447,7 @@ type RawTransfer<'a> = (&'a str, AccountId, AccountId, i64, i64, Option<&'a str>
 /// resolution does not fit its hold, moves nothing at all.
 async fn one_statement_of_transfers_moves_their_sum_or_nothing(engine: Engine) {
     let server = spawn(engine).await;
-    let db = &server.running.souq.db;
+    let db = &server.running.souq.base.db;
     let sar = Currency::parse("SAR").unwrap();
     let payer = funded(db, 7, &sar, 100).await;
     let friend = funded(db, 8, &sar, 5).await;
@@ -537,7 +537,7 @@ async fn one_statement_of_transfers_moves_their_sum_or_nothing(engine: Engine) {
 
 async fn debits_racing_for_the_last_funds_never_overdraw(engine: Engine) {
     let server = spawn(engine).await;
-    let db = server.running.souq.db.clone();
+    let db = server.running.souq.base.db.clone();
     let sar = Currency::parse("SAR").unwrap();
     let wallet = funded(&db, 1, &sar, 5).await;
     let mut conn = db.pool.acquire().await.unwrap();
@@ -596,7 +596,7 @@ async fn debits_racing_for_the_last_funds_never_overdraw(engine: Engine) {
 
 async fn a_hold_is_resolved_once_when_a_post_and_a_void_race(engine: Engine) {
     let server = spawn(engine).await;
-    let db = server.running.souq.db.clone();
+    let db = server.running.souq.base.db.clone();
     let sar = Currency::parse("SAR").unwrap();
     let wallet = funded(&db, 1, &sar, 50).await;
     let mut tx = db.begin_durable().await.unwrap();
@@ -657,7 +657,7 @@ async fn a_hold_is_resolved_once_when_a_post_and_a_void_race(engine: Engine) {
 
 async fn expired_holds_are_released_once_by_the_sweep(engine: Engine) {
     let server = spawn(engine).await;
-    let db = server.running.souq.db.clone();
+    let db = server.running.souq.base.db.clone();
     let sar = Currency::parse("SAR").unwrap();
     let wallet = funded(&db, 1, &sar, 50).await;
     let mut tx = db.begin_durable().await.unwrap();

@@ -46,7 +46,7 @@ async fn lamp_store(server: &TestServer, handle: &str, limit: Option<i64>) -> (S
          JOIN stores s ON s.id = pr.store_id WHERE s.handle = $1",
     )
     .bind(handle)
-    .fetch_one(&server.running.souq.db.pool)
+    .fetch_one(&server.running.souq.base.db.pool)
     .await
     .unwrap();
     (owner, variant)
@@ -55,14 +55,14 @@ async fn lamp_store(server: &TestServer, handle: &str, limit: Option<i64>) -> (S
 async fn store_id(server: &TestServer, handle: &str) -> i64 {
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM stores WHERE handle = $1")
         .bind(handle)
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     id
 }
 
 async fn balance(server: &TestServer, holder: Holder) -> i64 {
-    let mut conn = server.running.souq.db.pool.acquire().await.unwrap();
+    let mut conn = server.running.souq.base.db.pool.acquire().await.unwrap();
     let currency = Currency::parse("SAR").unwrap();
     match ledger::find_account(&mut conn, holder, &currency)
         .await
@@ -254,7 +254,7 @@ async fn cancelling_before_shipping_pays_back_and_restocks(engine: Engine) {
     let (refunded,): (i64,) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM sandbox_refunds",
     )
-    .fetch_one(&server.running.souq.db.pool)
+    .fetch_one(&server.running.souq.base.db.pool)
     .await
     .unwrap();
     assert_eq!(
@@ -287,7 +287,7 @@ async fn an_option_that_orders_name_is_archived_when_removed(engine: Engine) {
     .await;
     let (product,): (i64,) = sqlx::query_as("SELECT product_id FROM variants WHERE id = $1")
         .bind(variant)
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     let replaced = server
@@ -314,7 +314,7 @@ async fn an_option_that_orders_name_is_archived_when_removed(engine: Engine) {
     let (archived,): (Option<i64>,) =
         sqlx::query_as("SELECT archived_at FROM variants WHERE id = $1")
             .bind(variant)
-            .fetch_one(&server.running.souq.db.pool)
+            .fetch_one(&server.running.souq.base.db.pool)
             .await
             .unwrap();
     assert!(archived.is_some(), "kept, archived");
@@ -430,7 +430,7 @@ async fn a_rush_sells_exactly_the_stock_and_holds_each_limit(engine: Engine) {
          JOIN orders o ON o.id = l.order_id WHERE o.status = 'paid' AND l.variant_id = $1",
     )
     .bind(variant)
-    .fetch_one(&server.running.souq.db.pool)
+    .fetch_one(&server.running.souq.base.db.pool)
     .await
     .unwrap();
     assert_eq!(sold, 4, "the orders hold what was sold");
@@ -466,7 +466,7 @@ async fn stock_in_lots_another_batch_holds_is_waited_for_not_sold_out() {
     )
     .await;
     // Another transaction holds every lot of the option, as a batch does until it commits.
-    let mut holder = server.running.souq.db.pool.begin().await.unwrap();
+    let mut holder = server.running.souq.base.db.pool.begin().await.unwrap();
     sqlx::query("SELECT lot FROM stock_lots WHERE variant_id = $1 FOR UPDATE")
         .bind(variant)
         .fetch_all(&mut *holder)

@@ -153,14 +153,14 @@ async fn stores_attach_their_own_products_and_never_anothers(engine: Engine) {
         "SELECT p.id FROM products p JOIN stores s ON s.id = p.store_id
          WHERE s.handle = 'dar_al_oud' ORDER BY p.id LIMIT 1",
     )
-    .fetch_one(&server.running.souq.db.pool)
+    .fetch_one(&server.running.souq.base.db.pool)
     .await
     .unwrap();
     let (foreign,): (i64,) = sqlx::query_as(
         "SELECT p.id FROM products p JOIN stores s ON s.id = p.store_id
          WHERE s.handle = 'qahwa_house' ORDER BY p.id LIMIT 1",
     )
-    .fetch_one(&server.running.souq.db.pool)
+    .fetch_one(&server.running.souq.base.db.pool)
     .await
     .unwrap();
     let ok = server
@@ -358,7 +358,7 @@ async fn many_clients_liking_and_unliking_at_once_leave_an_exact_count(engine: E
         .await;
     let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM likes WHERE post_id = $1")
         .bind(id)
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(rows, 8);

@@ -4,7 +4,7 @@
 //! and a publish that reads its drafts in its own transaction.
 
 use serde_json::{Value, json};
-use souq_server::limits::Limits;
+use souq_server::base::limits::Limits;
 
 use crate::cart::option_in_stock;
 use crate::on_both_engines;

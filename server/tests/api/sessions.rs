@@ -162,14 +162,14 @@ async fn expired_sessions_are_purged(engine: Engine) {
     let token = server.sign_up("fleeting").await;
     let keep = second_session(&server, "fleeting", "kept").await;
     sqlx::query("UPDATE sessions SET expires_at = 1 WHERE device <> 'kept'")
-        .execute(&server.running.souq.db.pool)
+        .execute(&server.running.souq.base.db.pool)
         .await
         .unwrap();
-    souq_server::housekeeping::sweep(&server.running.souq.db)
+    souq_server::housekeeping::sweep(&server.running.souq.base.db)
         .await
         .unwrap();
     let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&server.running.souq.db.pool)
+        .fetch_one(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(left, 1);

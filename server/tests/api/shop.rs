@@ -3,7 +3,7 @@
 //! server's own indexer, so each test controls exactly what there is to find.
 
 use serde_json::Value;
-use souq_server::cache::Change;
+use souq_server::base::cache::Change;
 use souq_server::search;
 use souq_server::stores::{cards, stock};
 
@@ -13,7 +13,7 @@ use crate::support::{Engine, TestServer, spawn, spawn_with_demo};
 /// A store run by a new merchant; returns its id.
 pub async fn store(server: &TestServer, handle: &str, name: &str) -> i64 {
     server.sign_up(handle).await;
-    let pool = &server.running.souq.db.pool;
+    let pool = &server.running.souq.base.db.pool;
     sqlx::query("UPDATE users SET role = 'merchant' WHERE handle = $1")
         .bind(handle)
         .execute(pool)
@@ -30,7 +30,12 @@ pub async fn store(server: &TestServer, handle: &str, name: &str) -> i64 {
     .unwrap();
     let mut conn = pool.acquire().await.unwrap();
     search::index_store(&mut conn, id).await.unwrap();
-    server.running.souq.publish(&[Change::Catalog(id)]).await;
+    server
+        .running
+        .souq
+        .base
+        .publish(&[Change::Catalog(id)])
+        .await;
     id
 }
 
@@ -56,7 +61,7 @@ impl Default for Item<'_> {
 
 /// A published product with one variant, indexed; returns its id.
 pub async fn product(server: &TestServer, store_id: i64, item: Item<'_>) -> i64 {
-    let pool = &server.running.souq.db.pool;
+    let pool = &server.running.souq.base.db.pool;
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products")
         .fetch_one(pool)
         .await
@@ -91,6 +96,7 @@ pub async fn product(server: &TestServer, store_id: i64, item: Item<'_>) -> i64 
     server
         .running
         .souq
+        .base
         .publish(&[Change::Catalog(store_id)])
         .await;
     id
@@ -367,7 +373,7 @@ async fn hidden_products_are_never_found_or_shown(engine: Engine) {
     )
     .await;
     assert_eq!(ids(&server, &token, &q("lamp ")).await, [id]);
-    let pool = &server.running.souq.db.pool;
+    let pool = &server.running.souq.base.db.pool;
     sqlx::query("UPDATE products SET archived_at = 1 WHERE id = $1")
         .bind(id)
         .execute(pool)
@@ -375,7 +381,12 @@ async fn hidden_products_are_never_found_or_shown(engine: Engine) {
         .unwrap();
     let mut conn = pool.acquire().await.unwrap();
     search::index_product(&mut conn, id).await.unwrap();
-    server.running.souq.publish(&[Change::Catalog(shop)]).await;
+    server
+        .running
+        .souq
+        .base
+        .publish(&[Change::Catalog(shop)])
+        .await;
     assert!(ids(&server, &token, &q("lamp ")).await.is_empty());
     assert!(ids(&server, &token, "").await.is_empty());
     let page = server
@@ -495,7 +506,7 @@ async fn a_product_page_lists_the_posts_that_carry_it(engine: Engine) {
     let token = server.demo("layla").await;
     let (product_id,): (i64,) =
         sqlx::query_as("SELECT product_id FROM post_products ORDER BY post_id LIMIT 1")
-            .fetch_one(&server.running.souq.db.pool)
+            .fetch_one(&server.running.souq.base.db.pool)
             .await
             .unwrap();
     let page = server
@@ -742,8 +753,8 @@ async fn ties_go_to_what_shoppers_bought_and_engaged_with_then_the_newest(engine
         [newest, liked, older]
     );
     // Two shoppers like a post that carries one of them.
-    let pool = &server.running.souq.db.pool;
-    let now = souq_server::db::now_ms();
+    let pool = &server.running.souq.base.db.pool;
+    let now = souq_server::base::db::now_ms();
     let (author,): (i64,) = sqlx::query_as("SELECT owner_id FROM stores WHERE id = $1")
         .bind(shop)
         .fetch_one(pool)
@@ -776,7 +787,12 @@ async fn ties_go_to_what_shoppers_bought_and_engaged_with_then_the_newest(engine
         .await
         .unwrap();
     }
-    server.running.souq.publish(&[Change::Everything]).await;
+    server
+        .running
+        .souq
+        .base
+        .publish(&[Change::Everything])
+        .await;
     assert_eq!(
         ids(&server, &token, &q("wool blanket ")).await,
         [liked, newest, older]
@@ -793,7 +809,7 @@ async fn terms_made_by_an_older_normalization_are_rebuilt_once_at_start(engine: 
     let shop = store(&server, "maison", "Maison").await;
     let cafe = titled(&server, shop, "Café Crème", "").await;
     // The terms as an older version made them (accents kept), and no record of this one.
-    let pool = &server.running.souq.db.pool;
+    let pool = &server.running.souq.base.db.pool;
     let terms_of = |id: i64| async move {
         let terms: Vec<(String,)> = sqlx::query_as(
             "SELECT term FROM search_terms WHERE target_kind = 0 AND target_id = $1 ORDER BY term",

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
-use souq_server::limits::Limits;
+use souq_server::base::limits::Limits;
 use souq_server::{Config, DatabaseConfig, RunningServer};
 use sqlx::Connection;
 use tokio::sync::mpsc;
@@ -39,7 +39,7 @@ fn postgres_admin_url() -> String {
 
 async fn database_for(engine: Engine, dir: &tempfile::TempDir) -> DatabaseConfig {
     match engine {
-        Engine::Sqlite => DatabaseConfig::Sqlite(dir.path().join("souq.db")),
+        Engine::Sqlite => DatabaseConfig::Sqlite(dir.path().join("souq.base.db")),
         Engine::Postgres => {
             let admin = postgres_admin_url();
             let name = format!(

@@ -61,7 +61,7 @@ async fn the_pin_is_asked_by_the_whole_total_shipping_included(engine: Engine) {
     sqlx::query("UPDATE shipping_options SET price_minor = $1 WHERE id = $2")
         .bind(10_000_i64)
         .bind(option)
-        .execute(&server.running.souq.db.pool)
+        .execute(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     let threshold = souq_server::wallet::WalletSettings::default().pin_above_major * 100;
@@ -69,7 +69,7 @@ async fn the_pin_is_asked_by_the_whole_total_shipping_included(engine: Engine) {
     sqlx::query("UPDATE variants SET price_minor = $1 WHERE id = $2")
         .bind(item)
         .bind(line.0)
-        .execute(&server.running.souq.db.pool)
+        .execute(&server.running.souq.base.db.pool)
         .await
         .unwrap();
     let body = order_body(
@@ -94,7 +94,7 @@ async fn the_pin_is_asked_by_the_whole_total_shipping_included(engine: Engine) {
 
 async fn the_pin_threshold_follows_a_currency_without_minor_units(engine: Engine) {
     let server = spawn_configured(engine, |config| config.demo_data = true).await;
-    let pool = &server.running.souq.db.pool;
+    let pool = &server.running.souq.base.db.pool;
     // One store sells in yen, which has no minor units: 5,000 yen is five times the
     // 1,000 threshold, not a twentieth of it.
     let line = option_of(&server, "USD", 3, 0).await;

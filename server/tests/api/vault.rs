@@ -32,7 +32,7 @@ async fn age_session(server: &TestServer, token: &str, minutes: i64) {
     sqlx::query("UPDATE sessions SET created_at = created_at - $1 WHERE token_hash = $2")
         .bind(minutes * 60_000)
         .bind(hash)
-        .execute(&server.running.souq.db.pool)
+        .execute(&server.running.souq.base.db.pool)
         .await
         .unwrap();
 }
@@ -41,7 +41,7 @@ async fn age_session(server: &TestServer, token: &str, minutes: i64) {
 async fn lock_passes(server: &TestServer) {
     sqlx::query("UPDATE vault_pins SET locked_until = 1 WHERE locked_until < $1")
         .bind(i64::MAX)
-        .execute(&server.running.souq.db.pool)
+        .execute(&server.running.souq.base.db.pool)
         .await
         .unwrap();
 }

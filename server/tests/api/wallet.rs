@@ -715,7 +715,7 @@ async fn a_burst_of_sends_among_a_few_people_conserves_the_total(engine: Engine)
                     "SELECT CAST(SUM(credits_posted - debits_posted) AS BIGINT)
                      FROM ledger_accounts WHERE kind = 1 AND currency = 'SAR'",
                 )
-                .fetch_one(&server.running.souq.db.durable)
+                .fetch_one(&server.running.souq.base.db.durable)
                 .await
                 .unwrap();
                 reads.push(sum.unwrap_or(0));
@@ -741,7 +741,7 @@ async fn a_burst_of_sends_among_a_few_people_conserves_the_total(engine: Engine)
         end += balance(&server, token).await;
     }
     assert_eq!(end, total);
-    for (currency, posted, pending) in souq_server::ledger::sums(&server.running.souq.db)
+    for (currency, posted, pending) in souq_server::ledger::sums(&server.running.souq.base.db)
         .await
         .unwrap()
     {
@@ -777,8 +777,8 @@ async fn savings_earn_interest_once_a_day_however_often_the_job_runs(engine: Eng
     assert_eq!(too_much.error_code(), "insufficient_funds");
 
     // The job runs the next day, twice at once and again after: one day is paid once.
-    let tomorrow = souq_server::db::now_ms() + 24 * 60 * 60 * 1000 + 10 * 60 * 1000;
-    let db = &server.running.souq.db;
+    let tomorrow = souq_server::base::db::now_ms() + 24 * 60 * 60 * 1000 + 10 * 60 * 1000;
+    let db = &server.running.souq.base.db;
     let (a, b) = tokio::join!(
         savings::post_interest(db, 400, tomorrow),
         savings::post_interest(db, 400, tomorrow)
@@ -1100,7 +1100,7 @@ async fn a_withdrawal_is_held_then_paid_or_given_back_once(engine: Engine) {
         .settle_due()
         .await
         .unwrap();
-    let later = souq_server::db::now_ms() + 60_000;
+    let later = souq_server::base::db::now_ms() + 60_000;
     let settled = souq_server::wallet::withdrawals::settle_pending(souq, later)
         .await
         .unwrap();
@@ -1116,7 +1116,7 @@ async fn a_withdrawal_is_held_then_paid_or_given_back_once(engine: Engine) {
     assert_eq!(done["entries"].as_array().unwrap().len(), 2, "{done}");
     assert_eq!(sar_in(&home(&server, &amina).await["pending"]), 0);
     assert_eq!(balance(&server, &amina).await, 85_000);
-    for (currency, posted, pending) in souq_server::ledger::sums(&souq.db).await.unwrap() {
+    for (currency, posted, pending) in souq_server::ledger::sums(&souq.base.db).await.unwrap() {
         assert_eq!((posted, pending), (0, 0), "{currency}");
     }
 }
@@ -1132,12 +1132,12 @@ async fn a_withdrawal_the_processor_never_heard_of_is_given_back_once_surely_not
     assert_eq!(slow.body["status"], "pending", "{}", slow.body);
     let souq = &server.running.souq;
     let forgot = sqlx::query("DELETE FROM sandbox_payouts")
-        .execute(&souq.db.pool)
+        .execute(&souq.base.db.pool)
         .await
         .unwrap();
     assert_eq!(forgot.rows_affected(), 1);
     let settle = |at: i64| souq_server::wallet::withdrawals::settle_pending(souq, at);
-    let now = souq_server::db::now_ms();
+    let now = souq_server::base::db::now_ms();
     // Not yet surely lost: the money stays held.
     assert_eq!(settle(now + 60_000).await.unwrap(), 0);
     assert_eq!(sar_in(&home(&server, &amina).await["pending"]), 5_000);
@@ -1152,7 +1152,7 @@ async fn a_withdrawal_the_processor_never_heard_of_is_given_back_once_surely_not
     assert_eq!(asked.body["replayed"], true, "{}", asked.body);
     assert_eq!(asked.body["status"], "failed", "{}", asked.body);
     assert!(asked.body["failure"].is_string(), "{}", asked.body);
-    for (currency, posted, pending) in souq_server::ledger::sums(&souq.db).await.unwrap() {
+    for (currency, posted, pending) in souq_server::ledger::sums(&souq.base.db).await.unwrap() {
         assert_eq!((posted, pending), (0, 0), "{currency}");
     }
 }
@@ -1290,7 +1290,7 @@ async fn the_debit_card_pays_from_the_wallet_within_its_limits(engine: Engine) {
         .send(server.get("/v1/wallet/cards").bearer_auth(&amina))
         .await;
     assert_eq!(cards.body[0]["spent_this_month_minor"], total);
-    for (currency, posted, pending) in souq_server::ledger::sums(&server.running.souq.db)
+    for (currency, posted, pending) in souq_server::ledger::sums(&server.running.souq.base.db)
         .await
         .unwrap()
     {

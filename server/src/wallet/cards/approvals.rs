@@ -9,8 +9,8 @@ use souq_wire::{CardTransaction, User};
 
 use super::issuer::{self, decline_words, hold, refusal, set_status};
 use super::{own_card, transaction};
-use crate::db::now_ms;
-use crate::error::ApiError;
+use crate::base::db::now_ms;
+use crate::base::error::ApiError;
 use crate::payments::PaymentStatus;
 use crate::state::Souq;
 use crate::wallet::vault;
@@ -35,7 +35,7 @@ pub async fn answer(
     approve: bool,
 ) -> Result<CardTransaction, ApiError> {
     let now = now_ms();
-    let db = &souq.db;
+    let db = &souq.base.db;
     let mut tx = db.begin_durable().await?;
     let card = own_card(&mut tx, me.id, card_id).await?;
     if approve {
@@ -130,7 +130,7 @@ async fn tell_processor(souq: &Souq, payment_key: &str, approved: bool) -> Resul
         .issuer_authenticated(payment_key, approved)
         .await?;
     if payment.status != PaymentStatus::Succeeded {
-        issuer::release(&souq.db, payment_key).await?;
+        issuer::release(&souq.base.db, payment_key).await?;
     }
     Ok(())
 }
@@ -144,10 +144,10 @@ pub async fn expire_approvals(souq: &Souq) -> Result<usize, ApiError> {
          ORDER BY approval_until LIMIT 100",
     )
     .bind(now_ms())
-    .fetch_all(&souq.db.durable)
+    .fetch_all(&souq.base.db.durable)
     .await?;
     for (payment_key,) in &due {
-        issuer::release(&souq.db, payment_key).await?;
+        issuer::release(&souq.base.db, payment_key).await?;
         tell_processor(souq, payment_key, false).await?;
     }
     Ok(due.len())

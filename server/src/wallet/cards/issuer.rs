@@ -25,13 +25,13 @@ use sqlx::AnyConnection;
 
 use super::keys::{CardKeys, digits_of};
 use super::{CARD_COLUMNS, CardRow, spent_this_month};
-use crate::db::{Db, now_ms};
-use crate::error::ApiError;
+use crate::base::db::{Db, now_ms};
+use crate::base::error::ApiError;
+use crate::base::limits::client_key;
+use crate::base::limits::window::{self, Quota};
 use crate::ledger::{
     self, Amount, Currency, Holder, Kind, Recorded, Resolution, Transfer, TransferId,
 };
-use crate::limits::client_key;
-use crate::limits::window::{self, Quota};
 use crate::notifications::{self, CardAbout};
 use crate::payments::Payer;
 

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use souq_wire::Secret;
 
-use crate::error::ApiError;
-use crate::random;
+use crate::base::error::ApiError;
+use crate::base::random;
 
 /// The first digits of every Souq card (its BIN): the processor sends their charges
 /// here. Six digits leave nine random ones before Luhn's: a billion numbers to guess

@@ -23,8 +23,8 @@ use souq_wire::{
 use sqlx::AnyConnection;
 
 use super::vault;
-use crate::db::{from_ms, now_ms};
-use crate::error::ApiError;
+use crate::base::db::{from_ms, now_ms};
+use crate::base::error::ApiError;
 use crate::ledger::Currency;
 use crate::state::Souq;
 use keys::Sealed;
@@ -120,7 +120,7 @@ pub async fn issue(souq: &Souq, me: &User, request: &IssueCard) -> Result<DebitC
         },
     )?;
     let last4 = number.get(12..).unwrap_or_default().to_string();
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO debit_cards (user_id, sealed, number_hash, last4, exp_month, exp_year,
                                   currency, per_purchase_limit_minor, monthly_limit_minor,
@@ -150,7 +150,7 @@ pub async fn issue(souq: &Souq, me: &User, request: &IssueCard) -> Result<DebitC
 }
 
 pub async fn list(souq: &Souq, me: &User) -> Result<Vec<DebitCard>, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let rows: Vec<CardRow> = sqlx::query_as(&format!(
         "SELECT {CARD_COLUMNS} FROM debit_cards WHERE user_id = $1 ORDER BY id"
     ))
@@ -172,7 +172,7 @@ pub async fn reveal(
     session_token: &str,
     id: i64,
 ) -> Result<RevealedCard, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let row = own_card(&mut conn, me.id, id).await?;
     vault::require(&mut conn, me.id, session_token, now_ms()).await?;
     let secrets = souq.payments.card_keys.open(me.id, &row.sealed)?;
@@ -196,7 +196,7 @@ pub async fn reveal(
 
 /// The card as a checkout pays with it: its details, for the processor only.
 pub async fn details(souq: &Souq, me: &User, id: i64) -> Result<CardDetails, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let row = own_card(&mut conn, me.id, id).await?;
     let secrets = souq.payments.card_keys.open(me.id, &row.sealed)?;
     Ok(CardDetails {
@@ -217,7 +217,7 @@ pub async fn update(
     id: i64,
     settings: &CardSettings,
 ) -> Result<DebitCard, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let row = own_card(&mut conn, me.id, id).await?;
     let opens = !settings.frozen && (row.frozen != 0 || row.locked != 0);
     let raises = settings.per_purchase_limit_minor > row.per_purchase_limit_minor
@@ -276,7 +276,7 @@ pub async fn transactions(
     me: &User,
     id: i64,
 ) -> Result<Vec<CardTransaction>, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     own_card(&mut conn, me.id, id).await?;
     let rows: Vec<TransactionRow> = sqlx::query_as(&format!(
         "{TRANSACTION_SELECT} WHERE t.card_id = $1 ORDER BY t.created_at DESC, t.id DESC LIMIT 50"

@@ -25,10 +25,10 @@ use sqlx::AnyConnection;
 
 use crate::accounts::sessions::{self, token_hash};
 use crate::accounts::{self, Client};
-use crate::db::{from_ms, now_ms};
-use crate::error::ApiError;
+use crate::base::db::{from_ms, now_ms};
+use crate::base::error::ApiError;
+use crate::base::random;
 use crate::notifications::security;
-use crate::random;
 use crate::state::Souq;
 
 const MINUTE_MS: i64 = 60 * 1000;
@@ -101,7 +101,7 @@ pub async fn reauthenticate(
     if let Some(password) = password {
         return accounts::confirm_password(souq, client, user, password.expose()).await;
     }
-    let session = sessions::describe(&souq.db, session_token).await?;
+    let session = sessions::describe(&souq.base.db, session_token).await?;
     let recent = now_ms().saturating_sub(RECENT_SIGN_IN_MINUTES.saturating_mul(MINUTE_MS));
     if session.is_some_and(|s| s.signed_in_at >= recent) {
         return Ok(());
@@ -247,12 +247,12 @@ async fn take_try(souq: &Souq, user_id: i64, now: i64) -> Result<(i64, i64, Stri
     .bind(UNTIL_PASSWORD)
     .bind(now)
     .bind(PASSWORD_LEVEL)
-    .fetch_optional(&souq.db.durable)
+    .fetch_optional(&souq.base.db.durable)
     .await?;
     if let Some((tries, until, hash)) = taken {
         return Ok((tries, if tries >= PIN_TRIES { until } else { 0 }, hash));
     }
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     Err(match pin_row(&mut conn, user_id).await? {
         None => ApiError::Conflict("set a PIN first".into()),
         Some(row) => locked(row.lock_level, row.locked_until, now),
@@ -275,7 +275,7 @@ async fn end_try(
         )
         .bind(user_id)
         .bind(now_ms())
-        .execute(&souq.db.durable)
+        .execute(&souq.base.db.durable)
         .await?;
         return Ok(());
     }
@@ -311,7 +311,7 @@ pub async fn set_pin(
     let user_id = user.id;
     let pin = checked_pin(&request.pin)?.to_string();
     reauthenticate(souq, client, user, session_token, request.password.as_ref()).await?;
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let existing = pin_row(&mut conn, user_id).await?;
     drop(conn);
     if existing.is_some() && request.password.is_none() {
@@ -331,7 +331,7 @@ pub async fn set_pin(
         .bind(user_id)
         .bind(&hash)
         .bind(now)
-        .execute(&souq.db.durable)
+        .execute(&souq.base.db.durable)
         .await?
     } else {
         sqlx::query(
@@ -341,7 +341,7 @@ pub async fn set_pin(
         .bind(user_id)
         .bind(&hash)
         .bind(now)
-        .execute(&souq.db.durable)
+        .execute(&souq.base.db.durable)
         .await?
     };
     if written.rows_affected() == 0 {
@@ -354,7 +354,7 @@ pub async fn set_pin(
         // A PIN changed (perhaps because it was seen) takes every device's key with it.
         sqlx::query("DELETE FROM vault_device_keys WHERE user_id = $1")
             .bind(user_id)
-            .execute(&souq.db.durable)
+            .execute(&souq.base.db.durable)
             .await?;
         security::tell_other_devices(
             souq,
@@ -365,7 +365,7 @@ pub async fn set_pin(
         )
         .await?;
     }
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     unlock_session(&mut conn, user_id, session_token, now).await?;
     Ok(state(&mut conn, user_id, session_token, now).await?)
 }
@@ -385,7 +385,7 @@ pub async fn unlock(
     }
     check(souq, user_id, pin).await?;
     let now = now_ms();
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     unlock_session(&mut conn, user_id, session_token, now).await?;
     Ok(state(&mut conn, user_id, session_token, now).await?)
 }
@@ -402,11 +402,11 @@ pub async fn make_device_key(
 ) -> Result<DeviceKey, ApiError> {
     let user_id = user.id;
     let now = now_ms();
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     require(&mut conn, user_id, session_token, now).await?;
     drop(conn);
     reauthenticate(souq, client, user, session_token, request.password.as_ref()).await?;
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     let key = random::id(32);
     sqlx::query(
         "INSERT INTO vault_device_keys (session_hash, user_id, key_hash, created_at)
@@ -440,11 +440,11 @@ pub async fn unlock_with_device_key(
     )
     .bind(token_hash(session_token))
     .bind(user_id)
-    .fetch_optional(&souq.db.durable)
+    .fetch_optional(&souq.base.db.durable)
     .await?;
     let right = kept.is_some_and(|(hash,)| hash == token_hash(key.expose()));
     end_try(souq, user_id, (tries, locked_until), right).await?;
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     unlock_session(&mut conn, user_id, session_token, now).await?;
     Ok(state(&mut conn, user_id, session_token, now).await?)
 }
@@ -455,7 +455,7 @@ pub async fn forget_device_key(
     user_id: i64,
     session_token: &str,
 ) -> Result<VaultState, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     sqlx::query("DELETE FROM vault_device_keys WHERE session_hash = $1")
         .bind(token_hash(session_token))
         .execute(&mut *conn)
@@ -465,7 +465,7 @@ pub async fn forget_device_key(
 
 /// Locks this session's vault now (the app does on leaving the wallet).
 pub async fn lock(souq: &Souq, user_id: i64, session_token: &str) -> Result<VaultState, ApiError> {
-    let mut conn = souq.db.durable.acquire().await?;
+    let mut conn = souq.base.db.durable.acquire().await?;
     sqlx::query("DELETE FROM vault_unlocks WHERE session_hash = $1")
         .bind(token_hash(session_token))
         .execute(&mut *conn)
@@ -475,7 +475,7 @@ pub async fn lock(souq: &Souq, user_id: i64, session_token: &str) -> Result<Vaul
 
 /// Forgets unlocks whose minutes have passed (the sweep).
 /// And the device keys of sessions that ended (signed out or expired).
-pub async fn purge_expired(db: &crate::db::Db) -> Result<u64, sqlx::Error> {
+pub async fn purge_expired(db: &crate::base::db::Db) -> Result<u64, sqlx::Error> {
     let unlocks = sqlx::query("DELETE FROM vault_unlocks WHERE until_at < $1")
         .bind(now_ms())
         .execute(&db.durable)

@@ -10,7 +10,7 @@ mod store;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use crate::db::Db;
+use crate::base::db::Db;
 pub use store::{Store, Ticket, Weigh, vec_bytes};
 
 /// The PostgreSQL channel the instances tell each other about changes on.
@@ -91,7 +91,7 @@ pub async fn publish(db: &Db, caches: &dyn Forget, changes: &[Change]) {
     for change in changes {
         caches.forget(change);
     }
-    if db.backend != crate::Backend::Postgres || changes.is_empty() {
+    if db.backend != crate::base::db::Backend::Postgres || changes.is_empty() {
         return;
     }
     // The write has committed, so failing the request would mislead the client; the

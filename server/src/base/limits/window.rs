@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use crate::db::{Db, now_ms};
-use crate::error::ApiError;
+use crate::base::db::{Db, now_ms};
+use crate::base::error::ApiError;
 
 /// One quota: at most `limit` units per `window` under one key.
 #[derive(Debug, Clone, Copy)]
