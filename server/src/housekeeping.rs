@@ -29,10 +29,10 @@ const MONEY_EVERY: Duration = Duration::from_secs(1);
 /// One look at money's clocks.
 pub async fn keep_money_moving(state: &Souq) {
     let now = crate::base::db::now_ms();
-    if let Err(e) = crate::checkout::expire_due(state).await {
+    if let Err(e) = crate::checkout::expire_due(&state.checkout).await {
         tracing::warn!(error = %e, "ending expired reservations failed; trying again");
     }
-    if let Err(e) = crate::wallet::cards::expire_approvals(state).await {
+    if let Err(e) = crate::wallet::cards::expire_approvals(&state.wallet).await {
         tracing::warn!(error = %e, "declining unanswered card approvals failed; trying again");
     }
     if let Err(e) = crate::ledger::expire_due(&state.base.db, now).await {
@@ -43,8 +43,8 @@ pub async fn keep_money_moving(state: &Souq) {
     {
         tracing::warn!(error = %e, "settling sandbox payments failed; trying again");
     }
-    crate::checkout::refund_owed(state).await;
-    if let Err(e) = crate::wallet::withdrawals::settle_pending(state, now).await {
+    crate::checkout::refund_owed(&state.checkout).await;
+    if let Err(e) = crate::wallet::withdrawals::settle_pending(&state.wallet, now).await {
         tracing::warn!(error = %e, "settling withdrawals failed; trying again");
     }
 }
@@ -58,7 +58,7 @@ pub async fn run(state: Souq) {
     loop {
         tokio::select! {
             _ = forget.tick() => {
-                state.accounts.rate.forget_idle();
+                state.accounts.guard.rate.forget_idle();
                 state.actions.forget_idle();
             }
             _ = money.tick() => keep_money_moving(&state).await,
@@ -66,7 +66,7 @@ pub async fn run(state: Souq) {
                 if let Err(e) = sweep(&state.base.db).await {
                     tracing::warn!(error = %e, "sweeping expired rows failed; trying again later");
                 }
-                crate::wallet::savings::keep_interest_paid(&state).await;
+                crate::wallet::savings::keep_interest_paid(&state.wallet).await;
             }
         }
     }

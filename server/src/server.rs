@@ -5,7 +5,6 @@
 //! nothing arrives for `idle_timeout` is closed, so slow clients cannot hold it open.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -25,7 +24,7 @@ use crate::base::limits::Limits;
 use crate::demo;
 use crate::http;
 use crate::payments::PaymentSettings;
-use crate::state::{Caches, Souq};
+use crate::state::Souq;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -146,27 +145,27 @@ pub async fn start_on(listening: Listening, config: Config) -> Result<RunningSer
         Err(e) => tracing::warn!(error = %e, "the search terms could not be rebuilt"),
     }
     if config.demo_data {
-        demo::load_into_empty(&souq)
+        demo::load_into_empty(&souq.accounts)
             .await
             .map_err(|e| StartError::Demo(e.to_string()))?;
     }
     {
         let souq = souq.clone();
         tokio::spawn(async move {
-            if let Err(e) = souq.caches.search.refresh(&souq.base.db).await {
+            if let Err(e) = souq.search.refresh(&souq.base.db).await {
                 tracing::warn!(error = %e, "the search index will load on the first search");
             }
         });
     }
     let state = souq.clone();
     let housekeeping = tokio::spawn(crate::housekeeping::run(state.clone()));
-    let callbacks = tokio::spawn(crate::checkout::deliver_callbacks(state.clone()));
+    let callbacks = tokio::spawn(crate::checkout::deliver_callbacks(state.checkout.clone()));
     let app = match &config.app_secret {
         Some(secret) => http::embedded::only_the_app(http::router(state), secret, addr.port()),
         None => http::router(state),
     };
     let (stop, stopped) = oneshot::channel::<()>();
-    let closing = Arc::clone(&souq.caches);
+    let closing = souq.clone();
     let limits = config.limits.clone();
     let task = tokio::spawn(async move {
         serve(listener, app, &limits, stopped, &closing).await;
@@ -189,7 +188,7 @@ async fn serve(
     app: Router,
     limits: &Limits,
     stopped: oneshot::Receiver<()>,
-    caches: &Caches,
+    closing: &Souq,
 ) {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -244,8 +243,7 @@ async fn serve(
     }
     drop(listener);
     // Event streams never finish by themselves: end them so the drain can.
-    caches.drops.close();
-    caches.inbox.close();
+    closing.close_streams();
     if tokio::time::timeout(DRAIN_FOR, graceful.shutdown())
         .await
         .is_err()

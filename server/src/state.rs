@@ -1,112 +1,123 @@
-//! The server's state, shared by every request: the database (`Db`, the pool alone),
-//! and beside it what each domain keeps in memory, the limits, and the guard on
-//! password hashing. This is where the domains' caches are put together; each domain
-//! owns its cached shapes and how a change affects them.
+//! The app's state, which only `http/`, start-up and housekeeping know: the base floor
+//! and each domain's runtime part, put together here and handed to each handler as
+//! the part it needs (`FromRef`). Each part subscribes itself to the changes it must
+//! hear; none of them knows this type.
 
 use std::sync::Arc;
 
-use crate::accounts::Guard;
-use crate::accounts::sessions::SessionCache;
+use axum::extract::FromRef;
+
+use crate::accounts::AccountsService;
 use crate::base::Base;
-use crate::base::cache::{Change, Forget};
+use crate::base::cache::Forget;
 use crate::base::db::{DatabaseConfig, DbError};
 use crate::base::limits::Limits;
 use crate::base::limits::rate::Actions;
-use crate::checkout::{self, Placer};
+use crate::checkout::CheckoutService;
 use crate::drops::events::DropEvents;
-use crate::feed::cache::FeedCache;
+use crate::feed::FeedService;
 use crate::notifications::events::InboxEvents;
 use crate::payments::{PaymentSettings, Payments};
 use crate::search::index::SearchIndex;
-use crate::wallet;
-
-/// Every domain's in-memory caches, which together hold at most `Limits::cache_bytes`
-/// (the search index aside: it is the shown catalogue's terms, sized by the catalogue).
-pub struct Caches {
-    pub sessions: SessionCache,
-    pub feed: FeedCache,
-    pub search: SearchIndex,
-    /// Not a cache: the drop updates this instance's running apps listen to, which
-    /// changes drive as they drive the caches.
-    pub drops: DropEvents,
-    /// Not a cache either: the inbox news this instance's running apps listen to.
-    pub inbox: InboxEvents,
-}
-
-impl std::fmt::Debug for Caches {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Caches")
-    }
-}
-
-impl Caches {
-    pub fn new(limits: &Limits) -> Caches {
-        // A tenth of the budget for sessions, the rest for what feeds show.
-        let sessions = limits.cache_bytes / 10;
-        Caches {
-            sessions: SessionCache::new(sessions),
-            feed: FeedCache::new(limits.cache_bytes.saturating_sub(sessions)),
-            search: SearchIndex::default(),
-            drops: DropEvents::default(),
-            inbox: InboxEvents::default(),
-        }
-    }
-
-    /// The bytes the bounded caches hold now.
-    pub fn weighed_bytes(&self) -> u64 {
-        self.sessions.weighed_bytes() + self.feed.weighed_bytes()
-    }
-}
-
-impl Forget for Caches {
-    fn forget(&self, change: &Change) {
-        self.sessions.forget(change);
-        self.feed.forget(change);
-        self.search.forget(change);
-        self.drops.forget(change);
-        self.inbox.forget(change);
-    }
-}
+use crate::wallet::WalletService;
 
 #[derive(Clone)]
 pub struct Souq {
     pub base: Base,
-    pub caches: Arc<Caches>,
-    pub accounts: Arc<Guard>,
+    pub accounts: AccountsService,
+    pub feed: FeedService,
+    /// The shown catalogue's terms, sized by the catalogue rather than by the byte budget.
+    pub search: Arc<SearchIndex>,
+    /// The drop updates this instance's running apps listen to.
+    pub drops: Arc<DropEvents>,
+    /// The inbox news this instance's running apps listen to.
+    pub inbox: Arc<InboxEvents>,
     /// Checkouts, money requests and event streams, limited per account and address.
     pub actions: Arc<Actions>,
     pub payments: Arc<Payments>,
-    /// This instance's checkout batches.
-    pub placer: Placer,
-    /// This instance's batches of sends between people.
-    pub sender: wallet::Sender,
+    pub wallet: WalletService,
+    pub checkout: CheckoutService,
+}
+
+/// `part` hears of every change published from now on.
+fn subscribed<T: Forget + 'static>(base: &Base, part: T) -> Arc<T> {
+    let part = Arc::new(part);
+    let weak_part = Arc::downgrade(&part);
+    let heard: std::sync::Weak<dyn Forget> = weak_part;
+    base.subscribe(heard);
+    part
 }
 
 impl Souq {
-    /// Connects (and migrates), and on PostgreSQL listens for the other instances'
-    /// changes before anything is cached.
+    /// Connects (and migrates), listens for the other instances' changes, and starts
+    /// each domain's runtime part.
     pub async fn connect(
         database: &DatabaseConfig,
         limits: &Limits,
         payments: &PaymentSettings,
     ) -> Result<Souq, DbError> {
         let base = Base::connect(database, limits).await?;
-        let caches = Arc::new(Caches::new(limits));
-        let weak_caches = Arc::downgrade(&caches);
-        let weak: std::sync::Weak<dyn Forget> = weak_caches;
-        base.subscribe(weak);
-        caches.drops.start(base.db.clone());
+        // A tenth of the cache budget for sessions, the rest for what feeds show.
+        let session_bytes = limits.cache_bytes / 10;
+        let accounts = AccountsService::start(&base, session_bytes);
+        let feed = FeedService::start(&base, limits.cache_bytes.saturating_sub(session_bytes));
+        let drops = subscribed(&base, DropEvents::default());
+        drops.start(base.db.clone());
         let payments = Arc::new(Payments::sandbox(&base, payments));
-        let placer = Placer::start(base.db.clone(), checkout::rules(&payments.settings));
-        let sender = wallet::Sender::start(base.clone(), payments.settings.wallet.clone());
+        let wallet = WalletService::start(&base, Arc::clone(&payments), accounts.clone());
+        let checkout = CheckoutService::start(&wallet);
         Ok(Souq {
-            payments,
-            placer,
-            sender,
-            base,
-            caches,
-            accounts: Arc::new(Guard::new(limits)),
+            search: subscribed(&base, SearchIndex::default()),
+            inbox: subscribed(&base, InboxEvents::default()),
             actions: Arc::new(Actions::new(limits)),
+            accounts,
+            feed,
+            drops,
+            payments,
+            wallet,
+            checkout,
+            base,
         })
+    }
+
+    /// The bytes the bounded caches hold now, together at most `Limits::cache_bytes`.
+    pub fn cached_bytes(&self) -> u64 {
+        self.accounts.sessions.weighed_bytes() + self.feed.cache.weighed_bytes()
+    }
+
+    /// Ends every open event stream (the server is stopping).
+    pub fn close_streams(&self) {
+        self.drops.close();
+        self.inbox.close();
+    }
+}
+
+impl FromRef<Souq> for Base {
+    fn from_ref(souq: &Souq) -> Base {
+        souq.base.clone()
+    }
+}
+
+impl FromRef<Souq> for AccountsService {
+    fn from_ref(souq: &Souq) -> AccountsService {
+        souq.accounts.clone()
+    }
+}
+
+impl FromRef<Souq> for FeedService {
+    fn from_ref(souq: &Souq) -> FeedService {
+        souq.feed.clone()
+    }
+}
+
+impl FromRef<Souq> for WalletService {
+    fn from_ref(souq: &Souq) -> WalletService {
+        souq.wallet.clone()
+    }
+}
+
+impl FromRef<Souq> for CheckoutService {
+    fn from_ref(souq: &Souq) -> CheckoutService {
+        souq.checkout.clone()
     }
 }

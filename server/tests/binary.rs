@@ -54,7 +54,7 @@ async fn the_binary_serves_and_exits_cleanly_on_sigterm_and_sigint() {
             .unwrap();
         assert_eq!(health["database"], "sqlite");
         assert!(
-            dir.path().join("souq.base.db").exists(),
+            dir.path().join("souq.db").exists(),
             "SQLite file in the data dir"
         );
         signal(&child, name);
@@ -218,7 +218,7 @@ impl Store {
 
     fn url(&self) -> String {
         match self {
-            Store::Sqlite(dir) => format!("sqlite://{}", dir.path().join("souq.base.db").display()),
+            Store::Sqlite(dir) => format!("sqlite://{}", dir.path().join("souq.db").display()),
             Store::Postgres(url) => url.clone(),
         }
     }

@@ -404,7 +404,13 @@ async fn step(world: &mut World) {
             2 => sandbox.faults.lost_answers.store(1, Ordering::SeqCst),
             3 => sandbox.faults.lost_payouts.store(1, Ordering::SeqCst),
             4 => sandbox.faults.payout_timeouts.store(1, Ordering::SeqCst),
-            _ => world.srv().running.souq.placer.fail_next_batches(1),
+            _ => world
+                .srv()
+                .running
+                .souq
+                .checkout
+                .placer
+                .fail_next_batches(1),
         }
         world.note("fault injected".into());
     }
@@ -563,7 +569,7 @@ async fn step(world: &mut World) {
             let later = souq_server::base::db::now_ms()
                 + souq_server::wallet::withdrawals::PAYOUT_WAIT_MS
                 + 60_000;
-            souq_server::wallet::withdrawals::settle_pending(souq, later)
+            souq_server::wallet::withdrawals::settle_pending(&souq.wallet, later)
                 .await
                 .unwrap();
         }

@@ -176,7 +176,7 @@ impl Backend {
             demo_data: true,
             app_secret: Some(secret.clone()),
             ..souq_server::Config::new(
-                souq_server::DatabaseConfig::Sqlite(data_dir.join("souq.base.db")),
+                souq_server::DatabaseConfig::Sqlite(data_dir.join("souq.db")),
                 std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             )
         };

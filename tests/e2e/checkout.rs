@@ -107,7 +107,7 @@ async fn a_shopper_buys_from_the_feed_pays_once_and_sees_the_store_ship_it() {
     let server = souq_server::start(souq_server::Config {
         demo_data: true,
         ..souq_server::Config::new(
-            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.base.db")),
+            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.db")),
             SocketAddr::from(([127, 0, 0, 1], 0)),
         )
     })

@@ -208,7 +208,7 @@ async fn the_vault_asks_warns_and_locks_in_english_and_arabic_on_desktop_and_pho
     let server = souq_server::start(souq_server::Config {
         demo_data: true,
         ..souq_server::Config::new(
-            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.base.db")),
+            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.db")),
             SocketAddr::from(([127, 0, 0, 1], 0)),
         )
     })

@@ -128,7 +128,7 @@ async fn shoppers_send_request_and_give_money_and_the_card_shows_after_the_pin()
     let server = souq_server::start(souq_server::Config {
         demo_data: true,
         ..souq_server::Config::new(
-            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.base.db")),
+            souq_server::DatabaseConfig::Sqlite(dir.path().join("souq.db")),
             SocketAddr::from(([127, 0, 0, 1], 0)),
         )
     })

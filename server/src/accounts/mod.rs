@@ -7,17 +7,19 @@ pub mod throttle;
 pub mod validate;
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use souq_wire::{ChangePassword, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
 
+use crate::base::Base;
 use crate::base::db::{Db, from_ms, now_ms};
 use crate::base::error::ApiError;
 use crate::base::limits::rate::AuthRate;
 use crate::base::limits::window::{self, Quota};
 use crate::base::limits::{Limits, client_key};
-use crate::state::Souq;
 use password::HashingBound;
+use sessions::SessionCache;
 use validate::{DisplayName, Email, Handle, NewPassword};
 
 /// What stands between a client and a password hash: the rate limits per address and
@@ -37,6 +39,30 @@ impl Guard {
                 limits.sign_ups_per_address_per_hour,
                 Duration::from_secs(60 * 60),
             ),
+        }
+    }
+}
+
+/// The accounts domain at run time: the guard before every password hash, and the cache
+/// of live sessions (which hears of sign-outs on every instance).
+#[derive(Clone)]
+pub struct AccountsService {
+    pub base: Base,
+    pub guard: Arc<Guard>,
+    pub sessions: Arc<SessionCache>,
+}
+
+impl AccountsService {
+    /// `session_bytes`: what the session cache may hold.
+    pub fn start(base: &Base, session_bytes: u64) -> AccountsService {
+        let sessions = Arc::new(SessionCache::new(session_bytes));
+        let weak_sessions = Arc::downgrade(&sessions);
+        let heard: std::sync::Weak<dyn crate::base::cache::Forget> = weak_sessions;
+        base.subscribe(heard);
+        AccountsService {
+            base: base.clone(),
+            guard: Arc::new(Guard::new(&base.limits)),
+            sessions,
         }
     }
 }
@@ -137,11 +163,12 @@ pub async fn create(db: &Db, account: NewAccount, password_hash: String) -> Resu
 }
 
 pub async fn sign_up(
-    souq: &Souq,
+    accounts: &AccountsService,
     client: &Client,
     req: &SignUpRequest,
 ) -> Result<Session, ApiError> {
-    let (db, guard) = (&souq.base.db, &souq.accounts);
+    let (base, guard) = (&accounts.base, &accounts.guard);
+    let db = &base.db;
     let account = NewAccount::parse(req)?;
     guard.rate.check(client.addr)?;
     window::take(
@@ -160,11 +187,12 @@ pub async fn sign_up(
 }
 
 pub async fn sign_in(
-    souq: &Souq,
+    accounts: &AccountsService,
     client: &Client,
     req: &SignInRequest,
 ) -> Result<Session, ApiError> {
-    let (db, guard) = (&souq.base.db, &souq.accounts);
+    let (base, guard) = (&accounts.base, &accounts.guard);
+    let db = &base.db;
     guard.rate.check(client.addr)?;
     // An unparseable email cannot belong to anyone: same answer as a wrong password.
     let email = Email::parse(&req.email).map_err(|_| ApiError::InvalidCredentials)?;
@@ -186,7 +214,7 @@ pub async fn sign_in(
             // The account's other devices are asked "was this you?"; a notice that
             // could not be written does not undo a right sign-in.
             if let Err(e) =
-                crate::notifications::security::on_sign_in(souq, id, &session.token).await
+                crate::notifications::security::on_sign_in(base, id, &session.token).await
             {
                 tracing::warn!(error = %e, "cannot tell of a sign-in on a new device");
             }
@@ -199,12 +227,13 @@ pub async fn sign_in(
 /// Checks the signed-in user's password, counted like a sign-in attempt (so it cannot
 /// be guessed through this door either); 403 `wrong_password` when it is not theirs.
 pub async fn confirm_password(
-    souq: &Souq,
+    accounts: &AccountsService,
     client: &Client,
     user: &User,
     password: &str,
 ) -> Result<(), ApiError> {
-    let (db, guard) = (&souq.base.db, &souq.accounts);
+    let (base, guard) = (&accounts.base, &accounts.guard);
+    let db = &base.db;
     guard.rate.check(client.addr)?;
     let attempt = throttle::begin(db, &user.email, client.addr).await?;
     let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
@@ -225,15 +254,16 @@ pub async fn confirm_password(
 /// a sign-in attempt), and ends every other session: whoever knew the old password is
 /// signed out everywhere but here.
 pub async fn change_password(
-    souq: &Souq,
+    accounts: &AccountsService,
     client: &Client,
     user: &User,
     current_token: &str,
     req: &ChangePassword,
 ) -> Result<(), ApiError> {
-    let (db, guard) = (&souq.base.db, &souq.accounts);
+    let (base, guard) = (&accounts.base, &accounts.guard);
+    let db = &base.db;
     let new_password = NewPassword::parse(&req.new_password)?;
-    confirm_password(souq, client, user, &req.current_password).await?;
+    confirm_password(accounts, client, user, &req.current_password).await?;
     let hash = guard
         .hashing
         .hash(new_password.expose().to_string())
@@ -243,7 +273,7 @@ pub async fn change_password(
         .bind(user.id)
         .execute(&db.pool)
         .await?;
-    sessions::end_others(souq, user.id, current_token).await
+    sessions::end_others(base, user.id, current_token).await
 }
 
 async fn session_for(db: &Db, user_id: i64, device: &str) -> Result<Session, ApiError> {

@@ -9,11 +9,11 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use souq_wire::{SessionInfo, User};
 
+use crate::base::Base;
 use crate::base::cache::{Change, Forget, MAX_AGE, Store, Weigh};
 use crate::base::db::{Db, from_ms, now_ms};
 use crate::base::error::ApiError;
 use crate::base::random;
-use crate::state::Souq;
 
 /// A live session as cached: its user, and when it expires (ms).
 #[derive(Clone)]
@@ -142,11 +142,14 @@ pub async fn describe(db: &Db, token: &str) -> Result<Option<Described>, ApiErro
 
 /// The user a live token belongs to, if any. Every request asks, so live sessions are
 /// cached; a sign-out anywhere removes its session from every instance's cache.
-pub async fn user_for_token(souq: &Souq, token: &str) -> Result<Option<User>, ApiError> {
-    let db = &souq.base.db;
+pub async fn user_for_token(
+    accounts: &super::AccountsService,
+    token: &str,
+) -> Result<Option<User>, ApiError> {
+    let db = &accounts.base.db;
     let hash = token_hash(token);
     let now = now_ms();
-    let sessions = &souq.caches.sessions.sessions;
+    let sessions = &accounts.sessions.sessions;
     if let Some(cached) = sessions.get(&hash) {
         return Ok((cached.expires_at > now).then_some(cached.user));
     }
@@ -191,13 +194,13 @@ struct SessionRow {
     last_used_at: i64,
 }
 
-pub async fn revoke(souq: &Souq, token: &str) -> Result<(), ApiError> {
+pub async fn revoke(base: &Base, token: &str) -> Result<(), ApiError> {
     let hash = token_hash(token);
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(&hash)
-        .execute(&souq.base.db.pool)
+        .execute(&base.db.pool)
         .await?;
-    souq.base.publish(&[Change::SignedOut(hash)]).await;
+    base.publish(&[Change::SignedOut(hash)]).await;
     Ok(())
 }
 
@@ -240,7 +243,7 @@ pub async fn list(
 
 /// Deletes the sessions a query picks and tells every instance to forget them.
 async fn end_where(
-    souq: &Souq,
+    base: &Base,
     condition: &str,
     user_id: i64,
     other: &str,
@@ -250,19 +253,19 @@ async fn end_where(
     ))
     .bind(user_id)
     .bind(other)
-    .fetch_all(&souq.base.db.pool)
+    .fetch_all(&base.db.pool)
     .await?;
     let changes: Vec<Change> = ended
         .into_iter()
         .map(|(hash,)| Change::SignedOut(hash))
         .collect();
-    souq.base.publish(&changes).await;
+    base.publish(&changes).await;
     Ok(u64::try_from(changes.len()).unwrap_or(u64::MAX))
 }
 
 /// Ends one of the user's own sessions by its public id; 404 for any other id.
-pub async fn end(souq: &Souq, user_id: i64, session_id: &str) -> Result<(), ApiError> {
-    let ended = end_where(souq, "session_id = $2", user_id, session_id).await?;
+pub async fn end(base: &Base, user_id: i64, session_id: &str) -> Result<(), ApiError> {
+    let ended = end_where(base, "session_id = $2", user_id, session_id).await?;
     if ended == 0 {
         return Err(ApiError::not_found("session"));
     }
@@ -270,9 +273,9 @@ pub async fn end(souq: &Souq, user_id: i64, session_id: &str) -> Result<(), ApiE
 }
 
 /// Ends every session of the user's but the one `current_token` belongs to.
-pub async fn end_others(souq: &Souq, user_id: i64, current_token: &str) -> Result<(), ApiError> {
+pub async fn end_others(base: &Base, user_id: i64, current_token: &str) -> Result<(), ApiError> {
     end_where(
-        souq,
+        base,
         "token_hash <> $2",
         user_id,
         &token_hash(current_token),

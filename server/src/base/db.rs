@@ -22,7 +22,7 @@ pub enum DatabaseConfig {
 }
 
 impl DatabaseConfig {
-    /// `DATABASE_URL` when it names PostgreSQL, otherwise `souq.base.db` in the data dir.
+    /// `DATABASE_URL` when it names PostgreSQL, otherwise `souq.db` in the data dir.
     pub fn from_url_or_data_dir(url: Option<&str>, data_dir: &Path) -> Result<Self, DbError> {
         match url {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
@@ -33,7 +33,7 @@ impl DatabaseConfig {
                     .trim_start_matches("sqlite:"),
             ))),
             Some(other) => Err(DbError::UnsupportedUrl(redact_url(other))),
-            None => Ok(DatabaseConfig::Sqlite(data_dir.join("souq.base.db"))),
+            None => Ok(DatabaseConfig::Sqlite(data_dir.join("souq.db"))),
         }
     }
 }
@@ -325,7 +325,7 @@ mod tests {
         let dir = Path::new("/data");
         assert_eq!(
             DatabaseConfig::from_url_or_data_dir(None, dir).ok(),
-            Some(DatabaseConfig::Sqlite(PathBuf::from("/data/souq.base.db")))
+            Some(DatabaseConfig::Sqlite(PathBuf::from("/data/souq.db")))
         );
         assert_eq!(
             DatabaseConfig::from_url_or_data_dir(Some("postgres://u:p@h/db"), dir).ok(),

@@ -34,16 +34,38 @@ pub use settle::{
     deliver_callbacks, expire_due, failure_words, on_callback, owe_refund, refund_owed,
 };
 
+use crate::base::Base;
 use crate::base::cache::Change;
 use crate::base::db::{from_ms, now_ms};
 use crate::base::error::ApiError;
 use crate::ledger::{self, Currency, Holder};
 use crate::orders;
-use crate::payments::{Charge, Payer, PaymentSettings};
-use crate::state::Souq;
+use crate::payments::{Charge, Payer, PaymentSettings, Payments};
 use crate::stores::cards;
 use crate::wallet::cards::keys::digits_of;
-use crate::wallet::{self, donations};
+use crate::wallet::{self, WalletService, donations};
+
+/// Checkout at run time: this instance's placer (its batches of attempts), the
+/// processor that charges cards, and the wallet that pays and is paid into.
+#[derive(Clone)]
+pub struct CheckoutService {
+    pub base: Base,
+    pub placer: Placer,
+    pub payments: std::sync::Arc<Payments>,
+    pub wallet: WalletService,
+}
+
+impl CheckoutService {
+    pub fn start(wallet: &WalletService) -> CheckoutService {
+        let payments = std::sync::Arc::clone(&wallet.payments);
+        CheckoutService {
+            base: wallet.base.clone(),
+            placer: Placer::start(wallet.base.db.clone(), rules(&payments.settings)),
+            payments,
+            wallet: wallet.clone(),
+        }
+    }
+}
 
 /// The checkout's status as the wire says it.
 fn status_of(attempt: &Attempt) -> CheckoutStatus {
@@ -57,8 +79,12 @@ fn status_of(attempt: &Attempt) -> CheckoutStatus {
     }
 }
 
-async fn view(souq: &Souq, attempt: &Attempt, replayed: bool) -> Result<Checkout, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+async fn view(
+    checkout: &CheckoutService,
+    attempt: &Attempt,
+    replayed: bool,
+) -> Result<Checkout, ApiError> {
+    let mut conn = checkout.base.db.durable.acquire().await?;
     let orders = orders::of_checkout(&mut conn, attempt.id).await?;
     drop(conn);
     Ok(view_of(attempt, orders, replayed))
@@ -101,7 +127,11 @@ fn view_of(attempt: &Attempt, orders: Vec<Order>, replayed: bool) -> Checkout {
 
 /// The answer to a request that made (or replayed) an attempt: a refusal or a declined
 /// card is the error it was; anything else is the checkout as it stands.
-async fn answer(souq: &Souq, attempt: &Attempt, replayed: bool) -> Result<Checkout, ApiError> {
+async fn answer(
+    checkout: &CheckoutService,
+    attempt: &Attempt,
+    replayed: bool,
+) -> Result<Checkout, ApiError> {
     match attempt.status.as_str() {
         "refused" => Err(claim::kept_refusal(attempt)),
         "failed" => Err(ApiError::PaymentDeclined(
@@ -110,19 +140,19 @@ async fn answer(souq: &Souq, attempt: &Attempt, replayed: bool) -> Result<Checko
                 .clone()
                 .unwrap_or_else(|| failure_words(None).into()),
         )),
-        _ => view(souq, attempt, replayed).await,
+        _ => view(checkout, attempt, replayed).await,
     }
 }
 
-async fn current(souq: &Souq, id: i64) -> Result<Attempt, ApiError> {
-    claim::by_id(&souq.base.db, id)
+async fn current(checkout: &CheckoutService, id: i64) -> Result<Attempt, ApiError> {
+    claim::by_id(&checkout.base.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("checkout"))
 }
 
 /// Product cards show what is in stock: after a checkout sells an option out (or gives
 /// stock back), refresh them and tell every instance.
-pub async fn restock(souq: &Souq, products: &[(i64, i64)]) {
+pub async fn restock(base: &Base, products: &[(i64, i64)]) {
     let products: BTreeSet<(i64, i64)> = products.iter().copied().collect();
     if products.is_empty() {
         return;
@@ -130,7 +160,7 @@ pub async fn restock(souq: &Souq, products: &[(i64, i64)]) {
     let mut changes = Vec::new();
     for &(store_id, product_id) in &products {
         let refreshed = async {
-            let mut conn = souq.base.db.pool.acquire().await?;
+            let mut conn = base.db.pool.acquire().await?;
             cards::refresh_summary(&mut conn, product_id).await
         };
         match refreshed.await {
@@ -139,26 +169,30 @@ pub async fn restock(souq: &Souq, products: &[(i64, i64)]) {
         }
     }
     changes.dedup();
-    souq.base.publish(&changes).await;
+    base.publish(&changes).await;
     let product_ids: Vec<i64> = products.iter().map(|(_, product)| *product).collect();
-    crate::drops::stock_changed(souq, &product_ids).await;
+    crate::drops::stock_changed(base, &product_ids).await;
 }
 
 /// Runs `work` for a claimed attempt; a refusal becomes the attempt's kept answer, a
 /// passing failure lets the next retry try again at once.
-async fn claimed<F>(souq: &Souq, attempt: &Attempt, work: F) -> Result<Checkout, ApiError>
+async fn claimed<F>(
+    checkout: &CheckoutService,
+    attempt: &Attempt,
+    work: F,
+) -> Result<Checkout, ApiError>
 where
     F: std::future::Future<Output = Result<Checkout, ApiError>>,
 {
     match work.await {
         Ok(checkout) => Ok(checkout),
         Err(e) if claim::is_answer(&e) => {
-            claim::refuse(&souq.base.db, attempt.id, &e).await?;
-            claim::release(&souq.base.db, attempt.id).await;
+            claim::refuse(&checkout.base.db, attempt.id, &e).await?;
+            claim::release(&checkout.base.db, attempt.id).await;
             Err(e)
         }
         Err(e) => {
-            claim::release(&souq.base.db, attempt.id).await;
+            claim::release(&checkout.base.db, attempt.id).await;
             Err(e)
         }
     }
@@ -167,7 +201,7 @@ where
 /// Charges the attempt's card (the processor answers the same payment for the same
 /// attempt, however often asked) and applies the outcome.
 /// What the card statement says the payment was for.
-async fn description(souq: &Souq, attempt: &Attempt) -> Result<String, ApiError> {
+async fn description(checkout: &CheckoutService, attempt: &Attempt) -> Result<String, ApiError> {
     let sql = match attempt.purpose.as_str() {
         "top_up" => return Ok("Souq wallet top-up".to_string()),
         "donation" => {
@@ -181,7 +215,7 @@ async fn description(souq: &Souq, attempt: &Attempt) -> Result<String, ApiError>
     };
     let names: Vec<(String,)> = sqlx::query_as(sql)
         .bind(attempt.id)
-        .fetch_all(&souq.base.db.durable)
+        .fetch_all(&checkout.base.db.durable)
         .await?;
     Ok(names
         .into_iter()
@@ -191,13 +225,13 @@ async fn description(souq: &Souq, attempt: &Attempt) -> Result<String, ApiError>
 }
 
 async fn charge(
-    souq: &Souq,
+    checkout: &CheckoutService,
     attempt: &Attempt,
     card: &CardDetails,
     address: IpAddr,
 ) -> Result<Checkout, ApiError> {
-    let description = description(souq, attempt).await?;
-    let payment = souq
+    let description = description(checkout, attempt).await?;
+    let payment = checkout
         .payments
         .processor
         .charge(Charge {
@@ -212,8 +246,8 @@ async fn charge(
             },
         })
         .await?;
-    settle::apply(souq, attempt.id, &payment, settle::Cause::Answer).await?;
-    answer(souq, &current(souq, attempt.id).await?, false).await
+    settle::apply(checkout, attempt.id, &payment, settle::Cause::Answer).await?;
+    answer(checkout, &current(checkout, attempt.id).await?, false).await
 }
 
 /// What a batch places by, from the payment settings.
@@ -230,7 +264,7 @@ pub fn rules(settings: &PaymentSettings) -> Rules {
 /// Pays for the reviewed lines of the cart: one order per store, from the wallet or a
 /// card. `key` is the app's idempotency key for this attempt.
 pub async fn checkout(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     key: Option<&str>,
     session_token: &str,
@@ -249,7 +283,7 @@ pub async fn checkout(
         PaymentMethod::SouqCard { card_id } => {
             souq_card = CheckoutRequest {
                 payment: PaymentMethod::Card {
-                    card: crate::wallet::cards::details(souq, user, *card_id).await?,
+                    card: crate::wallet::cards::details(&checkout.wallet, user, *card_id).await?,
                 },
                 ..request.clone()
             };
@@ -273,12 +307,12 @@ pub async fn checkout(
     let key = claim::checked_key(key)?;
     // Sold out already: said at once, before anything is claimed or written.
     let checking = std::time::Instant::now();
-    let in_stock = place::check_in_stock(&souq.base.db, request, user.id, key).await;
+    let in_stock = place::check_in_stock(&checkout.base.db, request, user.id, key).await;
     slow("the sold-out pre-check", checking);
     let currency = in_stock?;
     // Large payments from the wallet (or a Souq card drawing on one) ask for the PIN.
     if draws_on_wallet && let Some(currency) = currency {
-        ask_pin_if_large(souq, user, session_token, request, &currency).await?;
+        ask_pin_if_large(checkout, user, session_token, request, &currency).await?;
     }
     // A new key is claimed by the batch that places it; a key seen before goes through
     // its claim (a replay, a reuse, a request still running, or a dead one to resume).
@@ -289,14 +323,23 @@ pub async fn checkout(
         purpose: "order",
         method,
     });
-    let (attempt, orders) = match placed(souq, new, request).await? {
+    let (attempt, orders) = match placed(checkout, new, request).await? {
         Some(placed) => placed,
         None => {
-            match claim::claim(&souq.base.db, user.id, Some(key), &hash, "order", method).await? {
-                Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
+            match claim::claim(
+                &checkout.base.db,
+                user.id,
+                Some(key),
+                &hash,
+                "order",
+                method,
+            )
+            .await?
+            {
+                Claim::Replay(attempt) => return answer(checkout, &attempt, true).await,
                 Claim::Mine(attempt) if attempt.status == "claimed" => {
                     let id = attempt.id;
-                    placed(souq, Claiming::Resumed(Box::new(attempt)), request)
+                    placed(checkout, Claiming::Resumed(Box::new(attempt)), request)
                         .await?
                         .ok_or_else(|| ApiError::Internal(format!("checkout {id} vanished")))?
                 }
@@ -306,11 +349,16 @@ pub async fn checkout(
     };
     match card {
         Some(card) if attempt.status == "reserved" => {
-            claimed(souq, &attempt, charge(souq, &attempt, card, address)).await
+            claimed(
+                checkout,
+                &attempt,
+                charge(checkout, &attempt, card, address),
+            )
+            .await
         }
         _ => match orders {
             Some(orders) if attempt.status == "paid" => Ok(view_of(&attempt, orders, false)),
-            _ => answer(souq, &attempt, false).await,
+            _ => answer(checkout, &attempt, false).await,
         },
     }
 }
@@ -334,13 +382,13 @@ fn stated_total(request: &CheckoutRequest) -> i64 {
 /// Asks for the PIN when the whole total (items and shipping) comes to more than the
 /// wallet's threshold, in the currency's own minor units; the vault is read only then.
 async fn ask_pin_if_large(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     session_token: &str,
     request: &CheckoutRequest,
     currency: &Currency,
 ) -> Result<(), ApiError> {
-    if !souq
+    if !checkout
         .payments
         .settings
         .wallet
@@ -348,14 +396,14 @@ async fn ask_pin_if_large(
     {
         return Ok(());
     }
-    let mut conn = souq.base.db.durable.acquire().await?;
+    let mut conn = checkout.base.db.durable.acquire().await?;
     crate::wallet::vault::require(&mut conn, user.id, session_token, now_ms()).await
 }
 
 /// Places one job through this instance's placer: the attempt as it stands after (with
 /// its orders when the placer read them), or none when its key was claimed before.
 async fn placed(
-    souq: &Souq,
+    checkout: &CheckoutService,
     claim: Claiming,
     request: &CheckoutRequest,
 ) -> Result<Option<(Attempt, Option<Vec<Order>>)>, ApiError> {
@@ -369,7 +417,7 @@ async fn placed(
         deferrals: 0,
     };
     let waiting = std::time::Instant::now();
-    let placement = souq.placer.place(job).await;
+    let placement = checkout.placer.place(job).await;
     slow("placing a checkout in its batch", waiting);
     match placement {
         Ok(Placement::Placed {
@@ -378,7 +426,7 @@ async fn placed(
             orders,
         }) => {
             let restocking = std::time::Instant::now();
-            restock(souq, &sold_out).await;
+            restock(&checkout.base, &sold_out).await;
             slow("telling of a sell-out", restocking);
             Ok(Some((*attempt, orders)))
         }
@@ -389,11 +437,11 @@ async fn placed(
         Ok(Placement::Deferred) => Err(ApiError::Internal(
             "a deferred checkout was answered".into(),
         )),
-        Ok(Placement::Gone(id)) => Ok(Some((current(souq, id).await?, None))),
+        Ok(Placement::Gone(id)) => Ok(Some((current(checkout, id).await?, None))),
         Err(e) => {
             // A new claim rolled back with the batch; a resumed one is let go.
             if let Some(id) = resumed {
-                claim::release(&souq.base.db, id).await;
+                claim::release(&checkout.base.db, id).await;
             }
             Err(e)
         }
@@ -408,16 +456,16 @@ fn slow(step: &str, since: std::time::Instant) {
     }
 }
 
-fn reservation_end(souq: &Souq, now: i64) -> i64 {
+fn reservation_end(checkout: &CheckoutService, now: i64) -> i64 {
     now.saturating_add(
-        i64::try_from(souq.payments.settings.reservation.as_millis()).unwrap_or(i64::MAX),
+        i64::try_from(checkout.payments.settings.reservation.as_millis()).unwrap_or(i64::MAX),
     )
 }
 
 /// Puts money in the wallet from a card (a bank's, never a Souq card: that would move
 /// one wallet's money into another, around its holder's approval).
 pub async fn top_up(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     key: Option<&str>,
     address: IpAddr,
@@ -440,23 +488,24 @@ pub async fn top_up(
         request: (request.amount_minor, &request.currency),
         card: Some(CardPrint::of(&request.card)),
     })?;
-    let attempt = match claim::claim(&souq.base.db, user.id, key, &hash, "top_up", "card").await? {
-        Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
-        Claim::Mine(attempt) => attempt,
-    };
-    claimed(souq, &attempt, async {
-        let mut conn = souq.base.db.durable.acquire().await?;
+    let attempt =
+        match claim::claim(&checkout.base.db, user.id, key, &hash, "top_up", "card").await? {
+            Claim::Replay(attempt) => return answer(checkout, &attempt, true).await,
+            Claim::Mine(attempt) => attempt,
+        };
+    claimed(checkout, &attempt, async {
+        let mut conn = checkout.base.db.durable.acquire().await?;
         let total = (currency.as_str(), request.amount_minor);
-        reserve(souq, &mut conn, attempt.id, total, &request.card).await?;
+        reserve(checkout, &mut conn, attempt.id, total, &request.card).await?;
         drop(conn);
-        charge_reserved(souq, attempt.id, &request.card, address).await
+        charge_reserved(checkout, attempt.id, &request.card, address).await
     })
     .await
 }
 
 /// Marks a claimed card attempt reserved for its total, until the reservation ends.
 async fn reserve(
-    souq: &Souq,
+    checkout: &CheckoutService,
     conn: &mut sqlx::AnyConnection,
     attempt_id: i64,
     (currency, total_minor): (&str, i64),
@@ -471,7 +520,7 @@ async fn reserve(
     .bind(currency)
     .bind(total_minor)
     .bind(card.last4())
-    .bind(reservation_end(souq, now))
+    .bind(reservation_end(checkout, now))
     .bind(now)
     .bind(attempt_id)
     .execute(&mut *conn)
@@ -482,16 +531,16 @@ async fn reserve(
 /// Charges a reserved attempt's card; an attempt already past reserved (a retry that
 /// took the claim over) is answered as it stands.
 async fn charge_reserved(
-    souq: &Souq,
+    checkout: &CheckoutService,
     attempt_id: i64,
     card: &CardDetails,
     address: IpAddr,
 ) -> Result<Checkout, ApiError> {
-    let attempt = current(souq, attempt_id).await?;
+    let attempt = current(checkout, attempt_id).await?;
     if attempt.status == "reserved" {
-        charge(souq, &attempt, card, address).await
+        charge(checkout, &attempt, card, address).await
     } else {
-        answer(souq, &attempt, false).await
+        answer(checkout, &attempt, false).await
     }
 }
 
@@ -500,7 +549,7 @@ async fn charge_reserved(
 /// (`settle::apply`), so the donor's activity shows the card's money coming in and the
 /// gift going out. The card's own second step stands in for the PIN.
 pub async fn donate_by_card(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     key: Option<&str>,
     address: IpAddr,
@@ -514,7 +563,7 @@ pub async fn donate_by_card(
     }
     let (amount, currency) = wallet::money_of(request.amount_minor, &request.currency)?;
     let note = wallet::note_of(&request.note)?;
-    let to = donations::nonprofit(souq, user, handle).await?;
+    let to = donations::nonprofit(&checkout.wallet, user, handle).await?;
     let hash = donations::request_hash(
         &to,
         amount,
@@ -522,13 +571,13 @@ pub async fn donate_by_card(
         &note,
         Some(CardPrint::of(&request.card)),
     )?;
-    let attempt = match claim::claim(&souq.base.db, user.id, key, &hash, "donation", "card").await?
-    {
-        Claim::Replay(attempt) => return answer(souq, &attempt, true).await,
-        Claim::Mine(attempt) => attempt,
-    };
-    claimed(souq, &attempt, async {
-        let mut tx = souq.base.db.begin_durable().await?;
+    let attempt =
+        match claim::claim(&checkout.base.db, user.id, key, &hash, "donation", "card").await? {
+            Claim::Replay(attempt) => return answer(checkout, &attempt, true).await,
+            Claim::Mine(attempt) => attempt,
+        };
+    claimed(checkout, &attempt, async {
+        let mut tx = checkout.base.db.begin_durable().await?;
         // A retry that took the claim over finds the gift's details already there.
         sqlx::query(
             "INSERT INTO card_donations (checkout_id, store_id, handle, note)
@@ -541,39 +590,43 @@ pub async fn donate_by_card(
         .execute(&mut *tx)
         .await?;
         let total = (currency.as_str(), amount.get());
-        reserve(souq, &mut tx, attempt.id, total, &request.card).await?;
+        reserve(checkout, &mut tx, attempt.id, total, &request.card).await?;
         tx.commit().await?;
-        charge_reserved(souq, attempt.id, &request.card, address).await
+        charge_reserved(checkout, attempt.id, &request.card, address).await
     })
     .await
 }
 
 /// One of the shopper's checkouts as it stands; 404 for anyone else's.
-pub async fn get(souq: &Souq, user: &User, id: i64) -> Result<Checkout, ApiError> {
-    let attempt = current(souq, id).await?;
+pub async fn get(checkout: &CheckoutService, user: &User, id: i64) -> Result<Checkout, ApiError> {
+    let attempt = current(checkout, id).await?;
     if attempt.user_id != user.id || attempt.status == "claimed" {
         return Err(ApiError::not_found("checkout"));
     }
-    view(souq, &attempt, false).await
+    view(checkout, &attempt, false).await
 }
 
 /// Asks the processor how the checkout's payment stands and applies it: what the app
 /// calls when the shopper comes back from a card's second step.
-pub async fn refresh(souq: &Souq, user: &User, id: i64) -> Result<Checkout, ApiError> {
-    let attempt = current(souq, id).await?;
+pub async fn refresh(
+    checkout: &CheckoutService,
+    user: &User,
+    id: i64,
+) -> Result<Checkout, ApiError> {
+    let attempt = current(checkout, id).await?;
     if attempt.user_id != user.id {
         return Err(ApiError::not_found("checkout"));
     }
     if let Some(payment_id) = &attempt.payment_id {
-        let payment = souq.payments.processor.retrieve(payment_id).await?;
-        settle::apply(souq, id, &payment, settle::Cause::Answer).await?;
+        let payment = checkout.payments.processor.retrieve(payment_id).await?;
+        settle::apply(checkout, id, &payment, settle::Cause::Answer).await?;
     }
-    get(souq, user, id).await
+    get(checkout, user, id).await
 }
 
 /// The shopper's answer to the sandbox's second step for their payment, then applied.
 pub async fn answer_challenge(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     payment_id: &str,
     approve: bool,
@@ -581,49 +634,53 @@ pub async fn answer_challenge(
     let owner: Option<(i64, i64)> =
         sqlx::query_as("SELECT id, user_id FROM checkouts WHERE payment_id = $1")
             .bind(payment_id)
-            .fetch_optional(&souq.base.db.durable)
+            .fetch_optional(&checkout.base.db.durable)
             .await?;
     let Some((checkout_id, _)) = owner.filter(|(_, owner)| *owner == user.id) else {
         return Err(ApiError::not_found("payment"));
     };
-    let sandbox = souq
+    let sandbox = checkout
         .payments
         .sandbox
         .as_ref()
         .ok_or_else(|| ApiError::not_found("sandbox"))?;
     let payment = sandbox.answer_challenge(payment_id, approve).await?;
-    settle::apply(souq, checkout_id, &payment, settle::Cause::Answer).await?;
-    get(souq, user, checkout_id).await
+    settle::apply(checkout, checkout_id, &payment, settle::Cause::Answer).await?;
+    get(checkout, user, checkout_id).await
 }
 
 /// The shopper gives up on a card's second step: the payment is cancelled and the
 /// stock goes back at once (if the payment succeeded meanwhile, it stays paid).
-pub async fn abandon(souq: &Souq, user: &User, id: i64) -> Result<Checkout, ApiError> {
-    let attempt = current(souq, id).await?;
+pub async fn abandon(
+    checkout: &CheckoutService,
+    user: &User,
+    id: i64,
+) -> Result<Checkout, ApiError> {
+    let attempt = current(checkout, id).await?;
     if attempt.user_id != user.id {
         return Err(ApiError::not_found("checkout"));
     }
     if let Some(payment_id) = &attempt.payment_id
         && matches!(attempt.status.as_str(), "requires_action" | "processing")
     {
-        let payment = souq.payments.processor.cancel(payment_id).await?;
-        settle::apply(souq, id, &payment, settle::Cause::Answer).await?;
+        let payment = checkout.payments.processor.cancel(payment_id).await?;
+        settle::apply(checkout, id, &payment, settle::Cause::Answer).await?;
     }
-    get(souq, user, id).await
+    get(checkout, user, id).await
 }
 
 /// What the checkout screen needs: the cart, the address book, each store's shipping
 /// options for its part of the cart, and the wallet.
-pub async fn options(souq: &Souq, user: &User) -> Result<CheckoutOptions, ApiError> {
-    let cart = crate::cart::get(&souq.base.db, user).await?;
+pub async fn options(checkout: &CheckoutService, user: &User) -> Result<CheckoutOptions, ApiError> {
+    let cart = crate::cart::get(&checkout.base.db, user).await?;
     let variant_ids: Vec<i64> = cart.lines.iter().map(|l| l.variant_id).collect();
-    let mut conn = souq.base.db.pool.acquire().await?;
+    let mut conn = checkout.base.db.pool.acquire().await?;
     let stores_of = crate::stores::shipping::stores_of_variants(&mut conn, &variant_ids).await?;
     let store_ids: Vec<i64> = stores_of.iter().map(|(id, _, _)| *id).collect();
     let mut options = crate::stores::shipping::of_stores(&mut conn, &store_ids).await?;
     drop(conn);
     Ok(CheckoutOptions {
-        addresses: addresses::list(&souq.base.db, user.id).await?,
+        addresses: addresses::list(&checkout.base.db, user.id).await?,
         stores: stores_of
             .into_iter()
             .map(|(store_id, store_name, variant_ids)| StoreShippingOptions {
@@ -633,14 +690,14 @@ pub async fn options(souq: &Souq, user: &User) -> Result<CheckoutOptions, ApiErr
                 variant_ids,
             })
             .collect(),
-        wallet: wallet(souq, user).await?,
+        wallet: wallet(checkout, user).await?,
         cart,
     })
 }
 
 /// The wallet's balance in each currency it holds, what holds set aside excluded.
-pub async fn wallet(souq: &Souq, user: &User) -> Result<Wallet, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+pub async fn wallet(checkout: &CheckoutService, user: &User) -> Result<Wallet, ApiError> {
+    let mut conn = checkout.base.db.durable.acquire().await?;
     let balances = ledger::balances_of(&mut conn, Holder::Wallet { user_id: user.id }).await?;
     Ok(Wallet {
         balances: balances

@@ -8,6 +8,7 @@
 use souq_wire::{ActionKind, OrderStatus};
 use sqlx::AnyConnection;
 
+use super::CheckoutService;
 use super::claim::{Attempt, COLUMNS};
 use super::place::{
     Paying, mark_paid, pay, placed_orders, record_step, release_limit, transfer_id,
@@ -17,7 +18,6 @@ use crate::base::db::now_ms;
 use crate::base::error::ApiError;
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer};
 use crate::payments::{self, Event, Payment, PaymentStatus};
-use crate::state::Souq;
 use crate::stores::stock;
 use crate::wallet::donations;
 
@@ -93,13 +93,13 @@ pub fn failure_words(code: Option<&str>) -> &'static str {
 
 /// Applies `payment` to the checkout `checkout_id`.
 pub async fn apply(
-    souq: &Souq,
+    checkout: &CheckoutService,
     checkout_id: i64,
     payment: &Payment,
     cause: Cause,
 ) -> Result<(), ApiError> {
     let now = now_ms();
-    let mut tx = souq.base.db.begin_durable().await?;
+    let mut tx = checkout.base.db.begin_durable().await?;
     // Takes the checkout's row lock: outcomes of one checkout apply one at a time.
     let attempt: Option<Attempt> = sqlx::query_as(&format!(
         "UPDATE checkouts SET updated_at = $1 WHERE id = $2 RETURNING {COLUMNS}"
@@ -232,11 +232,11 @@ pub async fn apply(
     }
     tx.commit().await?;
     if let Some(owner) = told {
-        souq.base.publish(&[Change::Inbox(owner)]).await;
+        checkout.base.publish(&[Change::Inbox(owner)]).await;
     }
-    super::restock(souq, &released).await;
+    super::restock(&checkout.base, &released).await;
     if refund_late {
-        refund_owed(souq).await;
+        refund_owed(checkout).await;
     }
     Ok(())
 }
@@ -306,12 +306,12 @@ pub async fn owe_refund(
 
 /// Makes the card refunds owed at the processor (each by its own key, so making one
 /// twice refunds once); what fails is tried again by the next call.
-pub async fn refund_owed(souq: &Souq) {
+pub async fn refund_owed(checkout: &CheckoutService) {
     let owed: Result<Vec<(String, String, i64)>, sqlx::Error> = sqlx::query_as(
         "SELECT idempotency_key, payment_id, amount_minor FROM card_refunds
          WHERE done_at IS NULL ORDER BY created_at LIMIT 100",
     )
-    .fetch_all(&souq.base.db.durable)
+    .fetch_all(&checkout.base.db.durable)
     .await;
     let owed = match owed {
         Ok(owed) => owed,
@@ -321,7 +321,7 @@ pub async fn refund_owed(souq: &Souq) {
         }
     };
     for (key, payment_id, amount) in owed {
-        match souq
+        match checkout
             .payments
             .processor
             .refund(&payment_id, amount, &key)
@@ -332,7 +332,7 @@ pub async fn refund_owed(souq: &Souq) {
                     sqlx::query("UPDATE card_refunds SET done_at = $1 WHERE idempotency_key = $2")
                         .bind(now_ms())
                         .bind(&key)
-                        .execute(&souq.base.db.durable)
+                        .execute(&checkout.base.db.durable)
                         .await;
                 if let Err(e) = done {
                     tracing::warn!(error = %e, %key, "a refund was made but not marked done");
@@ -346,27 +346,35 @@ pub async fn refund_owed(souq: &Souq) {
 /// A processor's callback: verified, then the payment it names is asked for and applied.
 /// A callback about a payment no checkout knows yet is dropped: the charge's own answer
 /// (or, after a crash, the expiry sweep) applies it.
-pub async fn on_callback(souq: &Souq, body: &[u8], signature: &str) -> Result<(), ApiError> {
-    if !payments::verify(&souq.payments.callback_secret, body, signature) {
+pub async fn on_callback(
+    checkout: &CheckoutService,
+    body: &[u8],
+    signature: &str,
+) -> Result<(), ApiError> {
+    if !payments::verify(&checkout.payments.callback_secret, body, signature) {
         return Err(ApiError::Unauthorized);
     }
     let event: Event = serde_json::from_slice(body)
         .map_err(|e| ApiError::BadRequest(format!("not a payment callback: {e}")))?;
-    let checkout: Option<(i64,)> = sqlx::query_as("SELECT id FROM checkouts WHERE payment_id = $1")
+    let known: Option<(i64,)> = sqlx::query_as("SELECT id FROM checkouts WHERE payment_id = $1")
         .bind(&event.payment_id)
-        .fetch_optional(&souq.base.db.durable)
+        .fetch_optional(&checkout.base.db.durable)
         .await?;
-    let Some((checkout_id,)) = checkout else {
+    let Some((checkout_id,)) = known else {
         tracing::debug!(payment = %event.payment_id, "a callback about a payment not recorded yet");
         return Ok(());
     };
-    let payment = souq.payments.processor.retrieve(&event.payment_id).await?;
-    apply(souq, checkout_id, &payment, Cause::Answer).await
+    let payment = checkout
+        .payments
+        .processor
+        .retrieve(&event.payment_id)
+        .await?;
+    apply(checkout, checkout_id, &payment, Cause::Answer).await
 }
 
 /// Feeds the sandbox's callbacks to `on_callback` until the server stops.
-pub async fn deliver_callbacks(souq: Souq) {
-    let received = souq
+pub async fn deliver_callbacks(checkout: CheckoutService) {
+    let received = checkout
         .payments
         .callbacks
         .lock()
@@ -376,7 +384,7 @@ pub async fn deliver_callbacks(souq: Souq) {
         return;
     };
     while let Some((body, signature)) = received.recv().await {
-        if let Err(e) = on_callback(&souq, &body, &signature).await {
+        if let Err(e) = on_callback(&checkout, &body, &signature).await {
             tracing::warn!(error = %e, "a payment callback failed");
         }
     }
@@ -384,7 +392,7 @@ pub async fn deliver_callbacks(souq: Souq) {
 
 /// Ends the checkouts whose reservation ran out: their payment is cancelled at the
 /// processor (or, if it succeeded meanwhile, taken) and their stock goes back.
-pub async fn expire_due(souq: &Souq) -> Result<usize, ApiError> {
+pub async fn expire_due(checkout: &CheckoutService) -> Result<usize, ApiError> {
     let due: Vec<(i64, Option<String>)> = sqlx::query_as(
         "SELECT id, payment_id FROM checkouts
          WHERE expires_at IS NOT NULL AND expires_at <= $1
@@ -392,9 +400,9 @@ pub async fn expire_due(souq: &Souq) -> Result<usize, ApiError> {
          ORDER BY expires_at LIMIT 200",
     )
     .bind(now_ms())
-    .fetch_all(&souq.base.db.durable)
+    .fetch_all(&checkout.base.db.durable)
     .await?;
-    let processor = &souq.payments.processor;
+    let processor = &checkout.payments.processor;
     let mut ended = 0;
     for (checkout_id, payment_id) in due {
         let payment = match payment_id {
@@ -406,8 +414,8 @@ pub async fn expire_due(souq: &Souq) -> Result<usize, ApiError> {
             },
         };
         match payment {
-            Some(payment) => apply(souq, checkout_id, &payment, Cause::Expiry).await?,
-            None => expire_unpaid(souq, checkout_id).await?,
+            Some(payment) => apply(checkout, checkout_id, &payment, Cause::Expiry).await?,
+            None => expire_unpaid(checkout, checkout_id).await?,
         }
         ended += 1;
     }
@@ -415,9 +423,9 @@ pub async fn expire_due(souq: &Souq) -> Result<usize, ApiError> {
 }
 
 /// Ends a checkout whose charge never reached the processor.
-async fn expire_unpaid(souq: &Souq, checkout_id: i64) -> Result<(), ApiError> {
+async fn expire_unpaid(checkout: &CheckoutService, checkout_id: i64) -> Result<(), ApiError> {
     let now = now_ms();
-    let mut tx = souq.base.db.begin_durable().await?;
+    let mut tx = checkout.base.db.begin_durable().await?;
     let attempt: Option<Attempt> = sqlx::query_as(&format!(
         "UPDATE checkouts SET status = 'expired', error_code = 'expired', error_message = $1,
              expires_at = NULL, locked_until = 0, updated_at = $2
@@ -435,6 +443,6 @@ async fn expire_unpaid(souq: &Souq, checkout_id: i64) -> Result<(), ApiError> {
         None => Vec::new(),
     };
     tx.commit().await?;
-    super::restock(souq, &released).await;
+    super::restock(&checkout.base, &released).await;
     Ok(())
 }

@@ -8,11 +8,11 @@ pub mod catalog;
 use souq_wire::{DemoSignIn, Role};
 use sqlx::{Any, Transaction};
 
+use crate::accounts::AccountsService;
 use crate::base::db::now_ms;
 use crate::base::error::ApiError;
 use crate::media;
 use crate::search;
-use crate::state::Souq;
 use crate::stores::cards;
 use crate::stores::stock;
 use catalog::{DEMO_PASSWORD, DROPS, EMAIL_DOMAIN, SHOPPER_LINES, SHOPPERS, STORES};
@@ -57,8 +57,9 @@ pub fn sign_ins() -> Vec<DemoSignIn> {
 /// Loads the demo data unless this database already decided about it. Returns whether
 /// it loaded. Safe when several instances start at once on one PostgreSQL: the first
 /// to record the fact loads, the others wait on its row and then skip.
-pub async fn load_into_empty(souq: &Souq) -> Result<bool, ApiError> {
-    let db = &souq.base.db;
+pub async fn load_into_empty(accounts: &AccountsService) -> Result<bool, ApiError> {
+    let base = &accounts.base;
+    let db = &base.db;
     let already: Option<(i64,)> =
         sqlx::query_as("SELECT created_at FROM server_facts WHERE fact = 'demo_data'")
             .fetch_optional(&db.pool)
@@ -69,8 +70,8 @@ pub async fn load_into_empty(souq: &Souq) -> Result<bool, ApiError> {
     // Hash before taking any lock: argon2 is slow on purpose. Every demo account has
     // the same published password, so one hash (one salt) serves them all, and a first
     // launch pays for one hash instead of one per account.
-    let hash = souq
-        .accounts
+    let hash = accounts
+        .guard
         .hashing
         .hash(DEMO_PASSWORD.to_string())
         .await?;
@@ -100,8 +101,7 @@ pub async fn load_into_empty(souq: &Souq) -> Result<bool, ApiError> {
     loader.posts(&stores, &shoppers).await?;
     loader.social(&stores, &shoppers).await?;
     loader.tx.commit().await?;
-    souq.base
-        .publish(&[crate::base::cache::Change::Everything])
+    base.publish(&[crate::base::cache::Change::Everything])
         .await;
     tracing::info!(
         stores = stores.len(),

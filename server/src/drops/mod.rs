@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use souq_wire::{DropState, Money, ProductDrop, ReminderState, User};
 
+use crate::base::Base;
 use crate::base::cache::Change;
 use crate::base::db::{Db, from_ms, now_ms, placeholders};
 use crate::base::error::ApiError;
 use crate::people;
-use crate::state::Souq;
 use crate::stores::cards;
 use crate::stores::stock::UNITS_OF_V;
 
@@ -204,12 +204,12 @@ pub async fn reminded(db: &Db, user: &User) -> Result<Vec<ProductDrop>, ApiError
 /// Turns Remind me on or off. On is only for a drop not launched yet; off always works
 /// (and turning either way twice changes nothing).
 pub async fn remind(
-    souq: &Souq,
+    base: &Base,
     user: &User,
     id: i64,
     on: bool,
 ) -> Result<ReminderState, ApiError> {
-    let drop = get(&souq.base.db, user.id, id).await?;
+    let drop = get(&base.db, user.id, id).await?;
     if on {
         if drop.state != DropState::Scheduled {
             return Err(ApiError::Conflict(match drop.state {
@@ -224,18 +224,18 @@ pub async fn remind(
         .bind(id)
         .bind(user.id)
         .bind(now_ms())
-        .execute(&souq.base.db.pool)
+        .execute(&base.db.pool)
         .await?;
     } else {
         sqlx::query("DELETE FROM drop_reminders WHERE drop_id = $1 AND user_id = $2")
             .bind(id)
             .bind(user.id)
-            .execute(&souq.base.db.pool)
+            .execute(&base.db.pool)
             .await?;
     }
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM drop_reminders WHERE drop_id = $1")
         .bind(id)
-        .fetch_one(&souq.base.db.pool)
+        .fetch_one(&base.db.pool)
         .await?;
     Ok(ReminderState {
         reminded: on,
@@ -276,7 +276,7 @@ pub async fn visit(db: &Db, user: &User, id: i64) -> Result<(), ApiError> {
 
 /// After checkout sold an option out or gave units back: the open drops of these
 /// products changed state (sold out, or live again), which running apps hear of.
-pub async fn stock_changed(souq: &Souq, product_ids: &[i64]) {
+pub async fn stock_changed(base: &Base, product_ids: &[i64]) {
     if product_ids.is_empty() {
         return;
     }
@@ -288,10 +288,10 @@ pub async fn stock_changed(souq: &Souq, product_ids: &[i64]) {
     for id in product_ids {
         query = query.bind(*id);
     }
-    match query.fetch_all(&souq.base.db.pool).await {
+    match query.fetch_all(&base.db.pool).await {
         Ok(ids) => {
             let changes: Vec<Change> = ids.into_iter().map(|(id,)| Change::Drop(id)).collect();
-            souq.base.publish(&changes).await;
+            base.publish(&changes).await;
         }
         Err(e) => tracing::warn!(error = %e, "cannot tell apps of a drop's stock"),
     }

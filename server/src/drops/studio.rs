@@ -15,10 +15,10 @@ use souq_wire::{
 use sqlx::AnyConnection;
 
 use super::OPEN;
+use crate::base::Base;
 use crate::base::cache::Change;
 use crate::base::db::now_ms;
 use crate::base::error::ApiError;
-use crate::state::Souq;
 use crate::stores::cards::SHOWN;
 use crate::stores::stock;
 use crate::stores::studio::{OwnedStore, check_url, owned_store};
@@ -128,7 +128,7 @@ async fn owned_drop(
     .ok_or_else(|| ApiError::not_found("drop"))
 }
 
-async fn funnel(souq: &Souq, id: i64) -> Result<DropFunnel, ApiError> {
+async fn funnel(base: &Base, id: i64) -> Result<DropFunnel, ApiError> {
     let (reminders, visits, orders): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM drop_reminders r WHERE r.drop_id = d.id),
                 (SELECT COUNT(*) FROM drop_visits t WHERE t.drop_id = d.id),
@@ -140,7 +140,7 @@ async fn funnel(souq: &Souq, id: i64) -> Result<DropFunnel, ApiError> {
          FROM drops d WHERE d.id = $1",
     )
     .bind(id)
-    .fetch_one(&souq.base.db.pool)
+    .fetch_one(&base.db.pool)
     .await?;
     Ok(DropFunnel {
         reminders,
@@ -149,35 +149,35 @@ async fn funnel(souq: &Souq, id: i64) -> Result<DropFunnel, ApiError> {
     })
 }
 
-async fn studio_drop(souq: &Souq, owner: &User, id: i64) -> Result<StudioDrop, ApiError> {
-    let drop = super::get(&souq.base.db, owner.id, id).await?;
+async fn studio_drop(base: &Base, owner: &User, id: i64) -> Result<StudioDrop, ApiError> {
+    let drop = super::get(&base.db, owner.id, id).await?;
     let (time_zone,): (String,) = sqlx::query_as("SELECT time_zone FROM drops WHERE id = $1")
         .bind(id)
-        .fetch_one(&souq.base.db.pool)
+        .fetch_one(&base.db.pool)
         .await?;
     Ok(StudioDrop {
         launch: local_of(drop.launch_at.timestamp_millis(), &time_zone),
-        funnel: funnel(souq, id).await?,
+        funnel: funnel(base, id).await?,
         drop,
     })
 }
 
 /// Every drop of the store, the latest launch first, with its funnel, and the zone the
 /// store schedules in.
-pub async fn list(souq: &Souq, user: &User, handle: &str) -> Result<StudioDrops, ApiError> {
-    let store = owned_store(&souq.base.db, user, handle).await?;
+pub async fn list(base: &Base, user: &User, handle: &str) -> Result<StudioDrops, ApiError> {
+    let store = owned_store(&base.db, user, handle).await?;
     let (time_zone,): (String,) = sqlx::query_as("SELECT time_zone FROM stores WHERE id = $1")
         .bind(store.id)
-        .fetch_one(&souq.base.db.pool)
+        .fetch_one(&base.db.pool)
         .await?;
     let ids: Vec<(i64,)> =
         sqlx::query_as("SELECT id FROM drops WHERE store_id = $1 ORDER BY launch_at DESC, id")
             .bind(store.id)
-            .fetch_all(&souq.base.db.pool)
+            .fetch_all(&base.db.pool)
             .await?;
     let mut out = Vec::new();
     for (id,) in ids {
-        out.push(studio_drop(souq, user, id).await?);
+        out.push(studio_drop(base, user, id).await?);
     }
     Ok(StudioDrops {
         time_zone,
@@ -188,12 +188,12 @@ pub async fn list(souq: &Souq, user: &User, handle: &str) -> Result<StudioDrops,
 /// Schedules a drop of one of the store's published options: its stock is set aside
 /// from what the option has, and the rest held back until the drop closes.
 pub async fn schedule(
-    souq: &Souq,
+    base: &Base,
     user: &User,
     handle: &str,
     new: NewDrop,
 ) -> Result<StudioDrop, ApiError> {
-    let store = owned_store(&souq.base.db, user, handle).await?;
+    let store = owned_store(&base.db, user, handle).await?;
     let title = check_title(&new.title)?;
     let hashtag = check_hashtag(&new.hashtag)?;
     let now = now_ms();
@@ -208,7 +208,7 @@ pub async fn schedule(
         return Err(invalid("a drop sets aside at least 1 unit"));
     }
     let external_url = check_url(new.external_url)?;
-    let mut tx = souq.base.db.pool.begin().await?;
+    let mut tx = base.db.pool.begin().await?;
     let option: Option<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT pr.id, pr.store_id FROM variants v JOIN products pr ON pr.id = v.product_id
          WHERE v.id = $1 AND v.archived_at IS NULL AND {SHOWN}"
@@ -245,7 +245,7 @@ pub async fn schedule(
             "#{hashtag} belongs to another drop"
         )));
     }
-    let backend = souq.base.db.backend;
+    let backend = base.db.backend;
     let has = stock::lock(&mut tx, backend, &[new.variant_id])
         .await?
         .left(new.variant_id);
@@ -282,26 +282,25 @@ pub async fn schedule(
         .await?;
     crate::stores::cards::refresh_summary(&mut tx, product_id).await?;
     tx.commit().await?;
-    souq.base
-        .publish(&[Change::Catalog(store.id), Change::Drop(id)])
+    base.publish(&[Change::Catalog(store.id), Change::Drop(id)])
         .await;
-    studio_drop(souq, user, id).await
+    studio_drop(base, user, id).await
 }
 
 /// Moves the launch of a drop that has not launched.
 pub async fn reschedule(
-    souq: &Souq,
+    base: &Base,
     user: &User,
     handle: &str,
     id: i64,
     change: RescheduleDrop,
 ) -> Result<StudioDrop, ApiError> {
-    let store = owned_store(&souq.base.db, user, handle).await?;
+    let store = owned_store(&base.db, user, handle).await?;
     let now = now_ms();
     let launch_at = future_launch(&change.launch, now)?;
     let time_zone = zone(&change.launch.time_zone)?.name().to_string();
-    let mut tx = souq.base.db.pool.begin().await?;
-    let drop = owned_drop(&mut tx, &store, id, souq.base.db.backend.for_update()).await?;
+    let mut tx = base.db.pool.begin().await?;
+    let drop = owned_drop(&mut tx, &store, id, base.db.backend.for_update()).await?;
     still_scheduled(&drop, now, "rescheduled")?;
     sqlx::query("UPDATE drops SET launch_at = $1, time_zone = $2, updated_at = $3 WHERE id = $4")
         .bind(launch_at)
@@ -311,8 +310,8 @@ pub async fn reschedule(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    souq.base.publish(&[Change::Drop(id)]).await;
-    studio_drop(souq, user, id).await
+    base.publish(&[Change::Drop(id)]).await;
+    studio_drop(base, user, id).await
 }
 
 fn still_scheduled(drop: &Owned, now: i64, verb: &str) -> Result<(), ApiError> {
@@ -340,16 +339,16 @@ fn still_scheduled(drop: &Owned, now: i64, verb: &str) -> Result<(), ApiError> {
 /// Calls off a drop before its launch, or ends one that launched: either way the
 /// option sells as before, with what was held back given back to it.
 pub async fn close(
-    souq: &Souq,
+    base: &Base,
     user: &User,
     handle: &str,
     id: i64,
     cancel: bool,
 ) -> Result<StudioDrop, ApiError> {
-    let store = owned_store(&souq.base.db, user, handle).await?;
+    let store = owned_store(&base.db, user, handle).await?;
     let now = now_ms();
-    let mut tx = souq.base.db.pool.begin().await?;
-    let drop = owned_drop(&mut tx, &store, id, souq.base.db.backend.for_update()).await?;
+    let mut tx = base.db.pool.begin().await?;
+    let drop = owned_drop(&mut tx, &store, id, base.db.backend.for_update()).await?;
     if cancel {
         still_scheduled(&drop, now, "cancelled")?;
     } else if drop.cancelled_at.is_some() || drop.ended_at.is_some() {
@@ -372,10 +371,9 @@ pub async fn close(
     }
     crate::stores::cards::refresh_summary(&mut tx, drop.product_id).await?;
     tx.commit().await?;
-    souq.base
-        .publish(&[Change::Catalog(store.id), Change::Drop(id)])
+    base.publish(&[Change::Catalog(store.id), Change::Drop(id)])
         .await;
-    studio_drop(souq, user, id).await
+    studio_drop(base, user, id).await
 }
 
 /// The options of a product that open drops sell, whose stock is the drop's until it

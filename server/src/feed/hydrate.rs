@@ -10,9 +10,8 @@ use souq_wire::{Author, Post, PostStats, ProductCard, QuotedPost, ViewerState};
 
 use crate::base::db::{Db, from_ms, placeholders};
 use crate::base::error::ApiError;
-use crate::feed::Entry;
+use crate::feed::{Entry, FeedService};
 use crate::people::{self, ShownStore, shown_as};
-use crate::state::Souq;
 use crate::stores::cards::products_of_posts;
 
 /// The columns every post query selects; it must join `users u` on the author and
@@ -99,22 +98,26 @@ impl StoredPost {
 }
 
 /// Completes a page of entries for `viewer`, keeping their order.
-pub async fn hydrate(souq: &Souq, viewer: i64, entries: &[Entry]) -> Result<Vec<Post>, ApiError> {
+pub async fn hydrate(
+    feed: &FeedService,
+    viewer: i64,
+    entries: &[Entry],
+) -> Result<Vec<Post>, ApiError> {
     if entries.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-    let mut posts = stored_posts(souq, &ids).await?;
+    let mut posts = stored_posts(feed, &ids).await?;
     let quote_ids: Vec<i64> = posts
         .values()
         .filter_map(|p| p.quote_of)
         .filter(|q| !posts.contains_key(q))
         .collect();
-    let quotes = stored_posts(souq, &quote_ids).await?;
+    let quotes = stored_posts(feed, &quote_ids).await?;
     posts.extend(quotes);
     let reposter_ids: Vec<i64> = entries.iter().filter_map(|e| e.reposter_id).collect();
-    let reposters = shown_accounts(souq, &reposter_ids).await?;
-    let viewer_state = viewer_state(souq, viewer, &ids).await?;
+    let reposters = shown_accounts(feed, &reposter_ids).await?;
+    let viewer_state = viewer_state(feed, viewer, &ids).await?;
 
     Ok(entries
         .iter()
@@ -148,12 +151,11 @@ fn distinct(ids: &[i64]) -> Vec<i64> {
 /// The posts with these ids as everyone sees them, deleted ones included, by id:
 /// from the cache, and what it lacks from the database in one query per kind.
 pub async fn stored_posts(
-    souq: &Souq,
+    feed: &FeedService,
     ids: &[i64],
 ) -> Result<HashMap<i64, Arc<StoredPost>>, ApiError> {
-    let db = &souq.base.db;
-    souq.caches
-        .feed
+    let db = &feed.base.db;
+    feed.cache
         .posts
         .get_or_load(ids, |missing| load_posts(db, missing))
         .await
@@ -194,10 +196,9 @@ async fn load_posts(db: &Db, ids: Vec<i64>) -> Result<Vec<(i64, Arc<StoredPost>)
 }
 
 /// How these accounts are shown (as their store, or as the person), by id.
-async fn shown_accounts(souq: &Souq, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
-    let db = &souq.base.db;
-    souq.caches
-        .feed
+async fn shown_accounts(feed: &FeedService, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
+    let db = &feed.base.db;
+    feed.cache
         .accounts
         .get_or_load(ids, |missing| async move {
             Ok(people::authors(db, &missing).await?.into_iter().collect())
@@ -211,12 +212,12 @@ const VIEWER_STATE_KEPT: usize = 1_000;
 /// What `viewer` did to these posts: from what is cached for the viewer, and the
 /// posts it has not seen from the database.
 async fn viewer_state(
-    souq: &Souq,
+    feed: &FeedService,
     viewer: i64,
     ids: &[i64],
 ) -> Result<Arc<HashMap<i64, ViewerState>>, ApiError> {
-    let db = &souq.base.db;
-    let cache = &souq.caches.feed.viewer_state;
+    let db = &feed.base.db;
+    let cache = &feed.cache.viewer_state;
     let known = cache.get(&viewer);
     let missing: Vec<i64> = distinct(ids)
         .into_iter()

@@ -15,12 +15,33 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use souq_wire::{FeedPage, ViewerState};
 
+use crate::base::Base;
 use crate::base::cache::{Store, Ticket};
 use crate::base::db::{Db, placeholders};
 use crate::base::error::ApiError;
-use crate::state::Souq;
 use cache::FeedCache;
 use hydrate::StoredPost;
+
+/// The feed at run time: what it keeps in memory, which hears of every change.
+#[derive(Clone)]
+pub struct FeedService {
+    pub base: Base,
+    pub cache: Arc<FeedCache>,
+}
+
+impl FeedService {
+    /// `cache_bytes`: what the feed's caches may hold together.
+    pub fn start(base: &Base, cache_bytes: u64) -> FeedService {
+        let cache = Arc::new(FeedCache::new(cache_bytes));
+        let weak_cache = Arc::downgrade(&cache);
+        let heard: std::sync::Weak<dyn crate::base::cache::Forget> = weak_cache;
+        base.subscribe(heard);
+        FeedService {
+            base: base.clone(),
+            cache,
+        }
+    }
+}
 pub use hydrate::hydrate;
 
 pub const DEFAULT_PAGE: i64 = 20;
@@ -174,7 +195,7 @@ fn entries_sql(source: &Source<'_>) -> String {
 }
 
 pub async fn page(
-    souq: &Souq,
+    feed: &FeedService,
     viewer: i64,
     source: Source<'_>,
     before: Cursor,
@@ -184,8 +205,8 @@ pub async fn page(
     // One extra entry tells whether another page follows.
     let cached = if before == Cursor::START && limit < RECENT_PER_ACCOUNT {
         match source {
-            Source::Following => Some(following_first_entries(souq, viewer, limit + 1).await?),
-            Source::Candidates => recent_first_entries(souq, viewer, limit + 1).await?,
+            Source::Following => Some(following_first_entries(feed, viewer, limit + 1).await?),
+            Source::Candidates => recent_first_entries(feed, viewer, limit + 1).await?,
             _ => None,
         }
     } else {
@@ -193,14 +214,14 @@ pub async fn page(
     };
     let mut entries = match cached {
         Some(entries) => entries,
-        None => entries_from_db(&souq.base.db, viewer, &source, before, limit + 1).await?,
+        None => entries_from_db(&feed.base.db, viewer, &source, before, limit + 1).await?,
     };
     let next_cursor = cut_page(&mut entries, limit, |e| Cursor {
         at_ms: e.activity_at,
         id: e.id,
     });
     if matches!(source, Source::Candidates) && before == Cursor::START {
-        for popular in &popular(souq).await?.posts {
+        for popular in &popular(feed).await?.posts {
             if !entries.iter().any(|e| e.id == popular.id) && popular.author != viewer {
                 entries.push(Entry {
                     id: popular.id,
@@ -213,7 +234,7 @@ pub async fn page(
     // A post reposted by two followed accounts shows once, at its latest activity.
     let mut seen = std::collections::HashSet::new();
     entries.retain(|e| seen.insert(e.id));
-    let posts = hydrate(souq, viewer, &entries).await?;
+    let posts = hydrate(feed, viewer, &entries).await?;
     Ok(FeedPage { posts, next_cursor })
 }
 
@@ -254,14 +275,14 @@ pub struct AuthorTimeline {
 /// the cached timelines of the viewer and of everyone they follow. It gives what
 /// `entries_sql(Following)` gives: each account contributes at most `count` entries.
 async fn following_first_entries(
-    souq: &Souq,
+    feed: &FeedService,
     viewer: i64,
     count: i64,
 ) -> Result<Vec<Entry>, ApiError> {
-    let followed = followed_by(souq, viewer).await?;
+    let followed = followed_by(feed, viewer).await?;
     let mut accounts: Vec<i64> = followed.as_ref().clone();
     accounts.push(viewer);
-    let timelines = account_timelines(souq, &accounts).await?;
+    let timelines = account_timelines(feed, &accounts).await?;
     let mut entries: Vec<Entry> = Vec::new();
     for (account, timeline) in &timelines {
         entries.extend(&timeline.posts);
@@ -276,8 +297,8 @@ async fn following_first_entries(
 }
 
 /// Whom the viewer follows, cached per viewer.
-async fn followed_by(souq: &Souq, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError> {
-    let cache = &souq.caches.feed.follows;
+async fn followed_by(feed: &FeedService, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError> {
+    let cache = &feed.cache.follows;
     if let Some(followed) = cache.get(&viewer) {
         return Ok(followed);
     }
@@ -285,7 +306,7 @@ async fn followed_by(souq: &Souq, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError
     let rows: Vec<(i64,)> =
         sqlx::query_as("SELECT followee_id FROM follows WHERE follower_id = $1")
             .bind(viewer)
-            .fetch_all(&souq.base.db.pool)
+            .fetch_all(&feed.base.db.pool)
             .await?;
     let followed = Arc::new(rows.into_iter().map(|(id,)| id).collect::<Vec<_>>());
     cache.fill(ticket, viewer, Arc::clone(&followed));
@@ -294,13 +315,12 @@ async fn followed_by(souq: &Souq, viewer: i64) -> Result<Arc<Vec<i64>>, ApiError
 
 /// The cached timelines of these accounts; the missing ones are loaded together.
 async fn account_timelines(
-    souq: &Souq,
+    feed: &FeedService,
     accounts: &[i64],
 ) -> Result<HashMap<i64, Arc<AuthorTimeline>>, ApiError> {
-    souq.caches
-        .feed
+    feed.cache
         .timelines
-        .get_or_load(accounts, |missing| load_timelines(&souq.base.db, missing))
+        .get_or_load(accounts, |missing| load_timelines(&feed.base.db, missing))
         .await
 }
 
@@ -377,11 +397,11 @@ const RECENT_OVERALL: i64 = 200;
 /// The first `count` candidates (recent posts by others) from the cached newest
 /// posts; `None` when the viewer wrote so many of them that the cache cannot say.
 async fn recent_first_entries(
-    souq: &Souq,
+    feed: &FeedService,
     viewer: i64,
     count: i64,
 ) -> Result<Option<Vec<Entry>>, ApiError> {
-    let cache = &souq.caches.feed.recent;
+    let cache = &feed.cache.recent;
     let recent = match cache.get(&()) {
         Some(recent) => recent,
         None => {
@@ -391,7 +411,7 @@ async fn recent_first_entries(
                  ORDER BY p.created_at DESC, p.id DESC LIMIT $1"
             ))
             .bind(RECENT_OVERALL)
-            .fetch_all(&souq.base.db.pool)
+            .fetch_all(&feed.base.db.pool)
             .await?;
             let recent = Arc::new(rows);
             cache.fill(ticket, (), Arc::clone(&recent));
@@ -432,8 +452,8 @@ pub struct PopularSet {
     posts: Vec<Popular>,
 }
 
-async fn popular(souq: &Souq) -> Result<Arc<PopularSet>, ApiError> {
-    let feed = &souq.caches.feed;
+async fn popular(service: &FeedService) -> Result<Arc<PopularSet>, ApiError> {
+    let feed = &service.cache;
     let cache = &feed.popular;
     let cached = cache.get(&());
     if let Some(set) = &cached
@@ -465,7 +485,7 @@ async fn popular(souq: &Souq) -> Result<Arc<PopularSet>, ApiError> {
     )
     .bind(since)
     .bind(POPULAR_COUNT + 1)
-    .fetch_all(&souq.base.db.pool)
+    .fetch_all(&service.base.db.pool)
     .await?;
     let set = Arc::new(PopularSet {
         at: std::time::Instant::now(),
@@ -629,7 +649,7 @@ impl Tickets {
 /// nothing they show has changed; only those of the app's page size are kept, so no
 /// one can fill the cache with every size there is.
 pub async fn page_json(
-    souq: &Souq,
+    feed: &FeedService,
     viewer: i64,
     source: Source<'_>,
     before: Cursor,
@@ -641,9 +661,9 @@ pub async fn page_json(
         _ => None,
     };
     let Some(kind) = kind.filter(|_| limit == DEFAULT_PAGE) else {
-        return serialize(&page(souq, viewer, source, before, limit).await?);
+        return serialize(&page(feed, viewer, source, before, limit).await?);
     };
-    let c = &souq.caches.feed;
+    let c = &feed.cache;
     let key = (viewer, kind);
     if let Some(served) = c.pages.get(&key)
         && served.parts.still_cached(c, viewer, kind)
@@ -651,7 +671,7 @@ pub async fn page_json(
         return Ok(served.body.clone());
     }
     let tickets = Tickets::take(c);
-    let made = page(souq, viewer, source, before, limit).await?;
+    let made = page(feed, viewer, source, before, limit).await?;
     let body = serialize(&made)?;
     if let Some(parts) = Parts::collect(c, viewer, kind, &made, &tickets) {
         let served = Arc::new(ServedPage {

@@ -23,7 +23,7 @@ pub async fn sign_up(
     Client(client): Client,
     Json(req): Json<SignUpRequest>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
-    let session = accounts::sign_up(&state, &client, &req).await?;
+    let session = accounts::sign_up(&state.accounts, &client, &req).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
@@ -37,7 +37,9 @@ pub async fn sign_in(
     Client(client): Client,
     Json(req): Json<SignInRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    Ok(Json(accounts::sign_in(&state, &client, &req).await?))
+    Ok(Json(
+        accounts::sign_in(&state.accounts, &client, &req).await?,
+    ))
 }
 
 /// The signed-in user's live sessions, most recently used first.
@@ -61,7 +63,7 @@ pub async fn end_session(
     signed_in: SignedIn,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    accounts::sessions::end(&state, signed_in.user.id, &id).await?;
+    accounts::sessions::end(&state.base, signed_in.user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -72,7 +74,7 @@ pub async fn end_other_sessions(
     State(state): State<Souq>,
     signed_in: SignedIn,
 ) -> Result<StatusCode, ApiError> {
-    accounts::sessions::end_others(&state, signed_in.user.id, &signed_in.token).await?;
+    accounts::sessions::end_others(&state.base, signed_in.user.id, &signed_in.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -89,7 +91,14 @@ pub async fn change_password(
     signed_in: SignedIn,
     Json(req): Json<ChangePassword>,
 ) -> Result<StatusCode, ApiError> {
-    accounts::change_password(&state, &client, &signed_in.user, &signed_in.token, &req).await?;
+    accounts::change_password(
+        &state.accounts,
+        &client,
+        &signed_in.user,
+        &signed_in.token,
+        &req,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -100,7 +109,7 @@ pub async fn sign_out(
     State(state): State<Souq>,
     signed_in: SignedIn,
 ) -> Result<StatusCode, ApiError> {
-    accounts::sessions::revoke(&state, &signed_in.token).await?;
+    accounts::sessions::revoke(&state.base, &signed_in.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -19,7 +19,7 @@ pub async fn cards(
     State(state): State<Souq>,
     me: SignedIn,
 ) -> Result<Json<Vec<DebitCard>>, ApiError> {
-    Ok(Json(cards::list(&state, &me.user).await?))
+    Ok(Json(cards::list(&state.wallet, &me.user).await?))
 }
 
 /// Issues a virtual debit card in a currency (one per currency).
@@ -33,7 +33,7 @@ pub async fn issue_card(
     me: SignedIn,
     Json(request): Json<IssueCard>,
 ) -> Result<Json<DebitCard>, ApiError> {
-    Ok(Json(cards::issue(&state, &me.user, &request).await?))
+    Ok(Json(cards::issue(&state.wallet, &me.user, &request).await?))
 }
 
 /// Freezes or unfreezes the card and sets its limits; unfreezing (or unlocking after
@@ -52,7 +52,7 @@ pub async fn set_card(
     Json(request): Json<CardSettings>,
 ) -> Result<Json<DebitCard>, ApiError> {
     Ok(Json(
-        cards::update(&state, &me.user, &me.token, id, &request).await?,
+        cards::update(&state.wallet, &me.user, &me.token, id, &request).await?,
     ))
 }
 
@@ -67,7 +67,9 @@ pub async fn reveal_card(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<RevealedCard>, ApiError> {
-    Ok(Json(cards::reveal(&state, &me.user, &me.token, id).await?))
+    Ok(Json(
+        cards::reveal(&state.wallet, &me.user, &me.token, id).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/wallet/cards/{id}/transactions", tag = "wallet",
@@ -78,7 +80,9 @@ pub async fn card_transactions(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<CardTransaction>>, ApiError> {
-    Ok(Json(cards::transactions(&state, &me.user, id).await?))
+    Ok(Json(
+        cards::transactions(&state.wallet, &me.user, id).await?,
+    ))
 }
 
 /// The holder approves (with the vault unlocked) or declines a payment another account
@@ -98,7 +102,7 @@ pub async fn answer_approval(
 ) -> Result<Json<CardTransaction>, ApiError> {
     let answered = to_the_end(async move {
         cards::answer(
-            &state,
+            &state.wallet,
             &me.user,
             &me.token,
             id,

@@ -56,7 +56,7 @@ pub async fn options(
     State(state): State<Souq>,
     me: SignedIn,
 ) -> Result<Json<CheckoutOptions>, ApiError> {
-    Ok(Json(checkout::options(&state, &me.user).await?))
+    Ok(Json(checkout::options(&state.checkout, &me.user).await?))
 }
 
 /// Pays for the reviewed cart lines: each store becomes its own order. Sent again with
@@ -89,7 +89,7 @@ pub async fn create(
     )?);
     let checkout = to_the_end(async move {
         checkout::checkout(
-            &state,
+            &state.checkout,
             &me.user,
             key.as_deref(),
             &me.token,
@@ -110,7 +110,7 @@ pub async fn get(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<Checkout>, ApiError> {
-    Ok(Json(checkout::get(&state, &me.user, id).await?))
+    Ok(Json(checkout::get(&state.checkout, &me.user, id).await?))
 }
 
 /// Asks the processor how the payment stands (after a card's second step).
@@ -122,7 +122,9 @@ pub async fn refresh(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<Checkout>, ApiError> {
-    Ok(Json(checkout::refresh(&state, &me.user, id).await?))
+    Ok(Json(
+        checkout::refresh(&state.checkout, &me.user, id).await?,
+    ))
 }
 
 /// Gives up a card's second step: the payment is cancelled, the stock goes back.
@@ -135,13 +137,15 @@ pub async fn abandon(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<Checkout>, ApiError> {
-    Ok(Json(checkout::abandon(&state, &me.user, id).await?))
+    Ok(Json(
+        checkout::abandon(&state.checkout, &me.user, id).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/wallet", tag = "wallet", security(("bearer" = [])),
     responses((status = 200, body = Wallet)))]
 pub async fn wallet(State(state): State<Souq>, me: SignedIn) -> Result<Json<Wallet>, ApiError> {
-    Ok(Json(checkout::wallet(&state, &me.user).await?))
+    Ok(Json(checkout::wallet(&state.checkout, &me.user).await?))
 }
 
 /// Puts money in the wallet from a card; idempotent like a checkout.
@@ -171,7 +175,14 @@ pub async fn top_up(
         &client,
     )?);
     let checkout = to_the_end(async move {
-        checkout::top_up(&state, &me.user, key.as_deref(), client.addr, &request).await
+        checkout::top_up(
+            &state.checkout,
+            &me.user,
+            key.as_deref(),
+            client.addr,
+            &request,
+        )
+        .await
     })
     .await?;
     Ok(Json(checkout))

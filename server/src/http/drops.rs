@@ -45,7 +45,7 @@ pub async fn remind(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<ReminderState>, ApiError> {
-    Ok(Json(drops::remind(&state, &me.user, id, true).await?))
+    Ok(Json(drops::remind(&state.base, &me.user, id, true).await?))
 }
 
 #[utoipa::path(delete, path = "/v1/drops/{id}/reminder", tag = "drops", params(("id" = i64, Path)),
@@ -56,7 +56,7 @@ pub async fn forget(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<ReminderState>, ApiError> {
-    Ok(Json(drops::remind(&state, &me.user, id, false).await?))
+    Ok(Json(drops::remind(&state.base, &me.user, id, false).await?))
 }
 
 /// Counts the shopper's visit to the drop's page (from its launch on, once each).
@@ -96,7 +96,7 @@ pub async fn events(
     Client(client): Client,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     state.actions.streams.check(me.user.id, client.addr)?;
-    let (heard, mut closing) = state.caches.drops.subscribe();
+    let (heard, mut closing) = state.drops.subscribe();
     let ready = futures_util::stream::once(async { Event::default().event("ready").data("{}") });
     let updates = BroadcastStream::new(heard).map(|heard| match heard {
         Ok(Heard::Update(update)) => Event::default()
@@ -123,7 +123,7 @@ pub async fn studio_list(
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<StudioDrops>, ApiError> {
-    Ok(Json(studio::list(&state, &me.user, &handle).await?))
+    Ok(Json(studio::list(&state.base, &me.user, &handle).await?))
 }
 
 /// Schedules a drop of one of the store's options.
@@ -139,7 +139,7 @@ pub async fn schedule(
     Path(handle): Path<String>,
     Json(new): Json<NewDrop>,
 ) -> Result<(StatusCode, Json<StudioDrop>), ApiError> {
-    let drop = studio::schedule(&state, &me.user, &handle, new).await?;
+    let drop = studio::schedule(&state.base, &me.user, &handle, new).await?;
     Ok((StatusCode::CREATED, Json(drop)))
 }
 
@@ -158,7 +158,7 @@ pub async fn reschedule(
     Json(change): Json<RescheduleDrop>,
 ) -> Result<Json<StudioDrop>, ApiError> {
     Ok(Json(
-        studio::reschedule(&state, &me.user, &handle, id, change).await?,
+        studio::reschedule(&state.base, &me.user, &handle, id, change).await?,
     ))
 }
 
@@ -174,7 +174,7 @@ pub async fn cancel(
     Path((handle, id)): Path<(String, i64)>,
 ) -> Result<Json<StudioDrop>, ApiError> {
     Ok(Json(
-        studio::close(&state, &me.user, &handle, id, true).await?,
+        studio::close(&state.base, &me.user, &handle, id, true).await?,
     ))
 }
 
@@ -190,6 +190,6 @@ pub async fn end(
     Path((handle, id)): Path<(String, i64)>,
 ) -> Result<Json<StudioDrop>, ApiError> {
     Ok(Json(
-        studio::close(&state, &me.user, &handle, id, false).await?,
+        studio::close(&state.base, &me.user, &handle, id, false).await?,
     ))
 }

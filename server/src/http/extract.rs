@@ -214,7 +214,7 @@ impl FromRequestParts<Souq> for SignedIn {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?
             .to_string();
-        let user = accounts::sessions::user_for_token(state, &token)
+        let user = accounts::sessions::user_for_token(&state.accounts, &token)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(SignedIn { user, token })

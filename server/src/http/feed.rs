@@ -49,7 +49,14 @@ async fn page(
     source: Source<'_>,
     params: &PageParams,
 ) -> Result<Response, ApiError> {
-    let body = feed::page_json(state, viewer, source, params.cursor()?, params.limit()?).await?;
+    let body = feed::page_json(
+        &state.feed,
+        viewer,
+        source,
+        params.cursor()?,
+        params.limit()?,
+    )
+    .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

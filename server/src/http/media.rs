@@ -65,6 +65,6 @@ pub async fn upload(
     me: SignedIn,
     Upload(bytes): Upload,
 ) -> Result<(StatusCode, Json<UploadedMedia>), ApiError> {
-    let id = media::upload(&state, me.user.id, bytes).await?;
+    let id = media::upload(&state.base, me.user.id, bytes).await?;
     Ok((StatusCode::CREATED, Json(UploadedMedia { id })))
 }

@@ -59,7 +59,7 @@ pub async fn events(
     Client(client): Client,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     state.actions.streams.check(me.user.id, client.addr)?;
-    let (heard, mut closing) = state.caches.inbox.subscribe(me.user.id);
+    let (heard, mut closing) = state.inbox.subscribe(me.user.id);
     let ready = futures_util::stream::once(async { Event::default().event("ready").data("{}") });
     // Lagging behind says no more than news does: read the inbox.
     let news = BroadcastStream::new(heard).map(|_| Event::default().event("inbox").data("{}"));

@@ -49,7 +49,7 @@ pub async fn cancel(
     Json(cancel): Json<CancelOrder>,
 ) -> Result<Json<Order>, ApiError> {
     Ok(Json(
-        steps::cancel_as_shopper(&state, &me.user, id, &cancel).await?,
+        steps::cancel_as_shopper(&state.checkout, &me.user, id, &cancel).await?,
     ))
 }
 
@@ -89,7 +89,7 @@ pub async fn ship(
     Json(ship): Json<ShipOrder>,
 ) -> Result<Json<Order>, ApiError> {
     Ok(Json(
-        steps::ship(&state, &me.user, &handle, id, &ship).await?,
+        steps::ship(&state.checkout, &me.user, &handle, id, &ship).await?,
     ))
 }
 
@@ -102,7 +102,9 @@ pub async fn deliver(
     me: SignedIn,
     Path((handle, id)): Path<(String, i64)>,
 ) -> Result<Json<Order>, ApiError> {
-    Ok(Json(steps::deliver(&state, &me.user, &handle, id).await?))
+    Ok(Json(
+        steps::deliver(&state.checkout, &me.user, &handle, id).await?,
+    ))
 }
 
 /// The store cancels an order it has not shipped: the shopper is paid back.
@@ -118,7 +120,7 @@ pub async fn store_cancel(
     Json(cancel): Json<CancelOrder>,
 ) -> Result<Json<Order>, ApiError> {
     Ok(Json(
-        steps::cancel_as_store(&state, &me.user, &handle, id, &cancel).await?,
+        steps::cancel_as_store(&state.checkout, &me.user, &handle, id, &cancel).await?,
     ))
 }
 
@@ -137,7 +139,7 @@ pub async fn refund(
     Json(cancel): Json<CancelOrder>,
 ) -> Result<Json<Order>, ApiError> {
     Ok(Json(
-        steps::refund(&state, &me.user, &handle, id, &cancel).await?,
+        steps::refund(&state.checkout, &me.user, &handle, id, &cancel).await?,
     ))
 }
 

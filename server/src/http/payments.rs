@@ -29,7 +29,7 @@ pub async fn callback(
         .get(SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    checkout::on_callback(&state, &body, signature).await?;
+    checkout::on_callback(&state.checkout, &body, signature).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -47,6 +47,6 @@ pub async fn challenge(
     Json(answer): Json<ChallengeAnswer>,
 ) -> Result<Json<Checkout>, ApiError> {
     Ok(Json(
-        checkout::answer_challenge(&state, &me.user, &payment_id, answer.approve).await?,
+        checkout::answer_challenge(&state.checkout, &me.user, &payment_id, answer.approve).await?,
     ))
 }

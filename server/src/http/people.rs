@@ -32,7 +32,7 @@ pub async fn follow(
     Path(handle): Path<String>,
 ) -> Result<Json<FollowState>, ApiError> {
     Ok(Json(
-        people::set_follow(&state, me.user.id, &handle, true).await?,
+        people::set_follow(&state.base, me.user.id, &handle, true).await?,
     ))
 }
 
@@ -45,7 +45,7 @@ pub async fn unfollow(
     Path(handle): Path<String>,
 ) -> Result<Json<FollowState>, ApiError> {
     Ok(Json(
-        people::set_follow(&state, me.user.id, &handle, false).await?,
+        people::set_follow(&state.base, me.user.id, &handle, false).await?,
     ))
 }
 

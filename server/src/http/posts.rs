@@ -19,7 +19,7 @@ pub async fn create(
     me: SignedIn,
     Json(new): Json<NewPost>,
 ) -> Result<(StatusCode, Json<Post>), ApiError> {
-    let post = posts::create(&state, &me.user, &new).await?;
+    let post = posts::create(&state.feed, &me.user, &new).await?;
     Ok((StatusCode::CREATED, Json(post)))
 }
 
@@ -31,7 +31,7 @@ pub async fn get(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Json<Post>, ApiError> {
-    Ok(Json(posts::get(&state, me.user.id, id).await?))
+    Ok(Json(posts::get(&state.feed, me.user.id, id).await?))
 }
 
 #[utoipa::path(delete, path = "/v1/posts/{id}", tag = "posts", params(("id" = i64, Path)),
@@ -42,7 +42,7 @@ pub async fn delete(
     me: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    posts::delete(&state, me.user.id, id).await?;
+    posts::delete(&state.feed, me.user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -53,7 +53,9 @@ async fn act(
     action: Action,
     on: bool,
 ) -> Result<Json<PostActivity>, ApiError> {
-    Ok(Json(posts::act(state, me.user.id, id, action, on).await?))
+    Ok(Json(
+        posts::act(&state.feed, me.user.id, id, action, on).await?,
+    ))
 }
 
 /// PUT sets an action and DELETE clears it; repeating either changes nothing.

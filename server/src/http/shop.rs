@@ -26,7 +26,9 @@ pub async fn search(
     _me: SignedIn,
     Query(query): Query<ShopQuery>,
 ) -> Result<Json<ShopResults>, ApiError> {
-    Ok(Json(shop::search(&state, &query).await?))
+    Ok(Json(
+        shop::search(&state.base.db, &state.search, &query).await?,
+    ))
 }
 
 /// A store's mini-store: banner, about, collections and products.

@@ -21,7 +21,7 @@ pub async fn open_store(
     me: SignedIn,
     Json(new): Json<NewStore>,
 ) -> Result<(StatusCode, Json<Studio>), ApiError> {
-    let studio = studio::open_store(&state, &me.user, new).await?;
+    let studio = studio::open_store(&state.base, &me.user, new).await?;
     Ok((StatusCode::CREATED, Json(studio)))
 }
 
@@ -51,7 +51,7 @@ pub async fn create_product(
     Path(handle): Path<String>,
     Json(draft): Json<ProductDraft>,
 ) -> Result<(StatusCode, Json<StudioProduct>), ApiError> {
-    let product = studio::create_product(&state, &me.user, &handle, draft).await?;
+    let product = studio::create_product(&state.base, &me.user, &handle, draft).await?;
     Ok((StatusCode::CREATED, Json(product)))
 }
 
@@ -113,7 +113,7 @@ pub async fn publish(
     me: SignedIn,
     Path(handle): Path<String>,
 ) -> Result<Json<Storefront>, ApiError> {
-    Ok(Json(studio::publish(&state, &me.user, &handle).await?))
+    Ok(Json(studio::publish(&state.base, &me.user, &handle).await?))
 }
 
 /// Throws every draft away.

@@ -22,7 +22,9 @@ use crate::wallet::{self, activity, donations, people, savings, withdrawals};
 #[utoipa::path(get, path = "/v1/wallet/home", tag = "wallet", security(("bearer" = [])),
     responses((status = 200, body = WalletHome), (status = 401, body = ErrorBody)))]
 pub async fn home(State(state): State<Souq>, me: SignedIn) -> Result<Json<WalletHome>, ApiError> {
-    Ok(Json(wallet::home(&state, me.user.id, &me.token).await?))
+    Ok(Json(
+        wallet::home(&state.wallet, me.user.id, &me.token).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/wallet/activity", tag = "wallet", params(ActivityQuery),
@@ -33,7 +35,7 @@ pub async fn activity(
     me: SignedIn,
     Query(query): Query<ActivityQuery>,
 ) -> Result<Json<ActivityPage>, ApiError> {
-    Ok(Json(activity::page(&state, me.user.id, &query).await?))
+    Ok(Json(activity::page(&state.base, me.user.id, &query).await?))
 }
 
 #[utoipa::path(get, path = "/v1/wallet/activity/{id}", tag = "wallet",
@@ -45,7 +47,7 @@ pub async fn entry(
     me: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<ActivityEntry>, ApiError> {
-    Ok(Json(activity::entry(&state, me.user.id, &id).await?))
+    Ok(Json(activity::entry(&state.base, me.user.id, &id).await?))
 }
 
 #[utoipa::path(get, path = "/v1/wallet/spending", tag = "wallet", params(SpendingQuery),
@@ -56,7 +58,9 @@ pub async fn spending(
     me: SignedIn,
     Query(query): Query<SpendingQuery>,
 ) -> Result<Json<SpendingReport>, ApiError> {
-    Ok(Json(activity::spending(&state, me.user.id, &query).await?))
+    Ok(Json(
+        activity::spending(&state.base, me.user.id, &query).await?,
+    ))
 }
 
 /// Sends money to an @handle; needs the vault unlocked.
@@ -77,7 +81,7 @@ pub async fn send(
 ) -> Result<Json<MoneySent>, ApiError> {
     let key = idempotency_key(&headers);
     let sent = to_the_end(async move {
-        people::send(&state, &me.user, &me.token, key.as_deref(), &request).await
+        people::send(&state.wallet, &me.user, &me.token, key.as_deref(), &request).await
     })
     .await?;
     Ok(Json(sent))
@@ -89,7 +93,7 @@ pub async fn requests(
     State(state): State<Souq>,
     me: SignedIn,
 ) -> Result<Json<MoneyRequests>, ApiError> {
-    Ok(Json(people::list(&state, &me.user).await?))
+    Ok(Json(people::list(&state.wallet, &me.user).await?))
 }
 
 /// Asks an @handle for money; they are told in their inbox.
@@ -117,7 +121,7 @@ pub async fn ask(
         &client,
     )?);
     Ok(Json(
-        people::request(&state, &me.user, key.as_deref(), &request).await?,
+        people::request(&state.wallet, &me.user, key.as_deref(), &request).await?,
     ))
 }
 
@@ -136,7 +140,8 @@ pub async fn accept(
     Path(id): Path<i64>,
 ) -> Result<Json<MoneyRequest>, ApiError> {
     let paid =
-        to_the_end(async move { people::accept(&state, &me.user, &me.token, id).await }).await?;
+        to_the_end(async move { people::accept(&state.wallet, &me.user, &me.token, id).await })
+            .await?;
     Ok(Json(paid))
 }
 
@@ -150,7 +155,7 @@ pub async fn decline(
     Path(id): Path<i64>,
 ) -> Result<Json<MoneyRequest>, ApiError> {
     Ok(Json(
-        people::close(&state, &me.user, id, RequestStatus::Declined).await?,
+        people::close(&state.wallet, &me.user, id, RequestStatus::Declined).await?,
     ))
 }
 
@@ -164,7 +169,7 @@ pub async fn cancel(
     Path(id): Path<i64>,
 ) -> Result<Json<MoneyRequest>, ApiError> {
     Ok(Json(
-        people::close(&state, &me.user, id, RequestStatus::Cancelled).await?,
+        people::close(&state.wallet, &me.user, id, RequestStatus::Cancelled).await?,
     ))
 }
 
@@ -182,7 +187,7 @@ pub async fn move_savings(
 ) -> Result<Json<WalletHome>, ApiError> {
     let key = idempotency_key(&headers);
     let home = to_the_end(async move {
-        savings::move_money(&state, &me.user, &me.token, key.as_deref(), &request).await
+        savings::move_money(&state.wallet, &me.user, &me.token, key.as_deref(), &request).await
     })
     .await?;
     Ok(Json(home))
@@ -208,7 +213,7 @@ pub async fn donate(
     let key = idempotency_key(&headers);
     let donation = to_the_end(async move {
         donations::donate(
-            &state,
+            &state.wallet,
             &me.user,
             &me.token,
             key.as_deref(),
@@ -253,7 +258,7 @@ pub async fn donate_by_card(
     )?);
     let checkout = to_the_end(async move {
         checkout::donate_by_card(
-            &state,
+            &state.checkout,
             &me.user,
             key.as_deref(),
             client.addr,
@@ -278,7 +283,14 @@ pub async fn donations_received(
     Query(params): Query<PageParams>,
 ) -> Result<Json<DonationPage>, ApiError> {
     Ok(Json(
-        donations::received(&state, &me.user, &handle, params.cursor()?, params.limit()?).await?,
+        donations::received(
+            &state.wallet,
+            &me.user,
+            &handle,
+            params.cursor()?,
+            params.limit()?,
+        )
+        .await?,
     ))
 }
 
@@ -299,7 +311,7 @@ pub async fn withdraw(
 ) -> Result<Json<Withdrawal>, ApiError> {
     let key = idempotency_key(&headers);
     let withdrawal = to_the_end(async move {
-        withdrawals::withdraw(&state, &me.user, &me.token, key.as_deref(), &request).await
+        withdrawals::withdraw(&state.wallet, &me.user, &me.token, key.as_deref(), &request).await
     })
     .await?;
     Ok(Json(withdrawal))

@@ -6,10 +6,10 @@
 
 use std::time::Duration;
 
+use crate::base::Base;
 use crate::base::db::{Db, now_ms};
 use crate::base::error::ApiError;
 use crate::base::limits::window::{self, Quota};
-use crate::state::Souq;
 
 /// The largest image one upload may carry.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
@@ -62,8 +62,8 @@ where
 /// An upload from a user: PNG, JPEG, GIF or WebP by content, else 415. At most
 /// `Limits::uploads_per_day` uploads and `Limits::upload_bytes_per_day` bytes a day per
 /// user (429 beyond).
-pub async fn upload(souq: &Souq, owner: i64, bytes: Vec<u8>) -> Result<i64, ApiError> {
-    let (db, limits) = (&souq.base.db, &souq.base.limits);
+pub async fn upload(base: &Base, owner: i64, bytes: Vec<u8>) -> Result<i64, ApiError> {
+    let (db, limits) = (&base.db, &base.limits);
     if bytes.is_empty() {
         return Err(ApiError::Validation("the image is empty".into()));
     }

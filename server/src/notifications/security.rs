@@ -6,21 +6,21 @@
 use souq_wire::NotificationKind;
 
 use crate::accounts::sessions::{self, token_hash};
+use crate::base::Base;
 use crate::base::cache::Change;
 use crate::base::db::now_ms;
 use crate::base::error::ApiError;
-use crate::state::Souq;
 
 /// Tells the account's inbox (and so its other devices) that the session
 /// `session_token` did `kind`; `card_id` names the card a reveal was of.
 pub async fn tell_other_devices(
-    souq: &Souq,
+    base: &Base,
     user_id: i64,
     session_token: &str,
     kind: NotificationKind,
     card_id: Option<i64>,
 ) -> Result<(), ApiError> {
-    let Some(session) = sessions::describe(&souq.base.db, session_token).await? else {
+    let Some(session) = sessions::describe(&base.db, session_token).await? else {
         return Ok(());
     };
     sqlx::query(
@@ -34,15 +34,15 @@ pub async fn tell_other_devices(
     .bind(&session.device)
     .bind(card_id)
     .bind(now_ms())
-    .execute(&souq.base.db.durable)
+    .execute(&base.db.durable)
     .await?;
-    souq.base.publish(&[Change::Inbox(user_id)]).await;
+    base.publish(&[Change::Inbox(user_id)]).await;
     Ok(())
 }
 
 /// After a sign-in: when the account has other live sessions and none of them is on a
 /// device of this name, they are told of it.
-pub async fn on_sign_in(souq: &Souq, user_id: i64, session_token: &str) -> Result<(), ApiError> {
+pub async fn on_sign_in(base: &Base, user_id: i64, session_token: &str) -> Result<(), ApiError> {
     let (others, same_device): (i64, i64) = sqlx::query_as(
         "SELECT CAST(COUNT(*) AS BIGINT),
                 CAST(COALESCE(SUM(CASE WHEN o.device = s.device THEN 1 ELSE 0 END), 0) AS BIGINT)
@@ -51,11 +51,11 @@ pub async fn on_sign_in(souq: &Souq, user_id: i64, session_token: &str) -> Resul
     )
     .bind(token_hash(session_token))
     .bind(now_ms())
-    .fetch_one(&souq.base.db.pool)
+    .fetch_one(&base.db.pool)
     .await?;
     if others > 0 && same_device == 0 {
         tell_other_devices(
-            souq,
+            base,
             user_id,
             session_token,
             NotificationKind::SignedIn,

@@ -19,10 +19,10 @@ use sqlx::AnyConnection;
 
 use crate::base::db::now_ms;
 use crate::base::error::ApiError;
+use crate::checkout::CheckoutService;
 use crate::checkout::{owe_refund, record_step, refund_owed, release_limit};
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer, TransferId};
 use crate::notifications;
-use crate::state::Souq;
 use crate::stores::stock;
 use crate::stores::studio::owned_store;
 
@@ -170,7 +170,12 @@ struct Step<'a> {
 }
 
 /// Takes one step, moving the order's money as the table above says.
-async fn step(souq: &Souq, user: &User, order_id: i64, step: Step<'_>) -> Result<Order, ApiError> {
+async fn step(
+    checkout: &CheckoutService,
+    user: &User,
+    order_id: i64,
+    step: Step<'_>,
+) -> Result<Order, ApiError> {
     let Step {
         actor,
         from,
@@ -179,12 +184,12 @@ async fn step(souq: &Souq, user: &User, order_id: i64, step: Step<'_>) -> Result
         fields,
     } = step;
     let store = match actor {
-        Actor::Store(handle) => Some(owned_store(&souq.base.db, user, handle).await?.id),
+        Actor::Store(handle) => Some(owned_store(&checkout.base.db, user, handle).await?.id),
         Actor::Shopper => None,
     };
     let shopper = store.is_none().then_some(user.id);
     let now = now_ms();
-    let mut tx = souq.base.db.begin_durable().await?;
+    let mut tx = checkout.base.db.begin_durable().await?;
     let order = lock(&mut tx, order_id, store, shopper).await?;
     if !from.contains(&order.status.as_str()) {
         return Err(ApiError::Conflict(format!(
@@ -276,10 +281,10 @@ async fn step(souq: &Souq, user: &User, order_id: i64, step: Step<'_>) -> Result
     .await?;
     tx.commit().await?;
     if card_refund {
-        refund_owed(souq).await;
+        refund_owed(checkout).await;
     }
-    crate::checkout::restock(souq, &restocked).await;
-    crate::orders::get(&souq.base.db, user, order_id).await
+    crate::checkout::restock(&checkout.base, &restocked).await;
+    crate::orders::get(&checkout.base.db, user, order_id).await
 }
 
 fn checked_note(text: &str, most: usize, what: &str) -> Result<String, ApiError> {
@@ -296,7 +301,7 @@ fn checked_note(text: &str, most: usize, what: &str) -> Result<String, ApiError>
 /// The store ships a paid order, with its carrier and tracking number; the store is
 /// paid then.
 pub async fn ship(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     handle: &str,
     order_id: i64,
@@ -318,7 +323,7 @@ pub async fn ship(
         tracking_number: tracking.clone(),
     };
     step(
-        souq,
+        checkout,
         user,
         order_id,
         Step {
@@ -333,13 +338,13 @@ pub async fn ship(
 }
 
 pub async fn deliver(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     handle: &str,
     order_id: i64,
 ) -> Result<Order, ApiError> {
     step(
-        souq,
+        checkout,
         user,
         order_id,
         Step {
@@ -355,7 +360,7 @@ pub async fn deliver(
 
 /// The store cancels an order it has not shipped.
 pub async fn cancel_as_store(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     handle: &str,
     order_id: i64,
@@ -363,7 +368,7 @@ pub async fn cancel_as_store(
 ) -> Result<Order, ApiError> {
     let reason = checked_note(&cancel.reason, 200, "a reason")?;
     step(
-        souq,
+        checkout,
         user,
         order_id,
         Step {
@@ -379,14 +384,14 @@ pub async fn cancel_as_store(
 
 /// The shopper cancels an order not shipped yet.
 pub async fn cancel_as_shopper(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     order_id: i64,
     cancel: &CancelOrder,
 ) -> Result<Order, ApiError> {
     let reason = checked_note(&cancel.reason, 200, "a reason")?;
     step(
-        souq,
+        checkout,
         user,
         order_id,
         Step {
@@ -402,7 +407,7 @@ pub async fn cancel_as_shopper(
 
 /// The store gives the whole payment back for a shipped or delivered order.
 pub async fn refund(
-    souq: &Souq,
+    checkout: &CheckoutService,
     user: &User,
     handle: &str,
     order_id: i64,
@@ -410,7 +415,7 @@ pub async fn refund(
 ) -> Result<Order, ApiError> {
     let reason = checked_note(&cancel.reason, 200, "a reason")?;
     step(
-        souq,
+        checkout,
         user,
         order_id,
         Step {

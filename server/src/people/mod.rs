@@ -7,12 +7,12 @@ use souq_wire::{
     Author, AuthorKind, FollowState, NotificationKind, PeoplePage, Profile, Role, StoreSummary,
 };
 
+use crate::base::Base;
 use crate::base::cache::Change;
 use crate::base::db::{Db, from_ms, now_ms, placeholders};
 use crate::base::error::ApiError;
 use crate::feed::{Cursor, cut_page};
 use crate::notifications;
-use crate::state::Souq;
 
 /// An account as `AUTHOR_COLUMNS` read it, to show as an `Author`.
 #[derive(sqlx::FromRow)]
@@ -189,12 +189,12 @@ async fn follow_state(db: &Db, viewer: i64, followee: i64) -> Result<FollowState
 /// Follows or unfollows; doing it twice changes nothing. Counts move in the same
 /// transaction as the follow row, so they stay exact.
 pub async fn set_follow(
-    souq: &Souq,
+    base: &Base,
     viewer: i64,
     handle: &str,
     on: bool,
 ) -> Result<FollowState, ApiError> {
-    let db = &souq.base.db;
+    let db = &base.db;
     let followee = id_by_handle(db, handle).await?;
     if followee == viewer {
         return Err(ApiError::Validation("you cannot follow yourself".into()));
@@ -241,7 +241,7 @@ pub async fn set_follow(
     }
     tx.commit().await?;
     if changed == 1 {
-        souq.base.publish(&[Change::Viewer(viewer)]).await;
+        base.publish(&[Change::Viewer(viewer)]).await;
     }
     follow_state(db, viewer, followee).await
 }

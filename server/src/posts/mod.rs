@@ -14,20 +14,19 @@ use crate::base::db::{count_among, now_ms};
 use crate::base::error::ApiError;
 use crate::base::limits::window::{self, Quota};
 use crate::feed::hydrate::stored_posts;
-use crate::feed::{Entry, hydrate};
+use crate::feed::{Entry, FeedService, hydrate};
 use crate::notifications;
-use crate::state::Souq;
 
 /// One post as `viewer` sees it; 404 when unknown or deleted.
-pub async fn get(souq: &Souq, viewer: i64, id: i64) -> Result<Post, ApiError> {
-    let alive = stored_posts(souq, &[id])
+pub async fn get(feed: &FeedService, viewer: i64, id: i64) -> Result<Post, ApiError> {
+    let alive = stored_posts(feed, &[id])
         .await?
         .get(&id)
         .is_some_and(|post| !post.deleted);
     if !alive {
         return Err(ApiError::not_found("post"));
     }
-    hydrate(souq, viewer, &[Entry::post(id)])
+    hydrate(feed, viewer, &[Entry::post(id)])
         .await?
         .pop()
         .ok_or_else(|| ApiError::not_found("post"))
@@ -80,8 +79,8 @@ fn check_shape(new: &NewPost) -> Result<String, ApiError> {
 
 /// Writes a post: at most `Limits::posts_per_minute` a minute per author (429 beyond);
 /// a post refused for what it holds does not count.
-pub async fn create(souq: &Souq, author: &User, new: &NewPost) -> Result<Post, ApiError> {
-    let (db, limits) = (&souq.base.db, &souq.base.limits);
+pub async fn create(feed: &FeedService, author: &User, new: &NewPost) -> Result<Post, ApiError> {
+    let (db, limits) = (&feed.base.db, &feed.base.limits);
     let body = check_shape(new)?;
     let quota_key = format!("posts:{}", author.id);
     window::take(
@@ -91,7 +90,7 @@ pub async fn create(souq: &Souq, author: &User, new: &NewPost) -> Result<Post, A
         Quota::new(limits.posts_per_minute, Duration::from_secs(60)),
     )
     .await?;
-    match insert(souq, author, new, &body).await {
+    match insert(feed, author, new, &body).await {
         Ok(post) => Ok(post),
         Err(e) => {
             window::give_back(db, &quota_key, 1).await?;
@@ -100,8 +99,13 @@ pub async fn create(souq: &Souq, author: &User, new: &NewPost) -> Result<Post, A
     }
 }
 
-async fn insert(souq: &Souq, author: &User, new: &NewPost, body: &str) -> Result<Post, ApiError> {
-    let db = &souq.base.db;
+async fn insert(
+    feed: &FeedService,
+    author: &User,
+    new: &NewPost,
+    body: &str,
+) -> Result<Post, ApiError> {
+    let db = &feed.base.db;
     let store: Option<(i64,)> = sqlx::query_as("SELECT id FROM stores WHERE owner_id = $1")
         .bind(author.id)
         .fetch_optional(&db.pool)
@@ -212,8 +216,8 @@ async fn insert(souq: &Souq, author: &User, new: &NewPost, body: &str) -> Result
     tx.commit().await?;
     let mut changes = vec![Change::Author(author.id)];
     changes.extend(new.quote_of.map(Change::Post));
-    souq.base.publish(&changes).await;
-    get(souq, author.id, post_id).await
+    feed.base.publish(&changes).await;
+    get(feed, author.id, post_id).await
 }
 
 /// The distinct handles a text mentions, lower case.
@@ -232,8 +236,8 @@ fn mentions(body: &str) -> Vec<String> {
 
 /// Deletes the viewer's own post: 404 when unknown or already deleted, 403 for anyone
 /// else's. The post stays as a tombstone so quotes of it keep their place.
-pub async fn delete(souq: &Souq, viewer: i64, id: i64) -> Result<(), ApiError> {
-    let db = &souq.base.db;
+pub async fn delete(feed: &FeedService, viewer: i64, id: i64) -> Result<(), ApiError> {
+    let db = &feed.base.db;
     let mut tx = db.pool.begin().await?;
     let deleted = sqlx::query(
         "UPDATE posts SET deleted_at = $1 WHERE id = $2 AND author_id = $3 AND deleted_at IS NULL",
@@ -276,7 +280,7 @@ pub async fn delete(souq: &Souq, viewer: i64, id: i64) -> Result<(), ApiError> {
     let mut changes = vec![Change::Post(id), Change::Author(viewer)];
     changes.extend(quote_of.map(Change::Post));
     changes.extend(reposters.into_iter().map(|(user,)| Change::Author(user)));
-    souq.base.publish(&changes).await;
+    feed.base.publish(&changes).await;
     Ok(())
 }
 
@@ -319,13 +323,13 @@ impl Action {
 
 /// Sets (`on`) or clears an action; repeating either changes nothing.
 pub async fn act(
-    souq: &Souq,
+    feed: &FeedService,
     viewer: i64,
     post_id: i64,
     action: Action,
     on: bool,
 ) -> Result<PostActivity, ApiError> {
-    let db = &souq.base.db;
+    let db = &feed.base.db;
     let mut tx = db.pool.begin().await?;
     let author: Option<(i64,)> = sqlx::query_as(&format!(
         "UPDATE posts SET {counter} = {counter} WHERE id = $1 AND deleted_at IS NULL
@@ -384,9 +388,9 @@ pub async fn act(
         if action == Action::Repost {
             changes.push(Change::Author(viewer));
         }
-        souq.base.publish(&changes).await;
+        feed.base.publish(&changes).await;
     }
-    activity(souq, viewer, post_id).await
+    activity(feed, viewer, post_id).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -402,8 +406,12 @@ struct ActivityRow {
 }
 
 /// A post's counts and what the viewer has done to it.
-pub async fn activity(souq: &Souq, viewer: i64, post_id: i64) -> Result<PostActivity, ApiError> {
-    let db = &souq.base.db;
+pub async fn activity(
+    feed: &FeedService,
+    viewer: i64,
+    post_id: i64,
+) -> Result<PostActivity, ApiError> {
+    let db = &feed.base.db;
     let row: Option<ActivityRow> = sqlx::query_as(
         "SELECT p.like_count, p.repost_count, p.quote_count, p.bookmark_count, p.share_count,
                 (SELECT COUNT(*) FROM likes WHERE user_id = $1 AND post_id = p.id) AS liked,

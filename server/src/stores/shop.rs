@@ -9,8 +9,8 @@ use souq_wire::shop::MAX_OFFSET;
 
 use crate::base::db::{Db, placeholders};
 use crate::base::error::ApiError;
+use crate::search::index::SearchIndex;
 use crate::search::{PAGE, Query};
-use crate::state::Souq;
 use crate::stores::cards::{self, SHOWN};
 use crate::stores::storefront::{StoreRow, store_columns};
 
@@ -89,8 +89,11 @@ fn check(query: &ShopQuery) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub async fn search(souq: &Souq, query: &ShopQuery) -> Result<ShopResults, ApiError> {
-    let db = &souq.base.db;
+pub async fn search(
+    db: &Db,
+    index: &SearchIndex,
+    query: &ShopQuery,
+) -> Result<ShopResults, ApiError> {
     check(query)?;
     let words = Query::parse(query.q.as_deref().unwrap_or_default());
     let store_id = match &query.store {
@@ -117,11 +120,7 @@ pub async fn search(souq: &Souq, query: &ShopQuery) -> Result<ShopResults, ApiEr
         }
         None => None,
     };
-    let found = souq
-        .caches
-        .search
-        .search(db, &words, query, store_id)
-        .await?;
+    let found = index.search(db, &words, query, store_id).await?;
     let offset = query.offset.unwrap_or(0);
     let page = i64::try_from(PAGE).unwrap_or(i64::MAX);
     let products = cards::cards(db, &found.products).await?;

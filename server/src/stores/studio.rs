@@ -17,12 +17,12 @@ use souq_wire::{
 };
 use sqlx::AnyConnection;
 
+use crate::base::Base;
 use crate::base::cache::Change;
 use crate::base::db::{Db, count_among, ids_not_in, now_ms};
 use crate::base::error::ApiError;
 use crate::base::limits::window::{self, Quota};
 use crate::search;
-use crate::state::Souq;
 use crate::stores::cards;
 use crate::stores::stock::{self, UNITS_OF_V};
 use crate::stores::storefront::{self, assemble, store_card};
@@ -223,12 +223,12 @@ async fn save_product_draft(
 
 /// Adds a product as a draft: no shopper sees it before it is published.
 pub async fn create_product(
-    souq: &Souq,
+    base: &Base,
     user: &User,
     handle: &str,
     draft: ProductDraft,
 ) -> Result<StudioProduct, ApiError> {
-    let (db, limits) = (&souq.base.db, &souq.base.limits);
+    let (db, limits) = (&base.db, &base.limits);
     let store = owned_store(db, user, handle).await?;
     let draft = check_product(draft)?;
     let (held,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM products WHERE store_id = $1")
@@ -570,8 +570,8 @@ pub async fn preview(db: &Db, user: &User, handle: &str) -> Result<Storefront, A
 /// the publishing transaction and each is deleted only if it is still the one applied,
 /// so a draft saved meanwhile stays a draft instead of being lost. With no drafts,
 /// nothing changes and no cache is cleared.
-pub async fn publish(souq: &Souq, user: &User, handle: &str) -> Result<Storefront, ApiError> {
-    let db = &souq.base.db;
+pub async fn publish(base: &Base, user: &User, handle: &str) -> Result<Storefront, ApiError> {
+    let db = &base.db;
     let store = owned_store(db, user, handle).await?;
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
@@ -626,7 +626,7 @@ pub async fn publish(souq: &Souq, user: &User, handle: &str) -> Result<Storefron
     search::index_products(&mut tx, &products).await?;
     search::index_store(&mut tx, store.id).await?;
     tx.commit().await?;
-    souq.base.publish(&[Change::Catalog(store.id)]).await;
+    base.publish(&[Change::Catalog(store.id)]).await;
     storefront::storefront(db, &store.handle).await
 }
 
@@ -843,8 +843,8 @@ pub async fn discard(db: &Db, user: &User, handle: &str) -> Result<Studio, ApiEr
 }
 
 /// Opens the merchant's store, under their own handle; 409 when they already run one.
-pub async fn open_store(souq: &Souq, user: &User, new: NewStore) -> Result<Studio, ApiError> {
-    let db = &souq.base.db;
+pub async fn open_store(base: &Base, user: &User, new: NewStore) -> Result<Studio, ApiError> {
+    let db = &base.db;
     if user.role == Role::Shopper {
         return Err(ApiError::Forbidden(
             "only merchant and nonprofit accounts run a store".into(),
@@ -890,6 +890,6 @@ pub async fn open_store(souq: &Souq, user: &User, new: NewStore) -> Result<Studi
     let store = owned_store(db, user, &user.handle).await?;
     let mut conn = db.pool.acquire().await?;
     search::index_store(&mut conn, store.id).await?;
-    souq.base.publish(&[Change::Catalog(store.id)]).await;
+    base.publish(&[Change::Catalog(store.id)]).await;
     studio_of(db, &store).await
 }

@@ -15,11 +15,11 @@ use souq_wire::{
 };
 use sqlx::AnyConnection;
 
+use crate::base::Base;
 use crate::base::db::from_ms;
 use crate::base::error::ApiError;
 use crate::ledger::{self, Currency, Holder};
 use crate::people;
-use crate::state::Souq;
 
 /// A person's own accounts: (id, is savings).
 async fn own_accounts(
@@ -206,13 +206,13 @@ fn entry_of(
 
 /// Reads entries with extra conditions (binding `binds` from `$1`) and shows them.
 async fn entries(
-    souq: &Souq,
+    base: &Base,
     user_id: i64,
     extra: &[String],
     binds: Vec<Bind>,
     limit: i64,
 ) -> Result<Vec<(ActivityEntry, i64)>, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+    let mut conn = base.db.durable.acquire().await?;
     let accounts = own_accounts(&mut conn, user_id).await?;
     if accounts.is_empty() {
         return Ok(Vec::new());
@@ -257,7 +257,7 @@ async fn entries(
         .collect();
     people.sort_unstable();
     people.dedup();
-    let authors = people::authors(&souq.base.db, &people).await?;
+    let authors = people::authors(&base.db, &people).await?;
     let accounts: HashMap<i64, bool> = accounts.into_iter().collect();
     Ok(rows
         .into_iter()
@@ -275,7 +275,7 @@ enum Bind {
 
 /// A page of the person's activity, newest first, filtered by kind and counterpart.
 pub async fn page(
-    souq: &Souq,
+    base: &Base,
     user_id: i64,
     query: &ActivityQuery,
 ) -> Result<ActivityPage, ApiError> {
@@ -316,7 +316,7 @@ pub async fn page(
         binds.push(Bind::Int(at));
         binds.push(Bind::Text(id));
     }
-    let mut rows = entries(souq, user_id, &extra, binds, limit.saturating_add(1)).await?;
+    let mut rows = entries(base, user_id, &extra, binds, limit.saturating_add(1)).await?;
     let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     let next_cursor = more
@@ -329,9 +329,9 @@ pub async fn page(
 }
 
 /// One entry of the person's activity; 404 for a transfer that is not theirs.
-pub async fn entry(souq: &Souq, user_id: i64, id: &str) -> Result<ActivityEntry, ApiError> {
+pub async fn entry(base: &Base, user_id: i64, id: &str) -> Result<ActivityEntry, ApiError> {
     let rows = entries(
-        souq,
+        base,
         user_id,
         &["t.id = $1".to_string()],
         vec![Bind::Text(id.to_string())],
@@ -363,7 +363,7 @@ fn month_start(zone: Tz, year: i32, month: u32) -> Option<DateTime<Utc>> {
 
 /// Where the person's money went, month by month in their time zone, in one currency.
 pub async fn spending(
-    souq: &Souq,
+    base: &Base,
     user_id: i64,
     query: &SpendingQuery,
 ) -> Result<SpendingReport, ApiError> {
@@ -374,7 +374,7 @@ pub async fn spending(
             "months is 1 to {MAX_SPENDING_MONTHS}"
         )));
     }
-    let mut conn = souq.base.db.durable.acquire().await?;
+    let mut conn = base.db.durable.acquire().await?;
     let holder = Holder::Wallet { user_id };
     let currency = match query.currency.as_deref() {
         Some(code) => Some(Currency::parse(code).map_err(|e| ApiError::Validation(e.to_string()))?),

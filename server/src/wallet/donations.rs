@@ -15,8 +15,8 @@ use crate::feed::{Cursor, cut_page};
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
 use crate::people;
-use crate::state::Souq;
 use crate::stores::studio::owned_store;
+use crate::wallet::WalletService;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -49,11 +49,15 @@ async fn by_key(
     .await
 }
 
-async fn views(souq: &Souq, rows: Vec<Row>, replayed: bool) -> Result<Vec<Donation>, ApiError> {
+async fn views(
+    wallet: &WalletService,
+    rows: Vec<Row>,
+    replayed: bool,
+) -> Result<Vec<Donation>, ApiError> {
     let mut ids: Vec<i64> = rows.iter().flat_map(|r| [r.donor_id, r.owner_id]).collect();
     ids.sort_unstable();
     ids.dedup();
-    let authors = people::authors(&souq.base.db, &ids).await?;
+    let authors = people::authors(&wallet.base.db, &ids).await?;
     rows.into_iter()
         .map(|row| {
             let author = |id: i64| {
@@ -79,8 +83,8 @@ async fn views(souq: &Souq, rows: Vec<Row>, replayed: bool) -> Result<Vec<Donati
         .collect()
 }
 
-async fn view(souq: &Souq, row: Row, replayed: bool) -> Result<Donation, ApiError> {
-    views(souq, vec![row], replayed)
+async fn view(wallet: &WalletService, row: Row, replayed: bool) -> Result<Donation, ApiError> {
+    views(wallet, vec![row], replayed)
         .await?
         .pop()
         .ok_or_else(|| ApiError::Internal("a donation vanished".into()))
@@ -96,7 +100,11 @@ pub(crate) struct Nonprofit {
 
 /// The verified nonprofit whose store (or its owner) has this handle, for `me` to give
 /// to: 404 for none, 403 for a store not verified as a nonprofit, 422 for one's own.
-pub(crate) async fn nonprofit(souq: &Souq, me: &User, handle: &str) -> Result<Nonprofit, ApiError> {
+pub(crate) async fn nonprofit(
+    wallet: &WalletService,
+    me: &User,
+    handle: &str,
+) -> Result<Nonprofit, ApiError> {
     let handle = handle.trim_start_matches('@').to_ascii_lowercase();
     // By the store's handle, or its owner's (what posts show): the store's first.
     let store: Option<(i64, i64, i64)> = sqlx::query_as(
@@ -105,7 +113,7 @@ pub(crate) async fn nonprofit(souq: &Souq, me: &User, handle: &str) -> Result<No
          ORDER BY CASE WHEN s.handle = $1 THEN 0 ELSE 1 END LIMIT 1",
     )
     .bind(&handle)
-    .fetch_optional(&souq.base.db.pool)
+    .fetch_optional(&wallet.base.db.pool)
     .await?;
     let (store_id, owner_id, verified) = store.ok_or_else(|| ApiError::not_found("store"))?;
     if verified == 0 {
@@ -222,7 +230,7 @@ pub(crate) async fn give(
 /// wallet. Large gifts ask for the PIN; a retry with the same key gives nothing again.
 /// (From a card, a gift is a checkout: `checkout::donate_by_card`.)
 pub async fn donate(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     session_token: &str,
     key: Option<&str>,
@@ -232,19 +240,19 @@ pub async fn donate(
     let key = checked_key(key)?;
     let (amount, currency) = money_of(request.amount_minor, &request.currency)?;
     let note = note_of(&request.note)?;
-    let to = nonprofit(souq, me, handle).await?;
+    let to = nonprofit(wallet, me, handle).await?;
     let request_hash = request_hash(&to, amount, &currency, &note, None)?;
     let now = now_ms();
-    let mut tx = souq.base.db.begin_durable().await?;
-    let wallets = ledger::lock_wallets(&mut tx, souq.base.db.backend, &[me.id]).await?;
+    let mut tx = wallet.base.db.begin_durable().await?;
+    let wallets = ledger::lock_wallets(&mut tx, wallet.base.db.backend, &[me.id]).await?;
     if let Some(existing) = by_key(&mut tx, me.id, key).await? {
         tx.rollback().await?;
         if existing.request_hash != request_hash {
             return Err(key_reused());
         }
-        return view(souq, existing, true).await;
+        return view(wallet, existing, true).await;
     }
-    if souq
+    if wallet
         .payments
         .settings
         .wallet
@@ -278,19 +286,19 @@ pub async fn donate(
         .await?
         .ok_or_else(|| ApiError::Internal("a donation vanished".into()))?;
     tx.commit().await?;
-    souq.base.publish(&[Change::Inbox(to.owner_id)]).await;
-    view(souq, row, false).await
+    wallet.base.publish(&[Change::Inbox(to.owner_id)]).await;
+    view(wallet, row, false).await
 }
 
 /// The donations a nonprofit received, newest first, with its totals: for its owner.
 pub async fn received(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     handle: &str,
     before: Cursor,
     limit: i64,
 ) -> Result<DonationPage, ApiError> {
-    let store = owned_store(&souq.base.db, me, handle).await?;
+    let store = owned_store(&wallet.base.db, me, handle).await?;
     let mut rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM donations d JOIN stores s ON s.id = d.store_id
          WHERE d.store_id = $1 AND d.id < $2 ORDER BY d.id DESC LIMIT $3"
@@ -298,7 +306,7 @@ pub async fn received(
     .bind(store.id)
     .bind(before.id)
     .bind(limit.saturating_add(1))
-    .fetch_all(&souq.base.db.durable)
+    .fetch_all(&wallet.base.db.durable)
     .await?;
     let next_cursor = cut_page(&mut rows, limit, |r| Cursor {
         at_ms: r.created_at,
@@ -309,10 +317,10 @@ pub async fn received(
          GROUP BY currency ORDER BY currency",
     )
     .bind(store.id)
-    .fetch_all(&souq.base.db.durable)
+    .fetch_all(&wallet.base.db.durable)
     .await?;
     Ok(DonationPage {
-        donations: views(souq, rows, false).await?,
+        donations: views(wallet, rows, false).await?,
         totals: totals
             .into_iter()
             .map(|(currency, amount_minor)| Money {

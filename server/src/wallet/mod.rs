@@ -22,10 +22,42 @@ use souq_wire::wallet::MAX_NOTE_CHARS;
 use souq_wire::{Money, Secret, SendLimit, WalletHome};
 use sqlx::AnyConnection;
 
+use crate::accounts::AccountsService;
+use crate::base::Base;
 use crate::base::db::now_ms;
 use crate::base::error::ApiError;
 use crate::ledger::{self, Amount, Currency, Holder, TransferId};
-use crate::state::Souq;
+use crate::payments::Payments;
+
+/// The wallet at run time: the sender's batches, the processor and card keys (through
+/// `payments`), and the accounts (the vault asks for the password).
+#[derive(Clone)]
+pub struct WalletService {
+    pub base: Base,
+    pub sender: Sender,
+    pub payments: std::sync::Arc<Payments>,
+    pub accounts: AccountsService,
+}
+
+impl WalletService {
+    pub fn start(
+        base: &Base,
+        payments: std::sync::Arc<Payments>,
+        accounts: AccountsService,
+    ) -> WalletService {
+        WalletService {
+            base: base.clone(),
+            sender: Sender::start(base.clone(), payments.settings.wallet.clone()),
+            payments,
+            accounts,
+        }
+    }
+
+    /// The wallet's rules.
+    pub fn settings(&self) -> &WalletSettings {
+        &self.payments.settings.wallet
+    }
+}
 
 /// The wallet's rules, the same on every instance that shares a database.
 #[derive(Debug, Clone)]
@@ -184,12 +216,16 @@ pub(crate) async fn sent_today(
 }
 
 /// The wallet screen's top: balances, savings, limits, the vault, waiting requests.
-pub async fn home(souq: &Souq, user_id: i64, session_token: &str) -> Result<WalletHome, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+pub async fn home(
+    wallet: &WalletService,
+    user_id: i64,
+    session_token: &str,
+) -> Result<WalletHome, ApiError> {
+    let mut conn = wallet.base.db.durable.acquire().await?;
     let main = ledger::balances_of(&mut conn, Holder::Wallet { user_id }).await?;
     let savings = ledger::balances_of(&mut conn, Holder::Savings { user_id }).await?;
     let now = now_ms();
-    let settings = &souq.payments.settings.wallet;
+    let settings = &wallet.settings();
     let mut limits = Vec::with_capacity(main.len());
     for (currency, _) in &main {
         let (per_transfer_minor, daily_minor) = settings.limits_in(currency);

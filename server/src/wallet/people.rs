@@ -21,7 +21,7 @@ use crate::checkout::claim::{Fingerprint, checked_key, hash};
 use crate::ledger::{self, AccountId, Currency, Holder, TransferId};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
 use crate::people;
-use crate::state::Souq;
+use crate::wallet::WalletService;
 
 /// The most requests one person may have open to another at once.
 pub const MAX_OPEN_REQUESTS_TO_ONE: i64 = 10;
@@ -61,12 +61,12 @@ fn handle_of(typed: &str) -> String {
 }
 
 /// The other person, by handle: 404 for nobody, 422 for oneself.
-async fn counterpart(souq: &Souq, me: &User, typed: &str) -> Result<i64, ApiError> {
+async fn counterpart(wallet: &WalletService, me: &User, typed: &str) -> Result<i64, ApiError> {
     let handle = handle_of(typed);
     if handle.is_empty() {
         return Err(ApiError::Validation("say whom, by @handle".into()));
     }
-    let id = people::id_by_handle(&souq.base.db, &handle)
+    let id = people::id_by_handle(&wallet.base.db, &handle)
         .await
         .map_err(|e| match e {
             ApiError::NotFound(_) => ApiError::NotFound(format!("nobody has the handle @{handle}")),
@@ -86,12 +86,12 @@ async fn counterpart(souq: &Souq, me: &User, typed: &str) -> Result<i64, ApiErro
 /// what it may spend) and the recipient's account.
 async fn lock_both(
     conn: &mut AnyConnection,
-    souq: &Souq,
+    wallet: &WalletService,
     payer: i64,
     recipient: i64,
     currency: &Currency,
 ) -> Result<(Option<(AccountId, i64)>, AccountId), ApiError> {
-    let wallets = ledger::lock_wallets(conn, souq.base.db.backend, &[payer, recipient]).await?;
+    let wallets = ledger::lock_wallets(conn, wallet.base.db.backend, &[payer, recipient]).await?;
     let debit = sender::wallet_of(&wallets, payer, currency)
         .map(|(account, balance)| (account, balance.available()));
     let credit = match sender::wallet_of(&wallets, recipient, currency) {
@@ -102,8 +102,8 @@ async fn lock_both(
     Ok((debit, credit))
 }
 
-async fn authors_of(souq: &Souq, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
-    people::authors(&souq.base.db, ids).await
+async fn authors_of(wallet: &WalletService, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
+    people::authors(&wallet.base.db, ids).await
 }
 
 fn author(authors: &HashMap<i64, Author>, id: i64) -> Result<Author, ApiError> {
@@ -113,8 +113,12 @@ fn author(authors: &HashMap<i64, Author>, id: i64) -> Result<Author, ApiError> {
         .ok_or_else(|| ApiError::Internal(format!("account {id} vanished")))
 }
 
-async fn sent_view(souq: &Souq, row: SendRow, replayed: bool) -> Result<MoneySent, ApiError> {
-    let authors = authors_of(souq, &[row.sender_id, row.recipient_id]).await?;
+async fn sent_view(
+    wallet: &WalletService,
+    row: SendRow,
+    replayed: bool,
+) -> Result<MoneySent, ApiError> {
+    let authors = authors_of(wallet, &[row.sender_id, row.recipient_id]).await?;
     Ok(MoneySent {
         transfer_id: row.transfer_id,
         from: author(&authors, row.sender_id)?,
@@ -134,7 +138,7 @@ async fn sent_view(souq: &Souq, row: SendRow, replayed: bool) -> Result<MoneySen
 /// `key` is the app's idempotency key: a retry answers the first send and moves nothing
 /// again.
 pub async fn send(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     session_token: &str,
     key: Option<&str>,
@@ -162,15 +166,15 @@ pub async fn send(
         currency,
         note,
     };
-    match souq.sender.send(job).await? {
+    match wallet.sender.send(job).await? {
         sender::Sent::Made(sent) => Ok(*sent),
         sender::Sent::Replayed => {
-            let mut conn = souq.base.db.durable.acquire().await?;
+            let mut conn = wallet.base.db.durable.acquire().await?;
             let row = send_by_key(&mut conn, me.id, key)
                 .await?
                 .ok_or_else(|| ApiError::Internal("a send vanished".into()))?;
             drop(conn);
-            sent_view(souq, row, true).await
+            sent_view(wallet, row, true).await
         }
     }
 }
@@ -222,21 +226,24 @@ fn request_view(row: RequestRow, authors: &HashMap<i64, Author>) -> Result<Money
     })
 }
 
-async fn request_views(souq: &Souq, rows: Vec<RequestRow>) -> Result<Vec<MoneyRequest>, ApiError> {
+async fn request_views(
+    wallet: &WalletService,
+    rows: Vec<RequestRow>,
+) -> Result<Vec<MoneyRequest>, ApiError> {
     let mut ids: Vec<i64> = rows
         .iter()
         .flat_map(|r| [r.requester_id, r.payer_id])
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let authors = authors_of(souq, &ids).await?;
+    let authors = authors_of(wallet, &ids).await?;
     rows.into_iter()
         .map(|row| request_view(row, &authors))
         .collect()
 }
 
-async fn one_view(souq: &Souq, row: RequestRow) -> Result<MoneyRequest, ApiError> {
-    request_views(souq, vec![row])
+async fn one_view(wallet: &WalletService, row: RequestRow) -> Result<MoneyRequest, ApiError> {
+    request_views(wallet, vec![row])
         .await?
         .pop()
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))
@@ -245,7 +252,7 @@ async fn one_view(souq: &Souq, row: RequestRow) -> Result<MoneyRequest, ApiError
 /// Asks a person for money; they are told in their inbox. `key` makes a retry answer
 /// the first request instead of asking twice.
 pub async fn request(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     key: Option<&str>,
     request: &RequestMoney,
@@ -259,8 +266,8 @@ pub async fn request(
         request: (&handle, amount.get(), currency.as_str(), &note),
         card: None,
     })?;
-    let payer = counterpart(souq, me, &handle).await?;
-    let (per_send, _) = souq.payments.settings.wallet.limits_in(&currency);
+    let payer = counterpart(wallet, me, &handle).await?;
+    let (per_send, _) = wallet.settings().limits_in(&currency);
     if amount.get() > per_send {
         return Err(ApiError::LimitExceeded(format!(
             "a request is at most {}, what one send may move",
@@ -268,7 +275,7 @@ pub async fn request(
         )));
     }
     let now = now_ms();
-    let mut tx = souq.base.db.begin_durable().await?;
+    let mut tx = wallet.base.db.begin_durable().await?;
     if let Some(existing) = request_by(
         &mut tx,
         "r.requester_id = $1 AND r.idempotency_key = $2",
@@ -281,13 +288,13 @@ pub async fn request(
         if existing.request_hash != request_hash {
             return Err(key_reused());
         }
-        return one_view(souq, existing).await;
+        return one_view(wallet, existing).await;
     }
     // The requester's row is locked first: requests sent at once are counted one after
     // another, so together they cannot pass the cap that each alone would not.
     sqlx::query(&format!(
         "SELECT id FROM users WHERE id = $1{}",
-        souq.base.db.backend.for_update()
+        wallet.base.db.backend.for_update()
     ))
     .bind(me.id)
     .fetch_optional(&mut *tx)
@@ -335,21 +342,21 @@ pub async fn request(
         .await?
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
-    souq.base.publish(&[Change::Inbox(payer)]).await;
-    one_view(souq, row).await
+    wallet.base.publish(&[Change::Inbox(payer)]).await;
+    one_view(wallet, row).await
 }
 
 /// A request, locked for the caller's transaction; 404 unless `me` is one of its sides.
 async fn locked_request(
     conn: &mut AnyConnection,
-    souq: &Souq,
+    wallet: &WalletService,
     me: i64,
     id: i64,
 ) -> Result<RequestRow, ApiError> {
     // FOR UPDATE cannot lock the nullable side of an outer join: lock the row alone.
     let sql = format!(
         "SELECT id FROM money_requests WHERE id = $1{}",
-        souq.base.db.backend.for_update()
+        wallet.base.db.backend.for_update()
     );
     let locked: Option<(i64,)> = sqlx::query_as(&sql)
         .bind(id)
@@ -365,14 +372,14 @@ async fn locked_request(
 
 /// Pays a request from the wallet. Accepting a paid request again answers it as it is.
 pub async fn accept(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     session_token: &str,
     id: i64,
 ) -> Result<MoneyRequest, ApiError> {
     let now = now_ms();
-    let mut tx = souq.base.db.begin_durable().await?;
-    let row = locked_request(&mut tx, souq, me.id, id).await?;
+    let mut tx = wallet.base.db.begin_durable().await?;
+    let row = locked_request(&mut tx, wallet, me.id, id).await?;
     if row.payer_id != me.id {
         return Err(ApiError::Forbidden(
             "only the person asked can pay a request".into(),
@@ -382,7 +389,7 @@ pub async fn accept(
         Some(RequestStatus::Open) => {}
         Some(RequestStatus::Paid) => {
             tx.rollback().await?;
-            return one_view(souq, row).await;
+            return one_view(wallet, row).await;
         }
         _ => {
             return Err(ApiError::Conflict(format!(
@@ -393,7 +400,7 @@ pub async fn accept(
     }
     let (amount, currency) = money_of(row.amount_minor, &row.currency)?;
     let requester = row.requester_id;
-    let (debit, credit) = lock_both(&mut tx, souq, me.id, requester, &currency).await?;
+    let (debit, credit) = lock_both(&mut tx, wallet, me.id, requester, &currency).await?;
     let key = format!("request-{id}");
     let session_hash = crate::accounts::sessions::token_hash(session_token);
     let ask = sender::Ask {
@@ -405,7 +412,7 @@ pub async fn accept(
     seen.unlocked(me.id, &session_hash, now)?;
     let (debit, available) = debit.ok_or(ApiError::InsufficientFunds)?;
     sender::judge(
-        &souq.payments.settings.wallet,
+        wallet.settings(),
         amount,
         &currency,
         seen.sent_today(me.id, &currency),
@@ -431,8 +438,8 @@ pub async fn accept(
         .await?
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
-    souq.base.publish(&[Change::Inbox(requester)]).await;
-    one_view(souq, row).await
+    wallet.base.publish(&[Change::Inbox(requester)]).await;
+    one_view(wallet, row).await
 }
 
 async fn answer(
@@ -455,14 +462,14 @@ async fn answer(
 /// Declines (the person asked) or cancels (the one asking) an open request; done
 /// again, it answers the request as it is.
 pub async fn close(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     id: i64,
     to: RequestStatus,
 ) -> Result<MoneyRequest, ApiError> {
     let now = now_ms();
-    let mut tx = souq.base.db.begin_durable().await?;
-    let row = locked_request(&mut tx, souq, me.id, id).await?;
+    let mut tx = wallet.base.db.begin_durable().await?;
+    let row = locked_request(&mut tx, wallet, me.id, id).await?;
     let allowed = match to {
         RequestStatus::Declined => row.payer_id == me.id,
         RequestStatus::Cancelled => row.requester_id == me.id,
@@ -477,7 +484,7 @@ pub async fn close(
     let status = RequestStatus::parse(&row.status);
     if status == Some(to) {
         tx.rollback().await?;
-        return one_view(souq, row).await;
+        return one_view(wallet, row).await;
     }
     if status != Some(RequestStatus::Open) {
         return Err(ApiError::Conflict(format!(
@@ -504,20 +511,23 @@ pub async fn close(
         .ok_or_else(|| ApiError::Internal("a request vanished".into()))?;
     tx.commit().await?;
     if to == RequestStatus::Declined {
-        souq.base.publish(&[Change::Inbox(row.requester_id)]).await;
+        wallet
+            .base
+            .publish(&[Change::Inbox(row.requester_id)])
+            .await;
     }
-    one_view(souq, row).await
+    one_view(wallet, row).await
 }
 
 /// The person's requests, open ones first, then the latest; 50 each way.
-pub async fn list(souq: &Souq, me: &User) -> Result<MoneyRequests, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+pub async fn list(wallet: &WalletService, me: &User) -> Result<MoneyRequests, ApiError> {
+    let mut conn = wallet.base.db.durable.acquire().await?;
     let incoming = side(&mut conn, "payer_id", me.id).await?;
     let outgoing = side(&mut conn, "requester_id", me.id).await?;
     drop(conn);
     Ok(MoneyRequests {
-        incoming: request_views(souq, incoming).await?,
-        outgoing: request_views(souq, outgoing).await?,
+        incoming: request_views(wallet, incoming).await?,
+        outgoing: request_views(wallet, outgoing).await?,
     })
 }
 

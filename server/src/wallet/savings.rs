@@ -14,7 +14,7 @@ use crate::base::db::{Db, now_ms};
 use crate::base::error::ApiError;
 use crate::checkout::claim::checked_key;
 use crate::ledger::{self, Amount, Currency, Holder, Kind, LedgerError, Transfer, TransferId};
-use crate::state::Souq;
+use crate::wallet::WalletService;
 
 /// The interest of a day is `balance * rate / DENOMINATOR` minor units: basis points of
 /// a year, over 365 days.
@@ -26,7 +26,7 @@ const GRACE_MS: i64 = 5 * 60 * 1000;
 
 /// Moves money between main and savings; a retry with the same key moves nothing again.
 pub async fn move_money(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     session_token: &str,
     key: Option<&str>,
@@ -44,7 +44,7 @@ pub async fn move_money(
             Holder::Wallet { user_id: me.id },
         ),
     };
-    let mut tx = souq.base.db.begin_durable().await?;
+    let mut tx = wallet.base.db.begin_durable().await?;
     let debit = ledger::find_account(&mut tx, from, &currency)
         .await?
         .ok_or(ApiError::InsufficientFunds)?;
@@ -68,7 +68,7 @@ pub async fn move_money(
         Err(LedgerError::IdReused) => return Err(super::key_reused()),
         Err(e) => return Err(e.into()),
     }
-    home(souq, me.id, session_token).await
+    home(wallet, me.id, session_token).await
 }
 
 /// What one day pays: whole minor units, and the remainder carried to the next day.
@@ -230,9 +230,9 @@ async fn pay_day(
 }
 
 /// Runs the interest job once, logging rather than failing: the sweep's step.
-pub async fn keep_interest_paid(souq: &Souq) {
-    let rate = souq.payments.settings.wallet.savings_rate_basis_points;
-    match post_interest(&souq.base.db, rate, now_ms()).await {
+pub async fn keep_interest_paid(wallet: &WalletService) {
+    let rate = wallet.settings().savings_rate_basis_points;
+    match post_interest(&wallet.base.db, rate, now_ms()).await {
         Ok(0) => {}
         Ok(days) => tracing::info!(days, "paid savings interest"),
         Err(e) => tracing::warn!(error = %e, "paying savings interest failed; trying again"),

@@ -18,7 +18,7 @@ use crate::base::error::ApiError;
 use crate::checkout::claim::{Fingerprint, checked_key, hash};
 use crate::ledger::{self, Amount, Holder, Kind, Resolution, Transfer, TransferId};
 use crate::payments::{Payout, PayoutRequest, PayoutStatus};
-use crate::state::Souq;
+use crate::wallet::WalletService;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// How long a payout may stay pending at the bank: then it is stopped, and its money
@@ -115,7 +115,7 @@ fn payout_key(id: i64) -> String {
 /// Takes money out to a bank account; needs the vault unlocked. A retry with the same
 /// key answers the first withdrawal and sends nothing again.
 pub async fn withdraw(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     session_token: &str,
     key: Option<&str>,
@@ -135,8 +135,8 @@ pub async fn withdraw(
         card: None,
     })?;
     let now = now_ms();
-    let mut tx = souq.base.db.begin_durable().await?;
-    let wallets = ledger::lock_wallets(&mut tx, souq.base.db.backend, &[me.id]).await?;
+    let mut tx = wallet.base.db.begin_durable().await?;
+    let wallets = ledger::lock_wallets(&mut tx, wallet.base.db.backend, &[me.id]).await?;
     if let Some(existing) = by(
         &mut tx,
         "user_id = $1 AND idempotency_key = $2",
@@ -193,7 +193,7 @@ pub async fn withdraw(
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    let payout = souq
+    let payout = wallet
         .payments
         .processor
         .payout(PayoutRequest {
@@ -204,11 +204,11 @@ pub async fn withdraw(
         })
         .await;
     match payout {
-        Ok(payout) => apply(souq, id, &payout).await?,
+        Ok(payout) => apply(wallet, id, &payout).await?,
         // Held and recorded: the housekeeping asks again and finishes it.
         Err(e) => tracing::warn!(error = %e, id, "a payout's answer did not come; asking later"),
     }
-    let mut conn = souq.base.db.durable.acquire().await?;
+    let mut conn = wallet.base.db.durable.acquire().await?;
     let row = by(&mut conn, "id = $1", id, None)
         .await?
         .ok_or_else(|| ApiError::Internal("a withdrawal vanished".into()))?;
@@ -217,12 +217,12 @@ pub async fn withdraw(
 
 /// Applies a payout's outcome to its withdrawal once: paid posts the hold, failed voids
 /// it (the money is back), pending changes nothing.
-async fn apply(souq: &Souq, id: i64, payout: &Payout) -> Result<(), ApiError> {
+async fn apply(wallet: &WalletService, id: i64, payout: &Payout) -> Result<(), ApiError> {
     let now = now_ms();
-    let mut tx = souq.base.db.begin_durable().await?;
+    let mut tx = wallet.base.db.begin_durable().await?;
     let sql = format!(
         "SELECT {COLUMNS} FROM withdrawals WHERE id = $1 AND status = 'pending'{}",
-        souq.base.db.backend.for_update()
+        wallet.base.db.backend.for_update()
     );
     let Some(row) = sqlx::query_as::<_, Row>(&sql)
         .bind(id)
@@ -288,16 +288,16 @@ async fn apply(souq: &Souq, id: i64, payout: &Payout) -> Result<(), ApiError> {
 
 /// Looks again at withdrawals still pending by `now`: the housekeeping's step, on any
 /// instance.
-pub async fn settle_pending(souq: &Souq, now: i64) -> Result<usize, ApiError> {
+pub async fn settle_pending(wallet: &WalletService, now: i64) -> Result<usize, ApiError> {
     let due: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT id, created_at FROM withdrawals WHERE status = 'pending' AND updated_at <= $1
          ORDER BY updated_at LIMIT 200",
     )
     .bind(now.saturating_sub(RECHECK_MS))
-    .fetch_all(&souq.base.db.durable)
+    .fetch_all(&wallet.base.db.durable)
     .await?;
     let mut settled = 0;
-    let processor = &souq.payments.processor;
+    let processor = &wallet.payments.processor;
     for (id, created_at) in due {
         // The processor keeps payouts by key: a lost answer is found there. One it never
         // heard of (the IBAN is not kept, so it cannot be sent again), or one pending
@@ -318,13 +318,13 @@ pub async fn settle_pending(souq: &Souq, now: i64) -> Result<usize, ApiError> {
             found
         };
         if let Some(payout) = payout {
-            apply(souq, id, &payout).await?;
+            apply(wallet, id, &payout).await?;
             settled += usize::from(payout.status != PayoutStatus::Pending);
         }
         sqlx::query("UPDATE withdrawals SET updated_at = $2 WHERE id = $1 AND status = 'pending'")
             .bind(id)
             .bind(now)
-            .execute(&souq.base.db.durable)
+            .execute(&wallet.base.db.durable)
             .await?;
     }
     Ok(settled)

@@ -212,7 +212,7 @@ async fn a_flood_of_the_largest_posts_keeps_the_caches_within_their_bytes(engine
             None => break,
         }
     }
-    let held = server.running.souq.caches.weighed_bytes();
+    let held = server.running.souq.cached_bytes();
     assert!(
         held <= bound,
         "the caches hold {held} bytes; the bound is {bound}"
@@ -230,7 +230,7 @@ async fn only_first_pages_of_the_apps_size_are_kept_as_served(engine: Engine) {
         .body["id"]
         .as_i64()
         .unwrap();
-    let pages = &server.running.souq.caches.feed.pages;
+    let pages = &server.running.souq.feed.cache.pages;
     let key = (me, souq_server::feed::FirstPage::Following);
     for odd in [7, 19, 33] {
         let reply = server

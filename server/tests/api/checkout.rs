@@ -532,7 +532,7 @@ async fn a_reservation_that_runs_out_gives_the_stock_back(engine: Engine) {
     );
     assert_eq!(units(&server, option.0).await, stock - 1);
     tokio::time::sleep(Duration::from_millis(350)).await;
-    souq_server::checkout::expire_due(&server.running.souq)
+    souq_server::checkout::expire_due(&server.running.souq.checkout)
         .await
         .unwrap();
     let id = waiting.body["id"].as_i64().unwrap();

@@ -96,7 +96,7 @@ async fn demo_drops_are_timed_relative_to_the_first_start(engine: Engine) {
 async fn a_restart_does_not_load_the_demo_data_twice(engine: Engine) {
     let server = spawn_with_demo(engine).await;
     let before = count(&server, "SELECT COUNT(*) FROM posts").await;
-    let loaded_again = souq_server::demo::load_into_empty(&server.running.souq)
+    let loaded_again = souq_server::demo::load_into_empty(&server.running.souq.accounts)
         .await
         .unwrap();
     assert!(!loaded_again);

@@ -163,7 +163,12 @@ async fn a_payout_still_on_its_way_is_never_both_paid_out_and_given_back(engine:
     // Past the wait for a payout never heard of: stopped at the processor, then given
     // back, once.
     let later = now_ms() + NEVER_SENT_MS + 60_000;
-    assert_eq!(withdrawals::settle_pending(souq, later).await.unwrap(), 1);
+    assert_eq!(
+        withdrawals::settle_pending(&souq.wallet, later)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(balance(&server, &amina).await, 100_000);
     // The call that was still on its way arrives now: refused, nothing paid.
     let late = souq
@@ -185,7 +190,7 @@ async fn a_payout_still_on_its_way_is_never_both_paid_out_and_given_back(engine:
             .unwrap();
     assert_eq!(paid, 0, "the bank paid nothing");
     assert_eq!(
-        withdrawals::settle_pending(souq, later + 60_000)
+        withdrawals::settle_pending(&souq.wallet, later + 60_000)
             .await
             .unwrap(),
         0
@@ -206,14 +211,19 @@ async fn a_payout_the_bank_keeps_pending_past_the_wait_is_stopped_never_stuck(en
     let souq = &server.running.souq;
     let now = now_ms();
     assert_eq!(
-        withdrawals::settle_pending(souq, now + 60_000)
+        withdrawals::settle_pending(&souq.wallet, now + 60_000)
             .await
             .unwrap(),
         0
     );
     assert_eq!(sar_in(&home(&server, &amina).await["pending"]), 5_000);
     let past = now + PAYOUT_WAIT_MS + 60_000;
-    assert_eq!(withdrawals::settle_pending(souq, past).await.unwrap(), 1);
+    assert_eq!(
+        withdrawals::settle_pending(&souq.wallet, past)
+            .await
+            .unwrap(),
+        1
+    );
     let after = home(&server, &amina).await;
     assert_eq!(
         (sar_in(&after["balances"]), sar_in(&after["pending"])),

@@ -205,7 +205,7 @@ async fn concurrent_adds_of_one_option_never_lose_a_quantity(engine: Engine) {
 async fn publishing_with_no_drafts_changes_nothing_and_clears_no_cache(engine: Engine) {
     let server = spawn(engine).await;
     let owner = merchant(&server, "steady").await;
-    let caches = &server.running.souq.caches.feed;
+    let caches = &server.running.souq.feed.cache;
     let before = caches.posts.ticket();
     let reply = server
         .send(

@@ -39,7 +39,7 @@ fn postgres_admin_url() -> String {
 
 async fn database_for(engine: Engine, dir: &tempfile::TempDir) -> DatabaseConfig {
     match engine {
-        Engine::Sqlite => DatabaseConfig::Sqlite(dir.path().join("souq.base.db")),
+        Engine::Sqlite => DatabaseConfig::Sqlite(dir.path().join("souq.db")),
         Engine::Postgres => {
             let admin = postgres_admin_url();
             let name = format!(

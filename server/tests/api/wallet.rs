@@ -1101,12 +1101,12 @@ async fn a_withdrawal_is_held_then_paid_or_given_back_once(engine: Engine) {
         .await
         .unwrap();
     let later = souq_server::base::db::now_ms() + 60_000;
-    let settled = souq_server::wallet::withdrawals::settle_pending(souq, later)
+    let settled = souq_server::wallet::withdrawals::settle_pending(&souq.wallet, later)
         .await
         .unwrap();
     assert_eq!(settled, 1);
     assert_eq!(
-        souq_server::wallet::withdrawals::settle_pending(souq, later + 60_000)
+        souq_server::wallet::withdrawals::settle_pending(&souq.wallet, later + 60_000)
             .await
             .unwrap(),
         0
@@ -1136,7 +1136,7 @@ async fn a_withdrawal_the_processor_never_heard_of_is_given_back_once_surely_not
         .await
         .unwrap();
     assert_eq!(forgot.rows_affected(), 1);
-    let settle = |at: i64| souq_server::wallet::withdrawals::settle_pending(souq, at);
+    let settle = |at: i64| souq_server::wallet::withdrawals::settle_pending(&souq.wallet, at);
     let now = souq_server::base::db::now_ms();
     // Not yet surely lost: the money stays held.
     assert_eq!(settle(now + 60_000).await.unwrap(), 0);

@@ -12,7 +12,7 @@ use super::{own_card, transaction};
 use crate::base::db::now_ms;
 use crate::base::error::ApiError;
 use crate::payments::PaymentStatus;
-use crate::state::Souq;
+use crate::wallet::WalletService;
 use crate::wallet::vault;
 
 #[derive(sqlx::FromRow)]
@@ -27,7 +27,7 @@ struct Waiting {
 /// The holder approves (the vault unlocked) or declines a payment waiting for them.
 /// Asked again, it tells the processor again and answers the same.
 pub async fn answer(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     session_token: &str,
     card_id: i64,
@@ -35,7 +35,7 @@ pub async fn answer(
     approve: bool,
 ) -> Result<CardTransaction, ApiError> {
     let now = now_ms();
-    let db = &souq.base.db;
+    let db = &wallet.base.db;
     let mut tx = db.begin_durable().await?;
     let card = own_card(&mut tx, me.id, card_id).await?;
     if approve {
@@ -76,7 +76,7 @@ pub async fn answer(
                     false
                 }
                 None => {
-                    let hold_ms = i64::try_from(souq.payments.settings.reservation.as_millis())
+                    let hold_ms = i64::try_from(wallet.payments.settings.reservation.as_millis())
                         .unwrap_or(i64::MAX);
                     let id = hold(
                         &mut tx,
@@ -116,39 +116,43 @@ pub async fn answer(
         _ => false,
     };
     tx.commit().await?;
-    tell_processor(souq, &waiting.payment_key, approved).await?;
+    tell_processor(wallet, &waiting.payment_key, approved).await?;
     let mut conn = db.durable.acquire().await?;
     transaction(&mut conn, card_id, transaction_id).await
 }
 
 /// Tells the processor the holder's answer. A payment that stopped waiting meanwhile
 /// (its checkout abandoned or run out) did not take the money: its hold goes back.
-async fn tell_processor(souq: &Souq, payment_key: &str, approved: bool) -> Result<(), ApiError> {
-    let payment = souq
+async fn tell_processor(
+    wallet: &WalletService,
+    payment_key: &str,
+    approved: bool,
+) -> Result<(), ApiError> {
+    let payment = wallet
         .payments
         .processor
         .issuer_authenticated(payment_key, approved)
         .await?;
     if payment.status != PaymentStatus::Succeeded {
-        issuer::release(&souq.base.db, payment_key).await?;
+        issuer::release(&wallet.base.db, payment_key).await?;
     }
     Ok(())
 }
 
 /// Declines the approvals nobody answered in time, and tells the processor: the
 /// housekeeping's step, on any instance.
-pub async fn expire_approvals(souq: &Souq) -> Result<usize, ApiError> {
+pub async fn expire_approvals(wallet: &WalletService) -> Result<usize, ApiError> {
     let due: Vec<(String,)> = sqlx::query_as(
         "SELECT payment_key FROM card_transactions
          WHERE status = 'awaiting_approval' AND approval_until <= $1
          ORDER BY approval_until LIMIT 100",
     )
     .bind(now_ms())
-    .fetch_all(&souq.base.db.durable)
+    .fetch_all(&wallet.base.db.durable)
     .await?;
     for (payment_key,) in &due {
-        issuer::release(&souq.base.db, payment_key).await?;
-        tell_processor(souq, payment_key, false).await?;
+        issuer::release(&wallet.base.db, payment_key).await?;
+        tell_processor(wallet, payment_key, false).await?;
     }
     Ok(due.len())
 }

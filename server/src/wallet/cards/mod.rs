@@ -26,7 +26,7 @@ use super::vault;
 use crate::base::db::{from_ms, now_ms};
 use crate::base::error::ApiError;
 use crate::ledger::Currency;
-use crate::state::Souq;
+use crate::wallet::WalletService;
 use keys::Sealed;
 
 /// Limits a new card starts with, in major units.
@@ -105,10 +105,14 @@ async fn own_card(conn: &mut AnyConnection, me: i64, id: i64) -> Result<CardRow,
 }
 
 /// Issues the person a card in a currency (one per currency).
-pub async fn issue(souq: &Souq, me: &User, request: &IssueCard) -> Result<DebitCard, ApiError> {
+pub async fn issue(
+    wallet: &WalletService,
+    me: &User,
+    request: &IssueCard,
+) -> Result<DebitCard, ApiError> {
     let currency =
         Currency::parse(&request.currency).map_err(|e| ApiError::Validation(e.to_string()))?;
-    let keys = &souq.payments.card_keys;
+    let keys = &wallet.payments.card_keys;
     let number = keys::new_number().ok_or_else(|| ApiError::Internal("no card number".into()))?;
     let cvv = keys::digits(3);
     let (exp_month, exp_year) = keys::new_expiry();
@@ -120,7 +124,7 @@ pub async fn issue(souq: &Souq, me: &User, request: &IssueCard) -> Result<DebitC
         },
     )?;
     let last4 = number.get(12..).unwrap_or_default().to_string();
-    let mut conn = souq.base.db.durable.acquire().await?;
+    let mut conn = wallet.base.db.durable.acquire().await?;
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO debit_cards (user_id, sealed, number_hash, last4, exp_month, exp_year,
                                   currency, per_purchase_limit_minor, monthly_limit_minor,
@@ -149,8 +153,8 @@ pub async fn issue(souq: &Souq, me: &User, request: &IssueCard) -> Result<DebitC
     view(&mut conn, &row).await
 }
 
-pub async fn list(souq: &Souq, me: &User) -> Result<Vec<DebitCard>, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+pub async fn list(wallet: &WalletService, me: &User) -> Result<Vec<DebitCard>, ApiError> {
+    let mut conn = wallet.base.db.durable.acquire().await?;
     let rows: Vec<CardRow> = sqlx::query_as(&format!(
         "SELECT {CARD_COLUMNS} FROM debit_cards WHERE user_id = $1 ORDER BY id"
     ))
@@ -167,18 +171,18 @@ pub async fn list(souq: &Souq, me: &User) -> Result<Vec<DebitCard>, ApiError> {
 /// The card's number and CVV, after the PIN. The account's other devices are told
 /// ("was this you?").
 pub async fn reveal(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     session_token: &str,
     id: i64,
 ) -> Result<RevealedCard, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+    let mut conn = wallet.base.db.durable.acquire().await?;
     let row = own_card(&mut conn, me.id, id).await?;
     vault::require(&mut conn, me.id, session_token, now_ms()).await?;
-    let secrets = souq.payments.card_keys.open(me.id, &row.sealed)?;
+    let secrets = wallet.payments.card_keys.open(me.id, &row.sealed)?;
     drop(conn);
     crate::notifications::security::tell_other_devices(
-        souq,
+        &wallet.base,
         me.id,
         session_token,
         NotificationKind::CardRevealed,
@@ -195,10 +199,10 @@ pub async fn reveal(
 }
 
 /// The card as a checkout pays with it: its details, for the processor only.
-pub async fn details(souq: &Souq, me: &User, id: i64) -> Result<CardDetails, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+pub async fn details(wallet: &WalletService, me: &User, id: i64) -> Result<CardDetails, ApiError> {
+    let mut conn = wallet.base.db.durable.acquire().await?;
     let row = own_card(&mut conn, me.id, id).await?;
-    let secrets = souq.payments.card_keys.open(me.id, &row.sealed)?;
+    let secrets = wallet.payments.card_keys.open(me.id, &row.sealed)?;
     Ok(CardDetails {
         number: secrets.number,
         exp_month: u32::try_from(row.exp_month).unwrap_or(0),
@@ -211,13 +215,13 @@ pub async fn details(souq: &Souq, me: &User, id: i64) -> Result<CardDetails, Api
 /// are free; unfreezing (which also unlocks a card locked by wrong codes) and raising
 /// a limit ask for the vault unlocked, so a session alone cannot open the card up.
 pub async fn update(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     session_token: &str,
     id: i64,
     settings: &CardSettings,
 ) -> Result<DebitCard, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+    let mut conn = wallet.base.db.durable.acquire().await?;
     let row = own_card(&mut conn, me.id, id).await?;
     let opens = !settings.frozen && (row.frozen != 0 || row.locked != 0);
     let raises = settings.per_purchase_limit_minor > row.per_purchase_limit_minor
@@ -272,11 +276,11 @@ pub async fn update(
 
 /// The card's latest 50 transactions, declines included.
 pub async fn transactions(
-    souq: &Souq,
+    wallet: &WalletService,
     me: &User,
     id: i64,
 ) -> Result<Vec<CardTransaction>, ApiError> {
-    let mut conn = souq.base.db.durable.acquire().await?;
+    let mut conn = wallet.base.db.durable.acquire().await?;
     own_card(&mut conn, me.id, id).await?;
     let rows: Vec<TransactionRow> = sqlx::query_as(&format!(
         "{TRANSACTION_SELECT} WHERE t.card_id = $1 ORDER BY t.created_at DESC, t.id DESC LIMIT 50"
