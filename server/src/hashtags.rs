@@ -3,9 +3,9 @@
 
 use souq_wire::{DropSummary, HashtagInfo};
 
+use crate::accounts::shown;
 use crate::base::db::{Db, from_ms};
 use crate::base::error::ApiError;
-use crate::people;
 use crate::stores::cards;
 
 pub async fn info(db: &Db, tag: &str) -> Result<HashtagInfo, ApiError> {
@@ -20,7 +20,7 @@ pub async fn info(db: &Db, tag: &str) -> Result<HashtagInfo, ApiError> {
     .await?;
     let drop = match drop {
         Some((id, title, hashtag, launch_at, owner, product_id)) => {
-            let store = people::authors(db, &[owner]).await?.remove(&owner);
+            let store = shown::authors(db, &[owner]).await?.remove(&owner);
             let product = cards::card(db, product_id).await?;
             match (store, product) {
                 (Some(store), Some(product)) => Some(DropSummary {

@@ -3,7 +3,9 @@
 
 pub mod password;
 pub mod sessions;
+pub mod shown;
 pub mod throttle;
+pub mod users;
 pub mod validate;
 
 use std::net::IpAddr;
@@ -13,13 +15,14 @@ use std::time::Duration;
 use souq_wire::{ChangePassword, Role, Session, SignInRequest, SignUpRequest, StoreSummary, User};
 
 use crate::base::Base;
-use crate::base::db::{Db, from_ms, now_ms};
+use crate::base::db::{Db, now_ms};
 use crate::base::error::ApiError;
 use crate::base::limits::rate::AuthRate;
 use crate::base::limits::window::{self, Quota};
 use crate::base::limits::{Limits, client_key};
 use password::HashingBound;
 use sessions::SessionCache;
+pub use users::user_by_id;
 use validate::{DisplayName, Email, Handle, NewPassword};
 
 /// What stands between a client and a password hash: the rate limits per address and
@@ -72,45 +75,6 @@ impl AccountsService {
 pub struct Client {
     pub addr: IpAddr,
     pub device: String,
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct UserRow {
-    id: i64,
-    email: String,
-    handle: String,
-    display_name: String,
-    role: String,
-    created_at: i64,
-}
-
-impl UserRow {
-    pub(crate) fn into_user(self) -> Result<User, ApiError> {
-        let role = Role::parse(&self.role)
-            .ok_or_else(|| ApiError::Internal(format!("unknown role {:?}", self.role)))?;
-        Ok(User {
-            id: self.id,
-            email: self.email,
-            handle: self.handle,
-            display_name: self.display_name,
-            role,
-            created_at: from_ms(self.created_at),
-        })
-    }
-}
-
-const USER_COLUMNS: &str = "id, email, handle, display_name, role, created_at";
-/// The same columns of a `users u` joined to something else.
-pub(crate) const USER_COLUMNS_OF_U: &str =
-    "u.id, u.email, u.handle, u.display_name, u.role, u.created_at";
-
-pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<User>, ApiError> {
-    let row: Option<UserRow> =
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
-    row.map(UserRow::into_user).transpose()
 }
 
 /// A validated new account, ready to insert.
@@ -210,15 +174,7 @@ pub async fn sign_in(
     match id {
         Some(id) if matches => {
             attempt.succeeded(db).await?;
-            let session = session_for(db, id, &client.device).await?;
-            // The account's other devices are asked "was this you?"; a notice that
-            // could not be written does not undo a right sign-in.
-            if let Err(e) =
-                crate::notifications::security::on_sign_in(base, id, &session.token).await
-            {
-                tracing::warn!(error = %e, "cannot tell of a sign-in on a new device");
-            }
-            Ok(session)
+            session_for(db, id, &client.device).await
         }
         _ => Err(ApiError::InvalidCredentials),
     }

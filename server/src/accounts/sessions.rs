@@ -143,13 +143,13 @@ pub async fn describe(db: &Db, token: &str) -> Result<Option<Described>, ApiErro
 /// The user a live token belongs to, if any. Every request asks, so live sessions are
 /// cached; a sign-out anywhere removes its session from every instance's cache.
 pub async fn user_for_token(
-    accounts: &super::AccountsService,
+    db: &Db,
+    cache: &SessionCache,
     token: &str,
 ) -> Result<Option<User>, ApiError> {
-    let db = &accounts.base.db;
     let hash = token_hash(token);
     let now = now_ms();
-    let sessions = &accounts.sessions.sessions;
+    let sessions = &cache.sessions;
     if let Some(cached) = sessions.get(&hash) {
         return Ok((cached.expires_at > now).then_some(cached.user));
     }
@@ -157,7 +157,7 @@ pub async fn user_for_token(
     let sql = format!(
         "SELECT {}, s.expires_at, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",
-        crate::accounts::USER_COLUMNS_OF_U
+        super::users::USER_COLUMNS_OF_U
     );
     let row: Option<SessionRow> = sqlx::query_as(&sql)
         .bind(&hash)
@@ -189,7 +189,7 @@ pub async fn user_for_token(
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     #[sqlx(flatten)]
-    user: crate::accounts::UserRow,
+    user: super::users::UserRow,
     expires_at: i64,
     last_used_at: i64,
 }

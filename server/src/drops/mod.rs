@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use souq_wire::{DropState, Money, ProductDrop, ReminderState, User};
 
+use crate::accounts::shown;
 use crate::base::Base;
 use crate::base::cache::Change;
 use crate::base::db::{Db, from_ms, now_ms, placeholders};
 use crate::base::error::ApiError;
-use crate::people;
 use crate::stores::cards;
 use crate::stores::stock::UNITS_OF_V;
 
@@ -136,7 +136,7 @@ async fn rows(db: &Db, viewer: i64, filter: &str, binds: &[i64]) -> Result<Vec<R
 /// hidden is left out.
 async fn views(db: &Db, rows: Vec<Row>) -> Result<Vec<ProductDrop>, ApiError> {
     let owners: Vec<i64> = rows.iter().map(|r| r.store_owner).collect();
-    let authors = people::authors(db, &owners).await?;
+    let authors = shown::authors(db, &owners).await?;
     let products: Vec<i64> = rows.iter().map(|r| r.product_id).collect();
     let cards: HashMap<i64, _> = cards::cards(db, &products)
         .await?

@@ -20,8 +20,8 @@ use crate::base::cache::Change;
 use crate::base::db::now_ms;
 use crate::base::error::ApiError;
 use crate::stores::cards::SHOWN;
+use crate::stores::owner::{OwnedStore, check_url, owned_store};
 use crate::stores::stock;
-use crate::stores::studio::{OwnedStore, check_url, owned_store};
 
 /// The format of a launch typed in the studio (an HTML datetime-local value); seconds
 /// may follow.

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use souq_wire::{Author, Post, PostStats, ProductCard, QuotedPost, ViewerState};
 
+use crate::accounts::shown::{self, ShownStore, shown_as};
 use crate::base::db::{Db, from_ms, placeholders};
 use crate::base::error::ApiError;
 use crate::feed::{Entry, FeedService};
-use crate::people::{self, ShownStore, shown_as};
 use crate::stores::cards::products_of_posts;
 
 /// The columns every post query selects; it must join `users u` on the author and
@@ -201,7 +201,7 @@ async fn shown_accounts(feed: &FeedService, ids: &[i64]) -> Result<HashMap<i64, 
     feed.cache
         .accounts
         .get_or_load(ids, |missing| async move {
-            Ok(people::authors(db, &missing).await?.into_iter().collect())
+            Ok(shown::authors(db, &missing).await?.into_iter().collect())
         })
         .await
 }

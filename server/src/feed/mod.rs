@@ -19,6 +19,7 @@ use crate::base::Base;
 use crate::base::cache::{Store, Ticket};
 use crate::base::db::{Db, placeholders};
 use crate::base::error::ApiError;
+use crate::base::paging::{Cursor, DEFAULT_PAGE, MAX_PAGE, cut_page};
 use cache::FeedCache;
 use hydrate::StoredPost;
 
@@ -44,55 +45,9 @@ impl FeedService {
 }
 pub use hydrate::hydrate;
 
-pub const DEFAULT_PAGE: i64 = 20;
-pub const MAX_PAGE: i64 = 100;
 /// How far back the "popular" candidates reach.
 const POPULAR_WINDOW_MS: i64 = 48 * 60 * 60 * 1000;
 const POPULAR_COUNT: i64 = 10;
-
-/// Where a page starts: strictly older than this (time, id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub at_ms: i64,
-    pub id: i64,
-}
-
-impl Cursor {
-    /// The cursor before everything.
-    pub const START: Cursor = Cursor {
-        at_ms: i64::MAX,
-        id: i64::MAX,
-    };
-
-    pub fn parse(raw: &str) -> Result<Cursor, ApiError> {
-        let bad = || ApiError::BadRequest(format!("invalid cursor {raw:?}"));
-        let (ms, id) = raw.split_once('_').ok_or_else(bad)?;
-        Ok(Cursor {
-            at_ms: ms.parse().map_err(|_| bad())?,
-            id: id.parse().map_err(|_| bad())?,
-        })
-    }
-
-    pub fn encode(self) -> String {
-        format!("{}_{}", self.at_ms, self.id)
-    }
-}
-
-/// Cuts a page fetched with one extra row down to `limit`, and returns the cursor of
-/// the next page: present only when that extra row proved there is one.
-pub fn cut_page<T>(
-    rows: &mut Vec<T>,
-    limit: i64,
-    cursor_of: impl Fn(&T) -> Cursor,
-) -> Option<String> {
-    let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    if has_more {
-        rows.last().map(|row| cursor_of(row).encode())
-    } else {
-        None
-    }
-}
 
 /// Which posts a page draws from.
 pub enum Source<'a> {
@@ -687,21 +642,4 @@ fn serialize(page: &FeedPage) -> Result<Bytes, ApiError> {
     serde_json::to_vec(page)
         .map(Bytes::from)
         .map_err(|e| ApiError::Internal(format!("cannot serialize a page: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        let c = Cursor {
-            at_ms: 1_700_000_000_000,
-            id: 42,
-        };
-        assert_eq!(Cursor::parse(&c.encode()).ok(), Some(c));
-        for bad in ["", "12", "a_b", "1_x", "1_2_3"] {
-            assert!(Cursor::parse(bad).is_err(), "{bad} should be rejected");
-        }
-    }
 }

@@ -11,6 +11,7 @@ use crate::accounts;
 use crate::base::error::ApiError;
 use crate::http::Souq;
 use crate::http::extract::{Client, Json, Path, SignedIn};
+use crate::notifications;
 
 /// Signs up. Limited per client address and overall (429), and per address per hour;
 /// 503 when every password-hashing slot stays busy.
@@ -37,9 +38,15 @@ pub async fn sign_in(
     Client(client): Client,
     Json(req): Json<SignInRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    Ok(Json(
-        accounts::sign_in(&state.accounts, &client, &req).await?,
-    ))
+    let session = accounts::sign_in(&state.accounts, &client, &req).await?;
+    // The account's other devices are asked "was this you?"; a notice that could not
+    // be written does not undo a right sign-in.
+    if let Err(e) =
+        notifications::security::on_sign_in(&state.base, session.user.id, &session.token).await
+    {
+        tracing::warn!(error = %e, "cannot tell of a sign-in on a new device");
+    }
+    Ok(Json(session))
 }
 
 /// The signed-in user's live sessions, most recently used first.

@@ -214,9 +214,10 @@ impl FromRequestParts<Souq> for SignedIn {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?
             .to_string();
-        let user = accounts::sessions::user_for_token(&state.accounts, &token)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        let user =
+            accounts::sessions::user_for_token(&state.base.db, &state.accounts.sessions, &token)
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
         Ok(SignedIn { user, token })
     }
 }

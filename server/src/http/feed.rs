@@ -3,45 +3,14 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use souq_wire::{ErrorBody, FeedPage, HashtagInfo};
-use utoipa::IntoParams;
 
 use crate::base::error::ApiError;
-use crate::feed::{self, Cursor, Source};
+use crate::base::paging::PageParams;
+use crate::feed::{self, Source};
 use crate::hashtags;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, Query, SignedIn};
-use crate::people;
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PageParams {
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = r"^-?[0-9]{1,18}_-?[0-9]{1,18}$")]
-    pub before: Option<String>,
-    /// 1 to 100; 20 when absent.
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
-}
-
-impl PageParams {
-    pub fn cursor(&self) -> Result<Cursor, ApiError> {
-        self.before
-            .as_deref()
-            .map_or(Ok(Cursor::START), Cursor::parse)
-    }
-
-    pub fn limit(&self) -> Result<i64, ApiError> {
-        match self.limit {
-            None => Ok(feed::DEFAULT_PAGE),
-            Some(n) if (1..=feed::MAX_PAGE).contains(&n) => Ok(n),
-            Some(n) => Err(ApiError::BadRequest(format!(
-                "limit must be 1 to {} (got {n})",
-                feed::MAX_PAGE
-            ))),
-        }
-    }
-}
 
 async fn page(
     state: &Souq,
@@ -120,7 +89,7 @@ pub async fn author(
     Path(handle): Path<String>,
     Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
-    let author = people::id_by_handle(&state.base.db, &handle).await?;
+    let author = crate::accounts::shown::id_by_handle(&state.base.db, &handle).await?;
     page(&state, me.user.id, Source::Author(author), &params).await
 }
 

@@ -11,9 +11,9 @@ use souq_wire::{ErrorBody, NotificationPage};
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::base::error::ApiError;
+use crate::base::paging::PageParams;
 use crate::http::Souq;
 use crate::http::extract::{Client, Json, Query, SignedIn};
-use crate::http::feed::PageParams;
 use crate::notifications;
 
 #[utoipa::path(get, path = "/v1/me/notifications", tag = "people", params(PageParams),

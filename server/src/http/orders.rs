@@ -7,9 +7,9 @@ use souq_wire::{
 };
 
 use crate::base::error::ApiError;
+use crate::base::paging::PageParams;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, Query, SignedIn};
-use crate::http::feed::PageParams;
 use crate::orders::{self, steps};
 use crate::stores::shipping;
 

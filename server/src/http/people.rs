@@ -4,9 +4,9 @@ use axum::extract::State;
 use souq_wire::{ErrorBody, FollowState, PeoplePage, Profile};
 
 use crate::base::error::ApiError;
+use crate::base::paging::PageParams;
 use crate::http::Souq;
 use crate::http::extract::{Json, Path, Query, SignedIn};
-use crate::http::feed::PageParams;
 use crate::people::{self, Direction};
 
 #[utoipa::path(get, path = "/v1/users/{handle}", tag = "people", params(("handle" = String, Path)),

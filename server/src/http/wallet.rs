@@ -12,11 +12,11 @@ use souq_wire::{
 };
 
 use crate::base::error::ApiError;
+use crate::base::paging::PageParams;
 use crate::checkout;
 use crate::http::Souq;
 use crate::http::checkout::{counted_key, idempotency_key, to_the_end};
 use crate::http::extract::{Client, Json, Path, Query, SignedIn};
-use crate::http::feed::PageParams;
 use crate::wallet::{self, activity, donations, people, savings, withdrawals};
 
 #[utoipa::path(get, path = "/v1/wallet/home", tag = "wallet", security(("bearer" = [])),

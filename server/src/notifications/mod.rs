@@ -15,10 +15,10 @@ use souq_wire::{
 };
 use sqlx::{Any, Transaction};
 
+use crate::accounts::shown;
 use crate::base::db::{Db, from_ms, now_ms, value_rows};
 use crate::base::error::ApiError;
-use crate::feed::{Cursor, cut_page};
-use crate::people;
+use crate::base::paging::{Cursor, cut_page};
 
 pub async fn notify(
     tx: &mut Transaction<'static, Any>,
@@ -294,7 +294,7 @@ pub async fn page(
         id: r.id,
     });
     let actor_ids: Vec<i64> = rows.iter().map(|r| r.actor_id).collect();
-    let actors = people::authors(db, &actor_ids).await?;
+    let actors = shown::authors(db, &actor_ids).await?;
     let (unread,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
             .bind(user)

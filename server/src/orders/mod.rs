@@ -11,8 +11,8 @@ use sqlx::AnyConnection;
 
 use crate::base::db::{Db, from_ms, placeholders};
 use crate::base::error::ApiError;
-use crate::feed::{Cursor, cut_page};
-use crate::stores::studio::owned_store;
+use crate::base::paging::{Cursor, cut_page};
+use crate::stores::owner::owned_store;
 
 #[derive(sqlx::FromRow)]
 struct Row {

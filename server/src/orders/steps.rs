@@ -23,8 +23,8 @@ use crate::checkout::CheckoutService;
 use crate::checkout::{owe_refund, record_step, refund_owed, release_limit};
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer, TransferId};
 use crate::notifications;
+use crate::stores::owner::owned_store;
 use crate::stores::stock;
-use crate::stores::studio::owned_store;
 
 /// An order as a step needs it, read under its row lock.
 #[derive(sqlx::FromRow)]

@@ -1,6 +1,7 @@
 //! Stores as catalogues: the products a store sells, as cards.
 
 pub mod cards;
+pub mod owner;
 pub mod shipping;
 pub mod shop;
 pub mod stock;

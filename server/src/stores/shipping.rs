@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 
 use crate::base::db::{Db, ids_not_in, now_ms, placeholders};
 use crate::base::error::ApiError;
-use crate::stores::studio::owned_store;
+use crate::stores::owner::owned_store;
 
 const MAX_NAME_CHARS: usize = 60;
 const MAX_DAYS: i64 = 90;

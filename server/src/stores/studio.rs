@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use souq_wire::shop::CATEGORIES;
 use souq_wire::studio::{
     MAX_ABOUT_CHARS, MAX_COLLECTION_NAME_CHARS, MAX_COLLECTIONS, MAX_DESCRIPTION_CHARS,
-    MAX_PRICE_MINOR, MAX_PRODUCT_IMAGES, MAX_STOCK, MAX_TITLE_CHARS, MAX_URL_CHARS,
-    MAX_VARIANT_NAME_CHARS, MAX_VARIANTS,
+    MAX_PRICE_MINOR, MAX_PRODUCT_IMAGES, MAX_STOCK, MAX_TITLE_CHARS, MAX_VARIANT_NAME_CHARS,
+    MAX_VARIANTS,
 };
 use souq_wire::{
     CollectionDraft, Money, NewStore, ProductCard, ProductDraft, Role, StoreDraft, Storefront,
@@ -24,39 +24,10 @@ use crate::base::error::ApiError;
 use crate::base::limits::window::{self, Quota};
 use crate::search;
 use crate::stores::cards;
+use crate::stores::owner::{OwnedStore, check_url, owned_store};
 use crate::stores::stock::{self, UNITS_OF_V};
 use crate::stores::storefront::{self, assemble, store_card};
 use souq_wire::validate::shown_text;
-
-/// The store a handle names, when `user` runs it: 404 when there is no such store,
-/// 403 when it is someone else's.
-pub struct OwnedStore {
-    pub id: i64,
-    pub owner_id: i64,
-    pub handle: String,
-    pub currency: String,
-}
-
-pub async fn owned_store(db: &Db, user: &User, handle: &str) -> Result<OwnedStore, ApiError> {
-    let handle = handle.trim_start_matches('@').to_ascii_lowercase();
-    let row: Option<(i64, i64, String)> =
-        sqlx::query_as("SELECT id, owner_id, currency FROM stores WHERE handle = $1")
-            .bind(&handle)
-            .fetch_optional(&db.pool)
-            .await?;
-    let (id, owner_id, currency) = row.ok_or_else(|| ApiError::not_found("store"))?;
-    if owner_id != user.id {
-        return Err(ApiError::Forbidden(
-            "only the store's owner can change it".into(),
-        ));
-    }
-    Ok(OwnedStore {
-        id,
-        owner_id,
-        handle,
-        currency,
-    })
-}
 
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::Validation(message.into())
@@ -64,23 +35,6 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 fn chars(text: &str) -> usize {
     text.chars().count()
-}
-
-pub fn check_url(url: Option<String>) -> Result<Option<String>, ApiError> {
-    let Some(url) = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()) else {
-        return Ok(None);
-    };
-    let host = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .unwrap_or_default();
-    if host.is_empty() || host.starts_with('/') || chars(&url) > MAX_URL_CHARS || url.contains(' ')
-    {
-        return Err(invalid(format!(
-            "the website must be an http(s) address of at most {MAX_URL_CHARS} characters"
-        )));
-    }
-    Ok(Some(url))
 }
 
 /// The rules every product draft keeps; returns it trimmed.

@@ -15,11 +15,11 @@ use souq_wire::{
 };
 use sqlx::AnyConnection;
 
+use crate::accounts::shown;
 use crate::base::Base;
 use crate::base::db::from_ms;
 use crate::base::error::ApiError;
 use crate::ledger::{self, Currency, Holder};
-use crate::people;
 
 /// A person's own accounts: (id, is savings).
 async fn own_accounts(
@@ -257,7 +257,7 @@ async fn entries(
         .collect();
     people.sort_unstable();
     people.dedup();
-    let authors = people::authors(&base.db, &people).await?;
+    let authors = shown::authors(&base.db, &people).await?;
     let accounts: HashMap<i64, bool> = accounts.into_iter().collect();
     Ok(rows
         .into_iter()

@@ -7,15 +7,15 @@ use souq_wire::{Donate, Donation, DonationPage, Money, NotificationKind, User};
 use sqlx::AnyConnection;
 
 use super::{key_reused, money_of, note_of, transfer_id, vault};
+use crate::accounts::shown;
 use crate::base::cache::Change;
 use crate::base::db::{from_ms, now_ms};
 use crate::base::error::ApiError;
+use crate::base::paging::{Cursor, cut_page};
 use crate::checkout::claim::{CardPrint, Fingerprint, checked_key, hash};
-use crate::feed::{Cursor, cut_page};
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
-use crate::people;
-use crate::stores::studio::owned_store;
+use crate::stores::owner::owned_store;
 use crate::wallet::WalletService;
 
 #[derive(sqlx::FromRow)]
@@ -57,7 +57,7 @@ async fn views(
     let mut ids: Vec<i64> = rows.iter().flat_map(|r| [r.donor_id, r.owner_id]).collect();
     ids.sort_unstable();
     ids.dedup();
-    let authors = people::authors(&wallet.base.db, &ids).await?;
+    let authors = shown::authors(&wallet.base.db, &ids).await?;
     rows.into_iter()
         .map(|row| {
             let author = |id: i64| {

@@ -14,13 +14,13 @@ use souq_wire::{
 use sqlx::AnyConnection;
 
 use super::{key_reused, money_of, note_of, sender, spoken};
+use crate::accounts::shown;
 use crate::base::cache::Change;
 use crate::base::db::{from_ms, now_ms};
 use crate::base::error::ApiError;
 use crate::checkout::claim::{Fingerprint, checked_key, hash};
 use crate::ledger::{self, AccountId, Currency, Holder, TransferId};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
-use crate::people;
 use crate::wallet::WalletService;
 
 /// The most requests one person may have open to another at once.
@@ -66,7 +66,7 @@ async fn counterpart(wallet: &WalletService, me: &User, typed: &str) -> Result<i
     if handle.is_empty() {
         return Err(ApiError::Validation("say whom, by @handle".into()));
     }
-    let id = people::id_by_handle(&wallet.base.db, &handle)
+    let id = shown::id_by_handle(&wallet.base.db, &handle)
         .await
         .map_err(|e| match e {
             ApiError::NotFound(_) => ApiError::NotFound(format!("nobody has the handle @{handle}")),
@@ -103,7 +103,7 @@ async fn lock_both(
 }
 
 async fn authors_of(wallet: &WalletService, ids: &[i64]) -> Result<HashMap<i64, Author>, ApiError> {
-    people::authors(&wallet.base.db, ids).await
+    shown::authors(&wallet.base.db, ids).await
 }
 
 fn author(authors: &HashMap<i64, Author>, id: i64) -> Result<Author, ApiError> {

@@ -20,6 +20,7 @@ use sqlx::AnyConnection;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::{DAY_MS, WalletSettings, key_reused, spoken, transfer_id, vault};
+use crate::accounts::shown;
 use crate::base::Base;
 use crate::base::cache::Change;
 use crate::base::db::{Backend, Db, from_ms, now_ms, placeholders, value_rows};
@@ -28,7 +29,6 @@ use crate::ledger::{
     self, AccountId, Amount, Balance, Currency, Holder, Kind, Transfer, TransferId,
 };
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
-use crate::people;
 
 /// At most this many sends in one batch: each is a dozen binds in its statements, and
 /// both engines cap a statement's binds far above this.
@@ -448,14 +448,14 @@ async fn sides(conn: &mut AnyConnection, jobs: &[Job]) -> Result<Sides, sqlx::Er
     // Each side by its own index: one OR across the two would scan every account.
     let side = format!(
         "SELECT {} FROM users u LEFT JOIN stores s ON s.owner_id = u.id",
-        people::AUTHOR_COLUMNS
+        shown::AUTHOR_COLUMNS
     );
     let sql = format!(
         "{side} WHERE u.id IN ({}) UNION ALL {side} WHERE u.handle IN ({})",
         placeholders(1, ids.len()),
         placeholders(1 + ids.len(), handles.len())
     );
-    let mut query = sqlx::query_as::<_, people::AuthorRow>(&sql);
+    let mut query = sqlx::query_as::<_, shown::AuthorRow>(&sql);
     for id in &ids {
         query = query.bind(*id);
     }
