@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::base::db::Db;
 use crate::base::limits::rate::FORGET_EVERY;
-use crate::http::Souq;
+use crate::state::Souq;
 
 /// How often the database is swept. Any instance may sweep; deleting twice is harmless.
 const SWEEP_EVERY: Duration = Duration::from_secs(10 * 60);

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod base;
 pub mod cart;
 pub mod checkout;
+pub mod config;
 pub mod demo;
 pub mod drops;
 pub mod feed;
@@ -25,4 +26,5 @@ pub mod stores;
 pub mod wallet;
 
 pub use base::db::{Backend, DatabaseConfig, Db};
-pub use server::{Config, Listening, RunningServer, StartError, start, start_on};
+pub use config::Config;
+pub use server::{Listening, RunningServer, StartError, start, start_on};

@@ -138,14 +138,14 @@ async fn main() -> ExitCode {
             reservation: std::time::Duration::from_secs(args.reservation_secs),
             drop_reservation: std::time::Duration::from_secs(args.drop_reservation_secs),
             callback_secret: args.payments_callback_secret.map(souq_wire::Secret::new),
-            wallet: souq_server::wallet::WalletSettings {
-                savings_rate_basis_points: args.savings_rate_percent,
-                send_limit_major: args.send_limit,
-                daily_limit_major: args.daily_send_limit,
-                pin_above_major: args.pin_above,
-                card_key: args.card_key.map(souq_wire::Secret::new),
-            },
             ..souq_server::payments::PaymentSettings::default()
+        },
+        wallet: souq_server::wallet::WalletSettings {
+            savings_rate_basis_points: args.savings_rate_percent,
+            send_limit_major: args.send_limit,
+            daily_limit_major: args.daily_send_limit,
+            pin_above_major: args.pin_above,
+            card_key: args.card_key.map(souq_wire::Secret::new),
         },
         ..Config::new(database, args.listen)
     };

@@ -19,41 +19,12 @@ use tokio::task::JoinHandle;
 use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
 
-use crate::base::db::{DatabaseConfig, DbError};
+use crate::base::db::DbError;
 use crate::base::limits::Limits;
+use crate::config::Config;
 use crate::demo;
 use crate::http;
-use crate::payments::PaymentSettings;
 use crate::state::Souq;
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub database: DatabaseConfig,
-    /// Port 0 picks a free port; `RunningServer::addr` tells which.
-    pub listen: SocketAddr,
-    /// Load the demo stores, products, posts and drops into an empty database.
-    pub demo_data: bool,
-    pub limits: Limits,
-    /// Set by the app for its embedded server: every request must carry this secret
-    /// (made at each launch) and name a loopback Host, so that neither another local
-    /// user nor a web page (DNS rebinding) can talk to it.
-    pub app_secret: Option<String>,
-    pub payments: PaymentSettings,
-}
-
-impl Config {
-    /// A server with the default limits and no demo data.
-    pub fn new(database: DatabaseConfig, listen: SocketAddr) -> Config {
-        Config {
-            database,
-            listen,
-            demo_data: false,
-            limits: Limits::default(),
-            app_secret: None,
-            payments: PaymentSettings::default(),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -131,7 +102,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
 /// data); `config.listen` is not read again.
 pub async fn start_on(listening: Listening, config: Config) -> Result<RunningServer, StartError> {
     let Listening { listener, addr } = listening;
-    let souq = Souq::connect(&config.database, &config.limits, &config.payments).await?;
+    let souq = Souq::connect(&config).await?;
     // Before anything indexes more: terms made by an older normalization are rebuilt,
     // like a migration, so every search reads terms of one kind.
     match crate::search::keep_terms_current(&souq.base.db).await {

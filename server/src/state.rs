@@ -10,16 +10,17 @@ use axum::extract::FromRef;
 use crate::accounts::AccountsService;
 use crate::base::Base;
 use crate::base::cache::Forget;
-use crate::base::db::{DatabaseConfig, DbError};
-use crate::base::limits::Limits;
+use crate::base::db::DbError;
 use crate::base::limits::rate::Actions;
 use crate::checkout::CheckoutService;
+use crate::config::Config;
 use crate::drops::events::DropEvents;
 use crate::feed::FeedService;
 use crate::notifications::events::InboxEvents;
-use crate::payments::{PaymentSettings, Payments};
+use crate::payments::Payments;
 use crate::search::index::SearchIndex;
 use crate::wallet::WalletService;
+use crate::wallet::cards::{CardKeys, SouqIssuer};
 
 #[derive(Clone)]
 pub struct Souq {
@@ -51,20 +52,25 @@ fn subscribed<T: Forget + 'static>(base: &Base, part: T) -> Arc<T> {
 impl Souq {
     /// Connects (and migrates), listens for the other instances' changes, and starts
     /// each domain's runtime part.
-    pub async fn connect(
-        database: &DatabaseConfig,
-        limits: &Limits,
-        payments: &PaymentSettings,
-    ) -> Result<Souq, DbError> {
-        let base = Base::connect(database, limits).await?;
+    pub async fn connect(config: &Config) -> Result<Souq, DbError> {
+        let limits = &config.limits;
+        let base = Base::connect(&config.database, limits).await?;
         // A tenth of the cache budget for sessions, the rest for what feeds show.
         let session_bytes = limits.cache_bytes / 10;
         let accounts = AccountsService::start(&base, session_bytes);
         let feed = FeedService::start(&base, limits.cache_bytes.saturating_sub(session_bytes));
         let drops = subscribed(&base, DropEvents::default());
         drops.start(base.db.clone());
-        let payments = Arc::new(Payments::sandbox(&base, payments));
-        let wallet = WalletService::start(&base, Arc::clone(&payments), accounts.clone());
+        let card_keys = Arc::new(CardKeys::for_settings(&config.wallet));
+        let issuer = Arc::new(SouqIssuer::new(&base, Arc::clone(&card_keys)));
+        let payments = Arc::new(Payments::sandbox(&base, &config.payments, issuer));
+        let wallet = WalletService::start(
+            &base,
+            &config.wallet,
+            card_keys,
+            Arc::clone(&payments),
+            accounts.clone(),
+        );
         let checkout = CheckoutService::start(&wallet);
         Ok(Souq {
             search: subscribed(&base, SearchIndex::default()),

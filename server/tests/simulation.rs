@@ -170,8 +170,7 @@ async fn set_up(engine: Engine, seed: u64) -> World {
     let server = spawn_configured(engine, |config| {
         config.demo_data = true;
         config.payments.sandbox_settle_after = Duration::from_millis(20);
-        config.payments.wallet.card_key =
-            Some(souq_wire::Secret::new("simulation card key".into()));
+        config.wallet.card_key = Some(souq_wire::Secret::new("simulation card key".into()));
         config.payments.callback_secret = Some(souq_wire::Secret::new("simulation".into()));
         config.limits.checkouts_per_account_per_minute = 100_000;
         config.limits.money_requests_per_account_per_minute = 100_000;

@@ -193,7 +193,7 @@ impl Backend {
         let card_key = tauri::async_runtime::spawn(card_key());
         let start = runtime.spawn(async move {
             let mut config = config;
-            config.payments.wallet.card_key = card_key.await.ok().flatten();
+            config.wallet.card_key = card_key.await.ok().flatten();
             match souq_server::start_on(listening, config).await {
                 Ok(server) => {
                     tracing::info!(url = %server.url(), "embedded Souq server started");

@@ -365,7 +365,7 @@ pub async fn checkout(
 
 /// Whether a typed card is one of Souq's own, which draws on its holder's wallet.
 fn is_souq_card(card: &CardDetails) -> bool {
-    wallet::cards::is_souq_number(&digits_of(card.number.expose()))
+    wallet::cards::keys::is_souq_number(&digits_of(card.number.expose()))
 }
 
 /// What a checkout request comes to as the shopper was shown it: its lines at their
@@ -389,9 +389,8 @@ async fn ask_pin_if_large(
     currency: &Currency,
 ) -> Result<(), ApiError> {
     if !checkout
-        .payments
-        .settings
         .wallet
+        .settings()
         .asks_pin(stated_total(request), currency)
     {
         return Ok(());

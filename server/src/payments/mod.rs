@@ -8,6 +8,7 @@
 //! processor for the payment's state and applies that, so callbacks that arrive twice,
 //! late or out of order all end in the same place.
 
+pub mod issuer;
 pub mod sandbox;
 
 use std::future::Future;
@@ -41,8 +42,6 @@ pub struct PaymentSettings {
     /// (then only this instance's own sandbox can call back). A `Secret`, so printing
     /// the settings (or the server's `Config`) never shows it.
     pub callback_secret: Option<Secret<String>>,
-    /// The wallet's rules: limits on sending, the savings rate, when the PIN is asked.
-    pub wallet: crate::wallet::WalletSettings,
 }
 
 impl Default for PaymentSettings {
@@ -53,7 +52,6 @@ impl Default for PaymentSettings {
             drop_reservation: Duration::from_secs(3 * 60),
             sandbox_settle_after: Duration::from_secs(5),
             callback_secret: None,
-            wallet: crate::wallet::WalletSettings::default(),
         }
     }
 }
@@ -101,8 +99,6 @@ pub struct Payments {
     /// second step) and its settling clock.
     pub sandbox: Option<Arc<sandbox::Sandbox>>,
     pub callback_secret: Arc<[u8]>,
-    /// What Souq's own debit cards are sealed and found under.
-    pub card_keys: Arc<crate::wallet::cards::CardKeys>,
     pub settings: PaymentSettings,
 }
 
@@ -116,26 +112,25 @@ impl std::fmt::Debug for Payments {
 
 impl Payments {
     /// The sandbox as the processor, over Souq's database; its callbacks wait in
-    /// `callbacks` for the server to feed them to `checkout::on_callback`. `news` hears
-    /// what the card issuer must tell at once (a holder asked to approve a payment).
-    pub fn sandbox(base: &crate::base::Base, settings: &PaymentSettings) -> Payments {
+    /// `callbacks` for the server to feed them to `checkout::on_callback`. Charges of
+    /// Souq's own cards go to `issuer`, as a card network routes them.
+    pub fn sandbox(
+        base: &crate::base::Base,
+        settings: &PaymentSettings,
+        issuer: Arc<dyn issuer::Issuer>,
+    ) -> Payments {
         let secret: Arc<[u8]> = match &settings.callback_secret {
             Some(secret) => Arc::from(secret.expose().as_bytes()),
             None => Arc::from(crate::base::random::id(32).as_bytes()),
         };
-        let mut settings = settings.clone();
-        let card_key = settings.wallet.card_key.get_or_insert_with(|| {
-            tracing::warn!("no card key was given: cards issued now will not open after a restart");
-            Secret::new(crate::base::random::id(32))
-        });
-        let card_keys = Arc::new(crate::wallet::cards::CardKeys::from_secret(card_key));
+        let settings = settings.clone();
         let (deliveries, received) = tokio::sync::mpsc::unbounded_channel();
         let sandbox = Arc::new(sandbox::Sandbox::new(
             base.clone(),
             secret.clone(),
             deliveries,
             &settings,
-            card_keys.clone(),
+            issuer,
         ));
         let processor: Arc<dyn Processor> = sandbox.clone();
         Payments {
@@ -143,7 +138,6 @@ impl Payments {
             callbacks: std::sync::Mutex::new(Some(received)),
             sandbox: Some(sandbox),
             callback_secret: secret,
-            card_keys,
             settings,
         }
     }

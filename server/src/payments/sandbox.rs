@@ -39,15 +39,14 @@ use tokio::sync::mpsc;
 use souq_wire::ActionKind;
 
 use super::PaymentSettings;
+use super::issuer::{Authorization, Captured, Decision, Issuer};
 use super::{
     BoxFuture, Charge, Event, Payment, PaymentStatus, Payout, PayoutRequest, PayoutStatus,
     ProcessorError, sign,
 };
 use crate::base::Base;
-use crate::base::cache::Change;
 use crate::base::db::now_ms;
 use crate::base::random;
-use crate::wallet::cards::{self, Captured, CardKeys, Decision};
 
 pub const SUCCEEDS: &str = "4242424242424242";
 pub const DECLINED: &str = "4000000000000002";
@@ -103,7 +102,7 @@ pub struct Sandbox {
     /// How long a `SETTLES_LATER` payment stays processing.
     settle_after: Duration,
     /// Souq's own cards: a charge of one is sent to Souq, their issuer, to authorize.
-    cards: Arc<CardKeys>,
+    issuer: Arc<dyn Issuer>,
     /// How long an authorized Souq card charge holds the money for its payment.
     hold_ms: i64,
     pub faults: Faults,
@@ -216,14 +215,14 @@ impl Sandbox {
         secret: Arc<[u8]>,
         deliveries: mpsc::UnboundedSender<Delivery>,
         settings: &PaymentSettings,
-        cards: Arc<CardKeys>,
+        issuer: Arc<dyn Issuer>,
     ) -> Sandbox {
         Sandbox {
             base,
             secret,
             deliveries,
             settle_after: settings.sandbox_settle_after,
-            cards,
+            issuer,
             hold_ms: i64::try_from(settings.reservation.as_millis()).unwrap_or(i64::MAX),
             faults: Faults::default(),
         }
@@ -236,10 +235,9 @@ impl Sandbox {
         &self,
         charge: &Charge<'_>,
     ) -> Result<(&'static str, Option<&'static str>, Option<&'static str>), ProcessorError> {
-        let authorized = cards::authorize(
-            &self.base.db,
-            &self.cards,
-            &cards::Authorization {
+        let decision = self
+            .issuer
+            .authorize(&Authorization {
                 payment_key: charge.idempotency_key,
                 card: charge.card,
                 amount_minor: charge.amount_minor,
@@ -247,14 +245,9 @@ impl Sandbox {
                 merchant: charge.description,
                 hold_ms: self.hold_ms,
                 payer: &charge.payer,
-            },
-        )
-        .await
-        .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
-        if let Some(holder) = authorized.tell {
-            self.base.publish(&[Change::Inbox(holder)]).await;
-        }
-        Ok(match authorized.decision {
+            })
+            .await?;
+        Ok(match decision {
             Decision::Approved => (AUTHORIZED, None, None),
             Decision::Declined(code) => (PaymentStatus::Failed.as_str(), Some(code), None),
             Decision::NeedsApproval => (
@@ -288,9 +281,7 @@ impl Sandbox {
         if Faults::take(&self.faults.fail_captures) {
             return Err(Faults::unavailable("the capture failed"));
         }
-        let captured = cards::capture(&self.base.db, &row.idempotency_key)
-            .await
-            .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
+        let captured = self.issuer.capture(&row.idempotency_key).await?;
         let from = [AUTHORIZED];
         match captured {
             Captured::Posted | Captured::NotOurs => {
@@ -452,7 +443,7 @@ impl Sandbox {
     /// test cards' table, or authorized by Souq for a card of its range.
     async fn make(&self, charge: &Charge<'_>) -> Result<Row, ProcessorError> {
         let number = digits(charge.card.number.expose());
-        let (stage, failure_code, action) = if cards::is_souq_number(&number) {
+        let (stage, failure_code, action) = if self.issuer.issues(&number) {
             self.authorize(charge).await?
         } else {
             let (status, code) = judge(
@@ -543,9 +534,7 @@ impl Sandbox {
                 .fetch_optional(&self.base.db.durable)
                 .await?;
         if let Some((key,)) = key {
-            cards::refund(&self.base.db, &key, amount_minor, refund_key)
-                .await
-                .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
+            self.issuer.refund(&key, amount_minor, refund_key).await?;
         }
         Ok(())
     }
@@ -659,9 +648,7 @@ impl super::Processor for Sandbox {
                 && let Some(row) = self.row_by("id", payment_id).await?
             {
                 // A Souq card's hold (or its holder's pending approval) goes back.
-                cards::release(&self.base.db, &row.idempotency_key)
-                    .await
-                    .map_err(|e| ProcessorError::Unavailable(e.to_string()))?;
+                self.issuer.release(&row.idempotency_key).await?;
             }
             Ok(payment)
         })

@@ -252,12 +252,7 @@ pub async fn donate(
         }
         return view(wallet, existing, true).await;
     }
-    if wallet
-        .payments
-        .settings
-        .wallet
-        .asks_pin(amount.get(), &currency)
-    {
+    if wallet.settings().asks_pin(amount.get(), &currency) {
         vault::require(&mut tx, me.id, session_token, now).await?;
     }
     let Some((from, balance)) = wallets.get(&(me.id, currency.as_str().to_string())) else {

@@ -29,11 +29,14 @@ use crate::base::error::ApiError;
 use crate::ledger::{self, Amount, Currency, Holder, TransferId};
 use crate::payments::Payments;
 
-/// The wallet at run time: the sender's batches, the processor and card keys (through
-/// `payments`), and the accounts (the vault asks for the password).
+/// The wallet at run time: its rules, the keys its cards are sealed under, the
+/// sender's batches, the processor (through `payments`: payouts), and the accounts
+/// (the vault asks for the password).
 #[derive(Clone)]
 pub struct WalletService {
     pub base: Base,
+    settings: std::sync::Arc<WalletSettings>,
+    pub card_keys: std::sync::Arc<cards::CardKeys>,
     pub sender: Sender,
     pub payments: std::sync::Arc<Payments>,
     pub accounts: AccountsService,
@@ -42,12 +45,16 @@ pub struct WalletService {
 impl WalletService {
     pub fn start(
         base: &Base,
+        settings: &WalletSettings,
+        card_keys: std::sync::Arc<cards::CardKeys>,
         payments: std::sync::Arc<Payments>,
         accounts: AccountsService,
     ) -> WalletService {
         WalletService {
             base: base.clone(),
-            sender: Sender::start(base.clone(), payments.settings.wallet.clone()),
+            settings: std::sync::Arc::new(settings.clone()),
+            card_keys,
+            sender: Sender::start(base.clone(), settings.clone()),
             payments,
             accounts,
         }
@@ -55,7 +62,7 @@ impl WalletService {
 
     /// The wallet's rules.
     pub fn settings(&self) -> &WalletSettings {
-        &self.payments.settings.wallet
+        &self.settings
     }
 }
 

@@ -499,8 +499,8 @@ async fn the_daily_limit_holds_exactly_under_concurrent_sends(engine: Engine) {
     let server = Arc::new(
         spawn_configured(engine, |config| {
             // 3.00 SAR a day, 2.00 a send.
-            config.payments.wallet.daily_limit_major = 3;
-            config.payments.wallet.send_limit_major = 2;
+            config.wallet.daily_limit_major = 3;
+            config.wallet.send_limit_major = 2;
         })
         .await,
     );
@@ -1404,7 +1404,7 @@ async fn paying_more_than_the_threshold_from_the_wallet_asks_for_the_pin(engine:
     let server = spawn_configured(engine, |config| {
         config.demo_data = true;
         // Anything over 1.00 asks.
-        config.payments.wallet.pin_above_major = 1;
+        config.wallet.pin_above_major = 1;
     })
     .await;
     let amina = server.sign_up("amina").await;

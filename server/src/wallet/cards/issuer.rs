@@ -16,6 +16,7 @@
 //! card network); the processor's capture posts it, its cancellation voids it, and a
 //! hold nobody resolved expires back to the wallet.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{Datelike, Utc};
@@ -23,8 +24,10 @@ use souq_wire::wallet::{CARD_APPROVAL_MINUTES, CARD_CODE_TRIES};
 use souq_wire::{CardDetails, NotificationKind};
 use sqlx::AnyConnection;
 
-use super::keys::{CardKeys, digits_of};
+use super::keys::{CardKeys, digits_of, is_souq_number};
 use super::{CARD_COLUMNS, CardRow, spent_this_month};
+use crate::base::Base;
+use crate::base::cache::Change;
 use crate::base::db::{Db, now_ms};
 use crate::base::error::ApiError;
 use crate::base::limits::client_key;
@@ -33,7 +36,8 @@ use crate::ledger::{
     self, Amount, Currency, Holder, Kind, Recorded, Resolution, Transfer, TransferId,
 };
 use crate::notifications::{self, CardAbout};
-use crate::payments::Payer;
+use crate::payments::issuer::{Authorization, Captured, Decision, Issuer};
+use crate::payments::{BoxFuture, Payer, ProcessorError};
 
 /// Tries on one card an hour, by anyone: beyond, it declines until the hour passes.
 const TRIES_PER_CARD: i64 = 20;
@@ -44,31 +48,6 @@ const FOREIGN_TRIES_PER_ADDRESS: i64 = 10;
 const HOUR: Duration = Duration::from_secs(60 * 60);
 /// What anyone but the card's holder hears of a decline, whatever its reason.
 pub const GENERIC_DECLINE: &str = "card_declined";
-
-/// A charge the processor asks Souq, as the card's issuer, to authorize.
-pub struct Authorization<'a> {
-    /// The processor's key for the charge: the same key is the same authorization.
-    pub payment_key: &'a str,
-    pub card: &'a CardDetails,
-    pub amount_minor: i64,
-    pub currency: &'a str,
-    pub merchant: &'a str,
-    /// How long the hold waits for the payment to succeed before it goes back.
-    pub hold_ms: i64,
-    /// Who pays and from where, as the processor passes it on.
-    pub payer: &'a Payer,
-}
-
-/// The issuer's answer to an authorization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    /// The money is held for the payment.
-    Approved,
-    /// Refused, with the code the payer may hear.
-    Declined(&'static str),
-    /// Another account pays with the card: its holder is asked in their app.
-    NeedsApproval,
-}
 
 /// A decision, and whom to tell at once (a holder asked to approve, or whose card
 /// locked itself) once the caller may publish.
@@ -488,18 +467,6 @@ fn decline_code(words: Option<&str>) -> &'static str {
         .map_or(GENERIC_DECLINE, |(code, _)| code)
 }
 
-/// What a capture found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Captured {
-    /// The card's money is taken: its hold is posted (now or before).
-    Posted,
-    /// The hold had already gone back (it ran out, or the payment was cancelled):
-    /// nothing was taken, and the payment must not succeed.
-    Gone,
-    /// Not a Souq card's payment: the issuer has nothing to capture.
-    NotOurs,
-}
-
 /// The processor captured the payment: its hold is posted, once.
 pub async fn capture(db: &Db, payment_key: &str) -> Result<Captured, ApiError> {
     finish(db, payment_key, true).await
@@ -627,6 +594,80 @@ pub async fn refund(
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Souq as its cards' issuer, as the processor reaches it: what it must tell at once
+/// (a holder asked to approve, a card that locked itself) is published here.
+pub struct SouqIssuer {
+    base: Base,
+    keys: Arc<CardKeys>,
+}
+
+impl SouqIssuer {
+    pub fn new(base: &Base, keys: Arc<CardKeys>) -> SouqIssuer {
+        SouqIssuer {
+            base: base.clone(),
+            keys,
+        }
+    }
+}
+
+fn unavailable(e: ApiError) -> ProcessorError {
+    ProcessorError::Unavailable(e.to_string())
+}
+
+impl Issuer for SouqIssuer {
+    fn issues(&self, number: &str) -> bool {
+        is_souq_number(number)
+    }
+
+    fn authorize<'a>(
+        &'a self,
+        authorization: &'a Authorization<'_>,
+    ) -> BoxFuture<'a, Result<Decision, ProcessorError>> {
+        Box::pin(async move {
+            let authorized = authorize(&self.base.db, &self.keys, authorization)
+                .await
+                .map_err(unavailable)?;
+            if let Some(holder) = authorized.tell {
+                self.base.publish(&[Change::Inbox(holder)]).await;
+            }
+            Ok(authorized.decision)
+        })
+    }
+
+    fn capture<'a>(
+        &'a self,
+        payment_key: &'a str,
+    ) -> BoxFuture<'a, Result<Captured, ProcessorError>> {
+        Box::pin(async move {
+            capture(&self.base.db, payment_key)
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn release<'a>(&'a self, payment_key: &'a str) -> BoxFuture<'a, Result<(), ProcessorError>> {
+        Box::pin(async move {
+            release(&self.base.db, payment_key)
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        payment_key: &'a str,
+        amount_minor: i64,
+        refund_key: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProcessorError>> {
+        Box::pin(async move {
+            refund(&self.base.db, payment_key, amount_minor, refund_key)
+                .await
+                .map(|_| ())
+                .map_err(unavailable)
+        })
+    }
 }
 
 #[cfg(test)]

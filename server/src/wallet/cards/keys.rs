@@ -43,6 +43,20 @@ pub(super) struct Sealed {
 }
 
 impl CardKeys {
+    /// The keys the wallet's settings name; made at random when none is given (then
+    /// cards issued now no longer open after a restart, which is said once).
+    pub fn for_settings(settings: &crate::wallet::WalletSettings) -> CardKeys {
+        match &settings.card_key {
+            Some(key) => CardKeys::from_secret(key),
+            None => {
+                tracing::warn!(
+                    "no card key was given: cards issued now will not open after a restart"
+                );
+                CardKeys::from_secret(&Secret::new(random::id(32)))
+            }
+        }
+    }
+
     pub fn from_secret(secret: &Secret<String>) -> CardKeys {
         let derive = |purpose: &[u8]| -> [u8; 32] {
             let mut digest = Sha256::new();

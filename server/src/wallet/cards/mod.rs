@@ -10,10 +10,8 @@ pub mod issuer;
 pub mod keys;
 
 pub use approvals::{answer, expire_approvals};
-pub use issuer::{
-    Authorization, Authorized, Captured, Decision, authorize, capture, refund, release,
-};
-pub use keys::{CardKeys, is_souq_number};
+pub use issuer::SouqIssuer;
+pub use keys::CardKeys;
 
 use chrono::{Datelike, Utc};
 use souq_wire::{
@@ -112,7 +110,7 @@ pub async fn issue(
 ) -> Result<DebitCard, ApiError> {
     let currency =
         Currency::parse(&request.currency).map_err(|e| ApiError::Validation(e.to_string()))?;
-    let keys = &wallet.payments.card_keys;
+    let keys = &wallet.card_keys;
     let number = keys::new_number().ok_or_else(|| ApiError::Internal("no card number".into()))?;
     let cvv = keys::digits(3);
     let (exp_month, exp_year) = keys::new_expiry();
@@ -179,7 +177,7 @@ pub async fn reveal(
     let mut conn = wallet.base.db.durable.acquire().await?;
     let row = own_card(&mut conn, me.id, id).await?;
     vault::require(&mut conn, me.id, session_token, now_ms()).await?;
-    let secrets = wallet.payments.card_keys.open(me.id, &row.sealed)?;
+    let secrets = wallet.card_keys.open(me.id, &row.sealed)?;
     drop(conn);
     crate::notifications::security::tell_other_devices(
         &wallet.base,
@@ -202,7 +200,7 @@ pub async fn reveal(
 pub async fn details(wallet: &WalletService, me: &User, id: i64) -> Result<CardDetails, ApiError> {
     let mut conn = wallet.base.db.durable.acquire().await?;
     let row = own_card(&mut conn, me.id, id).await?;
-    let secrets = wallet.payments.card_keys.open(me.id, &row.sealed)?;
+    let secrets = wallet.card_keys.open(me.id, &row.sealed)?;
     Ok(CardDetails {
         number: secrets.number,
         exp_month: u32::try_from(row.exp_month).unwrap_or(0),
