@@ -58,6 +58,7 @@ impl Forget for SessionCache {
             | Change::Viewer(_)
             | Change::Catalog(_)
             | Change::Drop(_)
+            | Change::Stock(_)
             | Change::Inbox(_) => {}
         }
     }

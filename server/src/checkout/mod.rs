@@ -12,9 +12,9 @@ pub(crate) mod claim;
 mod drop_holds;
 mod place;
 mod placer;
+mod service;
 mod settle;
 
-use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use souq_wire::checkout::MAX_TOP_UP_MINOR;
@@ -30,42 +30,19 @@ use claim::{Attempt, CardPrint, Claim, Fingerprint};
 use place::{Claiming, Job, Placement};
 pub use place::{Rules, record_step, release_limit};
 pub use placer::Placer;
+pub use service::{CheckoutService, rules};
 pub use settle::{
     deliver_callbacks, expire_due, failure_words, on_callback, owe_refund, refund_owed,
 };
 
-use crate::base::Base;
-use crate::base::cache::Change;
 use crate::base::db::{from_ms, now_ms};
 use crate::base::error::ApiError;
 use crate::ledger::{self, Currency, Holder};
 use crate::orders;
-use crate::payments::{Charge, Payer, PaymentSettings, Payments};
-use crate::stores::cards;
+use crate::payments::{Charge, Payer};
+use crate::stores::stock;
 use crate::wallet::cards::keys::digits_of;
-use crate::wallet::{self, WalletService, donations};
-
-/// Checkout at run time: this instance's placer (its batches of attempts), the
-/// processor that charges cards, and the wallet that pays and is paid into.
-#[derive(Clone)]
-pub struct CheckoutService {
-    pub base: Base,
-    pub placer: Placer,
-    pub payments: std::sync::Arc<Payments>,
-    pub wallet: WalletService,
-}
-
-impl CheckoutService {
-    pub fn start(wallet: &WalletService) -> CheckoutService {
-        let payments = std::sync::Arc::clone(&wallet.payments);
-        CheckoutService {
-            base: wallet.base.clone(),
-            placer: Placer::start(wallet.base.db.clone(), rules(&payments.settings)),
-            payments,
-            wallet: wallet.clone(),
-        }
-    }
-}
+use crate::wallet::{self, donations};
 
 /// The checkout's status as the wire says it.
 fn status_of(attempt: &Attempt) -> CheckoutStatus {
@@ -150,30 +127,6 @@ async fn current(checkout: &CheckoutService, id: i64) -> Result<Attempt, ApiErro
         .ok_or_else(|| ApiError::not_found("checkout"))
 }
 
-/// Product cards show what is in stock: after a checkout sells an option out (or gives
-/// stock back), refresh them and tell every instance.
-pub async fn restock(base: &Base, products: &[(i64, i64)]) {
-    let products: BTreeSet<(i64, i64)> = products.iter().copied().collect();
-    if products.is_empty() {
-        return;
-    }
-    let mut changes = Vec::new();
-    for &(store_id, product_id) in &products {
-        let refreshed = async {
-            let mut conn = base.db.pool.acquire().await?;
-            cards::refresh_summary(&mut conn, product_id).await
-        };
-        match refreshed.await {
-            Ok(()) => changes.push(Change::Catalog(store_id)),
-            Err(e) => tracing::warn!(error = %e, product_id, "cannot refresh a product's card"),
-        }
-    }
-    changes.dedup();
-    base.publish(&changes).await;
-    let product_ids: Vec<i64> = products.iter().map(|(_, product)| *product).collect();
-    crate::drops::stock_changed(base, &product_ids).await;
-}
-
 /// Runs `work` for a claimed attempt; a refusal becomes the attempt's kept answer, a
 /// passing failure lets the next retry try again at once.
 async fn claimed<F>(
@@ -248,17 +201,6 @@ async fn charge(
         .await?;
     settle::apply(checkout, attempt.id, &payment, settle::Cause::Answer).await?;
     answer(checkout, &current(checkout, attempt.id).await?, false).await
-}
-
-/// What a batch places by, from the payment settings.
-pub fn rules(settings: &PaymentSettings) -> Rules {
-    let ms =
-        |duration: std::time::Duration| i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
-    Rules {
-        fee_basis_points: settings.fee_basis_points,
-        reservation_ms: ms(settings.reservation),
-        drop_reservation_ms: ms(settings.drop_reservation),
-    }
 }
 
 /// Pays for the reviewed lines of the cart: one order per store, from the wallet or a
@@ -425,7 +367,7 @@ async fn placed(
             orders,
         }) => {
             let restocking = std::time::Instant::now();
-            restock(&checkout.base, &sold_out).await;
+            stock::changed(&checkout.base, &sold_out).await;
             slow("telling of a sell-out", restocking);
             Ok(Some((*attempt, orders)))
         }
@@ -560,8 +502,8 @@ pub async fn donate_by_card(
             "a gift by card is 1 to {MAX_TOP_UP_MINOR} minor units"
         )));
     }
-    let (amount, currency) = wallet::money_of(request.amount_minor, &request.currency)?;
-    let note = wallet::note_of(&request.note)?;
+    let (amount, currency) = wallet::requests::money_of(request.amount_minor, &request.currency)?;
+    let note = wallet::requests::note_of(&request.note)?;
     let to = donations::nonprofit(&checkout.wallet, user, handle).await?;
     let hash = donations::request_hash(
         &to,

@@ -159,7 +159,7 @@ fn invalid(message: impl Into<String>) -> ApiError {
 /// A price the request stated is not the price any more: 409, with the new one.
 fn price_changed(what: &str, now_minor: i64, currency: &str) -> ApiError {
     let now = Currency::parse(currency)
-        .map(|c| crate::wallet::spoken(now_minor, &c))
+        .map(|c| crate::wallet::settings::spoken(now_minor, &c))
         .unwrap_or_else(|_| format!("{now_minor} {currency}"));
     ApiError::PriceChanged(format!(
         "the price of {what} is now {now}; review it and try again"

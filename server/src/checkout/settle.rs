@@ -8,11 +8,11 @@
 use souq_wire::{ActionKind, OrderStatus};
 use sqlx::AnyConnection;
 
-use super::CheckoutService;
 use super::claim::{Attempt, COLUMNS};
 use super::place::{
     Paying, mark_paid, pay, placed_orders, record_step, release_limit, transfer_id,
 };
+use super::service::CheckoutService;
 use crate::base::cache::Change;
 use crate::base::db::now_ms;
 use crate::base::error::ApiError;
@@ -234,7 +234,7 @@ pub async fn apply(
     if let Some(owner) = told {
         checkout.base.publish(&[Change::Inbox(owner)]).await;
     }
-    super::restock(&checkout.base, &released).await;
+    stock::changed(&checkout.base, &released).await;
     if refund_late {
         refund_owed(checkout).await;
     }
@@ -443,6 +443,6 @@ async fn expire_unpaid(checkout: &CheckoutService, checkout_id: i64) -> Result<(
         None => Vec::new(),
     };
     tx.commit().await?;
-    super::restock(&checkout.base, &released).await;
+    stock::changed(&checkout.base, &released).await;
     Ok(())
 }

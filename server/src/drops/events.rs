@@ -1,6 +1,7 @@
 //! The drop updates running apps hear of at once, over server-sent events: a drop
 //! rescheduled, cancelled, ended, launched, sold out or back on sale. Writers publish
-//! `Change::Drop` (so every instance hears of it, as caches do); each instance's one
+//! `Change::Drop`, and checkout `Change::Stock` for the products whose stock it moved
+//! (so every instance hears of it, as caches do); each instance's one
 //! task reads the drop as it now stands and tells its own listeners, and wakes by
 //! itself at each launch time. A listener that falls behind is told to resync.
 
@@ -13,7 +14,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use super::OPEN;
 use crate::base::cache::{Change, Forget};
-use crate::base::db::{Db, now_ms};
+use crate::base::db::{Db, now_ms, placeholders};
 
 /// Updates a slow listener may fall behind by before it is told to resync.
 const BACKLOG: usize = 256;
@@ -31,10 +32,12 @@ pub enum Heard {
     Resync,
 }
 
-/// Which drops changed, as the task is told: one, or possibly all.
+/// Which drops changed, as the task is told: one, those selling a product whose
+/// stock changed, or possibly all.
 #[derive(Debug, Clone, Copy)]
 enum Changed {
     One(i64),
+    Product(i64),
     All,
 }
 
@@ -64,6 +67,7 @@ impl Forget for DropEvents {
     fn forget(&self, change: &Change) {
         let changed = match change {
             Change::Drop(id) => Changed::One(*id),
+            Change::Stock(product) => Changed::Product(*product),
             Change::Everything => Changed::All,
             _ => return,
         };
@@ -111,9 +115,11 @@ async fn tell(
                 let Some(first) = got else { return };
                 // Whatever else arrived meanwhile goes out with it, each drop once.
                 let mut ids = BTreeSet::new();
+                let mut products = BTreeSet::new();
                 let mut all = false;
                 let mut take = |c: Changed| match c {
                     Changed::One(id) => { ids.insert(id); }
+                    Changed::Product(id) => { products.insert(id); }
                     Changed::All => all = true,
                 };
                 take(first);
@@ -123,6 +129,7 @@ async fn tell(
                 if all {
                     let _ = heard.send(Heard::Resync);
                 }
+                ids.extend(open_drops_selling(&db, &products).await);
                 for id in ids {
                     send_update(&db, &heard, id).await;
                 }
@@ -158,6 +165,28 @@ async fn send_update(db: &Db, heard: &broadcast::Sender<Heard>, id: i64) {
         Err(e) => {
             tracing::warn!(error = %e, id, "cannot read a changed drop");
             let _ = heard.send(Heard::Resync);
+        }
+    }
+}
+
+/// The open drops that sell any of these products.
+async fn open_drops_selling(db: &Db, products: &BTreeSet<i64>) -> Vec<i64> {
+    if products.is_empty() {
+        return Vec::new();
+    }
+    let sql = format!(
+        "SELECT d.id FROM drops d WHERE {OPEN} AND d.product_id IN ({})",
+        placeholders(1, products.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+    for id in products {
+        query = query.bind(*id);
+    }
+    match query.fetch_all(&db.pool).await {
+        Ok(ids) => ids.into_iter().map(|(id,)| id).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the drops selling a product");
+            Vec::new()
         }
     }
 }

@@ -13,8 +13,7 @@ use souq_wire::{DropState, Money, ProductDrop, ReminderState, User};
 
 use crate::accounts::shown;
 use crate::base::Base;
-use crate::base::cache::Change;
-use crate::base::db::{Db, from_ms, now_ms, placeholders};
+use crate::base::db::{Db, from_ms, now_ms};
 use crate::base::error::ApiError;
 use crate::stores::cards;
 use crate::stores::stock::UNITS_OF_V;
@@ -272,29 +271,6 @@ pub async fn visit(db: &Db, user: &User, id: i64) -> Result<(), ApiError> {
     .execute(&db.pool)
     .await?;
     Ok(())
-}
-
-/// After checkout sold an option out or gave units back: the open drops of these
-/// products changed state (sold out, or live again), which running apps hear of.
-pub async fn stock_changed(base: &Base, product_ids: &[i64]) {
-    if product_ids.is_empty() {
-        return;
-    }
-    let sql = format!(
-        "SELECT d.id FROM drops d WHERE {OPEN} AND d.product_id IN ({})",
-        placeholders(1, product_ids.len())
-    );
-    let mut query = sqlx::query_as::<_, (i64,)>(&sql);
-    for id in product_ids {
-        query = query.bind(*id);
-    }
-    match query.fetch_all(&base.db.pool).await {
-        Ok(ids) => {
-            let changes: Vec<Change> = ids.into_iter().map(|(id,)| Change::Drop(id)).collect();
-            base.publish(&changes).await;
-        }
-        Err(e) => tracing::warn!(error = %e, "cannot tell apps of a drop's stock"),
-    }
 }
 
 #[cfg(test)]

@@ -9,8 +9,7 @@ use std::sync::Arc;
 
 use souq_wire::{Author, ProductCard, ViewerState};
 
-use super::hydrate::StoredPost;
-use super::{AuthorTimeline, FirstPage, PopularSet, RecentPost, ServedPage};
+use super::shapes::{AuthorTimeline, FirstPage, PopularSet, RecentPost, ServedPage, StoredPost};
 use crate::base::cache::{Change, Forget, MAX_AGE, Store, Weigh, vec_bytes};
 
 pub struct FeedCache {
@@ -75,7 +74,7 @@ impl FeedCache {
 impl Forget for FeedCache {
     fn forget(&self, change: &Change) {
         match change {
-            Change::SignedOut(_) | Change::Drop(_) | Change::Inbox(_) => {}
+            Change::SignedOut(_) | Change::Drop(_) | Change::Stock(_) | Change::Inbox(_) => {}
             Change::Post(id) => self.posts.remove(id),
             Change::Author(id) => {
                 self.timelines.remove(id);

@@ -6,12 +6,13 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use souq_wire::{Author, Post, PostStats, ProductCard, QuotedPost, ViewerState};
+use souq_wire::{Author, Post, PostStats, QuotedPost, ViewerState};
 
+use super::service::FeedService;
+use super::shapes::{Entry, StoredPost};
 use crate::accounts::shown::{self, ShownStore, shown_as};
 use crate::base::db::{Db, from_ms, placeholders};
 use crate::base::error::ApiError;
-use crate::feed::{Entry, FeedService};
 use crate::stores::cards::products_of_posts;
 
 /// The columns every post query selects; it must join `users u` on the author and
@@ -64,21 +65,6 @@ impl PostRow {
             store,
         )
     }
-}
-
-/// A post as every viewer sees it, deleted ones included (as tombstones for quotes).
-#[derive(Debug)]
-pub struct StoredPost {
-    pub id: i64,
-    pub author: Author,
-    pub body: String,
-    pub hashtags: Vec<String>,
-    pub created_at: i64,
-    pub deleted: bool,
-    pub quote_of: Option<i64>,
-    pub stats: PostStats,
-    pub images: Vec<i64>,
-    pub products: Vec<ProductCard>,
 }
 
 impl StoredPost {

@@ -8,41 +8,24 @@
 
 pub mod cache;
 pub mod hydrate;
+mod service;
+mod shapes;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use souq_wire::{FeedPage, ViewerState};
+use souq_wire::FeedPage;
 
-use crate::base::Base;
 use crate::base::cache::{Store, Ticket};
 use crate::base::db::{Db, placeholders};
 use crate::base::error::ApiError;
 use crate::base::paging::{Cursor, DEFAULT_PAGE, MAX_PAGE, cut_page};
 use cache::FeedCache;
-use hydrate::StoredPost;
+pub use service::FeedService;
+use shapes::Parts;
+pub use shapes::{AuthorTimeline, Entry, FirstPage, Popular, PopularSet, RecentPost, ServedPage};
 
-/// The feed at run time: what it keeps in memory, which hears of every change.
-#[derive(Clone)]
-pub struct FeedService {
-    pub base: Base,
-    pub cache: Arc<FeedCache>,
-}
-
-impl FeedService {
-    /// `cache_bytes`: what the feed's caches may hold together.
-    pub fn start(base: &Base, cache_bytes: u64) -> FeedService {
-        let cache = Arc::new(FeedCache::new(cache_bytes));
-        let weak_cache = Arc::downgrade(&cache);
-        let heard: std::sync::Weak<dyn crate::base::cache::Forget> = weak_cache;
-        base.subscribe(heard);
-        FeedService {
-            base: base.clone(),
-            cache,
-        }
-    }
-}
 pub use hydrate::hydrate;
 
 /// How far back the "popular" candidates reach.
@@ -65,16 +48,6 @@ pub enum Source<'a> {
 
 const LIVE: &str = "p.deleted_at IS NULL";
 const BEFORE_POST: &str = "(p.created_at < $1 OR (p.created_at = $1 AND p.id < $2))";
-
-/// One timeline entry before its post is loaded: which post, why, and when.
-#[derive(sqlx::FromRow, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Entry {
-    pub id: i64,
-    /// Who reposted it into this timeline, if that is why it is here.
-    pub reposter_id: Option<i64>,
-    /// When it entered this timeline: posted, reposted or bookmarked.
-    pub activity_at: i64,
-}
 
 impl Entry {
     /// A post shown on its own, not as part of a timeline.
@@ -219,13 +192,6 @@ async fn entries_from_db(
 /// enough for any first page up to this size less one.
 const RECENT_PER_ACCOUNT: i64 = 2 * DEFAULT_PAGE;
 
-/// An account's newest live posts and newest reposts (of live posts), newest first.
-#[derive(Debug, Default)]
-pub struct AuthorTimeline {
-    posts: Vec<Entry>,
-    reposts: Vec<Entry>,
-}
-
 /// The first `count` entries of the viewer's Following timeline, merged in memory from
 /// the cached timelines of the viewer and of everyone they follow. It gives what
 /// `entries_sql(Following)` gives: each account contributes at most `count` entries.
@@ -338,14 +304,6 @@ async fn load_timelines(
     Ok(loaded)
 }
 
-/// One of the newest posts overall.
-#[derive(sqlx::FromRow, Debug, Clone, Copy)]
-pub struct RecentPost {
-    id: i64,
-    author: i64,
-    created_at: i64,
-}
-
 /// How many of the newest posts are cached for the candidates' first page.
 const RECENT_OVERALL: i64 = 200;
 
@@ -389,23 +347,9 @@ async fn recent_first_entries(
     Ok((entries.len() == wanted || complete).then_some(entries))
 }
 
-/// A post among the most engaged of the last 48 hours.
-#[derive(sqlx::FromRow, Debug, Clone, Copy)]
-pub struct Popular {
-    id: i64,
-    author: i64,
-    created_at: i64,
-}
-
 /// How long the popular set is reused: it is the same for every viewer and changes
 /// slowly, so each server ranks the recent posts at most this often.
 const POPULAR_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(15);
-
-/// The popular posts, and when they were ranked.
-pub struct PopularSet {
-    at: std::time::Instant,
-    posts: Vec<Popular>,
-}
 
 async fn popular(service: &FeedService) -> Result<Arc<PopularSet>, ApiError> {
     let feed = &service.cache;
@@ -448,34 +392,6 @@ async fn popular(service: &FeedService) -> Result<Arc<PopularSet>, ApiError> {
     });
     cache.fill(ticket, (), Arc::clone(&set));
     Ok(set)
-}
-
-/// Which first pages are kept as served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FirstPage {
-    Following,
-    Candidates,
-}
-
-/// A first page as it was served, and the cached parts it was made of. It is served
-/// again, without merging or serializing anything, for as long as each of those parts
-/// is still the one cached: any change to any of them (a like, a new post by someone
-/// followed, a follow) replaces that part, and the page is made afresh.
-pub struct ServedPage {
-    body: Bytes,
-    parts: Parts,
-}
-
-#[derive(Default)]
-struct Parts {
-    follows: Option<Arc<Vec<i64>>>,
-    timelines: Vec<(i64, Arc<AuthorTimeline>)>,
-    recent: Option<Arc<Vec<RecentPost>>>,
-    popular: Option<Arc<PopularSet>>,
-    posts: Vec<(i64, Arc<StoredPost>)>,
-    viewer_state: Option<Arc<HashMap<i64, ViewerState>>>,
-    /// How reposters are shown is cached without parts: any change there counts.
-    accounts: Ticket,
 }
 
 fn same<T>(kept: &Option<Arc<T>>, now: Option<Arc<T>>) -> bool {

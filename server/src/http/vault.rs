@@ -42,7 +42,7 @@ pub async fn set_pin(
     Json(request): Json<SetPin>,
 ) -> Result<Json<VaultState>, ApiError> {
     Ok(Json(
-        vault::set_pin(&state.wallet, &client, &me.user, &me.token, &request).await?,
+        vault::set_pin(&state.accounts, &client, &me.user, &me.token, &request).await?,
     ))
 }
 
@@ -59,7 +59,7 @@ pub async fn unlock(
     Json(request): Json<UnlockVault>,
 ) -> Result<Json<VaultState>, ApiError> {
     Ok(Json(
-        vault::unlock(&state.wallet, me.user.id, &me.token, &request.pin).await?,
+        vault::unlock(&state.accounts, me.user.id, &me.token, &request.pin).await?,
     ))
 }
 
@@ -78,7 +78,7 @@ pub async fn make_device_key(
     Json(request): Json<Reauthenticate>,
 ) -> Result<Json<DeviceKey>, ApiError> {
     Ok(Json(
-        vault::make_device_key(&state.wallet, &client, &me.user, &me.token, &request).await?,
+        vault::make_device_key(&state.accounts, &client, &me.user, &me.token, &request).await?,
     ))
 }
 
@@ -90,7 +90,7 @@ pub async fn forget_device_key(
     me: SignedIn,
 ) -> Result<Json<VaultState>, ApiError> {
     Ok(Json(
-        vault::forget_device_key(&state.wallet, me.user.id, &me.token).await?,
+        vault::forget_device_key(&state.accounts, me.user.id, &me.token).await?,
     ))
 }
 
@@ -107,7 +107,7 @@ pub async fn unlock_with_device_key(
     Json(request): Json<DeviceKey>,
 ) -> Result<Json<VaultState>, ApiError> {
     Ok(Json(
-        vault::unlock_with_device_key(&state.wallet, me.user.id, &me.token, &request.key).await?,
+        vault::unlock_with_device_key(&state.accounts, me.user.id, &me.token, &request.key).await?,
     ))
 }
 
@@ -116,6 +116,6 @@ pub async fn unlock_with_device_key(
     responses((status = 200, body = VaultState)))]
 pub async fn lock(State(state): State<Souq>, me: SignedIn) -> Result<Json<VaultState>, ApiError> {
     Ok(Json(
-        vault::lock(&state.wallet, me.user.id, &me.token).await?,
+        vault::lock(&state.accounts, me.user.id, &me.token).await?,
     ))
 }

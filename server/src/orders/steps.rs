@@ -283,7 +283,7 @@ async fn step(
     if card_refund {
         refund_owed(checkout).await;
     }
-    crate::checkout::restock(&checkout.base, &restocked).await;
+    crate::stores::stock::changed(&checkout.base, &restocked).await;
     crate::orders::get(&checkout.base.db, user, order_id).await
 }
 

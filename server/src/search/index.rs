@@ -235,6 +235,7 @@ impl crate::base::cache::Forget for SearchIndex {
             | Change::Author(_)
             | Change::Viewer(_)
             | Change::Drop(_)
+            | Change::Stock(_)
             | Change::Inbox(_) => {}
         }
     }

@@ -4,10 +4,13 @@
 //! takes of an option are one write, so a rush of buyers does not queue on its row one
 //! buyer at a time (checkout/placer.rs).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use sqlx::AnyConnection;
 
+use super::cards;
+use crate::base::Base;
+use crate::base::cache::Change;
 use crate::base::db::{Backend, bound_rows, placeholders};
 use crate::base::random;
 
@@ -282,6 +285,31 @@ pub async fn units(conn: &mut AnyConnection, variant_id: i64) -> Result<i64, sql
     .fetch_one(&mut *conn)
     .await?;
     Ok(units)
+}
+
+/// After stock moved (a checkout sold an option out, or units went back), for these
+/// (store, product) pairs: the product cards, which show what is in stock, are made
+/// again, and every instance hears of it; whatever shows a product's stock (a drop's
+/// sold-out state) listens for `Change::Stock`.
+pub async fn changed(base: &Base, products: &[(i64, i64)]) {
+    let products: BTreeSet<(i64, i64)> = products.iter().copied().collect();
+    if products.is_empty() {
+        return;
+    }
+    let mut changes = Vec::new();
+    for &(store_id, product_id) in &products {
+        let refreshed = async {
+            let mut conn = base.db.pool.acquire().await?;
+            cards::refresh_summary(&mut conn, product_id).await
+        };
+        match refreshed.await {
+            Ok(()) => changes.push(Change::Catalog(store_id)),
+            Err(e) => tracing::warn!(error = %e, product_id, "cannot refresh a product's card"),
+        }
+        changes.push(Change::Stock(product_id));
+    }
+    changes.dedup();
+    base.publish(&changes).await;
 }
 
 #[cfg(test)]

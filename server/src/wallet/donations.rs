@@ -6,7 +6,9 @@
 use souq_wire::{Donate, Donation, DonationPage, Money, NotificationKind, User};
 use sqlx::AnyConnection;
 
-use super::{key_reused, money_of, note_of, transfer_id, vault};
+use super::requests::{key_reused, money_of, note_of, transfer_id};
+use super::service::WalletService;
+use super::vault;
 use crate::accounts::shown;
 use crate::base::cache::Change;
 use crate::base::db::{from_ms, now_ms};
@@ -16,7 +18,6 @@ use crate::checkout::claim::{CardPrint, Fingerprint, checked_key, hash};
 use crate::ledger::{self, AccountId, Amount, Currency, Holder, Kind, Transfer};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
 use crate::stores::owner::owned_store;
-use crate::wallet::WalletService;
 
 #[derive(sqlx::FromRow)]
 struct Row {

@@ -13,7 +13,10 @@ use souq_wire::{
 };
 use sqlx::AnyConnection;
 
-use super::{key_reused, money_of, note_of, sender, spoken};
+use super::requests::{key_reused, money_of, note_of};
+use super::sender;
+use super::service::WalletService;
+use super::settings::spoken;
 use crate::accounts::shown;
 use crate::base::cache::Change;
 use crate::base::db::{from_ms, now_ms};
@@ -21,7 +24,6 @@ use crate::base::error::ApiError;
 use crate::checkout::claim::{Fingerprint, checked_key, hash};
 use crate::ledger::{self, AccountId, Currency, Holder, TransferId};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
-use crate::wallet::WalletService;
 
 /// The most requests one person may have open to another at once.
 pub const MAX_OPEN_REQUESTS_TO_ONE: i64 = 10;
@@ -205,7 +207,7 @@ async fn request_by(
     b: Option<&str>,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     let sql = format!("SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE {condition}");
-    super::row_where(conn, &sql, a, b).await
+    super::requests::row_where(conn, &sql, a, b).await
 }
 
 fn request_view(row: RequestRow, authors: &HashMap<i64, Author>) -> Result<MoneyRequest, ApiError> {

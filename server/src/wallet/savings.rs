@@ -9,12 +9,13 @@
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use souq_wire::{MoveSavings, SavingsDirection, User, WalletHome};
 
-use super::{home, money_of, transfer_id};
+use super::home;
+use super::requests::{money_of, transfer_id};
+use super::service::WalletService;
 use crate::base::db::{Db, now_ms};
 use crate::base::error::ApiError;
 use crate::checkout::claim::checked_key;
 use crate::ledger::{self, Amount, Currency, Holder, Kind, LedgerError, Transfer, TransferId};
-use crate::wallet::WalletService;
 
 /// The interest of a day is `balance * rate / DENOMINATOR` minor units: basis points of
 /// a year, over 365 days.
@@ -65,7 +66,7 @@ pub async fn move_money(
     .await;
     match recorded {
         Ok(_) => tx.commit().await?,
-        Err(LedgerError::IdReused) => return Err(super::key_reused()),
+        Err(LedgerError::IdReused) => return Err(super::requests::key_reused()),
         Err(e) => return Err(e.into()),
     }
     home(wallet, me.id, session_token).await

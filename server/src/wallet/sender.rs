@@ -19,7 +19,9 @@ use souq_wire::{Author, Money, MoneySent, NotificationKind};
 use sqlx::AnyConnection;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use super::{DAY_MS, WalletSettings, key_reused, spoken, transfer_id, vault};
+use super::requests::{key_reused, transfer_id};
+use super::settings::{DAY_MS, WalletSettings, spoken};
+use super::vault;
 use crate::accounts::shown;
 use crate::base::Base;
 use crate::base::cache::Change;

@@ -12,13 +12,14 @@
 use souq_wire::{Money, Secret, User, Withdraw, Withdrawal, WithdrawalStatus};
 use sqlx::AnyConnection;
 
-use super::{key_reused, money_of, transfer_id, vault};
+use super::requests::{key_reused, money_of, transfer_id};
+use super::service::WalletService;
+use super::vault;
 use crate::base::db::{from_ms, now_ms};
 use crate::base::error::ApiError;
 use crate::checkout::claim::{Fingerprint, checked_key, hash};
 use crate::ledger::{self, Amount, Holder, Kind, Resolution, Transfer, TransferId};
 use crate::payments::{Payout, PayoutRequest, PayoutStatus};
-use crate::wallet::WalletService;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// How long a payout may stay pending at the bank: then it is stopped, and its money
@@ -105,7 +106,7 @@ async fn by(
     b: Option<&str>,
 ) -> Result<Option<Row>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM withdrawals WHERE {condition}");
-    super::row_where(conn, &sql, a, b).await
+    super::requests::row_where(conn, &sql, a, b).await
 }
 
 fn payout_key(id: i64) -> String {

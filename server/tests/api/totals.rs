@@ -30,8 +30,10 @@ async fn a_shipping_price_changed_since_it_was_shown_is_refused_with_the_new_one
     );
     let said = refused.body["message"].as_str().unwrap();
     assert!(said.contains("shipping from"), "{said}");
-    let spoken =
-        souq_server::wallet::spoken(price, &souq_server::ledger::Currency::parse("SAR").unwrap());
+    let spoken = souq_server::wallet::settings::spoken(
+        price,
+        &souq_server::ledger::Currency::parse("SAR").unwrap(),
+    );
     assert!(said.contains(&spoken), "{said} names {spoken}");
     assert_eq!(
         wallet_sar(&server, &amina).await,

@@ -32,6 +32,9 @@ pub enum Change {
     /// A drop's launch time or state changed (scheduled, rescheduled, closed, sold out,
     /// back on sale).
     Drop(i64),
+    /// A product's stock changed (sold, reserved, given back): whoever shows it in
+    /// stock (a drop's sold-out state) reads it again.
+    Stock(i64),
     /// A person's inbox gained money news (not a cache: their open app streams hear it).
     Inbox(i64),
     /// Anything else, rare enough to start over: demo data, a rebuilt search index.
@@ -47,6 +50,7 @@ impl Change {
             Change::Viewer(id) => format!("v:{id}"),
             Change::Catalog(id) => format!("c:{id}"),
             Change::Drop(id) => format!("d:{id}"),
+            Change::Stock(id) => format!("k:{id}"),
             Change::Inbox(id) => format!("i:{id}"),
             Change::Everything => "*".into(),
         }
@@ -62,6 +66,7 @@ impl Change {
             Some(("v", rest)) => id(rest).map_or(Change::Everything, Change::Viewer),
             Some(("c", rest)) => id(rest).map_or(Change::Everything, Change::Catalog),
             Some(("d", rest)) => id(rest).map_or(Change::Everything, Change::Drop),
+            Some(("k", rest)) => id(rest).map_or(Change::Everything, Change::Stock),
             Some(("i", rest)) => id(rest).map_or(Change::Everything, Change::Inbox),
             _ => Change::Everything,
         }
@@ -185,6 +190,7 @@ mod tests {
             Change::Viewer(9),
             Change::Catalog(10),
             Change::Drop(11),
+            Change::Stock(12),
             Change::Everything,
         ] {
             assert_eq!(Change::decode(&change.encode()), change);

@@ -8,11 +8,11 @@
 use souq_wire::{CardTransaction, User};
 
 use super::issuer::{self, decline_words, hold, refusal, set_status};
-use super::{own_card, transaction};
+use super::rows::{own_card, transaction};
 use crate::base::db::now_ms;
 use crate::base::error::ApiError;
 use crate::payments::PaymentStatus;
-use crate::wallet::WalletService;
+use crate::wallet::service::WalletService;
 use crate::wallet::vault;
 
 #[derive(sqlx::FromRow)]

@@ -25,7 +25,7 @@ use souq_wire::{CardDetails, NotificationKind};
 use sqlx::AnyConnection;
 
 use super::keys::{CardKeys, digits_of, is_souq_number};
-use super::{CARD_COLUMNS, CardRow, spent_this_month};
+use super::rows::{CARD_COLUMNS, CardRow, spent_this_month};
 use crate::base::Base;
 use crate::base::cache::Change;
 use crate::base::db::{Db, now_ms};

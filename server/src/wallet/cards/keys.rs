@@ -45,7 +45,7 @@ pub(super) struct Sealed {
 impl CardKeys {
     /// The keys the wallet's settings name; made at random when none is given (then
     /// cards issued now no longer open after a restart, which is said once).
-    pub fn for_settings(settings: &crate::wallet::WalletSettings) -> CardKeys {
+    pub fn for_settings(settings: &crate::wallet::settings::WalletSettings) -> CardKeys {
         match &settings.card_key {
             Some(key) => CardKeys::from_secret(key),
             None => {

@@ -8,24 +8,25 @@
 mod approvals;
 pub mod issuer;
 pub mod keys;
+mod rows;
 
 pub use approvals::{answer, expire_approvals};
 pub use issuer::SouqIssuer;
 pub use keys::CardKeys;
 
-use chrono::{Datelike, Utc};
 use souq_wire::{
-    CardDetails, CardSettings, CardTransaction, CardTransactionStatus, DebitCard, IssueCard, Money,
-    NotificationKind, RevealedCard, Secret, User,
+    CardDetails, CardSettings, CardTransaction, DebitCard, IssueCard, NotificationKind,
+    RevealedCard, Secret, User,
 };
 use sqlx::AnyConnection;
 
+use super::service::WalletService;
 use super::vault;
-use crate::base::db::{from_ms, now_ms};
+use crate::base::db::now_ms;
 use crate::base::error::ApiError;
 use crate::ledger::Currency;
-use crate::wallet::WalletService;
 use keys::Sealed;
+use rows::{CARD_COLUMNS, CardRow, TRANSACTION_SELECT, TransactionRow, own_card, spent_this_month};
 
 /// Limits a new card starts with, in major units.
 const PER_PURCHASE_MAJOR: i64 = 2_000;
@@ -34,45 +35,7 @@ const MONTHLY_MAJOR: i64 = 10_000;
 const MAX_LIMIT_MAJOR: i64 = 100_000;
 
 fn major(amount: i64, currency: &Currency) -> i64 {
-    amount.saturating_mul(super::minor_per_major(currency))
-}
-
-#[derive(sqlx::FromRow)]
-struct CardRow {
-    id: i64,
-    user_id: i64,
-    sealed: String,
-    last4: String,
-    exp_month: i64,
-    exp_year: i64,
-    currency: String,
-    frozen: i64,
-    locked: i64,
-    per_purchase_limit_minor: i64,
-    monthly_limit_minor: i64,
-}
-
-const CARD_COLUMNS: &str = "id, user_id, sealed, last4, exp_month, exp_year, currency, frozen,
-    locked, per_purchase_limit_minor, monthly_limit_minor";
-
-/// The first instant of this calendar month, UTC: the monthly limit's window.
-fn month_start_ms() -> i64 {
-    let now = Utc::now();
-    chrono::NaiveDate::from_ymd_opt(now.year(), now.month(), 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map_or(0, |t| t.and_utc().timestamp_millis())
-}
-
-async fn spent_this_month(conn: &mut AnyConnection, card_id: i64) -> Result<i64, sqlx::Error> {
-    let (spent,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM card_transactions
-         WHERE card_id = $1 AND status IN ('held', 'posted') AND created_at >= $2",
-    )
-    .bind(card_id)
-    .bind(month_start_ms())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(spent)
+    amount.saturating_mul(super::settings::minor_per_major(currency))
 }
 
 async fn view(conn: &mut AnyConnection, row: &CardRow) -> Result<DebitCard, ApiError> {
@@ -89,17 +52,6 @@ async fn view(conn: &mut AnyConnection, row: &CardRow) -> Result<DebitCard, ApiE
         monthly_limit_minor: row.monthly_limit_minor,
         spent_this_month_minor: spent_this_month(conn, row.id).await?,
     })
-}
-
-async fn own_card(conn: &mut AnyConnection, me: i64, id: i64) -> Result<CardRow, ApiError> {
-    let row: Option<CardRow> = sqlx::query_as(&format!(
-        "SELECT {CARD_COLUMNS} FROM debit_cards WHERE id = $1 AND user_id = $2"
-    ))
-    .bind(id)
-    .bind(me)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.ok_or_else(|| ApiError::not_found("card"))
 }
 
 /// Issues the person a card in a currency (one per currency).
@@ -233,7 +185,7 @@ pub async fn update(
     if !(1..=most).contains(&per) || !(1..=most).contains(&monthly) {
         return Err(ApiError::Validation(format!(
             "a card's limits are 1 to {}",
-            super::spoken(most, &currency)
+            super::settings::spoken(most, &currency)
         )));
     }
     if per > monthly {
@@ -287,62 +239,4 @@ pub async fn transactions(
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(TransactionRow::into_wire).collect())
-}
-
-impl TransactionRow {
-    fn into_wire(self) -> CardTransaction {
-        let row = self;
-        let status =
-            CardTransactionStatus::parse(&row.status).unwrap_or(CardTransactionStatus::Declined);
-        CardTransaction {
-            id: row.id,
-            merchant: row.merchant,
-            amount: Money {
-                amount_minor: row.amount_minor,
-                currency: row.currency,
-            },
-            approval_until: row
-                .approval_until
-                .filter(|_| status == CardTransactionStatus::AwaitingApproval)
-                .map(from_ms),
-            status,
-            reason: row.reason,
-            payer: row.payer.map(|handle| format!("@{handle}")),
-            created_at: from_ms(row.created_at),
-        }
-    }
-}
-
-const TRANSACTION_SELECT: &str = "SELECT t.id, t.merchant, t.currency, t.amount_minor,
-        t.status, t.reason, u.handle AS payer, t.approval_until, t.created_at
-    FROM card_transactions t LEFT JOIN users u ON u.id = t.payer_id";
-
-/// One transaction of a card, as its activity shows it.
-async fn transaction(
-    conn: &mut AnyConnection,
-    card_id: i64,
-    id: i64,
-) -> Result<CardTransaction, ApiError> {
-    let row: Option<TransactionRow> = sqlx::query_as(&format!(
-        "{TRANSACTION_SELECT} WHERE t.id = $1 AND t.card_id = $2"
-    ))
-    .bind(id)
-    .bind(card_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(TransactionRow::into_wire)
-        .ok_or_else(|| ApiError::not_found("card transaction"))
-}
-
-#[derive(sqlx::FromRow)]
-struct TransactionRow {
-    id: i64,
-    merchant: String,
-    currency: String,
-    amount_minor: i64,
-    status: String,
-    reason: Option<String>,
-    payer: Option<String>,
-    approval_until: Option<i64>,
-    created_at: i64,
 }

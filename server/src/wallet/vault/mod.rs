@@ -23,13 +23,13 @@ use souq_wire::wallet::{
 use souq_wire::{DeviceKey, NotificationKind, Reauthenticate, Secret, SetPin, User, VaultState};
 use sqlx::AnyConnection;
 
+use crate::accounts::AccountsService;
 use crate::accounts::sessions::{self, token_hash};
 use crate::accounts::{self, Client};
 use crate::base::db::{from_ms, now_ms};
 use crate::base::error::ApiError;
 use crate::base::random;
 use crate::notifications::security;
-use crate::wallet::WalletService;
 
 const MINUTE_MS: i64 = 60 * 1000;
 /// The round of locks after which only the password opens the vault.
@@ -92,16 +92,16 @@ async fn pin_row(conn: &mut AnyConnection, user_id: i64) -> Result<Option<PinRow
 /// by this session within the last `RECENT_SIGN_IN_MINUTES`. A password given is
 /// checked as a sign-in's is (counted, throttled).
 pub async fn reauthenticate(
-    wallet: &WalletService,
+    accounts: &AccountsService,
     client: &Client,
     user: &User,
     session_token: &str,
     password: Option<&Secret<String>>,
 ) -> Result<(), ApiError> {
     if let Some(password) = password {
-        return accounts::confirm_password(&wallet.accounts, client, user, password.expose()).await;
+        return accounts::confirm_password(accounts, client, user, password.expose()).await;
     }
-    let session = sessions::describe(&wallet.base.db, session_token).await?;
+    let session = sessions::describe(&accounts.base.db, session_token).await?;
     let recent = now_ms().saturating_sub(RECENT_SIGN_IN_MINUTES.saturating_mul(MINUTE_MS));
     if session.is_some_and(|s| s.signed_in_at >= recent) {
         return Ok(());
@@ -226,7 +226,7 @@ fn locked(level: i64, locked_until: i64, now: i64) -> ApiError {
 /// last round: until the password). Answers the tries taken, the round's lock, and the
 /// PIN's hash, or why no try may be taken.
 async fn take_try(
-    wallet: &WalletService,
+    accounts: &AccountsService,
     user_id: i64,
     now: i64,
 ) -> Result<(i64, i64, String), ApiError> {
@@ -251,12 +251,12 @@ async fn take_try(
     .bind(UNTIL_PASSWORD)
     .bind(now)
     .bind(PASSWORD_LEVEL)
-    .fetch_optional(&wallet.base.db.durable)
+    .fetch_optional(&accounts.base.db.durable)
     .await?;
     if let Some((tries, until, hash)) = taken {
         return Ok((tries, if tries >= PIN_TRIES { until } else { 0 }, hash));
     }
-    let mut conn = wallet.base.db.durable.acquire().await?;
+    let mut conn = accounts.base.db.durable.acquire().await?;
     Err(match pin_row(&mut conn, user_id).await? {
         None => ApiError::Conflict("set a PIN first".into()),
         Some(row) => locked(row.lock_level, row.locked_until, now),
@@ -266,7 +266,7 @@ async fn take_try(
 /// Ends a try: a right one gives the person all their tries and rounds back; a wrong
 /// one says how many are left, or that the vault is now locked (and for how long).
 async fn end_try(
-    wallet: &WalletService,
+    accounts: &AccountsService,
     user_id: i64,
     (tries, locked_until): (i64, i64),
     right: bool,
@@ -279,7 +279,7 @@ async fn end_try(
         )
         .bind(user_id)
         .bind(now_ms())
-        .execute(&wallet.base.db.durable)
+        .execute(&accounts.base.db.durable)
         .await?;
         return Ok(());
     }
@@ -291,15 +291,14 @@ async fn end_try(
 }
 
 /// Checks a PIN against the hash, a try taken first.
-async fn check(wallet: &WalletService, user_id: i64, pin: &str) -> Result<(), ApiError> {
-    let (tries, locked_until, hash) = take_try(wallet, user_id, now_ms()).await?;
-    let right = wallet
-        .accounts
+async fn check(accounts: &AccountsService, user_id: i64, pin: &str) -> Result<(), ApiError> {
+    let (tries, locked_until, hash) = take_try(accounts, user_id, now_ms()).await?;
+    let right = accounts
         .guard
         .hashing
         .verify(pin.to_string(), Some(hash))
         .await?;
-    end_try(wallet, user_id, (tries, locked_until), right).await
+    end_try(accounts, user_id, (tries, locked_until), right).await
 }
 
 /// Sets the PIN, after the password or a recent sign-in. The first time that is all;
@@ -307,7 +306,7 @@ async fn check(wallet: &WalletService, user_id: i64, pin: &str) -> Result<(), Ap
 /// PIN, or one locked until the password). A change forgets every device key and is
 /// told to the account's other devices. Either way this session is unlocked after.
 pub async fn set_pin(
-    wallet: &WalletService,
+    accounts: &AccountsService,
     client: &Client,
     user: &User,
     session_token: &str,
@@ -316,23 +315,23 @@ pub async fn set_pin(
     let user_id = user.id;
     let pin = checked_pin(&request.pin)?.to_string();
     reauthenticate(
-        wallet,
+        accounts,
         client,
         user,
         session_token,
         request.password.as_ref(),
     )
     .await?;
-    let mut conn = wallet.base.db.durable.acquire().await?;
+    let mut conn = accounts.base.db.durable.acquire().await?;
     let existing = pin_row(&mut conn, user_id).await?;
     drop(conn);
     if existing.is_some() && request.password.is_none() {
         let current = request.current_pin.as_ref().ok_or_else(|| {
             ApiError::Validation("give the current PIN (or your password) to change it".into())
         })?;
-        check(wallet, user_id, current.expose()).await?;
+        check(accounts, user_id, current.expose()).await?;
     }
-    let hash = wallet.accounts.guard.hashing.hash(pin).await?;
+    let hash = accounts.guard.hashing.hash(pin).await?;
     let now = now_ms();
     let written = if existing.is_some() {
         sqlx::query(
@@ -343,7 +342,7 @@ pub async fn set_pin(
         .bind(user_id)
         .bind(&hash)
         .bind(now)
-        .execute(&wallet.base.db.durable)
+        .execute(&accounts.base.db.durable)
         .await?
     } else {
         sqlx::query(
@@ -353,7 +352,7 @@ pub async fn set_pin(
         .bind(user_id)
         .bind(&hash)
         .bind(now)
-        .execute(&wallet.base.db.durable)
+        .execute(&accounts.base.db.durable)
         .await?
     };
     if written.rows_affected() == 0 {
@@ -366,10 +365,10 @@ pub async fn set_pin(
         // A PIN changed (perhaps because it was seen) takes every device's key with it.
         sqlx::query("DELETE FROM vault_device_keys WHERE user_id = $1")
             .bind(user_id)
-            .execute(&wallet.base.db.durable)
+            .execute(&accounts.base.db.durable)
             .await?;
         security::tell_other_devices(
-            &wallet.base,
+            &accounts.base,
             user_id,
             session_token,
             NotificationKind::PinChanged,
@@ -377,14 +376,14 @@ pub async fn set_pin(
         )
         .await?;
     }
-    let mut conn = wallet.base.db.durable.acquire().await?;
+    let mut conn = accounts.base.db.durable.acquire().await?;
     unlock_session(&mut conn, user_id, session_token, now).await?;
     Ok(state(&mut conn, user_id, session_token, now).await?)
 }
 
 /// Unlocks this session for a few minutes with the PIN.
 pub async fn unlock(
-    wallet: &WalletService,
+    accounts: &AccountsService,
     user_id: i64,
     session_token: &str,
     pin: &Secret<String>,
@@ -395,9 +394,9 @@ pub async fn unlock(
             "a PIN is {PIN_DIGITS} digits"
         )));
     }
-    check(wallet, user_id, pin).await?;
+    check(accounts, user_id, pin).await?;
     let now = now_ms();
-    let mut conn = wallet.base.db.durable.acquire().await?;
+    let mut conn = accounts.base.db.durable.acquire().await?;
     unlock_session(&mut conn, user_id, session_token, now).await?;
     Ok(state(&mut conn, user_id, session_token, now).await?)
 }
@@ -406,7 +405,7 @@ pub async fn unlock(
 /// the vault unlocked (the PIN typed on this session within the last minutes) and the
 /// password (or a recent sign-in). A new key replaces the session's old one.
 pub async fn make_device_key(
-    wallet: &WalletService,
+    accounts: &AccountsService,
     client: &Client,
     user: &User,
     session_token: &str,
@@ -414,18 +413,18 @@ pub async fn make_device_key(
 ) -> Result<DeviceKey, ApiError> {
     let user_id = user.id;
     let now = now_ms();
-    let mut conn = wallet.base.db.durable.acquire().await?;
+    let mut conn = accounts.base.db.durable.acquire().await?;
     require(&mut conn, user_id, session_token, now).await?;
     drop(conn);
     reauthenticate(
-        wallet,
+        accounts,
         client,
         user,
         session_token,
         request.password.as_ref(),
     )
     .await?;
-    let mut conn = wallet.base.db.durable.acquire().await?;
+    let mut conn = accounts.base.db.durable.acquire().await?;
     let key = random::id(32);
     sqlx::query(
         "INSERT INTO vault_device_keys (session_hash, user_id, key_hash, created_at)
@@ -447,34 +446,34 @@ pub async fn make_device_key(
 /// Unlocks this session with its device key, as the PIN would: a try is taken first,
 /// so a wrong key counts as a wrong PIN, and a locked vault takes no key either.
 pub async fn unlock_with_device_key(
-    wallet: &WalletService,
+    accounts: &AccountsService,
     user_id: i64,
     session_token: &str,
     key: &Secret<String>,
 ) -> Result<VaultState, ApiError> {
     let now = now_ms();
-    let (tries, locked_until, _) = take_try(wallet, user_id, now).await?;
+    let (tries, locked_until, _) = take_try(accounts, user_id, now).await?;
     let kept: Option<(String,)> = sqlx::query_as(
         "SELECT key_hash FROM vault_device_keys WHERE session_hash = $1 AND user_id = $2",
     )
     .bind(token_hash(session_token))
     .bind(user_id)
-    .fetch_optional(&wallet.base.db.durable)
+    .fetch_optional(&accounts.base.db.durable)
     .await?;
     let right = kept.is_some_and(|(hash,)| hash == token_hash(key.expose()));
-    end_try(wallet, user_id, (tries, locked_until), right).await?;
-    let mut conn = wallet.base.db.durable.acquire().await?;
+    end_try(accounts, user_id, (tries, locked_until), right).await?;
+    let mut conn = accounts.base.db.durable.acquire().await?;
     unlock_session(&mut conn, user_id, session_token, now).await?;
     Ok(state(&mut conn, user_id, session_token, now).await?)
 }
 
 /// Forgets this session's device key (biometrics turned off in the app).
 pub async fn forget_device_key(
-    wallet: &WalletService,
+    accounts: &AccountsService,
     user_id: i64,
     session_token: &str,
 ) -> Result<VaultState, ApiError> {
-    let mut conn = wallet.base.db.durable.acquire().await?;
+    let mut conn = accounts.base.db.durable.acquire().await?;
     sqlx::query("DELETE FROM vault_device_keys WHERE session_hash = $1")
         .bind(token_hash(session_token))
         .execute(&mut *conn)
@@ -482,13 +481,13 @@ pub async fn forget_device_key(
     Ok(state(&mut conn, user_id, session_token, now_ms()).await?)
 }
 
-/// Locks this session's vault now (the app does on leaving the wallet).
+/// Locks this session's vault now (the app does on leaving the accounts).
 pub async fn lock(
-    wallet: &WalletService,
+    accounts: &AccountsService,
     user_id: i64,
     session_token: &str,
 ) -> Result<VaultState, ApiError> {
-    let mut conn = wallet.base.db.durable.acquire().await?;
+    let mut conn = accounts.base.db.durable.acquire().await?;
     sqlx::query("DELETE FROM vault_unlocks WHERE session_hash = $1")
         .bind(token_hash(session_token))
         .execute(&mut *conn)
