@@ -1,8 +1,56 @@
-//! The rules of a shipping address, shared so the UI can point at a wrong field before
-//! a round trip and the server enforces exactly the same thing.
+//! A shipping address as the shopper types it and as it is kept, and its rules,
+//! shared so the UI can point at a wrong field before a round trip and the server
+//! enforces exactly the same thing.
 
-use crate::checkout::AddressInput;
+use serde::{Deserialize, Serialize};
+
 use crate::validate::is_refused_char;
+
+/// An address as the shopper types it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddressInput {
+    /// Who receives it.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80))]
+    pub name: String,
+    /// With the country code, e.g. +966 5x xxx xxxx; 7 to 15 digits.
+    #[cfg_attr(feature = "openapi", schema(min_length = 7, max_length = 24))]
+    pub phone: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
+    pub line1: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
+    pub line2: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 60))]
+    pub city: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
+    pub region: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 12))]
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2, e.g. "SA".
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 2))]
+    pub country: String,
+    /// Make it the one checkout picks first.
+    #[serde(default)]
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Address {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub is_default: bool,
+}
 
 /// Which field broke its rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod drops;
 pub mod error;
 pub mod feed;
 pub mod health;
+pub mod language;
 pub mod money;
 pub mod orders;
 pub mod secret;
@@ -24,14 +25,15 @@ pub use accounts::{
     ChangePassword, DemoSignIn, Role, Session, SessionInfo, SignInRequest, SignUpRequest,
     StoreSummary, User,
 };
+pub use address::{Address, AddressInput};
 pub use app::{
-    AppInfo, AppUpdate, DeepLink, ForYouPage, Language, PostAction, Preferences, RankReason,
-    RankedPost, RankingSettings, Timeline, UpdateCheck,
+    AppInfo, AppUpdate, DeepLink, ForYouPage, PostAction, Preferences, RankReason, RankedPost,
+    RankingSettings, Timeline, UpdateCheck,
 };
 pub use cart::{AddToCart, Cart, CartLine, SetQuantity};
 pub use checkout::{
-    ActionKind, Address, AddressInput, CardDetails, ChallengeAnswer, Checkout, CheckoutLine,
-    CheckoutOptions, CheckoutRequest, CheckoutStatus, NextAction, PaymentMethod, ShippingOption,
+    ActionKind, CardDetails, ChallengeAnswer, Checkout, CheckoutLine, CheckoutOptions,
+    CheckoutRequest, CheckoutStatus, NextAction, PaymentMethod, ShippingOption,
     ShippingOptionInput, ShippingOptions, StoreShipping, StoreShippingOptions, TopUpRequest,
     Wallet,
 };
@@ -45,6 +47,7 @@ pub use feed::{
     UploadedMedia, ViewerState,
 };
 pub use health::Health;
+pub use language::Language;
 pub use money::Money;
 pub use orders::{
     CancelOrder, Order, OrderEvent, OrderLine, OrderPage, OrderStatus, ShipOrder, StoreStep,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::checkout::Address;
+use crate::address::Address;
 use crate::money::Money;
 
 pub const MAX_CARRIER_CHARS: usize = 60;

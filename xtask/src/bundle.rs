@@ -9,9 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::build;
 use crate::setup::{self, Purpose};
 use crate::sh;
-use crate::tasks;
 
 /// The most the .deb may weigh, in bytes (10 MB).
 pub const DEB_BUDGET: u64 = 10_000_000;
@@ -32,7 +32,7 @@ pub enum InstallInto {
 
 pub fn run(into: InstallInto) -> Result<(), String> {
     setup::ensure(Purpose::Bundle)?;
-    tasks::build_ui()?;
+    build::build_ui()?;
     let signing = signing_config();
     sh::run(
         Command::new(setup::tauri_cli())
@@ -42,7 +42,7 @@ pub fn run(into: InstallInto) -> Result<(), String> {
             .env("PATH", sh::tool_path()),
     )?;
     appimage(&signing)?;
-    let bundle = tasks::target_dir().join("release/bundle");
+    let bundle = build::target_dir().join("release/bundle");
     for (deb, _) in installers(&bundle)?.iter().filter(|(p, _)| is_deb(p)) {
         repack(deb)?;
     }
@@ -147,7 +147,7 @@ fn check_root(root: &Path, scratch: &Path) -> Result<(), String> {
             name.to_string_lossy()
         ));
     }
-    let binary = root.join("usr/bin").join(tasks::APP_BINARY);
+    let binary = root.join("usr/bin").join(build::APP_BINARY);
     sh::run(sh::cargo().args([
         "build",
         "--release",
@@ -157,8 +157,8 @@ fn check_root(root: &Path, scratch: &Path) -> Result<(), String> {
         "installed",
     ]))?;
     sh::run(
-        tasks::headless_session()
-            .arg(tasks::target_dir().join("release/examples/installed"))
+        build::headless_session()
+            .arg(build::target_dir().join("release/examples/installed"))
             .env("SOUQ_E2E_APP", &binary)
             .env("PATH", sh::tool_path()),
     )
@@ -166,7 +166,7 @@ fn check_root(root: &Path, scratch: &Path) -> Result<(), String> {
 
 /// A new, empty folder under the target dir.
 fn tempfile_dir() -> Result<PathBuf, String> {
-    let dir = tasks::target_dir().join(format!("installed-{}", std::process::id()));
+    let dir = build::target_dir().join(format!("installed-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(dir)
@@ -226,7 +226,7 @@ fn signing_config() -> Vec<String> {
 fn release_manifest(bundle: &Path, found: &[(PathBuf, u64)]) -> Result<(), String> {
     let base = std::env::var("SOUQ_RELEASE_URL")
         .map_err(|_| "SOUQ_RELEASE_URL: where the release's installers will be served from")?;
-    let version = sh::output(sh::cargo().args(["pkgid", "-p", tasks::APP_BINARY]))
+    let version = sh::output(sh::cargo().args(["pkgid", "-p", build::APP_BINARY]))
         .and_then(|id| id.trim().rsplit(['@', '#']).next().map(str::to_string))
         .ok_or("cannot read the app's version")?;
     let published =

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use crate::bench::{curl_json, start_server, token_of};
+use crate::bench::harness::{curl_json, start_server, token_of};
 use crate::postgres::TempPostgres;
 use crate::{setup, sh};
 
@@ -29,7 +29,7 @@ fn fuzz(base: &str) -> Result<(), String> {
 }
 
 pub fn run(postgres: &TempPostgres) -> Result<(), String> {
-    let binary = crate::tasks::target_dir().join("debug/souq-server");
+    let binary = crate::build::target_dir().join("debug/souq-server");
     let dir = std::env::temp_dir().join(format!("souq-fuzz-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;

@@ -2,6 +2,7 @@
 //! `cargo xtask test` runs every check CI runs. See `cargo xtask help`.
 
 mod bench;
+mod build;
 mod bundle;
 mod fuzz;
 mod layers;
@@ -17,9 +18,9 @@ cargo xtask <task>
 
   run     install what is missing, build the UI and launch the desktop app
           (embedded server over SQLite unless SOUQ_API_URL is set)
-  test    fmt check, clippy, server tests on SQLite and PostgreSQL, UI tests in
-          headless Chromium, the Android compile check, and end-to-end tests of the
-          real app under Xvfb
+  test    fmt check, the layers (no circle of files), clippy, server tests on
+          SQLite and PostgreSQL, UI tests in headless Chromium, the Android compile
+          check, and end-to-end tests of the real app under Xvfb
   bench   measured speed: feed endpoints over 1,000,000 posts in PostgreSQL at 64
           connections beside the health endpoint, the shop's search over 1,000,000
           products, sign-in floods, the launch rush and the drop rush beside
@@ -70,7 +71,7 @@ fn main() -> ExitCode {
         },
         "layers" => layers::check(std::env::args().nth(2).as_deref() == Some("--why")),
         "setup" => setup::ensure_all(),
-        "ui" => setup::ensure_all().and_then(|()| tasks::build_ui()),
+        "ui" => setup::ensure_all().and_then(|()| build::build_ui()),
         "help" | "--help" | "-h" | "" => {
             print!("{HELP}");
             return ExitCode::SUCCESS;

@@ -1,47 +1,11 @@
 //! The tasks behind the README's two commands.
 
-use std::path::PathBuf;
 use std::process::Command;
 
+use crate::build::{APP_BINARY, build_app, build_ui, headless_session};
 use crate::postgres::TempPostgres;
 use crate::setup::{self, Purpose};
 use crate::sh;
-
-pub const APP_BINARY: &str = "souq-app";
-
-pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh::root().join("target"), PathBuf::from)
-}
-
-/// A command run on a virtual display inside its own session bus, as the app is run
-/// headless by the end-to-end tests, the launch bench and the installed package's
-/// check: append the program and its arguments.
-pub fn headless_session() -> Command {
-    let mut command = Command::new("xvfb-run");
-    command.args([
-        "-a",
-        "-s",
-        "-screen 0 1280x800x24",
-        "dbus-run-session",
-        "--",
-    ]);
-    command
-}
-
-/// Builds the Leptos UI into ui/dist, which the app embeds.
-pub fn build_ui() -> Result<(), String> {
-    sh::run(
-        Command::new("trunk")
-            .args(["build", "--release"])
-            .current_dir(sh::root().join("ui"))
-            .env("PATH", sh::tool_path()),
-    )
-}
-
-fn build_app() -> Result<PathBuf, String> {
-    sh::run(sh::cargo().args(["build", "-p", APP_BINARY]))?;
-    Ok(target_dir().join("debug").join(APP_BINARY))
-}
 
 /// `cargo xtask run`: install, build, launch the desktop app.
 pub fn run() -> Result<(), String> {
@@ -65,6 +29,7 @@ pub fn run() -> Result<(), String> {
 pub fn test() -> Result<(), String> {
     setup::ensure(Purpose::Test)?;
     sh::run(sh::cargo().args(["fmt", "--all", "--", "--check"]))?;
+    crate::layers::check(true)?;
     // The app embeds ui/dist at compile time, so the UI is built before anything else.
     build_ui()?;
     sh::run(sh::cargo().args([

@@ -4,7 +4,7 @@
 
 use tauri::AppHandle;
 
-use super::Alert;
+use super::models::Alert;
 
 /// Desktops report clicks per notification (Linux), or not at all.
 pub fn listen(_app: &AppHandle) {}

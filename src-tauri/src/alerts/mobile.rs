@@ -5,7 +5,7 @@
 use tauri::AppHandle;
 use tauri_plugin_notification::NotificationExt;
 
-use super::{Alert, LINK};
+use super::models::{Alert, LINK};
 
 pub fn listen(app: &AppHandle) {
     let opener = app.clone();

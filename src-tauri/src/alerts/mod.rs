@@ -14,17 +14,8 @@ use mobile as platform;
 
 use tauri::AppHandle;
 
-/// The extra a phone's notification keeps its link in, for the tap listener.
-pub const LINK: &str = "link";
-
-/// A notification to show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Alert {
-    pub title: String,
-    pub body: String,
-    /// What a click opens: a `souq://` link.
-    pub link: String,
-}
+mod models;
+pub use models::{Alert, LINK};
 
 /// Shows an alert now; a failure is logged, since nothing else could be done.
 pub fn show(app: &AppHandle, alert: Alert) {

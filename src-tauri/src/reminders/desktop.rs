@@ -9,8 +9,9 @@ use std::sync::Arc;
 use tauri::AppHandle;
 
 use super::book::{Book, Due};
+use super::keep::{FileKeeper, SystemClock};
 use super::timer::{self, Shared, Shower};
-use super::{FileKeeper, SystemClock, words};
+use super::words;
 use crate::alerts::{self, Alert};
 use crate::preferences;
 

@@ -7,6 +7,7 @@
 
 pub mod alarms;
 pub mod book;
+mod keep;
 pub mod stream;
 pub mod timer;
 pub mod words;
@@ -20,7 +21,7 @@ use desktop as platform;
 #[cfg(mobile)]
 use mobile as platform;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use souq_wire::app::{FiredReminder, ReminderKind};
@@ -28,37 +29,9 @@ use souq_wire::{DropUpdate, ProductDrop};
 use tauri::AppHandle;
 
 use book::{Book, DropInfo, Kind};
+use keep::now_ms;
+pub use keep::{FILE, FileKeeper, SystemClock};
 use timer::{Keeper, Shared};
-
-/// The file in the app's data dir.
-pub const FILE: &str = "reminders.json";
-
-/// The time of day as the system says it.
-pub struct SystemClock;
-
-impl timer::Clock for SystemClock {
-    fn now_ms(&self) -> i64 {
-        chrono::Utc::now().timestamp_millis()
-    }
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-/// Keeps the book in its file.
-pub struct FileKeeper(pub PathBuf);
-
-impl Keeper for FileKeeper {
-    fn keep(&self, book: &Book) {
-        let saved = serde_json::to_vec(book)
-            .map_err(std::io::Error::other)
-            .and_then(|bytes| crate::disk::replace_synced(&self.0, &bytes));
-        if let Err(e) = saved {
-            tracing::error!(error = %e, "cannot save the drop reminders");
-        }
-    }
-}
 
 /// What the device knows of a drop, from the server's view of it.
 pub fn info_of(drop: &ProductDrop) -> DropInfo {

@@ -62,7 +62,7 @@ pub async fn check(app: &AppHandle, updates: &Updates) -> Result<UpdateCheck, Ap
     });
     *updates.found.lock().await = found;
     Ok(UpdateCheck {
-        current_version: super::current_version(app),
+        current_version: super::version::current_version(app),
         update,
         supported: true,
     })

@@ -10,7 +10,7 @@ pub struct Updates {}
 
 pub async fn check(app: &AppHandle, _updates: &Updates) -> Result<UpdateCheck, AppError> {
     Ok(UpdateCheck {
-        current_version: super::current_version(app),
+        current_version: super::version::current_version(app),
         update: None,
         supported: false,
     })

@@ -19,6 +19,9 @@ use tauri::AppHandle;
 use crate::error::AppError;
 
 pub use platform::Updates;
+pub use version::current_version;
+
+mod version;
 
 /// Asks the release endpoint for a newer Souq; what it finds is kept for `install`.
 pub async fn check(app: &AppHandle, updates: &Updates) -> Result<UpdateCheck, AppError> {
@@ -29,9 +32,4 @@ pub async fn check(app: &AppHandle, updates: &Updates) -> Result<UpdateCheck, Ap
 /// version runs from the next start (`restart`).
 pub async fn install(updates: &Updates) -> Result<(), AppError> {
     platform::install(updates).await
-}
-
-/// The version this app is.
-pub fn current_version(app: &AppHandle) -> String {
-    app.package_info().version.to_string()
 }
