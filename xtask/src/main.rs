@@ -40,7 +40,8 @@ cargo xtask <task>
           default 2,000; SOUQ_SIM_SEED replays one seed)
   layers  the workspace's floors, read from its source: no files that import each
           other in a circle, no import up a floor without a comment saying why
-          (`layers --why` lists the imports that close each circle)
+          (`layers --why` lists the imports that close each circle, `layers
+          --modules` which top-level module imports which)
   setup   only install what is missing
   ui      only build the UI into ui/dist
 ";
@@ -69,7 +70,10 @@ fn main() -> ExitCode {
                 "unknown bundle option {other:?}: none or --install"
             )),
         },
-        "layers" => layers::check(std::env::args().nth(2).as_deref() == Some("--why")),
+        "layers" => match std::env::args().nth(2).as_deref() {
+            Some("--modules") => layers::modules(),
+            other => layers::check(other == Some("--why")),
+        },
         "setup" => setup::ensure_all(),
         "ui" => setup::ensure_all().and_then(|()| build::build_ui()),
         "help" | "--help" | "-h" | "" => {

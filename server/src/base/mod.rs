@@ -1,12 +1,14 @@
 //! The ground floor every domain stands on, naming none of them: the database (`db`),
 //! the limits (`limits`), the errors that cross the wire (`error`), randomness
-//! (`random`), paging (`paging`), and the bus that tells every cache and listener, on this instance and
+//! (`random`), paging (`paging`), what makes a request happen once (`idempotency`),
+//! and the bus that tells every cache and listener, on this instance and
 //! on every other one sharing the database, what a committed write changed (`cache`).
 //! `Base` carries the three a domain needs at run time: the pool, the limits, publish.
 
 pub mod cache;
 pub mod db;
 pub mod error;
+pub mod idempotency;
 pub mod limits;
 pub mod paging;
 pub mod random;

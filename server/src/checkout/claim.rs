@@ -9,18 +9,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Serialize;
-use sha2::{Digest, Sha256};
-use souq_wire::ErrorCode;
-pub use souq_wire::checkout::CardPrint;
-use souq_wire::checkout::valid_idempotency_key;
-
 use sqlx::AnyConnection;
 
 use crate::base::db::{Db, now_ms};
 use crate::base::error::ApiError;
+use crate::base::idempotency::{self, checked_key, kept};
 
 /// How long a claimed attempt counts as running. A checkout does its work in well under a
 /// second; a request that has not finished by then has died.
@@ -57,21 +50,6 @@ pub const COLUMNS: &str = "id, user_id, idempotency_key, request_hash, purpose, 
     currency, total_minor, payment_id, card_last4, error_code, error_message,
     expires_at, locked_until, created_at, action_kind";
 
-/// What a request to check out means, for telling a retry from a different request.
-/// A card is known by its print (`CardPrint`): its number never reaches the database.
-#[derive(Serialize)]
-pub struct Fingerprint<'a, T: Serialize> {
-    pub purpose: &'a str,
-    pub request: T,
-    pub card: Option<CardPrint>,
-}
-
-pub fn hash<T: Serialize>(fingerprint: &Fingerprint<'_, T>) -> Result<String, ApiError> {
-    let json = serde_json::to_vec(fingerprint)
-        .map_err(|e| ApiError::Internal(format!("fingerprint: {e}")))?;
-    Ok(URL_SAFE_NO_PAD.encode(Sha256::digest(&json)))
-}
-
 /// What the claim found.
 pub enum Claim {
     /// This request does the work (a new attempt, or one whose request died).
@@ -101,21 +79,6 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Attempt>, ApiError> {
 
 fn lease_end(now: i64) -> i64 {
     now.saturating_add(i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX))
-}
-
-/// The request's idempotency key, if it sent a valid one.
-pub fn checked_key(key: Option<&str>) -> Result<&str, ApiError> {
-    let key = key.ok_or_else(|| {
-        ApiError::Validation(
-            "send an Idempotency-Key header: a key the app made for this attempt".into(),
-        )
-    })?;
-    if !valid_idempotency_key(key) {
-        return Err(ApiError::Validation(
-            "an idempotency key is 16 to 64 letters, digits and dashes".into(),
-        ));
-    }
-    Ok(key)
 }
 
 /// A key to claim: whose, for what request, paid how.
@@ -268,38 +231,10 @@ pub async fn refuse(db: &Db, id: i64, error: &ApiError) -> Result<(), ApiError> 
     Ok(())
 }
 
-/// Whether an error is an answer to keep (the request itself was refused), as opposed
-/// to a passing failure (busy, down) after which a retry may succeed.
-pub fn is_answer(error: &ApiError) -> bool {
-    !matches!(
-        error,
-        ApiError::Unavailable { .. } | ApiError::Internal(_) | ApiError::TooManyRequests { .. }
-    )
-}
-
-/// A refusal as an attempt keeps it: its code's name and its message.
-pub fn kept(error: &ApiError) -> (String, String) {
-    (code_name(error.code()), error.to_string())
-}
-
-fn code_name(code: ErrorCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// The refusal an attempt keeps, as the error it was.
 pub fn kept_refusal(attempt: &Attempt) -> ApiError {
-    let message = attempt.error_message.clone().unwrap_or_default();
-    match attempt.error_code.as_deref() {
-        Some("not_found") => ApiError::NotFound(message),
-        Some("conflict") => ApiError::Conflict(message),
-        Some("sold_out") => ApiError::SoldOut(message),
-        Some("drop_not_live") => ApiError::DropNotLive(message),
-        Some("insufficient_funds") => ApiError::InsufficientFunds,
-        Some("payment_declined") => ApiError::PaymentDeclined(message),
-        Some("forbidden") => ApiError::Forbidden(message),
-        _ => ApiError::Validation(message),
-    }
+    idempotency::refusal(
+        attempt.error_code.as_deref(),
+        attempt.error_message.clone().unwrap_or_default(),
+    )
 }

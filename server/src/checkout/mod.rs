@@ -24,9 +24,10 @@ use souq_wire::{
     User, Wallet,
 };
 
+use crate::base::idempotency::{self, CardPrint, Fingerprint};
 pub use claim::LEASE;
 use claim::NewClaim;
-use claim::{Attempt, CardPrint, Claim, Fingerprint};
+use claim::{Attempt, Claim};
 use place::{Claiming, Job, Placement};
 pub use place::{Rules, record_step, release_limit};
 pub use placer::Placer;
@@ -139,7 +140,7 @@ where
 {
     match work.await {
         Ok(checkout) => Ok(checkout),
-        Err(e) if claim::is_answer(&e) => {
+        Err(e) if idempotency::is_answer(&e) => {
             claim::refuse(&checkout.base.db, attempt.id, &e).await?;
             claim::release(&checkout.base.db, attempt.id).await;
             Err(e)
@@ -240,13 +241,13 @@ pub async fn checkout(
             return Err(ApiError::Internal("a Souq card was not unsealed".into()));
         }
     };
-    let hash = claim::hash(&Fingerprint {
+    let hash = idempotency::hash(&Fingerprint {
         purpose: "order",
         request: (&request.lines, request.address_id, &request.shipping),
         card: card.map(CardPrint::of),
     })?;
     place::check_shape(request)?;
-    let key = claim::checked_key(key)?;
+    let key = idempotency::checked_key(key)?;
     // Sold out already: said at once, before anything is claimed or written.
     let checking = std::time::Instant::now();
     let in_stock = place::check_in_stock(&checkout.base.db, request, user.id, key).await;
@@ -424,7 +425,7 @@ pub async fn top_up(
     }
     let currency =
         Currency::parse(&request.currency).map_err(|e| ApiError::Validation(e.to_string()))?;
-    let hash = claim::hash(&Fingerprint {
+    let hash = idempotency::hash(&Fingerprint {
         purpose: "top_up",
         request: (request.amount_minor, &request.currency),
         card: Some(CardPrint::of(&request.card)),

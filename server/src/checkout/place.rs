@@ -1103,7 +1103,7 @@ async fn write_outcomes(
                     .bind(None::<String>)
             }
             (Err(refusal), _) => {
-                let (code, message) = claim::kept(refusal);
+                let (code, message) = crate::base::idempotency::kept(refusal);
                 query
                     .bind("refused")
                     .bind(None::<String>)

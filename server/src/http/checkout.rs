@@ -33,7 +33,7 @@ pub(crate) fn counted_key(
     client: &accounts::Client,
 ) -> Result<String, ApiError> {
     let key = idempotency_key(headers);
-    let key = crate::checkout::claim::checked_key(key.as_deref())?.to_string();
+    let key = crate::base::idempotency::checked_key(key.as_deref())?.to_string();
     rate.check(account, client.addr)?;
     Ok(key)
 }

@@ -21,7 +21,7 @@ use crate::accounts::shown;
 use crate::base::cache::Change;
 use crate::base::db::{from_ms, now_ms};
 use crate::base::error::ApiError;
-use crate::checkout::claim::{Fingerprint, checked_key, hash};
+use crate::base::idempotency::{Fingerprint, checked_key, hash};
 use crate::ledger::{self, AccountId, Currency, Holder, TransferId};
 use crate::notifications::{self, MoneyAbout, MoneyNotice};
 

@@ -14,7 +14,7 @@ use super::requests::{money_of, transfer_id};
 use super::service::WalletService;
 use crate::base::db::{Db, now_ms};
 use crate::base::error::ApiError;
-use crate::checkout::claim::checked_key;
+use crate::base::idempotency::checked_key;
 use crate::ledger::{self, Amount, Currency, Holder, Kind, LedgerError, Transfer, TransferId};
 
 /// The interest of a day is `balance * rate / DENOMINATOR` minor units: basis points of

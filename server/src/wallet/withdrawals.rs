@@ -17,7 +17,7 @@ use super::service::WalletService;
 use super::vault;
 use crate::base::db::{from_ms, now_ms};
 use crate::base::error::ApiError;
-use crate::checkout::claim::{Fingerprint, checked_key, hash};
+use crate::base::idempotency::{Fingerprint, checked_key, hash};
 use crate::ledger::{self, Amount, Holder, Kind, Resolution, Transfer, TransferId};
 use crate::payments::{Payout, PayoutRequest, PayoutStatus};
 

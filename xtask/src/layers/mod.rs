@@ -14,6 +14,32 @@ use crate::sh;
 /// Imports that may run up a floor, each with its `Up a floor:` comment: a handful.
 const MOST_UPWARD: usize = 5;
 
+/// `layers --modules`: which top-level module of each crate imports which, with how
+/// many imports, to draw the floors from.
+pub fn modules() -> Result<(), String> {
+    for krate in workspace::crates(&sh::root())? {
+        let mut counts = std::collections::BTreeMap::new();
+        for import in krate.imports() {
+            let top = |file: usize| {
+                krate
+                    .files
+                    .get(file)
+                    .and_then(|f| f.module.first().cloned())
+                    .unwrap_or_else(|| "(root)".into())
+            };
+            let (from, to) = (top(import.from), top(import.to));
+            if from != to {
+                *counts.entry((from, to)).or_insert(0) += 1;
+            }
+        }
+        println!("{}", krate.root);
+        for ((from, to), n) in counts {
+            println!("  {from} -> {to} ({n})");
+        }
+    }
+    Ok(())
+}
+
 /// `show_imports`: also list each import that closes a circle (`layers --why`).
 pub fn check(show_imports: bool) -> Result<(), String> {
     let crates = workspace::crates(&sh::root())?;
