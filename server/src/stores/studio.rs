@@ -609,6 +609,8 @@ async fn apply_product(
     // Variants: the draft's list is the whole list.
     let kept: Vec<i64> = draft.variants.iter().filter_map(|v| v.id).collect();
     // An option an open drop sells keeps the drop's stock, whatever the draft says.
+    // Up a floor: the store's own edit must not pull an option from under a drop that
+    // sells it, in the same transaction; a change published afterwards would be too late.
     let in_drops = crate::drops::studio::options_in_open_drops(conn, product_id, &kept).await?;
     retire_variants_but(conn, product_id, &kept, now).await?;
     for (n, variant) in (1i64..).zip(&draft.variants) {

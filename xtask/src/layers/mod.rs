@@ -73,7 +73,7 @@ pub fn check(show_imports: bool) -> Result<(), String> {
     }
     let files: usize = crates.iter().map(|c| c.files.len()).sum();
     eprintln!(
-        "xtask: layers hold: {} crates, {files} files, no circle, {} imports up a floor",
+        "xtask: layers hold: {} crates, {files} files, no circle; imports up a floor: {}",
         crates.len(),
         upward.len()
     );
