@@ -208,7 +208,7 @@ pub async fn schedule(
         return Err(invalid("a drop sets aside at least 1 unit"));
     }
     let external_url = check_url(new.external_url)?;
-    let mut tx = base.db.pool.begin().await?;
+    let mut tx = base.db.begin_durable().await?;
     let option: Option<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT pr.id, pr.store_id FROM variants v JOIN products pr ON pr.id = v.product_id
          WHERE v.id = $1 AND v.archived_at IS NULL AND {SHOWN}"
@@ -299,7 +299,7 @@ pub async fn reschedule(
     let now = now_ms();
     let launch_at = future_launch(&change.launch, now)?;
     let time_zone = zone(&change.launch.time_zone)?.name().to_string();
-    let mut tx = base.db.pool.begin().await?;
+    let mut tx = base.db.begin_durable().await?;
     let drop = owned_drop(&mut tx, &store, id, base.db.backend.for_update()).await?;
     still_scheduled(&drop, now, "rescheduled")?;
     sqlx::query("UPDATE drops SET launch_at = $1, time_zone = $2, updated_at = $3 WHERE id = $4")
@@ -347,7 +347,7 @@ pub async fn close(
 ) -> Result<StudioDrop, ApiError> {
     let store = owned_store(&base.db, user, handle).await?;
     let now = now_ms();
-    let mut tx = base.db.pool.begin().await?;
+    let mut tx = base.db.begin_durable().await?;
     let drop = owned_drop(&mut tx, &store, id, base.db.backend.for_update()).await?;
     if cancel {
         still_scheduled(&drop, now, "cancelled")?;
