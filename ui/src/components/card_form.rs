@@ -14,30 +14,74 @@ use crate::i18n::{Text, format, tr, use_i18n};
 /// How often a payment waiting for its cardholder is looked at again.
 const WAIT_POLL_MS: i32 = 2_000;
 
-/// What the second step's buttons do for the checkout `waiting` on it: the shopper's
-/// answer, or giving it up; either way `finish` gets the checkout as it then stands.
-pub fn second_step_handlers(
+/// A payment by card, which may ask for a second step, for any form that pays by card
+/// (checkout, a top-up, a donation): every answer, to the payment or to its second
+/// step, goes through `answered`, which opens the second step when the checkout
+/// requires one and hands any other answer to the form's `done`.
+#[derive(Clone, Copy)]
+pub struct CardPayment {
     waiting: RwSignal<Option<Checkout>>,
     busy: RwSignal<bool>,
-    finish: impl Fn(Result<Checkout, ErrorBody>) + Copy + Send + Sync + 'static,
-) -> (Callback<bool>, Callback<()>) {
-    let answer = Callback::new(move |approve: bool| {
-        let Some(action) = waiting.get_untracked().and_then(|c| c.next_action) else {
+    done: Callback<Result<Checkout, ErrorBody>>,
+}
+
+impl CardPayment {
+    /// `busy` is the form's: set while an answer is awaited.
+    pub fn new(
+        busy: RwSignal<bool>,
+        done: impl Fn(Result<Checkout, ErrorBody>) + Send + Sync + 'static,
+    ) -> CardPayment {
+        CardPayment {
+            waiting: RwSignal::new(None),
+            busy,
+            done: Callback::new(done),
+        }
+    }
+
+    /// The server's answer to the payment, or to its second step.
+    pub fn answered(self, answer: Result<Checkout, ErrorBody>) {
+        self.busy.set(false);
+        match answer {
+            Ok(checkout) if checkout.status == CheckoutStatus::RequiresAction => {
+                self.waiting.set(Some(checkout));
+            }
+            other => {
+                self.waiting.set(None);
+                self.done.run(other);
+            }
+        }
+    }
+
+    /// The shopper's answer to 3-D Secure.
+    fn answer(self, approve: bool) {
+        let Some(action) = self.waiting.get_untracked().and_then(|c| c.next_action) else {
             return;
         };
-        busy.set(true);
-        spawn_local(
-            async move { finish(api::answer_challenge(&action.payment_id, approve).await) },
-        );
-    });
-    let abandon = Callback::new(move |()| {
-        let Some(checkout) = waiting.get_untracked() else {
+        self.busy.set(true);
+        spawn_local(async move {
+            self.answered(api::answer_challenge(&action.payment_id, approve).await);
+        });
+    }
+
+    /// The shopper gives the second step up: the checkout is abandoned.
+    fn abandon(self) {
+        let Some(checkout) = self.waiting.get_untracked() else {
             return;
         };
-        busy.set(true);
-        spawn_local(async move { finish(api::abandon_checkout(checkout.id).await) });
-    });
-    (answer, abandon)
+        self.busy.set(true);
+        spawn_local(async move { self.answered(api::abandon_checkout(checkout.id).await) });
+    }
+}
+
+/// The payment's second step, while one is asked for.
+#[component]
+pub fn CardSecondStep(payment: CardPayment) -> impl IntoView {
+    move || {
+        payment
+            .waiting
+            .get()
+            .map(|_| view! { <SecondStep payment=payment/> })
+    }
 }
 
 /// The card fields' signals; `card()` reads them as a card, if complete.
@@ -120,10 +164,8 @@ pub fn CardForm(fields: CardFields) -> impl IntoView {
 
 /// Looks at the checkout `waiting` on its cardholder every few seconds, while it waits
 /// and the step is shown, and hands it to `finish` once it no longer waits.
-fn wait_for_cardholder(
-    waiting: RwSignal<Option<Checkout>>,
-    finish: impl Fn(Result<Checkout, ErrorBody>) + Copy + 'static,
-) {
+fn wait_for_cardholder(payment: CardPayment) {
+    let waiting = payment.waiting;
     let shown = RwSignal::new(true);
     on_cleanup(move || shown.set(false));
     spawn_local(async move {
@@ -138,7 +180,7 @@ fn wait_for_cardholder(
             if let Ok(now) = api::refresh_checkout(id).await
                 && now.status != CheckoutStatus::RequiresAction
             {
-                finish(Ok(now));
+                payment.answered(Ok(now));
                 return;
             }
         }
@@ -151,22 +193,17 @@ fn wait_for_cardholder(
 /// step looks again by itself), or gives up. Either says until when the items are
 /// held.
 #[component]
-pub fn SecondStep(
-    waiting: RwSignal<Option<Checkout>>,
-    on_answer: Callback<bool>,
-    on_abandon: Callback<()>,
-    finish: Callback<Result<Checkout, ErrorBody>>,
-    busy: ReadSignal<bool>,
-) -> impl IntoView {
+fn SecondStep(payment: CardPayment) -> impl IntoView {
     let i18n = use_i18n();
-    let checkout = waiting.get_untracked();
+    let busy = payment.busy.read_only();
+    let checkout = payment.waiting.get_untracked();
     let by_holder = checkout
         .as_ref()
         .and_then(|c| c.next_action.as_ref())
         .is_some_and(|a| a.kind == ActionKind::CardholderApproval);
     let held_until = checkout.and_then(|c| c.reserved_until);
     if by_holder {
-        wait_for_cardholder(waiting, move |answer| finish.run(answer));
+        wait_for_cardholder(payment);
     }
     view! {
         <div class="dialog-backdrop">
@@ -174,7 +211,7 @@ pub fn SecondStep(
                 aria-modal="true" aria-labelledby="second-step-title"
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                     if ev.key() == "Escape" {
-                        on_abandon.run(());
+                        payment.abandon();
                     }
                 }>
                 {if by_holder {
@@ -199,12 +236,12 @@ pub fn SecondStep(
                 <div class="dialog-actions">
                     {(!by_holder).then(|| view! {
                         <button type="button" class="button button-primary complete-step" disabled=busy
-                            on:click=move |_| on_answer.run(true)>{i18n.t(Text::SecondStepComplete)}</button>
+                            on:click=move |_| payment.answer(true)>{i18n.t(Text::SecondStepComplete)}</button>
                         <button type="button" class="button fail-step" disabled=busy
-                            on:click=move |_| on_answer.run(false)>{i18n.t(Text::SecondStepFail)}</button>
+                            on:click=move |_| payment.answer(false)>{i18n.t(Text::SecondStepFail)}</button>
                     })}
                     <button type="button" class="link abandon-step" disabled=busy
-                        on:click=move |_| on_abandon.run(())>{i18n.t(Text::Cancel)}</button>
+                        on:click=move |_| payment.abandon()>{i18n.t(Text::Cancel)}</button>
                 </div>
             </div>
         </div>

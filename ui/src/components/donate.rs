@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use souq_wire::{Author, CardDonation, Checkout, CheckoutStatus, Donate, ErrorBody, Money};
 
 use crate::api;
-use crate::components::card_form::{CardFields, CardForm, SecondStep, second_step_handlers};
+use crate::components::card_form::{CardFields, CardForm, CardPayment, CardSecondStep};
 use crate::components::error_message::ErrorMessage;
 use crate::components::pin_prompt::{PinPrompt, needs_pin};
 use crate::i18n::{Text, format, tr, use_i18n};
@@ -49,15 +49,10 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
     let given = RwSignal::new(None::<Money>);
     let unpaid = RwSignal::new(None::<CheckoutStatus>);
     let asking_pin = RwSignal::new(false);
-    let second_step = RwSignal::new(None::<Checkout>);
-    let finish = move |answer: Result<Checkout, ErrorBody>| {
-        busy.set(false);
-        match answer {
-            Ok(done) if done.status == CheckoutStatus::RequiresAction => {
-                second_step.set(Some(done))
-            }
+    let payment = CardPayment::new(
+        busy,
+        move |answer: Result<Checkout, ErrorBody>| match answer {
             Ok(done) => {
-                second_step.set(None);
                 error.set(None);
                 if done.status == CheckoutStatus::Paid {
                     unpaid.set(None);
@@ -67,12 +62,10 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
                 }
             }
             Err(e) => {
-                second_step.set(None);
                 error.set(Some(e));
             }
-        }
-    };
-    let (answer_step, abandon_step) = second_step_handlers(second_step, busy, finish);
+        },
+    );
     let handle = nonprofit.handle.clone();
     let run = move || {
         let Some(amount_minor) = format::parse_money(&amount.get_untracked(), CURRENCY) else {
@@ -96,7 +89,9 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
                 card,
             };
             busy.set(true);
-            spawn_local(async move { finish(api::donate_by_card(&handle, &request).await) });
+            spawn_local(
+                async move { payment.answered(api::donate_by_card(&handle, &request).await) },
+            );
             return;
         }
         let request = Donate {
@@ -194,9 +189,6 @@ fn DonateDialog(nonprofit: Author, open: RwSignal<bool>) -> impl IntoView {
             </form>
         </div>
         <PinPrompt open=asking_pin on_unlocked=Callback::new(move |()| again())/>
-        {move || second_step.get().map(|_| view! {
-            <SecondStep waiting=second_step on_answer=answer_step on_abandon=abandon_step
-                finish=Callback::new(finish) busy=busy.read_only()/>
-        })}
+        <CardSecondStep payment=payment/>
     }
 }

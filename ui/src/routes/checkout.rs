@@ -15,7 +15,7 @@ use souq_wire::{
 use crate::api;
 use crate::components::address_form::AddressForm;
 use crate::components::back_header::BackHeader;
-use crate::components::card_form::{CardFields, CardForm, SecondStep, second_step_handlers};
+use crate::components::card_form::{CardFields, CardForm, CardPayment, CardSecondStep};
 use crate::components::error_message::ErrorMessage;
 use crate::components::pin_prompt::{PinPrompt, needs_pin};
 use crate::i18n::{Text, format, tr, use_i18n};
@@ -171,7 +171,6 @@ pub fn CheckoutScreen() -> impl IntoView {
     let error = RwSignal::new(None::<ErrorBody>);
     let card_incomplete = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Checkout>);
-    let second_step = RwSignal::new(None::<Checkout>);
 
     // Defaults once loaded: the first currency, the default address, each store's first
     // shipping option.
@@ -231,14 +230,9 @@ pub fn CheckoutScreen() -> impl IntoView {
         )
     });
 
-    let finish = move |answer: Result<Checkout, ErrorBody>| {
-        busy.set(false);
+    let card_payment = CardPayment::new(busy, move |answer: Result<Checkout, ErrorBody>| {
         match answer {
-            Ok(done) if done.status == CheckoutStatus::RequiresAction => {
-                second_step.set(Some(done));
-            }
             Ok(done) => {
-                second_step.set(None);
                 if done.status == CheckoutStatus::Paid {
                     let language = i18n.language.get_untracked();
                     let stores: Vec<String> =
@@ -277,7 +271,6 @@ pub fn CheckoutScreen() -> impl IntoView {
                 }
             }
             Err(e) => {
-                second_step.set(None);
                 state.note_error(&e);
                 // A price or the stock changed: show the cart as it is now, so that paying
                 // again is a new attempt for what is really on sale.
@@ -290,7 +283,7 @@ pub fn CheckoutScreen() -> impl IntoView {
                 error.set(Some(e));
             }
         }
-    };
+    });
     let pay = move || {
         let Some(basket) = basket.get_untracked() else {
             return;
@@ -340,11 +333,10 @@ pub fn CheckoutScreen() -> impl IntoView {
                     busy.set(false);
                     asking_pin.set(true);
                 }
-                answer => finish(answer),
+                answer => card_payment.answered(answer),
             }
         });
     };
-    let (answer_step, abandon_step) = second_step_handlers(second_step, busy, finish);
     let address_saved = Callback::new(move |saved: Address| {
         adding_address.set(false);
         address.set(Some(saved.id));
@@ -532,9 +524,6 @@ pub fn CheckoutScreen() -> impl IntoView {
             }
         }}
         <PinPrompt open=asking_pin on_unlocked=Callback::new(move |()| pay())/>
-        {move || second_step.get().map(|_| view! {
-            <SecondStep waiting=second_step on_answer=answer_step on_abandon=abandon_step
-                finish=Callback::new(finish) busy=busy.read_only()/>
-        })}
+        <CardSecondStep payment=card_payment/>
     }
 }

@@ -11,7 +11,7 @@ use souq_wire::{
 
 use crate::api;
 use crate::components::back_header::BackHeader;
-use crate::components::card_form::{CardFields, CardForm, SecondStep, second_step_handlers};
+use crate::components::card_form::{CardFields, CardForm, CardPayment, CardSecondStep};
 use crate::components::debit_card::DebitCards;
 use crate::components::error_message::ErrorMessage;
 use crate::components::money_forms::{
@@ -116,24 +116,18 @@ fn TopUpForm(on_done: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<ErrorBody>);
     let bad_input = RwSignal::new(false);
     let topped = RwSignal::new(None::<Checkout>);
-    let second_step = RwSignal::new(None::<Checkout>);
-    let finish = move |answer: Result<Checkout, ErrorBody>| {
-        busy.set(false);
-        match answer {
-            Ok(done) if done.status == CheckoutStatus::RequiresAction => {
-                second_step.set(Some(done))
-            }
+    let payment = CardPayment::new(
+        busy,
+        move |answer: Result<Checkout, ErrorBody>| match answer {
             Ok(done) => {
-                second_step.set(None);
                 topped.set(Some(done));
                 on_done.run(());
             }
             Err(e) => {
-                second_step.set(None);
                 error.set(Some(e));
             }
-        }
-    };
+        },
+    );
     let top_up = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let currency = currency.get_untracked();
@@ -151,9 +145,8 @@ fn TopUpForm(on_done: Callback<()>) -> impl IntoView {
             currency,
             card,
         };
-        spawn_local(async move { finish(api::top_up(&request).await) });
+        spawn_local(async move { payment.answered(api::top_up(&request).await) });
     };
-    let (answer_step, abandon_step) = second_step_handlers(second_step, busy, finish);
     view! {
         <form class="panel top-up" on:submit=top_up novalidate>
             <h2>{i18n.t(Text::TopUp)}</h2>
@@ -177,10 +170,7 @@ fn TopUpForm(on_done: Callback<()>) -> impl IntoView {
             })}
             <button type="submit" class="button button-primary do-top-up" disabled=busy>{i18n.t(Text::TopUp)}</button>
         </form>
-        {move || second_step.get().map(|_| view! {
-            <SecondStep waiting=second_step on_answer=answer_step on_abandon=abandon_step
-                finish=Callback::new(finish) busy=busy.read_only()/>
-        })}
+        <CardSecondStep payment=payment/>
     }
 }
 
