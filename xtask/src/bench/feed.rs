@@ -4,31 +4,19 @@
 use std::process::Command;
 use std::time::Instant;
 
-use super::flood::FLOOD_CONCURRENCY;
-use super::flood::FLOOD_TOTAL;
-use super::flood::flood;
-use super::flood::resident_bytes;
-use super::search::PRODUCTS;
-use super::search::SEARCH_CONNECTIONS;
-use super::search::STORES;
-use super::search::TYPED_PREFIXES;
-use super::search::WHOLE_WORDS;
-use super::search::WITH_TYPOS;
-use super::search::generate_shop_sql;
-use super::search::paths_lua;
-use super::search::search_path;
+use super::flood::{FLOOD_CONCURRENCY, FLOOD_TOTAL, flood, resident_bytes};
+use super::harness::*;
+use super::search::{
+    PRODUCTS, SEARCH_CONNECTIONS, STORES, TYPED_PREFIXES, WHOLE_WORDS, WITH_TYPOS,
+    generate_shop_sql, paths_lua, search_path,
+};
 use crate::postgres::{TempPostgres, psql};
 use crate::setup::{self, Purpose};
 use crate::sh;
 
-use super::harness::*;
-
 pub(super) const USERS: u32 = 100_000;
-
 pub(super) const POSTS: u32 = 1_000_000;
-
 pub(super) const VIEWERS: u32 = 64;
-
 pub(super) const FOLLOWS_EACH: u32 = 150;
 
 /// The feed part (when `feed`), the shop's search, and (when `feed`) the sign-in
@@ -36,14 +24,7 @@ pub(super) const FOLLOWS_EACH: u32 = 150;
 pub(super) fn feed_and_shop(feed: bool) -> Result<(), String> {
     setup::ensure(Purpose::Bench)?;
     sh::run(sh::cargo().args(["build", "--release", "-p", "souq-server"]))?;
-    sh::run(sh::cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "souq-server",
-        "--example",
-        "sign_in_flood",
-    ]))?;
+    let flooder = release_example("souq-server", "sign_in_flood")?;
     let pg = TempPostgres::start()?;
     let db = pg.create_database("souq_bench")?;
 
@@ -200,7 +181,7 @@ pub(super) fn feed_and_shop(feed: bool) -> Result<(), String> {
     std::fs::write(&script, paths_lua(&tokens, &[String::new()])).map_err(|e| e.to_string())?;
     let mut abuse_rows = Vec::new();
     for addresses in [1, 250].into_iter().filter(|_| feed) {
-        let row = flood(&base, server.0.id(), addresses, &script)?;
+        let row = flood(&flooder, &base, server.0.id(), addresses, &script)?;
         eprintln!(
             "bench: sign-in flood from {addresses} address(es): {}",
             row.outcome

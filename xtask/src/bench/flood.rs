@@ -1,12 +1,11 @@
 //! Sign-in floods: the server's memory and the health endpoint under them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::harness::*;
 
 pub(super) const FLOOD_TOTAL: u32 = 1_500;
-
 pub(super) const FLOOD_CONCURRENCY: u32 = 500;
 
 /// How long health is measured from the flood's start.
@@ -35,14 +34,14 @@ pub(super) fn resident_bytes(pid: u32) -> Option<u64> {
 
 /// Runs one flood while wrk measures health and a thread samples the server's memory.
 pub(super) fn flood(
+    flooder: &Path,
     base: &str,
     pid: u32,
     addresses: u32,
     health_script: &PathBuf,
 ) -> Result<FloodRow, String> {
     let before = resident_bytes(pid).ok_or("cannot read the server's memory")?;
-    let flooder = crate::build::target_dir().join("release/examples/sign_in_flood");
-    let child = Command::new(&flooder)
+    let child = Command::new(flooder)
         .args([
             base,
             &FLOOD_TOTAL.to_string(),

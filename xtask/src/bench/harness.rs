@@ -8,6 +8,14 @@ use std::process::{Child, Command, Stdio};
 use crate::postgres::TempPostgres;
 use crate::sh;
 
+/// Builds one of a package's examples in release, and answers where it is.
+pub(super) fn release_example(package: &str, example: &str) -> Result<PathBuf, String> {
+    sh::run(sh::cargo().args(["build", "--release", "-p", package, "--example", example]))?;
+    Ok(crate::build::target_dir()
+        .join("release/examples")
+        .join(example))
+}
+
 pub(super) const PASSWORD: &str = "bench-password";
 /// The connections wrk keeps open, as the app's users at once.
 pub(super) const CONNECTIONS: u32 = 64;

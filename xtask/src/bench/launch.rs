@@ -1,8 +1,7 @@
 //! The app's first and next launches beside a bare Tauri window.
 
-use crate::sh;
-
 use super::harness::*;
+use crate::sh;
 
 /// Rounds of the launch measurement (SOUQ_LAUNCH_ROUNDS).
 pub(super) const LAUNCH_ROUNDS: u32 = 7;

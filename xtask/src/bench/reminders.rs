@@ -2,30 +2,20 @@
 
 use std::process::Command;
 
+use super::harness::*;
 use super::launch::figures;
 use super::rush::RUSH_ROUNDS;
 use crate::sh;
 
-use super::harness::*;
-
 /// How many drop reminders the device holds in the measurement, and how long it idles.
 pub(super) const REMINDERS: u32 = 10_000;
-
 pub(super) const REMINDERS_IDLE_SECONDS: u32 = 10;
 
 /// The app's reminder book and desktop timer with 10,000 reminders pending (the app's
 /// own code, built as it ships): what they cost in memory, the CPU used while idle,
 /// and how late one due among them fires. Three rounds; each line is the example's.
 pub(super) fn reminders() -> Result<Vec<String>, String> {
-    sh::run(sh::cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "souq-app",
-        "--example",
-        "reminders",
-    ]))?;
-    let program = crate::build::target_dir().join("release/examples/reminders");
+    let program = release_example("souq-app", "reminders")?;
     let mut rounds = Vec::new();
     for round in 0..RUSH_ROUNDS {
         eprintln!("bench: reminders, round {}", round + 1);

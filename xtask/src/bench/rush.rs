@@ -3,10 +3,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::postgres::{TempPostgres, psql};
-use crate::sh;
-
 use super::harness::*;
+use crate::postgres::{TempPostgres, psql};
 
 pub(super) struct Rush {
     /// A product drop: everyone waits for the launch and buys at it.
@@ -32,15 +30,7 @@ pub(super) fn rush(binary: &Path, drop_mode: bool) -> Result<Rush, String> {
     let shoppers = env_number("SOUQ_RUSH_SHOPPERS", 2_000);
     let concurrency = env_number("SOUQ_RUSH_CONCURRENCY", 256);
     let stock = env_number("SOUQ_RUSH_STOCK", 200);
-    sh::run(sh::cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "souq-server",
-        "--example",
-        "rush",
-    ]))?;
-    let rusher = crate::build::target_dir().join("release/examples/rush");
+    let rusher = release_example("souq-server", "rush")?;
     let pg = TempPostgres::start_durable()?;
     let mut rounds = Vec::new();
     for round in 0..RUSH_ROUNDS {

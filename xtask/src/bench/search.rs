@@ -2,9 +2,7 @@
 
 /// Products in the shop part (`SOUQ_BENCH_PRODUCTS` changes it).
 pub(super) const PRODUCTS: u32 = 1_000_000;
-
 pub(super) const STORES: u32 = 1_000;
-
 pub(super) const SEARCH_CONNECTIONS: u32 = 16;
 
 /// What a shopper has typed so far: the last word unfinished.

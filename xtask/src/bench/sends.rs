@@ -3,16 +3,12 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::postgres::{TempPostgres, psql};
-use crate::sh;
-
 use super::harness::*;
+use crate::postgres::{TempPostgres, psql};
 
 /// People with money in the sends bench; pairs are drawn at random among them.
 pub(super) const SEND_PEOPLE: u32 = 10_000;
-
 pub(super) const SEND_CLIENTS: u32 = 64;
-
 pub(super) const SEND_ROUNDS: usize = 3;
 
 pub(super) struct Sends {
@@ -28,15 +24,7 @@ pub(super) struct Sends {
 /// rounds, each on a fresh database.
 pub(super) fn sends(binary: &Path) -> Result<Sends, String> {
     let total = env_number("SOUQ_SENDS", 6_000);
-    sh::run(sh::cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "souq-server",
-        "--example",
-        "sends",
-    ]))?;
-    let sender = crate::build::target_dir().join("release/examples/sends");
+    let sender = release_example("souq-server", "sends")?;
     let pg = TempPostgres::start_durable()?;
     let mut rounds = Vec::new();
     for round in 0..SEND_ROUNDS {
