@@ -14,6 +14,13 @@ use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLim
 use super::{Limits, client_key, retry_after_secs};
 use crate::base::error::ApiError;
 
+/// A limit reached: 429, with how long until the allowance has room again.
+fn too_many(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> ApiError {
+    ApiError::TooManyRequests {
+        retry_after_secs: retry_after_secs(not_until.wait_time_from(DefaultClock::default().now())),
+    }
+}
+
 fn per_minute(n: u32) -> Quota {
     let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
     Quota::per_minute(n).allow_burst(n)
@@ -36,14 +43,10 @@ impl AuthRate {
     /// limit. The address is checked first so one noisy client cannot use up the
     /// overall allowance for everyone.
     pub fn check(&self, client: IpAddr) -> Result<(), ApiError> {
-        let clock = DefaultClock::default();
-        let wait = |not_until: governor::NotUntil<_>| ApiError::TooManyRequests {
-            retry_after_secs: retry_after_secs(not_until.wait_time_from(clock.now())),
-        };
         self.per_address
             .check_key(&client_key(client))
-            .map_err(wait)?;
-        self.overall.check().map_err(wait)
+            .map_err(too_many)?;
+        self.overall.check().map_err(too_many)
     }
 
     /// Forgets clients whose allowance is full again, so the map holds only the
@@ -71,14 +74,10 @@ impl ActionRate {
 
     /// Counts one action by `account` from `client`; 429 with Retry-After beyond either.
     pub fn check(&self, account: i64, client: IpAddr) -> Result<(), ApiError> {
-        let clock = DefaultClock::default();
-        let wait = |not_until: governor::NotUntil<_>| ApiError::TooManyRequests {
-            retry_after_secs: retry_after_secs(not_until.wait_time_from(clock.now())),
-        };
         self.per_address
             .check_key(&client_key(client))
-            .map_err(wait)?;
-        self.per_account.check_key(&account).map_err(wait)
+            .map_err(too_many)?;
+        self.per_account.check_key(&account).map_err(too_many)
     }
 
     fn forget_idle(&self) {
