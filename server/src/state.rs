@@ -9,7 +9,6 @@ use axum::extract::FromRef;
 
 use crate::accounts::AccountsService;
 use crate::base::Base;
-use crate::base::cache::Forget;
 use crate::base::db::DbError;
 use crate::base::limits::rate::Actions;
 use crate::checkout::CheckoutService;
@@ -40,15 +39,6 @@ pub struct Souq {
     pub checkout: CheckoutService,
 }
 
-/// `part` hears of every change published from now on.
-fn subscribed<T: Forget + 'static>(base: &Base, part: T) -> Arc<T> {
-    let part = Arc::new(part);
-    let weak_part = Arc::downgrade(&part);
-    let heard: std::sync::Weak<dyn Forget> = weak_part;
-    base.subscribe(heard);
-    part
-}
-
 impl Souq {
     /// Connects (and migrates), listens for the other instances' changes, and starts
     /// each domain's runtime part.
@@ -59,11 +49,11 @@ impl Souq {
         let session_bytes = limits.cache_bytes / 10;
         let accounts = AccountsService::start(&base, session_bytes);
         let feed = FeedService::start(&base, limits.cache_bytes.saturating_sub(session_bytes));
-        let drops = subscribed(&base, DropEvents::default());
+        let drops = base.subscribed(DropEvents::default());
         drops.start(base.db.clone());
         let card_keys = Arc::new(CardKeys::for_settings(&config.wallet));
         let issuer = Arc::new(SouqIssuer::new(&base, Arc::clone(&card_keys)));
-        let payments = Arc::new(Payments::sandbox(&base, &config.payments, issuer));
+        let payments = Arc::new(Payments::sandbox(&base.db, &config.payments, issuer));
         let wallet = WalletService::start(
             &base,
             &config.wallet,
@@ -73,8 +63,8 @@ impl Souq {
         );
         let checkout = CheckoutService::start(&wallet);
         Ok(Souq {
-            search: subscribed(&base, SearchIndex::default()),
-            inbox: subscribed(&base, InboxEvents::default()),
+            search: base.subscribed(SearchIndex::default()),
+            inbox: base.subscribed(InboxEvents::default()),
             actions: Arc::new(Actions::new(limits)),
             accounts,
             feed,

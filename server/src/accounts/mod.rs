@@ -58,14 +58,10 @@ pub struct AccountsService {
 impl AccountsService {
     /// `session_bytes`: what the session cache may hold.
     pub fn start(base: &Base, session_bytes: u64) -> AccountsService {
-        let sessions = Arc::new(SessionCache::new(session_bytes));
-        let weak_sessions = Arc::downgrade(&sessions);
-        let heard: std::sync::Weak<dyn crate::base::cache::Forget> = weak_sessions;
-        base.subscribe(heard);
         AccountsService {
             base: base.clone(),
             guard: Arc::new(Guard::new(&base.limits)),
-            sessions,
+            sessions: base.subscribed(SessionCache::new(session_bytes)),
         }
     }
 }

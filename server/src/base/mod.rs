@@ -45,9 +45,10 @@ struct Listeners {
 
 impl Forget for Listeners {
     fn forget(&self, change: &Change) {
+        // Under the read lock: no listener subscribes or publishes while it forgets.
         let parts = match self.parts.read() {
-            Ok(parts) => parts.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
+            Ok(parts) => parts,
+            Err(poisoned) => poisoned.into_inner(),
         };
         for part in parts.iter().filter_map(Weak::upgrade) {
             part.forget(change);
@@ -76,12 +77,17 @@ impl Base {
         })
     }
 
-    /// `part` hears of every change published from now on, here or on another instance.
-    pub fn subscribe(&self, part: Weak<dyn Forget>) {
+    /// `part` hears of every change published from now on, here or on another
+    /// instance, for as long as the part answered is held.
+    pub fn subscribed<T: Forget + 'static>(&self, part: T) -> Arc<T> {
+        let part = Arc::new(part);
+        let weak_part = Arc::downgrade(&part);
+        let heard: Weak<dyn Forget> = weak_part;
         match self.listeners.parts.write() {
-            Ok(mut parts) => parts.push(part),
-            Err(poisoned) => poisoned.into_inner().push(part),
+            Ok(mut parts) => parts.push(heard),
+            Err(poisoned) => poisoned.into_inner().push(heard),
         }
+        part
     }
 
     /// Reports committed changes to this instance's listeners and every other

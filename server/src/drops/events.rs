@@ -129,7 +129,10 @@ async fn tell(
                 if all {
                     let _ = heard.send(Heard::Resync);
                 }
-                ids.extend(open_drops_selling(&db, &products).await);
+                // Which drops a product's stock touches is read only for someone to tell.
+                if heard.receiver_count() > 0 {
+                    ids.extend(open_drops_selling(&db, &products).await);
+                }
                 for id in ids {
                     send_update(&db, &heard, id).await;
                 }

@@ -15,13 +15,9 @@ pub struct FeedService {
 impl FeedService {
     /// `cache_bytes`: what the feed's caches may hold together.
     pub fn start(base: &Base, cache_bytes: u64) -> FeedService {
-        let cache = Arc::new(FeedCache::new(cache_bytes));
-        let weak_cache = Arc::downgrade(&cache);
-        let heard: std::sync::Weak<dyn crate::base::cache::Forget> = weak_cache;
-        base.subscribe(heard);
         FeedService {
             base: base.clone(),
-            cache,
+            cache: base.subscribed(FeedCache::new(cache_bytes)),
         }
     }
 }

@@ -115,7 +115,7 @@ impl Payments {
     /// `callbacks` for the server to feed them to `checkout::on_callback`. Charges of
     /// Souq's own cards go to `issuer`, as a card network routes them.
     pub fn sandbox(
-        base: &crate::base::Base,
+        db: &crate::base::db::Db,
         settings: &PaymentSettings,
         issuer: Arc<dyn issuer::Issuer>,
     ) -> Payments {
@@ -126,7 +126,7 @@ impl Payments {
         let settings = settings.clone();
         let (deliveries, received) = tokio::sync::mpsc::unbounded_channel();
         let sandbox = Arc::new(sandbox::Sandbox::new(
-            base.clone(),
+            db.clone(),
             secret.clone(),
             deliveries,
             &settings,

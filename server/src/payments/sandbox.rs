@@ -44,8 +44,7 @@ use super::{
     BoxFuture, Charge, Event, Payment, PaymentStatus, Payout, PayoutRequest, PayoutStatus,
     ProcessorError, sign,
 };
-use crate::base::Base;
-use crate::base::db::now_ms;
+use crate::base::db::{Db, now_ms};
 use crate::base::random;
 
 pub const SUCCEEDS: &str = "4242424242424242";
@@ -94,9 +93,8 @@ const AUTHORIZED: &str = "authorized";
 const CARDHOLDER: &str = "cardholder_approval";
 
 pub struct Sandbox {
-    /// Souq's database (the sandbox keeps its payments there) and, since Souq is also
-    /// its cards' issuer, where the issuer publishes what it must tell at once.
-    base: Base,
+    /// Souq's database: the sandbox keeps its payments there.
+    db: Db,
     secret: Arc<[u8]>,
     deliveries: mpsc::UnboundedSender<Delivery>,
     /// How long a `SETTLES_LATER` payment stays processing.
@@ -211,14 +209,14 @@ impl Sandbox {
     /// A sandbox over Souq's database that signs its callbacks with `secret` and hands
     /// them to `deliveries`.
     pub fn new(
-        base: Base,
+        db: Db,
         secret: Arc<[u8]>,
         deliveries: mpsc::UnboundedSender<Delivery>,
         settings: &PaymentSettings,
         issuer: Arc<dyn Issuer>,
     ) -> Sandbox {
         Sandbox {
-            base,
+            db,
             secret,
             deliveries,
             settle_after: settings.sandbox_settle_after,
@@ -263,7 +261,7 @@ impl Sandbox {
             "SELECT {COLUMNS} FROM sandbox_payments WHERE {column} = $1"
         ))
         .bind(value)
-        .fetch_optional(&self.base.db.durable)
+        .fetch_optional(&self.db.durable)
         .await?)
     }
 
@@ -349,7 +347,7 @@ impl Sandbox {
         for status in from {
             query = query.bind(*status);
         }
-        let changed = query.fetch_optional(&self.base.db.durable).await?;
+        let changed = query.fetch_optional(&self.db.durable).await?;
         match changed {
             Some(row) => {
                 let payment = row.payment();
@@ -413,13 +411,13 @@ impl Sandbox {
             "SELECT id FROM sandbox_payments WHERE settle_at IS NOT NULL AND settle_at <= $1",
         )
         .bind(now_ms())
-        .fetch_all(&self.base.db.durable)
+        .fetch_all(&self.db.durable)
         .await?;
         let paid = sqlx::query(
             "UPDATE sandbox_payouts SET status = 'paid' WHERE status = 'pending' AND settle_at <= $1",
         )
         .bind(now_ms())
-        .execute(&self.base.db.durable)
+        .execute(&self.db.durable)
         .await?
         .rows_affected();
         let mut settled = usize::try_from(paid).unwrap_or(0);
@@ -486,7 +484,7 @@ impl Sandbox {
         .bind(settle_at)
         .bind(action)
         .bind(now)
-        .execute(&self.base.db.durable)
+        .execute(&self.db.durable)
         .await?;
         let row = self
             .row_by("idempotency_key", charge.idempotency_key)
@@ -531,7 +529,7 @@ impl Sandbox {
         let key: Option<(String,)> =
             sqlx::query_as("SELECT idempotency_key FROM sandbox_payments WHERE id = $1")
                 .bind(payment_id)
-                .fetch_optional(&self.base.db.durable)
+                .fetch_optional(&self.db.durable)
                 .await?;
         if let Some((key,)) = key {
             self.issuer.refund(&key, amount_minor, refund_key).await?;
@@ -544,7 +542,7 @@ impl Sandbox {
             "SELECT id, status, failure_code FROM sandbox_payouts WHERE idempotency_key = $1",
         )
         .bind(key)
-        .fetch_optional(&self.base.db.durable)
+        .fetch_optional(&self.db.durable)
         .await?;
         Ok(row.map(|(id, status, failure_code)| Payout {
             id,
@@ -661,7 +659,7 @@ impl super::Processor for Sandbox {
         idempotency_key: &'a str,
     ) -> BoxFuture<'a, Result<(), ProcessorError>> {
         Box::pin(async move {
-            let mut tx = self.base.db.begin_durable().await?;
+            let mut tx = self.db.begin_durable().await?;
             let done: Option<(String,)> =
                 sqlx::query_as("SELECT payment_id FROM sandbox_refunds WHERE idempotency_key = $1")
                     .bind(idempotency_key)
@@ -734,7 +732,7 @@ impl super::Processor for Sandbox {
             .bind(failure_code)
             .bind(now.saturating_add(i64::try_from(self.settle_after.as_millis()).unwrap_or(0)))
             .bind(now)
-            .execute(&self.base.db.durable)
+            .execute(&self.db.durable)
             .await?;
             let made = self
                 .payout_by_key(payout.idempotency_key)
@@ -771,14 +769,14 @@ impl super::Processor for Sandbox {
             .bind(format!("po_{}", random::id(18)))
             .bind(idempotency_key)
             .bind(now)
-            .execute(&self.base.db.durable)
+            .execute(&self.db.durable)
             .await?;
             sqlx::query(
                 "UPDATE sandbox_payouts SET status = 'failed', failure_code = 'cancelled'
                  WHERE idempotency_key = $1 AND status = 'pending'",
             )
             .bind(idempotency_key)
-            .execute(&self.base.db.durable)
+            .execute(&self.db.durable)
             .await?;
             self.payout_by_key(idempotency_key)
                 .await?

@@ -296,19 +296,25 @@ pub async fn changed(base: &Base, products: &[(i64, i64)]) {
     if products.is_empty() {
         return;
     }
-    let mut changes = Vec::new();
+    let mut stores = BTreeSet::new();
     for &(store_id, product_id) in &products {
         let refreshed = async {
             let mut conn = base.db.pool.acquire().await?;
             cards::refresh_summary(&mut conn, product_id).await
         };
         match refreshed.await {
-            Ok(()) => changes.push(Change::Catalog(store_id)),
+            Ok(()) => {
+                stores.insert(store_id);
+            }
             Err(e) => tracing::warn!(error = %e, product_id, "cannot refresh a product's card"),
         }
-        changes.push(Change::Stock(product_id));
     }
-    changes.dedup();
+    // Each store once: a store's products forget its whole catalogue alike.
+    let changes: Vec<Change> = stores
+        .into_iter()
+        .map(Change::Catalog)
+        .chain(products.iter().map(|&(_, product)| Change::Stock(product)))
+        .collect();
     base.publish(&changes).await;
 }
 
